@@ -1,0 +1,1 @@
+"""The one way in to the database: configuration, engine, sessions, models, migrations."""

@@ -1,0 +1,116 @@
+"""Engine, sessions and schema upgrade: the app and the CLI both start through `open_store`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.config import ROOT, ConfigError, database_url
+
+MIGRATIONS = ROOT / "db" / "migrations"
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def _check_sqlite_folder(url: URL) -> None:
+    """Fail early with a readable message instead of 'unable to open database file'."""
+    if not url.database or url.database == ":memory:":
+        return
+    path = Path(url.database)
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot create the data folder {folder}: {exc.strerror}. "
+            "Create it, or set DATABASE_URL to a writable location."
+        ) from exc
+    target = path if path.exists() else folder
+    if not os.access(target, os.W_OK):
+        raise ConfigError(
+            f"The data folder {folder} is read-only. Make it writable "
+            f"(e.g. chmod u+w {folder}) or set DATABASE_URL to a writable location."
+        )
+
+
+def make_engine(url: URL | str | None = None) -> Engine:
+    """Create an engine for the configured store and prove it is reachable."""
+    url = database_url() if url is None else url
+    url = url if isinstance(url, URL) else database_url({"DATABASE_URL": url})
+    if url.get_backend_name() == "sqlite":
+        _check_sqlite_folder(url)
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        safe = url.render_as_string(hide_password=True)
+        raise ConfigError(
+            f"Cannot reach the database at {safe}: {str(exc.orig).strip().splitlines()[0]}. "
+            "Check DATABASE_URL (or [connections.contracts] in .streamlit/secrets.toml) "
+            "and that the server is running."
+        ) from exc
+    return engine
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every pending migration (the app and the CLI call this on start)."""
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def open_store(url: URL | str | None = None) -> Engine:
+    """Engine for the configured store, migrated to the latest schema."""
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A unit of work: commit on success, roll back everything on error."""
+    with session_factory(engine)() as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the store holds no contracts yet (the run command then seeds demo data)."""
+    if "contracts" not in inspect(engine).get_table_names():
+        return True
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT COUNT(*) FROM contracts")).scalar_one() == 0

@@ -1,0 +1,42 @@
+"""All ORM models; importing this package registers every table on Base.metadata."""
+
+from db.models.clients import Client, Contact, Site
+from db.models.contracts import (
+    Calendar,
+    CalendarHoliday,
+    Contract,
+    ContractDocument,
+    ContractService,
+    ExtractedTerm,
+    SlaPolicy,
+    SlaTarget,
+)
+from db.models.lifecycle import (
+    CompanyHolding,
+    ComplianceRequirement,
+    RenewalOpportunity,
+    RenewalTask,
+)
+from db.models.money import BillingFinding, BillingRun, Invoice, InvoiceLine, Payment
+from db.models.ops import (
+    AuditEntry,
+    ImportMapping,
+    Notification,
+    NotificationAttachment,
+    NotificationAttempt,
+    Setting,
+    ShareLink,
+    ShareLinkUse,
+)
+from db.models.people import Technician, TechnicianAssignment, TechnicianCredential, User
+from db.models.work import OutOfScopeRequest, Ticket, TicketEvent, TimeEntry
+
+__all__ = [
+    "AuditEntry", "BillingFinding", "BillingRun", "Calendar", "CalendarHoliday", "Client",
+    "CompanyHolding", "ComplianceRequirement", "Contact", "Contract", "ContractDocument",
+    "ContractService", "ExtractedTerm", "ImportMapping", "Invoice", "InvoiceLine",
+    "Notification", "NotificationAttachment", "NotificationAttempt", "OutOfScopeRequest",
+    "Payment", "RenewalOpportunity", "RenewalTask", "Setting", "ShareLink", "ShareLinkUse",
+    "SlaPolicy", "SlaTarget", "Site", "Technician", "TechnicianAssignment",
+    "TechnicianCredential", "Ticket", "TicketEvent", "TimeEntry", "User",
+]

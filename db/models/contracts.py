@@ -1,0 +1,193 @@
+"""Contracts and what hangs off them: calendars, services, SLA policy, documents, terms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from db.base import Base, Rate, utcnow
+
+TIERS = ("platinum", "gold", "silver", "bronze")
+STATUSES = ("draft", "active", "expired", "terminated")
+PRICING_MODELS = ("fixed", "per_unit", "block_hours", "time_materials")
+BILLING_CYCLES = ("monthly", "quarterly", "annual")
+
+
+class Calendar(Base):
+    """Coverage hours: a weekly spec (e.g. "8x5" or "Mon-Fri 08:00-18:00") in an IANA zone."""
+
+    __tablename__ = "calendars"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    spec: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(2))
+    subdivision: Mapped[str | None] = mapped_column(String(10))
+
+    holidays: Mapped[list[CalendarHoliday]] = relationship(
+        back_populates="calendar", cascade="all, delete-orphan", order_by="CalendarHoliday.day"
+    )
+
+
+class CalendarHoliday(Base):
+    """Holidays are stored as explicit dates: regions differ and the package changes."""
+
+    __tablename__ = "calendar_holidays"
+    __table_args__ = (UniqueConstraint("calendar_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id"), index=True)
+    day: Mapped[date]
+    name: Mapped[str] = mapped_column(String(120))
+
+    calendar: Mapped[Calendar] = relationship(back_populates="holidays")
+
+
+class Contract(Base):
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    tier: Mapped[str] = mapped_column(String(40), default="silver")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    term_months: Mapped[int | None]
+    auto_renew: Mapped[bool] = mapped_column(default=False)
+    renewal_term_months: Mapped[int | None]
+    notice_days: Mapped[int | None]
+    value: Mapped[Decimal | None]
+    currency: Mapped[str] = mapped_column(String(3), default="USD")
+    pricing_model: Mapped[str | None] = mapped_column(String(20))
+    billing_cycle: Mapped[str] = mapped_column(String(20), default="monthly")
+    billing_timing: Mapped[str] = mapped_column(String(10), default="advance")
+    recurring_fee: Mapped[Decimal | None]
+    unit_name: Mapped[str | None] = mapped_column(String(40))
+    unit_price: Mapped[Decimal | None] = mapped_column(Rate)
+    unit_count: Mapped[int | None]
+    included_hours: Mapped[Decimal | None]
+    rollover: Mapped[bool] = mapped_column(default=False)
+    rollover_cap_hours: Mapped[Decimal | None]
+    hourly_rate: Mapped[Decimal | None] = mapped_column(Rate)
+    overage_rate: Mapped[Decimal | None] = mapped_column(Rate)
+    after_hours_multiplier: Mapped[Decimal | None] = mapped_column(Rate)
+    # Per-role rates for time and materials: {"engineer": "95.00", "senior": "140.00"}.
+    role_rates: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    calendar_id: Mapped[int | None] = mapped_column(ForeignKey("calendars.id"))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    special_instructions: Mapped[str | None] = mapped_column(Text)
+    account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    previous_contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None]
+    # Optimistic lock: a save based on a stale version is refused, never overwrites.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    client = relationship("Client")
+    calendar: Mapped[Calendar | None] = relationship()
+    services: Mapped[list[ContractService]] = relationship(
+        back_populates="contract", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[ContractDocument]] = relationship(back_populates="contract")
+
+
+class ContractService(Base):
+    __tablename__ = "contract_services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # included | excluded
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+
+    contract: Mapped[Contract] = relationship(back_populates="services")
+
+
+class SlaPolicy(Base):
+    """An SLA matrix in force from a date; tickets use the policy in force at creation."""
+
+    __tablename__ = "sla_policies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
+    tier: Mapped[str | None] = mapped_column(String(40))  # tier default when contract is null
+    effective_from: Mapped[date]
+    warning_share: Mapped[Decimal] = mapped_column(Rate, default=Decimal("0.75"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    targets: Mapped[list[SlaTarget]] = relationship(
+        back_populates="policy", cascade="all, delete-orphan"
+    )
+
+
+class SlaTarget(Base):
+    __tablename__ = "sla_targets"
+    __table_args__ = (UniqueConstraint("policy_id", "priority", "service_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    policy_id: Mapped[int] = mapped_column(ForeignKey("sla_policies.id"), index=True)
+    priority: Mapped[str] = mapped_column(String(2))
+    service_type: Mapped[str] = mapped_column(String(80), default="*")
+    response_minutes: Mapped[int]
+    resolution_minutes: Mapped[int]
+    calendar: Mapped[str] = mapped_column(String(20), default="contract")  # contract | 24x7
+
+    policy: Mapped[SlaPolicy] = relationship(back_populates="targets")
+
+
+class ContractDocument(Base):
+    """An uploaded file, kept even when extraction fails."""
+
+    __tablename__ = "contract_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    doc_type: Mapped[str] = mapped_column(String(40), default="contract")
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size_bytes: Mapped[int]
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    page_count: Mapped[int | None]
+    text: Mapped[str | None] = mapped_column(Text)
+    extraction_status: Mapped[str] = mapped_column(String(20), default="pending")
+    extraction_error: Mapped[str | None] = mapped_column(Text)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+    contract: Mapped[Contract | None] = relationship(back_populates="documents")
+    terms: Mapped[list[ExtractedTerm]] = relationship(back_populates="document")
+
+
+class ExtractedTerm(Base):
+    __tablename__ = "extracted_terms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("contract_documents.id"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
+    field: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[Any | None] = mapped_column(JSON)
+    confidence: Mapped[float]
+    page: Mapped[int | None]
+    span_start: Mapped[int | None]
+    span_end: Mapped[int | None]
+    snippet: Mapped[str | None] = mapped_column(Text)
+    # pending | accepted | corrected | rejected | auto_accepted
+    review_state: Mapped[str] = mapped_column(String(20), default="pending")
+    corrected_value: Mapped[str | None] = mapped_column(Text)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+
+    document: Mapped[ContractDocument] = relationship(back_populates="terms")
