@@ -28,8 +28,12 @@ def run_migrations_online() -> None:
 
 
 if context.is_offline_mode():
-    context.configure(url=str(database_url()), target_metadata=target_metadata,
-                      render_as_batch=True, literal_binds=True)
+    context.configure(
+        url=str(database_url()),
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        literal_binds=True,
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

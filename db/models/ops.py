@@ -33,9 +33,7 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 
-    attachments: Mapped[list[NotificationAttachment]] = relationship(
-        cascade="all, delete-orphan"
-    )
+    attachments: Mapped[list[NotificationAttachment]] = relationship(cascade="all, delete-orphan")
 
 
 class NotificationAttachment(Base):

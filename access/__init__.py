@@ -1,0 +1,1 @@
+"""Who may do what: roles, permissions, password hashing, share-link tokens."""

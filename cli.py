@@ -1,0 +1,137 @@
+"""One command line for every batch job: migrations, demo data, users, imports, jobs.
+
+Every command opens the configured store (DATABASE_URL, secrets.toml or the SQLite default)
+and upgrades its schema first, exactly as the app does.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+
+from db.config import ConfigError
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {}
+
+
+def command(name: str):
+    def wrap(fn):
+        COMMANDS[name] = fn
+        return fn
+
+    return wrap
+
+
+def _store():
+    from db.engine import open_store
+
+    return open_store()
+
+
+@command("db upgrade")
+def db_upgrade(args: argparse.Namespace) -> int:
+    _store()
+    print("Schema is at the latest revision.")
+    return 0
+
+
+@command("demo seed")
+def demo_seed(args: argparse.Namespace) -> int:
+    from db.engine import is_empty
+    from demo.seed import SeedSize, seed
+
+    engine = _store()
+    if not is_empty(engine):
+        if args.if_empty:
+            print("Store already holds contracts; demo seed skipped.")
+            return 0
+        print(
+            "The store already holds contracts: demo data goes only into an empty store. "
+            "Point DATABASE_URL at a new database (or delete data/contract_desk.db).",
+            file=sys.stderr,
+        )
+        return 2
+    size = SeedSize(
+        clients=args.clients,
+        contracts=args.contracts,
+        tickets=args.tickets,
+        technicians=args.technicians,
+    )
+    report = seed(engine, seed=args.seed, size=size)
+    print(
+        f"Demo company seeded in {report.seconds:.1f}s: "
+        + ", ".join(f"{v:,} {k}" for k, v in report.counts.items())
+    )
+    print("Demo logins (demo data only):")
+    for username, role, password in report.users:
+        print(f"  {username:<10} {role:<11} {password}")
+    return 0
+
+
+@command("users add")
+def users_add(args: argparse.Namespace) -> int:
+    from db.engine import session_scope
+    from db.users import UserError, count_users, create_user
+
+    engine = _store()
+    password = args.password or getpass.getpass(f"Password for {args.username}: ")
+    try:
+        with session_scope(engine) as s:
+            first = count_users(session=s) == 0
+            from access.roles import SYSTEM
+
+            create_user(
+                session=s,
+                username=args.username,
+                password=password,
+                role=args.role,
+                display_name=args.name,
+                email=args.email,
+                actor=None if first else SYSTEM,
+            )
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"User {args.username} ({args.role}) created.")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="group", required=True)
+
+    dbp = sub.add_parser("db", help="database schema").add_subparsers(dest="cmd", required=True)
+    dbp.add_parser("upgrade", help="apply pending migrations")
+
+    demo = sub.add_parser("demo", help="demo data").add_subparsers(dest="cmd", required=True)
+    s = demo.add_parser("seed", help="build the demo company in an empty store")
+    s.add_argument("--seed", type=int, default=42)
+    s.add_argument("--clients", type=int, default=120)
+    s.add_argument("--contracts", type=int, default=300)
+    s.add_argument("--tickets", type=int, default=200_000)
+    s.add_argument("--technicians", type=int, default=24)
+    s.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+
+    users = sub.add_parser("users", help="users").add_subparsers(dest="cmd", required=True)
+    a = users.add_parser("add", help="add a user (the first one must be an admin)")
+    a.add_argument("username")
+    a.add_argument("--role", required=True, choices=["admin", "manager", "executive", "technician"])
+    a.add_argument("--name")
+    a.add_argument("--email")
+    a.add_argument("--password", help="omit to be prompted (keeps it out of shell history)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[f"{args.group} {args.cmd}"](args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

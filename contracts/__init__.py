@@ -1,0 +1,1 @@
+"""The contract repository's rules: what a valid contract is, and how changes are described."""

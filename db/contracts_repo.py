@@ -1,0 +1,369 @@
+"""Contract repository: search, detail, create, edit (audited, optimistic lock), soft delete."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from access.roles import Actor, require
+from contracts.schema import ContractInput
+from db import audit
+from db.base import utcnow
+from db.models import (
+    Calendar,
+    Client,
+    Contact,
+    Contract,
+    ContractDocument,
+    ContractService,
+    ExtractedTerm,
+    SlaPolicy,
+    User,
+)
+
+
+class ConflictError(RuntimeError):
+    """Someone else saved the record since it was opened; nothing was overwritten."""
+
+
+class NotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class ContractFilter:
+    text: str = ""
+    tiers: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    pricing_models: tuple[str, ...] = ()
+    end_from: date | None = None
+    end_to: date | None = None
+    value_min: Decimal | None = None
+    value_max: Decimal | None = None
+    client_id: int | None = None
+    sort: str = "end_date"
+    descending: bool = False
+    columns: tuple[str, ...] = field(default=())
+
+
+LIST_COLUMNS = [
+    "id",
+    "reference",
+    "client",
+    "title",
+    "tier",
+    "status",
+    "start_date",
+    "end_date",
+    "auto_renew",
+    "value",
+    "currency",
+    "pricing_model",
+    "version",
+]
+
+
+def search_contracts(*, session: Session, actor: Actor, flt: ContractFilter) -> pd.DataFrame:
+    """Contracts matching the filter, one row each, ready for a table or an export."""
+    require(actor, "view_contracts")
+    q = (
+        select(
+            Contract.id,
+            Contract.reference,
+            Client.name.label("client"),
+            Contract.title,
+            Contract.tier,
+            Contract.status,
+            Contract.start_date,
+            Contract.end_date,
+            Contract.auto_renew,
+            Contract.value,
+            Contract.currency,
+            Contract.pricing_model,
+            Contract.version,
+        )
+        .join(Client, Client.id == Contract.client_id)
+        .where(Contract.deleted_at.is_(None))
+    )
+    if flt.text.strip():
+        like = f"%{flt.text.strip().lower()}%"
+        q = q.where(
+            or_(
+                func.lower(Client.name).like(like),
+                func.lower(Contract.reference).like(like),
+                func.lower(Contract.title).like(like),
+                func.lower(func.coalesce(Contract.special_instructions, "")).like(like),
+                exists().where(
+                    ExtractedTerm.contract_id == Contract.id,
+                    func.lower(ExtractedTerm.value).like(like),
+                ),
+                exists().where(
+                    ContractService.contract_id == Contract.id,
+                    func.lower(ContractService.name).like(like),
+                ),
+                exists().where(
+                    ContractDocument.contract_id == Contract.id,
+                    ContractDocument.deleted_at.is_(None),
+                    func.lower(func.coalesce(ContractDocument.text, "")).like(like),
+                ),
+            )
+        )
+    if flt.tiers:
+        q = q.where(Contract.tier.in_(flt.tiers))
+    if flt.statuses:
+        q = q.where(Contract.status.in_(flt.statuses))
+    if flt.pricing_models:
+        q = q.where(Contract.pricing_model.in_(flt.pricing_models))
+    if flt.end_from:
+        q = q.where(Contract.end_date >= flt.end_from)
+    if flt.end_to:
+        q = q.where(Contract.end_date <= flt.end_to)
+    if flt.value_min is not None:
+        q = q.where(Contract.value >= flt.value_min)
+    if flt.value_max is not None:
+        q = q.where(Contract.value <= flt.value_max)
+    if flt.client_id is not None:
+        q = q.where(Contract.client_id == flt.client_id)
+    sort_col = {
+        "client": Client.name,
+        "value": Contract.value,
+        "reference": Contract.reference,
+        "start_date": Contract.start_date,
+        "tier": Contract.tier,
+    }.get(flt.sort, Contract.end_date)
+    q = q.order_by(sort_col.desc() if flt.descending else sort_col.asc(), Contract.id)
+    return pd.DataFrame(session.execute(q).all(), columns=LIST_COLUMNS)
+
+
+def get_contract(*, session: Session, contract_id: int) -> Contract:
+    contract = session.scalar(
+        select(Contract)
+        .options(selectinload(Contract.services), selectinload(Contract.documents))
+        .where(Contract.id == contract_id, Contract.deleted_at.is_(None))
+    )
+    if contract is None:
+        raise NotFound(f"Contract {contract_id} does not exist or was deleted.")
+    return contract
+
+
+@dataclass
+class ContractDetail:
+    contract: Contract
+    client: Client
+    account_manager: str | None
+    calendar: Calendar | None
+    included: list[ContractService]
+    excluded: list[ContractService]
+    sla_targets: pd.DataFrame
+    documents: pd.DataFrame
+    contacts: pd.DataFrame
+    history: pd.DataFrame
+    terms: pd.DataFrame
+
+
+def contract_detail(*, session: Session, actor: Actor, contract_id: int) -> ContractDetail:
+    require(actor, "view_contracts")
+    c = get_contract(session=session, contract_id=contract_id)
+    policy = session.scalar(
+        select(SlaPolicy)
+        .where(SlaPolicy.contract_id == c.id)
+        .order_by(SlaPolicy.effective_from.desc())
+        .limit(1)
+    ) or session.scalar(
+        select(SlaPolicy)
+        .where(SlaPolicy.contract_id.is_(None), SlaPolicy.tier == c.tier)
+        .order_by(SlaPolicy.effective_from.desc())
+        .limit(1)
+    )
+    targets = (
+        pd.DataFrame(
+            [
+                (t.priority, t.service_type, t.response_minutes, t.resolution_minutes, t.calendar)
+                for t in (policy.targets if policy else [])
+            ],
+            columns=["priority", "service type", "response (min)", "resolution (min)", "calendar"],
+        ).sort_values(["priority", "service type"])
+        if policy
+        else pd.DataFrame()
+    )
+    docs = pd.DataFrame(
+        [
+            (
+                d.id,
+                d.filename,
+                d.doc_type,
+                d.size_bytes,
+                d.page_count,
+                d.extraction_status,
+                d.uploaded_at,
+            )
+            for d in c.documents
+            if d.deleted_at is None
+        ],
+        columns=["id", "file", "type", "bytes", "pages", "extraction", "uploaded"],
+    )
+    contacts = pd.DataFrame(
+        session.execute(
+            select(
+                Contact.name,
+                Contact.title,
+                Contact.email,
+                Contact.phone,
+                Contact.is_escalation,
+                Contact.escalation_level,
+            )
+            .where(
+                Contact.client_id == c.client_id,
+                or_(Contact.contract_id.is_(None), Contact.contract_id == c.id),
+            )
+            .order_by(Contact.is_escalation.desc(), Contact.escalation_level, Contact.name)
+        ).all(),
+        columns=["name", "title", "email", "phone", "escalation", "level"],
+    )
+    terms = pd.DataFrame(
+        session.execute(
+            select(
+                ExtractedTerm.field,
+                ExtractedTerm.value,
+                ExtractedTerm.corrected_value,
+                ExtractedTerm.review_state,
+                ExtractedTerm.confidence,
+                ExtractedTerm.page,
+            )
+            .where(ExtractedTerm.contract_id == c.id)
+            .order_by(ExtractedTerm.field)
+        ).all(),
+        columns=["field", "value", "corrected", "review", "confidence", "page"],
+    )
+    manager = session.get(User, c.account_manager_id) if c.account_manager_id else None
+    return ContractDetail(
+        contract=c,
+        client=session.get(Client, c.client_id),
+        account_manager=manager.display_name if manager else None,
+        calendar=session.get(Calendar, c.calendar_id) if c.calendar_id else None,
+        included=[s for s in c.services if s.kind == "included"],
+        excluded=[s for s in c.services if s.kind == "excluded"],
+        sla_targets=targets,
+        documents=docs,
+        contacts=contacts,
+        history=audit.history(session=session, entity="contract", entity_id=c.id),
+        terms=terms,
+    )
+
+
+def create_contract(*, session: Session, actor: Actor, data: ContractInput) -> Contract:
+    require(actor, "edit_contracts")
+    if session.get(Client, data.client_id) is None:
+        raise NotFound(f"Client {data.client_id} does not exist.")
+    if session.scalar(select(Contract.id).where(Contract.reference == data.reference)):
+        raise ValueError(f"Reference {data.reference!r} is already used by another contract.")
+    contract = Contract(**data.model_dump())
+    session.add(contract)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="contract",
+        entity_id=contract.id,
+        action="create",
+        field="reference",
+        new=contract.reference,
+    )
+    return contract
+
+
+def update_contract(
+    *,
+    session: Session,
+    actor: Actor,
+    contract_id: int,
+    expected_version: int,
+    data: ContractInput,
+) -> Contract:
+    """Save edits made on `expected_version`; refuse (ConflictError) if someone saved since."""
+    require(actor, "edit_contracts")
+    contract = get_contract(session=session, contract_id=contract_id)
+    if contract.version != expected_version:
+        who = session.scalar(
+            select(audit.AuditEntry.username)
+            .where(audit.AuditEntry.entity == "contract", audit.AuditEntry.entity_id == contract_id)
+            .order_by(audit.AuditEntry.id.desc())
+            .limit(1)
+        )
+        raise ConflictError(
+            f"{contract.reference} was changed by {who or 'someone else'} after you opened it "
+            f"(version {contract.version}, yours {expected_version}). Your changes were not "
+            "saved: reload the contract and apply them again."
+        )
+    if data.reference != contract.reference and session.scalar(
+        select(Contract.id).where(Contract.reference == data.reference)
+    ):
+        raise ValueError(f"Reference {data.reference!r} is already used by another contract.")
+    changes = {}
+    for name, new in data.model_dump().items():
+        old = getattr(contract, name)
+        if old != new:
+            changes[name] = (old, new)
+            setattr(contract, name, new)
+    if not changes:
+        return contract
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(
+            f"{contract.reference} was saved by someone else at the same moment; "
+            "reload and apply your changes again."
+        ) from exc
+    audit.record_changes(
+        session=session, actor=actor, entity="contract", entity_id=contract.id, changes=changes
+    )
+    return contract
+
+
+def set_services(
+    *, session: Session, actor: Actor, contract_id: int, kind: str, names: list[str]
+) -> None:
+    """Replace the included or excluded services of a contract (audited as one change)."""
+    require(actor, "edit_contracts")
+    if kind not in ("included", "excluded"):
+        raise ValueError("kind must be included or excluded")
+    contract = get_contract(session=session, contract_id=contract_id)
+    clean = [n.strip() for n in names if n.strip()]
+    old = [s.name for s in contract.services if s.kind == kind]
+    if old == clean:
+        return
+    contract.services = [s for s in contract.services if s.kind != kind] + [
+        ContractService(kind=kind, name=n) for n in clean
+    ]
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="contract",
+        entity_id=contract_id,
+        action="update",
+        field=f"{kind} services",
+        old="; ".join(old),
+        new="; ".join(clean),
+    )
+
+
+def delete_contract(*, session: Session, actor: Actor, contract_id: int) -> None:
+    """Soft delete: the row stays (and can be restored); only admins may do it."""
+    require(actor, "delete")
+    contract = get_contract(session=session, contract_id=contract_id)
+    contract.deleted_at = utcnow()
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="contract",
+        entity_id=contract_id,
+        action="delete",
+        field="deleted_at",
+        new=contract.deleted_at,
+    )

@@ -1,0 +1,124 @@
+"""Users: creation (never with a default password), login, listing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from access.passwords import hash_password, verify_password
+from access.roles import ROLES, Actor, require
+from db import audit
+from db.base import utcnow
+from db.models import Technician, User
+
+
+class UserError(ValueError):
+    """Bad user input: the message says what to fix."""
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    email: str | None = None,
+    actor: Actor | None,
+) -> User:
+    """Create a user; `actor=None` is allowed only for the very first admin."""
+    if actor is None:
+        if count_users(session=session) > 0:
+            require(None, "manage_users")
+        if role != "admin":
+            raise UserError("The first user must be an admin.")
+    else:
+        require(actor, "manage_users")
+    username = username.strip().lower()
+    if not username or not username.replace(".", "").replace("-", "").replace("_", "").isalnum():
+        raise UserError("Username must be letters, digits, dots, dashes or underscores.")
+    if role not in ROLES:
+        raise UserError(f"Role must be one of {', '.join(ROLES)}.")
+    if session.scalar(select(User).where(User.username == username)):
+        raise UserError(f"User {username!r} already exists.")
+    try:
+        hashed = hash_password(password)
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        email=email,
+        role=role,
+        password_hash=hashed,
+    )
+    session.add(user)
+    session.flush()
+    who = actor or Actor(user_id=user.id, username=username, role=role)
+    audit.record(
+        session=session,
+        actor=who,
+        entity="user",
+        entity_id=user.id,
+        action="create",
+        field="role",
+        new=role,
+    )
+    return user
+
+
+def count_users(*, session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(User)) or 0
+
+
+def authenticate(*, session: Session, username: str, password: str) -> Actor | None:
+    """The actor for valid credentials of an active user, else None (same answer for both)."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    actor = actor_for(session=session, user=user)
+    audit.record(session=session, actor=actor, entity="user", entity_id=user.id, action="login")
+    return actor
+
+
+def actor_for(*, session: Session, user: User) -> Actor:
+    tech_id = session.scalar(select(Technician.id).where(Technician.user_id == user.id))
+    return Actor(user_id=user.id, username=user.username, role=user.role, technician_id=tech_id)
+
+
+def list_users(*, session: Session, actor: Actor) -> list[dict]:
+    require(actor, "manage_users")
+    rows = session.scalars(select(User).order_by(User.username)).all()
+    return [
+        {
+            "id": u.id,
+            "username": u.username,
+            "name": u.display_name,
+            "role": u.role,
+            "email": u.email,
+            "active": u.active,
+            "last login": u.last_login_at,
+        }
+        for u in rows
+    ]
+
+
+def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) -> None:
+    require(actor, "manage_users")
+    user = session.get(User, user_id)
+    if user is None:
+        raise UserError(f"No user {user_id}.")
+    if user.id == actor.user_id and not active:
+        raise UserError("You cannot deactivate yourself.")
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="user",
+        entity_id=user.id,
+        action="update",
+        field="active",
+        old=user.active,
+        new=active,
+    )
+    user.active = active
