@@ -1,0 +1,230 @@
+"""Parse ticket exports (CSV/XLSX bytes) into normalised rows plus per-row errors.
+
+A file is rejected whole (ImportRejected) when it is too big, unreadable, or lacks a
+required column; otherwise every row is judged on its own and bad rows are reported with
+the row number the user sees in a spreadsheet (header = row 1), never silently dropped.
+Naive timestamps are read in `source_tz`; timestamps with an offset keep it. In the
+fall-back hour a naive time takes its first occurrence.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from sla.import_presets import DATE_FIELDS, PRESETS, REQUIRED, Preset, normalise_priority
+
+DEFAULT_MAX_BYTES = 100 * 1024 * 1024
+OUTPUT_COLUMNS = [
+    "source",
+    "row",
+    "external_id",
+    "client_name",
+    "service_type",
+    "priority",
+    "created_at",
+    "first_response_at",
+    "resolved_at",
+    "status",
+    "technician",
+    "pauses",
+]
+
+
+class ImportRejected(ValueError):
+    """The whole file cannot be imported; the message says why."""
+
+
+@dataclass(frozen=True)
+class ParseResult:
+    valid: pd.DataFrame  # OUTPUT_COLUMNS
+    errors: pd.DataFrame  # row, column, reason
+
+
+def _read(data: bytes, filename: str) -> pd.DataFrame:
+    if filename.lower().endswith((".xlsx", ".xlsm")):
+        try:
+            return pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many types for a broken file
+            raise ImportRejected(f"Cannot read '{filename}' as an Excel workbook: {exc}") from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    if not text.strip():
+        raise ImportRejected(f"'{filename}' is empty")
+    first = text.splitlines()[0]
+    sep = max([",", ";", "\t"], key=first.count)
+    try:
+        return pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False
+        )
+    except (pd.errors.ParserError, csv.Error) as exc:
+        raise ImportRejected(f"Cannot read '{filename}' as CSV: {exc}") from exc
+
+
+def _columns(frame: pd.DataFrame, preset: Preset, source: str) -> dict[str, str]:
+    """Field -> header found in the file; ImportRejected names every missing required one."""
+    headers = {str(c).strip().lower(): str(c) for c in frame.columns}
+    found: dict[str, str] = {}
+    for name, candidates in preset.columns.items():
+        for candidate in candidates:
+            if candidate.strip().lower() in headers:
+                found[name] = headers[candidate.strip().lower()]
+                break
+    missing = [f"'{preset.columns.get(f, (f,))[0]}' ({f})" for f in REQUIRED if f not in found]
+    if missing:
+        raise ImportRejected(
+            f"Missing required column(s) for a {source} export: {', '.join(missing)}"
+        )
+    return found
+
+
+def _text(frame: pd.DataFrame, column: str | None) -> pd.Series:
+    if column is None:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    values = frame[column].astype("string").str.strip()
+    return values.mask(values == "")
+
+
+def _dates(raw: pd.Series, *, tz: str, preset: Preset, dayfirst: bool) -> pd.Series:
+    """Text or Excel datetimes -> UTC; unreadable values become NaT (caller reports them)."""
+    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us, UTC]")
+    todo = raw.notna()
+    aware = todo & raw.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False)
+    if aware.any():
+        out[aware] = pd.to_datetime(raw[aware], utc=True, format="mixed", errors="coerce")
+    naive = todo & ~aware
+    if naive.any():
+        parsed = pd.Series(pd.NaT, index=raw.index[naive], dtype="datetime64[us]")
+        if preset.date_format:
+            parsed[:] = pd.to_datetime(raw[naive], format=preset.date_format, errors="coerce")
+        rest = parsed.isna()
+        if rest.any():
+            parsed[rest] = pd.to_datetime(
+                raw[naive][rest], format="mixed", dayfirst=dayfirst, errors="coerce"
+            )
+        index = pd.DatetimeIndex(parsed)
+        local = index.tz_localize(
+            tz, ambiguous=np.ones(len(index), bool), nonexistent="shift_forward"
+        )
+        out[naive] = local.tz_convert("UTC")
+    return out
+
+
+def _pauses(raw: pd.Series, tz: str) -> tuple[list[object], pd.Series]:
+    """'start/end; start/end' (ISO, end may be empty = still paused) -> list of UTC pairs."""
+    values: list[object] = []
+    bad = pd.Series(False, index=raw.index)
+    for i, text in raw.items():
+        pairs = []
+        for part in (
+            filter(None, (p.strip() for p in str(text).split(";"))) if pd.notna(text) else []
+        ):
+            try:
+                start, _, end = part.partition("/")
+                a = pd.Timestamp(start.strip())
+                b = pd.Timestamp(end.strip()) if end.strip() else pd.NaT
+                a = a.tz_localize(tz) if a.tzinfo is None else a
+                b = b.tz_localize(tz) if b is not pd.NaT and b.tzinfo is None else b
+                pairs.append((a.tz_convert("UTC"), b if b is pd.NaT else b.tz_convert("UTC")))
+            except ValueError:
+                bad[i] = True
+        values.append(pairs)
+    return values, bad
+
+
+def parse_tickets(
+    data: bytes,
+    *,
+    filename: str,
+    preset: str | None = None,
+    mapping: Mapping[str, str | Sequence[str]] | None = None,
+    source_tz: str = "UTC",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    dayfirst: bool | None = None,
+) -> ParseResult:
+    """Read a ticket export with a preset (zendesk, freshdesk, jira, servicenow, connectwise)
+    or a custom field -> column mapping (fields as in sla.import_presets.FIELDS)."""
+    if len(data) > max_bytes:
+        raise ImportRejected(
+            f"'{filename}' is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit"
+        )
+    if mapping is not None:
+        columns = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in mapping.items()}
+        chosen = Preset("custom", columns)
+    elif preset in PRESETS:
+        chosen = PRESETS[str(preset)]
+    else:
+        raise ImportRejected(
+            f"Unknown preset '{preset}': use one of {', '.join(PRESETS)} or a custom mapping"
+        )
+    frame = _read(data, filename)
+    found = _columns(frame, chosen, chosen.name)
+    frame = frame.dropna(how="all")
+    frame = frame[
+        ~frame.astype("string").fillna("").apply(lambda c: c.str.strip() == "").all(axis=1)
+    ]
+    rows = pd.Series(frame.index.to_numpy() + 2, index=frame.index)
+    errors: list[dict[str, object]] = []
+
+    def fail(mask: pd.Series, field: str, reason: pd.Series | str) -> None:
+        column = found.get(field, field)
+        reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=mask.index)
+        errors.extend(
+            {"row": int(rows[i]), "column": column, "reason": str(reasons[i])}
+            for i in mask.index[mask.to_numpy()]
+        )
+
+    out = pd.DataFrame(index=frame.index)
+    for name in ("external_id", "client_name", "service_type", "status", "technician"):
+        out[name] = _text(frame, found.get(name))
+    raw_priority = _text(frame, found.get("priority"))
+    out["priority"] = raw_priority.map(normalise_priority, na_action="ignore").astype("string")
+    first = dayfirst if dayfirst is not None else chosen.dayfirst
+    for name in DATE_FIELDS:
+        raw = _text(frame, found.get(name))
+        out[name] = _dates(raw, tz=source_tz, preset=chosen, dayfirst=first)
+        fail(raw.notna() & out[name].isna(), name, "cannot read date '" + raw.fillna("") + "'")
+    if "first_response_minutes" in found and "first_response_at" not in found:
+        minutes = pd.to_numeric(_text(frame, found["first_response_minutes"]), errors="coerce")
+        out["first_response_at"] = out["created_at"] + pd.to_timedelta(minutes, unit="min")
+    for name in REQUIRED:
+        fail(_text(frame, found[name]).isna(), name, f"{name.replace('_', ' ')} is empty")
+    fail(
+        raw_priority.notna() & out["priority"].isna(),
+        "priority",
+        "unknown priority '" + raw_priority.fillna("") + "'",
+    )
+    fail(out["resolved_at"] < out["created_at"], "resolved_at", "resolved before created")
+    fail(
+        out["first_response_at"] < out["created_at"],
+        "first_response_at",
+        "first response before created",
+    )
+    ids = out["external_id"]
+    dup = ids.notna() & ids.duplicated(keep="first")
+    first_row = rows.groupby(ids).transform("min")
+    fail(
+        dup,
+        "external_id",
+        "duplicate id '" + ids.fillna("") + "' (first on row " + first_row.astype("string") + ")",
+    )
+    if "pauses" in found:
+        out["pauses"], bad = _pauses(_text(frame, found["pauses"]), source_tz)
+        fail(bad, "pauses", "cannot read pause intervals (use start/end; start/end)")
+    else:
+        out["pauses"] = [[] for _ in range(len(out))]
+    out["source"] = chosen.name
+    out["row"] = rows
+    bad_rows = {e["row"] for e in errors}
+    valid = out[~rows.isin(bad_rows)][OUTPUT_COLUMNS].reset_index(drop=True)
+    error_frame = pd.DataFrame(errors, columns=["row", "column", "reason"])
+    return ParseResult(
+        valid, error_frame.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+    )
