@@ -56,6 +56,8 @@ class Outcome(StrEnum):
             return None
 
 
+# Database ids are ints, demo and test ids are often strings: both are accepted.
+Id = str | int
 Timing = Literal["advance", "arrears"]
 Alignment = Literal["contract", "calendar"]
 
@@ -72,8 +74,8 @@ class ContractBilling:
     own rate card. `timezone` decides on which local day an entry was worked.
     """
 
-    contract_id: str
-    client_id: str
+    contract_id: Id
+    client_id: Id
     currency: str
     pricing: PricingModel | None
     cycle: Cycle
@@ -112,11 +114,11 @@ class TimeEntry:
     `rate_charged` None means the technician charged no explicit rate.
     """
 
-    entry_id: str
-    contract_id: str | None
-    client_id: str
-    ticket_id: str | None
-    technician_id: str | None
+    entry_id: Id
+    contract_id: Id | None
+    client_id: Id
+    ticket_id: Id | None
+    technician_id: Id | None
     role: str
     started_at: datetime
     minutes: int | None
@@ -149,10 +151,10 @@ class TimeEntry:
 class EntryCharge:
     """One time entry's part of an invoice line (the backup document row)."""
 
-    entry_id: str
+    entry_id: Id
     work_date: date
-    ticket_id: str | None
-    technician_id: str | None
+    ticket_id: Id | None
+    technician_id: Id | None
     role: str
     minutes: Decimal
     rate: Decimal | None
@@ -208,8 +210,8 @@ class Invoice:
     """
 
     invoice_no: str
-    contract_id: str
-    client_id: str
+    contract_id: Id | None
+    client_id: Id
     currency: str
     issue_date: date
     due_date: date

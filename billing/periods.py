@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from billing.model import ContractBilling, Cycle
+from billing.model import ContractBilling, Cycle, Id
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,6 @@ def usage_period(contract: ContractBilling, period: BillingPeriod) -> BillingPer
     return previous
 
 
-def invoice_key(contract_id: str, period: BillingPeriod) -> str:
+def invoice_key(contract_id: Id, period: BillingPeriod) -> str:
     """Idempotency key of an invoice run: contract id + period start."""
     return f"{contract_id}:{period.start.isoformat()}"
