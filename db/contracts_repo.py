@@ -367,3 +367,53 @@ def delete_contract(*, session: Session, actor: Actor, contract_id: int) -> None
         field="deleted_at",
         new=contract.deleted_at,
     )
+
+
+def document_content(*, session: Session, actor: Actor, document_id: int) -> tuple[str, bytes]:
+    """(filename, bytes) of a stored document, for download and preview."""
+    require(actor, "view_contracts")
+    doc = session.get(ContractDocument, document_id)
+    if doc is None or doc.deleted_at is not None:
+        raise NotFound(f"Document {document_id} does not exist.")
+    return doc.filename, doc.content
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    clients: dict[int, str]
+    calendars: dict[int, str]
+    managers: dict[int, str]
+
+
+def form_choices(*, session: Session) -> FormChoices:
+    """Options for the contract form's select boxes."""
+    return FormChoices(
+        clients=dict(
+            session.execute(
+                select(Client.id, Client.name)
+                .where(Client.deleted_at.is_(None))
+                .order_by(Client.name)
+            ).all()
+        ),
+        calendars=dict(
+            session.execute(select(Calendar.id, Calendar.name).order_by(Calendar.name)).all()
+        ),
+        managers=dict(
+            session.execute(
+                select(User.id, User.display_name)
+                .where(User.role.in_(("admin", "manager")), User.active)
+                .order_by(User.display_name)
+            ).all()
+        ),
+    )
+
+
+def contract_options(*, session: Session, actor: Actor) -> dict[int, str]:
+    require(actor, "view_contracts")
+    rows = session.execute(
+        select(Contract.id, Contract.reference, Client.name)
+        .join(Client, Client.id == Contract.client_id)
+        .where(Contract.deleted_at.is_(None))
+        .order_by(Contract.reference)
+    ).all()
+    return {r[0]: f"{r[1]} · {r[2]}" for r in rows}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,12 +39,15 @@ def _check_sqlite_folder(url: URL) -> None:
             f"Cannot create the data folder {folder}: {exc.strerror}. "
             "Create it, or set DATABASE_URL to a writable location."
         ) from exc
-    target = path if path.exists() else folder
-    if not os.access(target, os.W_OK):
+    # SQLite writes journal files beside the database, so the folder itself must be writable.
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
         raise ConfigError(
-            f"The data folder {folder} is read-only. Make it writable "
+            f"The data folder {folder} is read-only ({exc.strerror}). Make it writable "
             f"(e.g. chmod u+w {folder}) or set DATABASE_URL to a writable location."
-        )
+        ) from exc
 
 
 def make_engine(url: URL | str | None = None) -> Engine:

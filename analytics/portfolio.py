@@ -1,0 +1,51 @@
+"""Portfolio at a glance: counts and value by tier, status and time to end (pure pandas)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class PortfolioSummary:
+    active_contracts: int
+    clients: int
+    value_by_currency: pd.DataFrame
+    by_tier: pd.DataFrame
+    ending_soon: pd.DataFrame  # active contracts ending in the next 90 days
+    missing_value: int
+
+
+def summarize(contracts: pd.DataFrame, *, today: date) -> PortfolioSummary:
+    """Totals over active contracts; values are summed per currency, never across them."""
+    active = contracts[
+        (contracts["status"] == "active")
+        & (contracts["end_date"].isna() | (contracts["end_date"] >= today))
+    ]
+    valued = active.dropna(subset=["value"])
+    by_cur = (
+        valued.groupby("currency")["value"]
+        .sum()
+        .reset_index()
+        .sort_values("value", ascending=False)
+    )
+    by_tier = (
+        active.groupby("tier")
+        .agg(contracts=("id", "count"))
+        .reset_index()
+        .sort_values("contracts", ascending=False)
+    )
+    days = (pd.to_datetime(active["end_date"]) - pd.Timestamp(today)).dt.days
+    soon = active.assign(days_left=days)[(days >= 0) & (days <= 90)].sort_values("days_left")
+    return PortfolioSummary(
+        active_contracts=len(active),
+        clients=active["client_id"].nunique(),
+        value_by_currency=by_cur,
+        by_tier=by_tier,
+        ending_soon=soon[
+            ["reference", "client", "tier", "end_date", "days_left", "value", "currency"]
+        ],
+        missing_value=int(active["value"].isna().sum()),
+    )

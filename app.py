@@ -1,0 +1,29 @@
+"""Contract Desk entry point: resolve the user and role, then route to the pages it may see."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.auth import current_actor, sign_out
+from ui.navigation import pages_for
+from ui.store import engine
+
+st.set_page_config(page_title="Contract Desk", page_icon=":material/contract:", layout="wide")
+engine()  # a missing or unreachable store stops here with a clear message
+
+actor = current_actor()
+if actor is None:
+    st.navigation(
+        [st.Page("pages/login.py", title="Log in", icon=":material/login:")], position="hidden"
+    ).run()
+else:
+    sections = {
+        name: [st.Page(p.path, title=p.title, icon=p.icon) for p in specs]
+        for name, specs in pages_for(actor).items()
+    }
+    with st.sidebar:
+        st.caption(f"Signed in as **{actor.username}** ({actor.role})")
+        if st.button("Log out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
+    st.navigation(sections).run()

@@ -1,0 +1,1 @@
+"""Stored contract documents: fingerprints, limits, page previews."""

@@ -1,0 +1,1 @@
+"""The technician's field view: what a contract covers, in plain words."""

@@ -1,0 +1,178 @@
+"""One contract: terms, services, SLA matrix, documents with preview, contacts, history, edit."""
+
+import streamlit as st
+
+from db.contracts_repo import (
+    ConflictError,
+    NotFound,
+    contract_detail,
+    contract_options,
+    delete_contract,
+    document_content,
+    form_choices,
+    set_services,
+    update_contract,
+)
+from documents.preview import render_page
+from ui.auth import guard
+from ui.contract_form import contract_form
+from ui.store import session
+
+actor = guard("view_contracts")
+
+with session() as s:
+    options = contract_options(session=s, actor=actor)
+raw_id = st.query_params.get("id")
+contract_id = int(raw_id) if raw_id and raw_id.isdigit() and int(raw_id) in options else None
+picked = st.selectbox(
+    "Contract",
+    list(options),
+    format_func=options.get,
+    index=list(options).index(contract_id) if contract_id else None,
+    placeholder="Choose a contract",
+)
+if picked is None:
+    st.info("Choose a contract, or open one from the Contracts list.")
+    st.stop()
+if picked != contract_id:
+    st.query_params["id"] = str(picked)
+
+try:
+    with session() as s:
+        d = contract_detail(session=s, actor=actor, contract_id=picked)
+        choices = form_choices(session=s)
+except NotFound as exc:
+    st.error(str(exc))
+    st.stop()
+
+c = d.contract
+st.title(f"{c.reference} · {d.client.name}")
+st.caption(f"{c.title} · {c.tier} · {c.status} · version {c.version}")
+m = st.columns(4)
+m[0].metric("Value", f"{c.value:,.2f} {c.currency}" if c.value is not None else "—")
+m[1].metric("Start", str(c.start_date))
+m[2].metric("End", str(c.end_date) if c.end_date else "open-ended")
+m[3].metric("Auto-renew", f"yes, notice {c.notice_days} d" if c.auto_renew else "no")
+
+tabs = st.tabs(["Terms", "Services", "SLA", "Documents", "Contacts", "History", "Edit"])
+with tabs[0]:
+    terms = {
+        "Pricing model": c.pricing_model,
+        "Billing": f"{c.billing_cycle}, in {c.billing_timing}",
+        "Recurring fee": c.recurring_fee,
+        "Hourly rate": c.hourly_rate,
+        "After-hours multiplier": c.after_hours_multiplier,
+        "Included hours / period": c.included_hours,
+        "Overage rate": c.overage_rate,
+        "Units": f"{c.unit_count} x {c.unit_name} at {c.unit_price}" if c.unit_name else None,
+        "Renewal term (months)": c.renewal_term_months,
+        "Notice period (days)": c.notice_days,
+        "Coverage": (
+            f"{d.calendar.name} — {d.calendar.spec} ({d.calendar.timezone})" if d.calendar else None
+        ),
+        "Account manager": d.account_manager,
+    }
+    st.table({k: [("—" if v is None else str(v))] for k, v in terms.items()})
+    if c.special_instructions:
+        st.markdown("**Special instructions**")
+        st.text(c.special_instructions)
+    if not d.terms.empty:
+        st.markdown("**Extracted terms**")
+        st.dataframe(d.terms, hide_index=True, width="stretch")
+with tabs[1]:
+    a, b = st.columns(2)
+    a.markdown("**Included**")
+    a.dataframe(
+        [{"service": x.name, "description": x.description} for x in d.included],
+        hide_index=True,
+        width="stretch",
+    )
+    b.markdown("**Excluded**")
+    b.dataframe(
+        [{"service": x.name, "description": x.description} for x in d.excluded],
+        hide_index=True,
+        width="stretch",
+    )
+    with st.form("services"):
+        inc = st.text_area(
+            "Included service types (one per line)", "\n".join(x.name for x in d.included)
+        )
+        exc = st.text_area(
+            "Excluded service types (one per line)", "\n".join(x.name for x in d.excluded)
+        )
+        if st.form_submit_button("Save services"):
+            with session() as s:
+                set_services(
+                    session=s,
+                    actor=actor,
+                    contract_id=c.id,
+                    kind="included",
+                    names=inc.splitlines(),
+                )
+                set_services(
+                    session=s,
+                    actor=actor,
+                    contract_id=c.id,
+                    kind="excluded",
+                    names=exc.splitlines(),
+                )
+            st.success("Services saved.")
+            st.rerun()
+with tabs[2]:
+    if d.sla_targets.empty:
+        st.info("No SLA policy for this contract or its tier.")
+    else:
+        st.dataframe(d.sla_targets, hide_index=True, width="stretch")
+with tabs[3]:
+    if d.documents.empty:
+        st.info("No documents yet. Upload PDFs on the Upload page.")
+    else:
+        st.dataframe(d.documents, hide_index=True, width="stretch")
+        doc_id = st.selectbox(
+            "Document",
+            d.documents["id"].tolist(),
+            format_func=lambda i: d.documents.set_index("id").loc[i, "file"],
+        )
+        with session() as s:
+            name, content = document_content(session=s, actor=actor, document_id=int(doc_id))
+        st.download_button("Download", content, file_name=name, mime="application/pdf")
+        pages = int(d.documents.set_index("id").loc[doc_id, "pages"] or 1)
+        page = st.number_input("Preview page", 1, max(pages, 1), 1)
+        try:
+            st.image(render_page(content, int(page)), caption=f"{name}, page {page}")
+        except Exception as exc:  # noqa: BLE001 - a broken file must not break the page
+            st.warning(f"No preview for this file: {exc}")
+with tabs[4]:
+    st.dataframe(d.contacts, hide_index=True, width="stretch")
+with tabs[5]:
+    st.dataframe(d.history, hide_index=True, width="stretch")
+with tabs[6]:
+    if not actor.can("edit_contracts"):
+        st.info("Your role can view but not edit contracts.")
+    else:
+        # The version the user started editing from: a save based on it is refused if stale.
+        base_key = f"edit-base-{c.id}"
+        st.session_state.setdefault(base_key, c.version)
+        data = contract_form(choices, c, key=f"edit-{c.id}")
+        if data is not None:
+            try:
+                with session() as s:
+                    update_contract(
+                        session=s,
+                        actor=actor,
+                        contract_id=c.id,
+                        expected_version=st.session_state[base_key],
+                        data=data,
+                    )
+                st.session_state.pop(base_key, None)
+                st.success("Saved.")
+                st.rerun()
+            except ConflictError as exc:
+                st.error(str(exc))
+            except ValueError as exc:
+                st.error(str(exc))
+        if actor.can("delete") and st.button("Delete contract", type="secondary"):
+            with session() as s:
+                delete_contract(session=s, actor=actor, contract_id=c.id)
+            st.query_params.clear()
+            st.switch_page("pages/contracts.py")

@@ -1,0 +1,78 @@
+"""Every support contract in one searchable, filterable, exportable list."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import streamlit as st
+
+from db.contracts_repo import ContractFilter, search_contracts
+from db.models.contracts import PRICING_MODELS, STATUSES, TIERS
+from ui.auth import guard
+from ui.store import session
+from ui.tables import downloads, paged
+
+actor = guard("view_contracts")
+st.title("Contracts")
+
+text = st.text_input(
+    "Search", placeholder="Client, reference, title, service, text in terms or documents", key="q"
+)
+with st.expander("Filters and sorting", expanded=False):
+    c1, c2, c3 = st.columns(3)
+    tiers = c1.multiselect("Tier", TIERS, key="f_tier")
+    statuses = c2.multiselect("Status", STATUSES, key="f_status")
+    models = c3.multiselect("Pricing model", PRICING_MODELS, key="f_model")
+    window = c1.selectbox(
+        "Ends within",
+        ["any time", "30 days", "60 days", "90 days", "180 days", "already ended"],
+        key="f_window",
+    )
+    vmin = c2.number_input("Value from", min_value=0, value=0, step=1000, key="f_vmin")
+    vmax = c3.number_input("Value to (0 = no limit)", min_value=0, value=0, step=1000, key="f_vmax")
+    sort = c1.selectbox(
+        "Sort by", ["end_date", "client", "value", "reference", "start_date", "tier"], key="f_sort"
+    )
+    desc = c2.toggle("Descending", key="f_desc")
+
+today = date.today()
+end_from = end_to = None
+if window == "already ended":
+    end_to = today - timedelta(days=1)
+elif window != "any time":
+    end_from, end_to = today, today + timedelta(days=int(window.split()[0]))
+flt = ContractFilter(
+    text=text,
+    tiers=tuple(tiers),
+    statuses=tuple(statuses),
+    pricing_models=tuple(models),
+    end_from=end_from,
+    end_to=end_to,
+    value_min=Decimal(vmin) if vmin else None,
+    value_max=Decimal(vmax) if vmax else None,
+    sort=sort,
+    descending=desc,
+)
+
+with session() as s:
+    df = search_contracts(session=s, actor=actor, flt=flt)
+
+st.caption(
+    f"{len(df):,} contracts · total value "
+    f"{df['value'].dropna().sum():,.0f} (mixed currencies shown per row)"
+)
+shown = paged(df, key="contracts-page")
+event = st.dataframe(
+    shown.drop(columns=["id", "version"]),
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="contracts-table",
+    column_config={"value": st.column_config.NumberColumn(format="%.2f")},
+)
+rows = event.selection.rows if event else []
+if rows:
+    chosen = int(shown.iloc[rows[0]]["id"])
+    st.switch_page("pages/contract.py", query_params={"id": str(chosen)})
+st.caption("Select a row to open the contract.")
+downloads(df.drop(columns=["version"]), "contracts")

@@ -1,0 +1,53 @@
+"""Log in; on a store with no users yet, create the first admin instead (no default password)."""
+
+import streamlit as st
+
+from db.users import UserError, authenticate, count_users, create_user
+from ui.auth import sign_in
+from ui.store import session
+
+st.title("Contract Desk")
+
+with session() as s:
+    first_run = count_users(session=s) == 0
+
+if first_run:
+    st.subheader("Create the first admin")
+    st.caption("No users exist yet. The account you create here is the administrator.")
+    with st.form("first-admin"):
+        username = st.text_input("Username")
+        name = st.text_input("Full name")
+        password = st.text_input("Password (10+ characters)", type="password")
+        again = st.text_input("Repeat password", type="password")
+        create = st.form_submit_button("Create admin")
+    if create:
+        if password != again:
+            st.error("The two passwords differ.")
+        else:
+            try:
+                with session() as s:
+                    create_user(
+                        session=s,
+                        username=username,
+                        password=password,
+                        role="admin",
+                        display_name=name or None,
+                        actor=None,
+                    )
+                st.success("Admin created: log in below.")
+                st.rerun()
+            except UserError as exc:
+                st.error(str(exc))
+else:
+    with st.form("login"):
+        username = st.text_input("Username")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Log in")
+    if submitted:
+        with session() as s:
+            actor = authenticate(session=s, username=username, password=password)
+        if actor is None:
+            st.error("Unknown user or wrong password.")
+        else:
+            sign_in(actor)
+            st.rerun()

@@ -1,0 +1,39 @@
+"""Portfolio overview: read-only figures for executives and managers."""
+
+from datetime import date
+
+import altair as alt
+import streamlit as st
+
+from analytics.portfolio import summarize
+from db.loaders import contracts_frame
+from ui.auth import guard
+from ui.store import session
+
+actor = guard("view_dashboards")
+st.title("Portfolio overview")
+
+
+@st.cache_data(ttl=300, show_spinner=False)
+def _contracts():
+    with session() as s:
+        return contracts_frame(session=s)
+
+
+summary = summarize(_contracts(), today=date.today())
+c = st.columns(3)
+c[0].metric("Active contracts", summary.active_contracts)
+c[1].metric("Clients", summary.clients)
+c[2].metric("Ending in 90 days", len(summary.ending_soon))
+if summary.missing_value:
+    st.warning(f"{summary.missing_value} active contracts have no value recorded.")
+a, b = st.columns(2)
+a.subheader("Contract value by currency")
+a.dataframe(summary.value_by_currency, hide_index=True, width="stretch")
+b.subheader("Contracts by tier")
+b.altair_chart(
+    alt.Chart(summary.by_tier).mark_bar().encode(x=alt.X("tier:N", sort="-y"), y="contracts:Q"),
+    width="stretch",
+)
+st.subheader("Ending in the next 90 days")
+st.dataframe(summary.ending_soon, hide_index=True, width="stretch")

@@ -1,0 +1,1 @@
+"""Streamlit glue shared by pages: the cached store, the logged-in actor, tables, navigation."""

@@ -1,0 +1,34 @@
+"""The app's one engine, created and migrated once per process."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from db.config import ConfigError
+from db.engine import open_store, session_scope
+
+
+@st.cache_resource(show_spinner="Opening the contract store…")
+def _engine() -> Engine:
+    return open_store()
+
+
+def engine() -> Engine:
+    """The migrated engine, or a clear message and a stop when the store is unusable."""
+    try:
+        return _engine()
+    except ConfigError as exc:
+        st.error(f"**The contract store is not available.** {exc}")
+        st.stop()
+        raise  # unreachable: st.stop raises
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    with session_scope(engine()) as s:
+        yield s
