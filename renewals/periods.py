@@ -17,11 +17,16 @@ SLA_COLUMNS = {"response": "response_sla", "resolution": "resolution_sla"}
 
 
 def local_days(instants: pd.Series, tz: str) -> pd.Series:
-    """Midnight of each instant's calendar day in ``tz`` (naive datetime64, NaT kept)."""
+    """Midnight of each instant's calendar day in ``tz`` (naive datetime64, NaT kept).
+
+    Plain ``date`` values are already calendar days and pass through unchanged.
+    """
     if isinstance(instants.dtype, pd.DatetimeTZDtype):
         aware = instants
     elif instants.dtype == object:
         values = instants.dropna()
+        if len(values) and all(type(v) is date for v in values):
+            return pd.to_datetime(instants).dt.normalize()
         if any(isinstance(v, datetime) and v.tzinfo is None for v in values):
             raise ValueError("timestamps must be timezone-aware")
         aware = pd.to_datetime(instants, utc=True)
