@@ -38,7 +38,7 @@ PRESETS: dict[str, tuple[tuple[int, ...], int, int]] = {
     "12x7": (tuple(range(7)), 7 * 60, 19 * 60),
 }
 
-_DASH = re.compile(r"\s*[-–—]\s*|\s+to\s+")
+_DASH = re.compile(r"\s*[-–—]\s*|\s+to\s+", re.IGNORECASE)
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
 _RANGE = re.compile(r"(\d{1,2}(?::\d{2})?)\s*(?:-|–|—|to)\s*(\d{1,2}(?::\d{2})?)")
 
@@ -62,11 +62,16 @@ def _day(text: str, spec: str) -> int:
 
 def _days(text: str, spec: str) -> list[int]:
     """'Mon-Fri', 'Mon, Wed, Fri', 'Sat', 'Fri-Mon' (wraps), 'daily'."""
-    text = text.strip().lower()
-    if text in _ALL_DAYS:
+    text = text.strip()
+    if not text:
+        raise ValueError(
+            f"Unknown coverage spec '{spec}': name the days, e.g. 'Mon-Fri 08:00-18:00', "
+            f"or use a preset ({', '.join(PRESETS)})"
+        )
+    if text.lower() in _ALL_DAYS:
         return list(range(7))
     days: list[int] = []
-    for part in re.split(r"\s*[,/&]\s*|\s+and\s+", text):
+    for part in re.split(r"\s*[,/&]\s*|\s+and\s+", text, flags=re.IGNORECASE):
         ends = _DASH.split(part)
         if len(ends) == 1:
             days.append(_day(ends[0], spec))
