@@ -18,6 +18,6 @@ if data is not None:
             new = create_contract(session=s, actor=actor, data=data)
             new_id = new.id
         st.success(f"Contract {data.reference} created.")
-        st.switch_page("pages/contract.py", query_params={"id": str(new_id)})
+        st.switch_page("pages/contract_detail.py", query_params={"id": str(new_id)})
     except (ValueError, LookupError) as exc:
         st.error(str(exc))

@@ -1,5 +1,7 @@
 """Which pages exist, under which heading, and the permission each needs.
 
+Page files must not share a name with a package (streamlit puts pages/ on sys.path).
+
 app.py builds st.navigation from the pages the actor's role may open; each page also calls
 `guard` with the same permission, so a page reached any other way still refuses.
 """
@@ -22,10 +24,10 @@ class PageSpec:
 
 PAGES: list[PageSpec] = [
     PageSpec(
-        "pages/contracts.py", "Contracts", ":material/description:", "view_contracts", "Contracts"
+        "pages/contract_list.py", "Contracts", ":material/description:", "view_contracts", "Contracts"
     ),
     PageSpec(
-        "pages/contract.py", "Contract detail", ":material/article:", "view_contracts", "Contracts"
+        "pages/contract_detail.py", "Contract detail", ":material/article:", "view_contracts", "Contracts"
     ),
     PageSpec(
         "pages/contract_new.py",
@@ -34,16 +36,16 @@ PAGES: list[PageSpec] = [
         "edit_contracts",
         "Contracts",
     ),
-    PageSpec("pages/clients.py", "Clients", ":material/business:", "view_contracts", "Contracts"),
+    PageSpec("pages/client_list.py", "Clients", ":material/business:", "view_contracts", "Contracts"),
     PageSpec(
-        "pages/overview.py",
+        "pages/portfolio.py",
         "Portfolio overview",
         ":material/monitoring:",
         "view_dashboards",
         "Dashboards",
     ),
-    PageSpec("pages/field.py", "Field view", ":material/handyman:", "field_view", "Field"),
-    PageSpec("pages/users.py", "Users", ":material/group:", "manage_users", "Admin"),
+    PageSpec("pages/field_view.py", "Field view", ":material/handyman:", "field_view", "Field"),
+    PageSpec("pages/user_admin.py", "Users", ":material/group:", "manage_users", "Admin"),
 ]
 
 

@@ -175,4 +175,4 @@ with tabs[6]:
             with session() as s:
                 delete_contract(session=s, actor=actor, contract_id=c.id)
             st.query_params.clear()
-            st.switch_page("pages/contracts.py")
+            st.switch_page("pages/contract_list.py")

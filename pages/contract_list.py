@@ -73,6 +73,6 @@ event = st.dataframe(
 rows = event.selection.rows if event else []
 if rows:
     chosen = int(shown.iloc[rows[0]]["id"])
-    st.switch_page("pages/contract.py", query_params={"id": str(chosen)})
+    st.switch_page("pages/contract_detail.py", query_params={"id": str(chosen)})
 st.caption("Select a row to open the contract.")
 downloads(df.drop(columns=["version"]), "contracts")

@@ -57,7 +57,7 @@ if rows:
     )
     if ev and ev.selection.rows:
         st.switch_page(
-            "pages/contract.py",
+            "pages/contract_detail.py",
             query_params={"id": str(int(contracts.iloc[ev.selection.rows[0]]["id"]))},
         )
     a, b = st.columns(2)
