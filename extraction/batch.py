@@ -1,0 +1,100 @@
+"""extract_many(): many PDFs over worker processes; one bad file never stops the batch.
+
+Workers are recycled after a fixed number of files because pdfplumber's memory grows over
+long runs; each result or error comes back per file, in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from extraction.errors import ExtractionError
+from extraction.extract import extract
+from extraction.schema import ContractTerms
+
+TASKS_PER_WORKER = 100
+
+Progress = Callable[[int, int, str, "ContractTerms | ExtractionError"], None]
+
+
+@dataclass
+class BatchItem:
+    """One input of a batch and what came of it: `terms` or `error` (never both)."""
+
+    index: int
+    name: str
+    terms: ContractTerms | None = None
+    error: ExtractionError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+def _name(item: bytes | Path | str, index: int) -> str:
+    return Path(item).name if isinstance(item, Path | str) else f"document {index + 1}"
+
+
+def _run(
+    item: bytes | Path | str, password: str | None, name: str
+) -> ContractTerms | ExtractionError:
+    try:
+        return extract(item, password=password)
+    except ExtractionError as error:
+        return error
+    except Exception as error:  # noqa: BLE001 - report any crash as this file's error
+        return ExtractionError(
+            f"extraction failed unexpectedly ({type(error).__name__}: {error})", name=name
+        )
+
+
+def extract_many(
+    paths_or_bytes: Iterable[bytes | Path | str],
+    *,
+    workers: int = 2,
+    progress: Progress | None = None,
+    passwords: Sequence[str | None] | None = None,
+) -> list[BatchItem]:
+    """Extract every input with `workers` processes; errors are returned, never raised.
+
+    `progress(i, n, name, result_or_error)` is called as each file finishes (i counts
+    finished files from 1), in completion order.
+    """
+    items = list(paths_or_bytes)
+    n = len(items)
+    results = [BatchItem(index=i, name=_name(item, i)) for i, item in enumerate(items)]
+    secrets = list(passwords) if passwords is not None else [None] * n
+
+    def record(index: int, outcome: ContractTerms | ExtractionError, done: int) -> None:
+        if isinstance(outcome, ExtractionError):
+            results[index].error = outcome
+        else:
+            results[index].terms = outcome
+        if progress is not None:
+            progress(done, n, results[index].name, outcome)
+
+    if workers <= 1 or n <= 1:
+        for i, item in enumerate(items):
+            record(i, _run(item, secrets[i], results[i].name), i + 1)
+        return results
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER
+    ) as pool:
+        futures = {
+            pool.submit(_run, item, secrets[i], results[i].name): i for i, item in enumerate(items)
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            index = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as error:  # noqa: BLE001 - a dead worker fails only its file
+                outcome = ExtractionError(
+                    f"the worker stopped ({type(error).__name__})", name=results[index].name
+                )
+            record(index, outcome, done)
+    return results

@@ -1,0 +1,87 @@
+"""Errors raised for input a user can fix; each message says what is wrong and what to do."""
+
+from __future__ import annotations
+
+
+class ExtractionError(Exception):
+    """Base class: `str(error)` is a message fit to show the person who uploaded the file."""
+
+    code = "extraction_error"
+
+    def __init__(self, message: str, *, name: str | None = None) -> None:
+        self.name = name
+        prefix = f"{name}: " if name else ""
+        super().__init__(prefix + message)
+
+
+class EmptyFile(ExtractionError):
+    code = "empty_file"
+
+    def __init__(self, *, name: str | None = None) -> None:
+        super().__init__(
+            "the file is empty (0 bytes). Upload the contract PDF again; "
+            "the copy you chose was not saved completely.",
+            name=name,
+        )
+
+
+class NotAPdf(ExtractionError):
+    code = "not_a_pdf"
+
+    def __init__(self, detected: str, *, name: str | None = None) -> None:
+        super().__init__(
+            f"this is not a PDF (it looks like {detected}). "
+            "Export or print the contract to PDF and upload that file.",
+            name=name,
+        )
+
+
+class CorruptPdf(ExtractionError):
+    code = "corrupt_pdf"
+
+    def __init__(self, detail: str = "", *, name: str | None = None) -> None:
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"the PDF is damaged and cannot be read{extra}. It may be truncated: "
+            "download it again from the source, or open and re-save it as PDF.",
+            name=name,
+        )
+
+
+class EncryptedPdf(ExtractionError):
+    code = "encrypted_pdf"
+
+    def __init__(self, *, wrong_password: bool, name: str | None = None) -> None:
+        self.wrong_password = wrong_password
+        if wrong_password:
+            message = (
+                "the password is wrong for this encrypted PDF. "
+                "Check the password with the sender and try again."
+            )
+        else:
+            message = "the PDF is password-protected. Enter its password to extract the terms."
+        super().__init__(message, name=name)
+
+
+class NoTextLayer(ExtractionError):
+    code = "no_text_layer"
+
+    def __init__(self, *, name: str | None = None) -> None:
+        super().__init__(
+            "no text layer: needs OCR. The PDF holds only images (a scan). "
+            "Run it through OCR (for example `ocrmypdf in.pdf out.pdf`) and upload the result.",
+            name=name,
+        )
+
+
+class TooLarge(ExtractionError):
+    code = "too_large"
+
+    def __init__(self, size: int, limit: int, *, name: str | None = None) -> None:
+        self.size = size
+        self.limit = limit
+        super().__init__(
+            f"the file is {size / 1_000_000:.1f} MB, above the {limit / 1_000_000:.0f} MB limit. "
+            "Split the PDF or compress its images, then upload it again.",
+            name=name,
+        )

@@ -1,0 +1,79 @@
+"""extract(): one PDF in, ContractTerms out (text, tables, every term with provenance)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extraction.document import Document, build_document
+from extraction.pdf import MAX_BYTES, read_pdf
+from extraction.rules import clauses, dates, law, money, parties, scope, sla, term
+from extraction.schema import ContractTerms, Field
+
+
+def _read_input(pdf: bytes | Path | str, max_bytes: int) -> tuple[bytes, str | None]:
+    if isinstance(pdf, bytes | bytearray | memoryview):
+        return bytes(pdf), None
+    path = Path(pdf)
+    size = path.stat().st_size
+    if size > max_bytes:
+        from extraction.errors import TooLarge
+
+        raise TooLarge(size, max_bytes, name=path.name)
+    return path.read_bytes(), path.name
+
+
+def terms_from_document(doc: Document) -> dict[str, Field]:
+    """Run every rule over an annotated document; absent terms are simply not in the dict."""
+    found: dict[str, Field] = {}
+
+    def put(name: str, value: Field | None) -> None:
+        if value is not None:
+            found[name] = value
+
+    found.update(parties.parties(doc))
+    put("document_type", scope.document_type(doc))
+    agreement = dates.agreement_date(doc)
+    put("agreement_date", agreement)
+    effective = dates.effective_date(doc, agreement)
+    put("effective_date", effective)
+    initial = term.initial_term(doc)
+    put("initial_term", initial)
+    put("expiration_date", term.expiration_date(doc, effective, agreement, initial))
+    found.update(term.renewal(doc))
+    put("governing_law", law.governing_law(doc))
+    put("contract_value", money.contract_value(doc))
+    put("recurring_fees", money.recurring_fees(doc))
+    put("hourly_rates", money.hourly_rates(doc))
+    targets = sla.sla_targets(doc)
+    put("sla_targets", targets)
+    coverage = sla.coverage_hours(doc)
+    put("coverage_hours", coverage)
+    found.update(scope.services(doc))
+    put("escalation", scope.escalation(doc))
+    put("service_credits", clauses.service_credits(doc))
+    put("insurance", clauses.insurance(doc))
+    put("liability_cap", clauses.liability_cap(doc))
+    put("certifications", clauses.certifications(doc))
+    put("termination_for_convenience", clauses.termination_for_convenience(doc))
+    put("warranty_duration", clauses.warranty_duration(doc))
+    put("service_tier", scope.service_tier(doc, coverage, targets))
+    return found
+
+
+def extract(
+    pdf: bytes | Path | str,
+    *,
+    password: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> ContractTerms:
+    """Extract a contract's terms; raises an ExtractionError subclass on unusable input."""
+    data, name = _read_input(pdf, max_bytes)
+    content = read_pdf(data, password=password, max_bytes=max_bytes, name=name)
+    doc = build_document(content.pages, content.tables)
+    return ContractTerms(
+        page_count=len(content.pages),
+        pages=content.pages,
+        tables=content.tables,
+        ocr_applied=content.ocr_applied,
+        **terms_from_document(doc),
+    )

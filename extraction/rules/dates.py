@@ -1,0 +1,160 @@
+"""Agreement date and effective date, from the preamble phrasing lawyers use.
+
+'entered into on X and made effective as of Y (the "Effective Date")' gives both; an
+agreement 'effective as of the date first above written' takes the agreement date; with no
+effective date stated at all, the agreement date is the usual reading (low confidence).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extraction.document import Document, Ent, Sentence
+from extraction.normalize import blank_date_year, parse_date
+from extraction.schema import Field
+
+PREAMBLE_SENTENCES = 80
+
+_SIGNED_BEFORE = re.compile(
+    r"(?:dated|entered\s+into|made|executed|signed|concluded|agreement|amendment|date\s*:|"
+    r"dated\s*:)(?:\s+and\s+(?:entered\s+into|effective|made))?"
+    r"(?:\s+(?:as\s+of|on|effective\s+as\s+of|this|at|in\s+\w+\s+on))*\s*(?:the\s*)?$",
+    re.IGNORECASE,
+)
+_AS_OF_BEFORE = re.compile(r"\bas\s+of\s*(?:the\s*)?$|\bdate\s*:?\s*$", re.IGNORECASE)
+_EFFECTIVE_BEFORE = re.compile(
+    r"(?:effective|take[s]?\s+effect|commence[sd]?|commencing|begin(?:s|ning)?|start(?:s|ing)?)"
+    r"(?:\s+(?:as\s+of|on|from|upon|beginning\s+on|with\s+effect\s+from))?\s*(?:the\s*)?$"
+    r"|(?:effective|commencement|start)\s+date\s*(?:[\"”’']\s*)?(?:means|shall\s+mean|is|:)\s*$",
+    re.IGNORECASE,
+)
+_EFFECTIVE_AFTER = re.compile(
+    r"^\s*,?\s*\((?:the\s+|this\s+|hereinafter\s+)?[\"“”‘'’]+\s*(?:effective|commencement|start)"
+    r"\s+date",
+    re.IGNORECASE,
+)
+_DATE_FIRST_WRITTEN = re.compile(
+    r"effective\s+(?:as\s+of\s+|on\s+)?(?:the\s+)?(?:date\s+(?:and\s+year\s+)?first\s+"
+    r"(?:above\s+|written\s+above|set\s+forth\s+above)|date\s+hereof|date\s+of\s+this\s+agreement)"
+    r"|commences?\s+on\s+the\s+date\s+(?:first\s+above|hereof)",
+    re.IGNORECASE,
+)
+
+
+def date_value(ent: Ent) -> tuple[str | None, date | None]:
+    """(ISO string or None, date or None) for a DATE or DATE_BLANK entity."""
+    if ent.label == "DATE":
+        parsed = parse_date(ent.text)
+        return (parsed.isoformat() if parsed else None), parsed
+    return None, None
+
+
+def _before(doc: Document, sentence: Sentence, ent: Ent, width: int = 80) -> str:
+    text = doc.pages[sentence.page - 1]
+    return " ".join(text[max(sentence.start, ent.start - width) : ent.start].split())
+
+
+def _after(doc: Document, sentence: Sentence, ent: Ent, width: int = 60) -> str:
+    text = doc.pages[sentence.page - 1]
+    return " ".join(text[ent.end : min(sentence.end, ent.end + width)].split())
+
+
+def _date_field(
+    doc: Document, name: str, sentence: Sentence, ent: Ent, confidence: float
+) -> Field | None:
+    iso, _ = date_value(ent)
+    if ent.label == "DATE" and iso is None:
+        return None
+    if ent.label == "DATE_BLANK":
+        year = blank_date_year(ent.text)
+        normalized: object = {"blank": True, "year": year}
+        confidence = min(confidence, 0.3)
+    else:
+        normalized = iso
+    return doc.make_field(
+        sentence, name, normalized, span=(ent.start, ent.end), confidence=confidence
+    )
+
+
+def _dates(sentence: Sentence) -> list[Ent]:
+    return [e for e in sentence.ents if e.label in ("DATE", "DATE_BLANK")]
+
+
+def agreement_date(doc: Document) -> Field | None:
+    """The date the agreement was made: 'dated', 'entered into on', 'made as of', 'Date:'."""
+    best: tuple[float, int, Field] | None = None
+    for sentence in doc.sentences[:PREAMBLE_SENTENCES]:
+        for ent in _dates(sentence):
+            before = _before(doc, sentence, ent)
+            if _SIGNED_BEFORE.search(before):
+                score = 0.9
+            elif _AS_OF_BEFORE.search(before) and re.search(
+                r"agreement|amendment|contract", sentence.text, re.IGNORECASE
+            ):
+                score = 0.85
+            elif _EFFECTIVE_BEFORE.search(before) and sentence.index < 40:
+                score = 0.6
+            elif sentence.page == 1:
+                score = 0.45
+            else:
+                continue
+            made = _date_field(doc, "agreement_date", sentence, ent, score)
+            if made and (best is None or score > best[0]):
+                best = (score, sentence.index, made)
+    if best is None:
+        # Signature blocks: "Date: 1/14/02" near the end.
+        for sentence in reversed(doc.sentences[-60:]):
+            for ent in _dates(sentence):
+                if re.search(r"date[d]?\s*:?\s*$", _before(doc, sentence, ent), re.IGNORECASE):
+                    return _date_field(doc, "agreement_date", sentence, ent, 0.5)
+        return None
+    return best[2]
+
+
+def effective_date(doc: Document, agreement: Field | None) -> Field | None:
+    """The date the terms start to apply, falling back to the agreement date."""
+    best: tuple[float, int, Field] | None = None
+    for sentence in doc.sentences:
+        for ent in _dates(sentence):
+            before, after = _before(doc, sentence, ent), _after(doc, sentence, ent)
+            if _EFFECTIVE_AFTER.search(after) or re.search(
+                r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means|shall\s+mean|is|:)"
+                r"\s*$",
+                before,
+                re.IGNORECASE,
+            ):
+                score = 0.95
+            elif _EFFECTIVE_BEFORE.search(before) and re.search(
+                r"agreement|term|contract|services|maintenance|employment|period",
+                sentence.text,
+                re.IGNORECASE,
+            ):
+                score = 0.85
+            else:
+                continue
+            made = _date_field(doc, "effective_date", sentence, ent, score)
+            if made and (best is None or score > best[0]):
+                best = (score, sentence.index, made)
+    if best is not None:
+        return best[2]
+    if agreement is None:
+        return None
+    for sentence in doc.sentences:
+        if _DATE_FIRST_WRITTEN.search(sentence.flat):
+            return _copy(doc, agreement, sentence, 0.75)
+    return _copy(doc, agreement, None, 0.4)
+
+
+def _copy(doc: Document, agreement: Field, sentence: Sentence | None, confidence: float) -> Field:
+    snippet = sentence.flat if sentence else agreement.snippet
+    return Field(
+        name="effective_date",
+        value=agreement.value,
+        normalized=agreement.normalized,
+        confidence=confidence,
+        page=agreement.page,
+        start=agreement.start,
+        end=agreement.end,
+        snippet=snippet,
+    )

@@ -1,0 +1,195 @@
+"""Parties and their roles, read from the preamble ('by and between X ("Provider") and Y').
+
+Each party is the name before its defined-term parenthetical, with the description that
+follows a name (', a Delaware corporation', 'having an address at ...') cut off. Roles come
+from the defined term: 'Provider', 'Vendor', 'Contractor' supply the service; 'Customer',
+'Client', 'Recipient' receive it; a party named by its own short name takes the role the
+other party leaves open.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extraction.document import Document
+from extraction.schema import Field
+
+PROVIDER_TERMS = {
+    "provider", "service provider", "vendor", "supplier", "contractor", "consultant",
+    "servicer", "servicing agent", "licensor", "transporter", "operator", "msp",
+    "managed service provider", "seller", "employee", "agent", "distributor", "maintainer",
+    "host", "developer", "sub-advisor", "manager", "administrator", "adviser", "advisor",
+}  # fmt: skip
+CUSTOMER_TERMS = {
+    "customer", "client", "recipient", "licensee", "owner", "purchaser", "buyer", "shipper",
+    "subscriber", "user", "company", "principal", "employer", "member", "bank",
+}  # fmt: skip
+NOT_PARTY_TERMS = {
+    "agreement", "effective date", "services", "parties", "party", "date", "term", "this agreement",
+    "amendment", "second amendment", "first amendment", "schedule", "sow", "msa", "exhibit",
+    "the trust", "trust", "fund", "products", "shares", "initial term", "commencement date",
+    "license agreement", "purchase agreement", "services agreement", "you", "your",
+}  # fmt: skip
+
+_SUFFIX = (
+    r"(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|AG|"
+    r"B\.?V|N\.?V|GmbH|S\.?A|SAS|plc|PLC|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s)\b\.?"
+)
+_START = re.compile(
+    r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by|"
+    r"concluded\s+between)\b\s*:?",
+    re.IGNORECASE,
+)
+_STOP = re.compile(
+    r"\b(?:WHEREAS|RECITALS|WITNESSETH|W\s?I\s?T\s?N\s?E\s?S\s?S|NOW,?\s+THEREFORE|"
+    r"IT\s+IS\s+(?:HEREBY\s+)?AGREED|BACKGROUND|PREAMBLE)\b"
+)
+_DEFINED = re.compile(
+    r"\(\s*(?:the\s+|each\s+(?:a|an)\s+|hereinafter(?:\s+(?:referred\s+to\s+as|called))?\s+|"
+    r"collectively(?:\s+referred\s+to\s+as)?,?\s+|as\s+|each\s+and\s+both\s+of\s+them\s+|"
+    r"individually\s+)?[\"“”‘’']+\s*(?P<term>[^\"“”‘’'()]{1,40}?)\s*[\"“”‘’',]+[^()]{0,60}\)"
+)
+_LEAD = re.compile(
+    r"^(?:[\s,;:.]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.)+", re.I
+)
+_CUT = re.compile(
+    r",?\s+(?:a|an)\s+(?:\w[\w-]*\s+){0,4}?(?:corporation|company|limited|partnership|trust|"
+    r"bank|association|entity|organi[sz]ation|body|society|division|registered|statutory|"
+    r"societe|corp\b)"
+    r"|,\s+(?:a|an|with|having|whose|as|on\s+behalf|represented|acting|located|organi[sz]ed|"
+    r"incorporated|together|its|which|through|by|duly|existing|doing\s+business)\b"
+    r"|\s+(?:with|having|whose)\s+(?:a|an|its|the|his|her)?\s*(?:place|address|principal|"
+    r"registered|office)"
+    r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
+)
+_SPLIT = re.compile(rf",?\s+and\s+(?=[A-Z][^,()]{{0,60}}?{_SUFFIX})")
+
+
+def _role(term: str) -> str | None:
+    low = term.lower().strip()
+    if low in PROVIDER_TERMS:
+        return "provider"
+    if low in CUSTOMER_TERMS:
+        return "customer"
+    return None
+
+
+def _clean_name(segment: str) -> str | None:
+    segment = _LEAD.sub("", " ".join(segment.split()))
+    cut = _CUT.search(segment)
+    if cut:
+        segment = segment[: cut.start()]
+    name = segment.strip(" ,;:")
+    if not name or len(name) > 120 or len(name) < 2:
+        return None
+    if not (name[0].isupper() or name[0].isdigit() or name.startswith("[")):
+        return None
+    if re.search(r"\bagreement\b|\bhereto\b|\bherein\b", name, re.I):
+        return None
+    return name
+
+
+def _window(doc: Document) -> tuple[int, int, int] | None:
+    """(page, start, end) of the preamble: from 'between' to the recitals, first 3 pages."""
+    for page_no, text in enumerate(doc.pages[:3], start=1):
+        for start in _START.finditer(text):
+            stop = _STOP.search(text, start.end())
+            end = min(stop.start() if stop else len(text), start.end() + 1800)
+            if _DEFINED.search(text, start.end(), end) or re.search(
+                _SUFFIX, text[start.end() : end]
+            ):
+                return page_no, start.end(), end
+    for page_no, text in enumerate(doc.pages[:2], start=1):
+        first = _DEFINED.search(text)
+        if first:
+            head = max(0, first.start() - 400)
+            stop = _STOP.search(text, first.end())
+            return page_no, head, min(stop.start() if stop else len(text), first.end() + 1500)
+    return None
+
+
+def parties(doc: Document) -> dict[str, Field]:
+    """parties (names with roles) plus provider and customer when the roles say so."""
+    window = _window(doc)
+    if window is None:
+        return {}
+    page, start, end = window
+    text = doc.pages[page - 1]
+    found: list[dict[str, object]] = []
+    boundary = start
+    first_at = None
+    last_at = start
+    for match in _DEFINED.finditer(text, start, end):
+        term = " ".join(match["term"].split()).strip(" ,")
+        segment = text[boundary : match.start()]
+        boundary = match.end()
+        if term.lower() in NOT_PARTY_TERMS:
+            continue
+        pieces = _SPLIT.split(" ".join(segment.split()))
+        names = [n for n in (_clean_name(p) for p in pieces) if n]
+        if not names:
+            continue
+        for name in names:
+            found.append({"name": name, "role": _role(term), "defined_as": term})
+        first_at = match.start() if first_at is None else first_at
+        last_at = match.end()
+        if len(found) >= 6:
+            break
+    if not found:
+        flat = " ".join(text[start:end].split())
+        flat = re.split(r"[.;]\s|\s\(", flat)[0]
+        for piece in re.split(r",?\s+and\s+|\s+AND\s+", flat)[:4]:
+            name = _clean_name(piece)
+            if name and re.search(_SUFFIX, name) or (name and name.isupper() and len(name) > 3):
+                found.append({"name": name, "role": None, "defined_as": None})
+        last_at = end
+    if not found:
+        return {}
+    roles = {p["role"] for p in found}
+    if len(found) == 2 and None in roles and len(roles) == 2:
+        known = next(r for r in roles if r)
+        other = "customer" if known == "provider" else "provider"
+        for p in found:
+            p["role"] = p["role"] or other
+    if sum(p["role"] == "customer" for p in found) == 2 and any(
+        str(p["defined_as"]).lower() == "company" for p in found
+    ):
+        for p in found:
+            if str(p["defined_as"]).lower() == "company":
+                p["role"] = "provider"
+    sentence = doc.sentence_at(page, start) or doc.sentences[0]
+    span_start = start if first_at is None else max(start, first_at - 200)
+    out = {
+        "parties": Field(
+            name="parties",
+            value="; ".join(str(p["name"]) for p in found),
+            normalized=found,
+            confidence=0.8 if first_at is not None else 0.5,
+            page=page,
+            start=span_start,
+            end=last_at,
+            snippet=" ".join(text[span_start:last_at].split())[:600] or sentence.flat,
+        )
+    }
+    for role in ("provider", "customer"):
+        named = [p for p in found if p["role"] == role]
+        if len(named) == 1:
+            name = str(named[0]["name"])
+            at = _locate(text, name, start)
+            out[role] = Field(
+                name=role,
+                value=name,
+                normalized=name,
+                confidence=0.8,
+                page=page,
+                start=at[0],
+                end=at[1],
+                snippet=out["parties"].snippet,
+            )
+    return out
+
+
+def _locate(text: str, name: str, start: int) -> tuple[int, int]:
+    pattern = r"\s+".join(re.escape(w) for w in name.split())
+    match = re.compile(pattern).search(text, max(0, start - 600))
+    return (match.start(), match.end()) if match else (start, start)

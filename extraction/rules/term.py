@@ -1,0 +1,237 @@
+"""Term, expiry, renewal and notice: read each duration by the words around it.
+
+In 'shall continue for one (1) year and thereafter renew automatically for successive one (1)
+year periods unless either party gives at least thirty (30) days prior written notice', the
+same sentence holds the initial term, the renewal term and the notice period; the words
+before and after each duration ('for', 'successive', 'at least ... prior') say which is which.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from extraction.document import Document, Ent, Sentence
+from extraction.normalize import add_duration, parse_date, parse_duration
+from extraction.rules.dates import _before, _date_field, _dates
+from extraction.schema import Field
+
+_NOTICE_AFTER = re.compile(
+    r"^\s*(?:[’']s?\s*)?(?:\)\s*)?(?:prior|advance|written|notice|before|in\s+advance|previous|"
+    r"or\s+more\s+(?:prior|before)|notification|ahead)",
+    re.IGNORECASE,
+)
+_NOTICE_BEFORE = re.compile(
+    r"(?:at\s+least|not\s+less\s+than|no\s+less\s+than|minimum\s+of|no\s+later\s+than|"
+    r"notice\s+(?:period\s+)?of|notice\s+to\s+the\s+other|upon|giving|within|by\s+giving|"
+    r"with|on)\s*(?:the\s+)?(?:following\s+written\s+notice[^:]*:\s*)?$",
+    re.IGNORECASE,
+)
+_RENEWAL_BEFORE = re.compile(
+    r"(?:successive|additional|further|renewal\s+(?:term|period)s?\s+of|renew(?:ed|s|al)?\s+for"
+    r"(?:\s+an?\s+(?:further|additional|successive|renewal)?\s*(?:period|term)s?\s+of)?|"
+    r"extended\s+(?:for|by)(?:\s+an?\s+(?:further|additional)?\s*(?:period|term)\s+of)?|"
+    r"(?:period|term)s?\s+of|each|subsequent\s+periods\s+of)\s*(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+_TERM_BEFORE = re.compile(
+    r"(?:for|of|be|is|until|through|duration\s+of|term\s+of|period\s+of|additional|"
+    r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:an?\s+|the\s+)?"
+    r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\s+)?$",
+    re.IGNORECASE,
+)
+_TERM_SENTENCE = re.compile(
+    r"\b(?:term|agreement|contract|shall\s+continue|remain\s+in|in\s+effect|duration|"
+    r"maintenance|initial\s+period|expire)",
+    re.IGNORECASE,
+)
+_PERPETUAL = re.compile(
+    r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
+    r"(?:indefinitely|in\s+perpetuity|perpetually|until\s+(?:it\s+is\s+)?terminat|"
+    r"unless\s+and\s+until|until\s+(?:either|one\s+of\s+the|the)\s+part(?:y|ies)\s+"
+    r"(?:gives|terminat))"
+    r"|shall\s+be\s+perpetual|no\s+fixed\s+term",
+    re.IGNORECASE,
+)
+_END_BEFORE = re.compile(
+    r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
+    r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:"
+    r"|expiration\s+date\s*:|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at)?\s*(?:the\s*)?$",
+    re.IGNORECASE,
+)
+_AUTO = re.compile(
+    r"automatic(?:ally)?\s+(?:be\s+)?(?:renew|extend|continu)|renew(?:s|ed)?\s+automatically|"
+    r"extend(?:s|ed)?\s+automatically|auto-?renew|evergreen|month[\s-]+to[\s-]+month|"
+    r"(?:from\s+)?year[\s-]+to[\s-]+year|(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?renew(?:ed)?"
+    r"\s+for[^.]{0,160}unless|stay\s+in\s+force",
+    re.IGNORECASE,
+)
+_OPTIONAL = re.compile(
+    r"\bmay\s+(?:\w+\s+){0,4}renew|option\s+to\s+renew|right\s+(?:to\s+renew|of\s+renewal)|"
+    r"mutual(?:ly)?\s+(?:written\s+)?agree|upon\s+mutual",
+    re.IGNORECASE,
+)
+_NOT_RENEW = re.compile(
+    r"not\s+to\s+renew|non-?renewal|not\s+(?:to\s+)?(?:extend|be\s+renewed)|intention\s+not|"
+    r"elect(?:s|ed)?\s+(?:not|to\s+terminate)|cancel|terminat",
+    re.IGNORECASE,
+)
+
+
+def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
+    """'notice', 'renewal', 'term' or 'other' for one DURATION entity in its sentence."""
+    text = doc.pages[sentence.page - 1]
+    before = " ".join(text[max(sentence.start, ent.start - 70) : ent.start].split())
+    after = " ".join(text[ent.end : min(sentence.end, ent.end + 40)].split())
+    if re.search(r"periodic", ent.text, re.IGNORECASE) or re.search(
+        r"month[\s-]+to[\s-]+month|year[\s-]+to[\s-]+year", ent.text, re.IGNORECASE
+    ):
+        return "renewal"
+    if _NOTICE_AFTER.search(after) or re.search(r"notice\s+of\s*$", before, re.IGNORECASE):
+        return "notice"
+    if (
+        _RENEWAL_BEFORE.search(before)
+        or re.search(r"^\s*(?:renewal\s+)?(?:terms|periods)\b", after, re.IGNORECASE)
+        and re.search(r"successive|additional|further|renew", before, re.IGNORECASE)
+    ):
+        return "renewal"
+    if _NOTICE_BEFORE.search(before) and re.search(r"notice|notif", sentence.text, re.IGNORECASE):
+        return "notice"
+    if _TERM_BEFORE.search(before):
+        return "term"
+    return "other"
+
+
+def _duration_field(doc: Document, name: str, sentence: Sentence, ent: Ent, conf: float) -> Field:
+    parsed = parse_duration(ent.text)
+    return doc.make_field(sentence, name, parsed, span=(ent.start, ent.end), confidence=conf)
+
+
+def initial_term(doc: Document) -> Field | None:
+    """The first fixed period the agreement runs for ('a term of three (3) years')."""
+    for sentence in doc.with_cue("TERM", "EFFECTIVE"):
+        if not _TERM_SENTENCE.search(sentence.text):
+            continue
+        for ent in sentence.of("DURATION"):
+            parsed = parse_duration(ent.text)
+            if not parsed or parsed["unit"] not in ("day", "week", "month", "year"):
+                continue
+            if classify(doc, sentence, ent) != "term":
+                continue
+            if re.search(
+                r"\b(?:notice|warrant|confidential|surviv|payment|invoice)", sentence.text, re.I
+            ) and not re.search(
+                r"\b(?:term\s+of\s+this|this\s+agreement\s+(?:shall|will)\s+(?:continue|remain|commence|be\s+in))",
+                sentence.text,
+                re.I,
+            ):
+                continue
+            return _duration_field(doc, "initial_term", sentence, ent, 0.8)
+    return None
+
+
+def expiration_date(
+    doc: Document, effective: Field | None, agreement: Field | None, term: Field | None
+) -> Field | None:
+    """Explicit end date, else start + initial term, else 'perpetual' when it runs until ended."""
+    start_iso = (
+        effective.normalized if effective and isinstance(effective.normalized, str) else None
+    )
+    start = date.fromisoformat(start_iso) if start_iso else None
+    for sentence in doc.with_cue("TERM", "EFFECTIVE"):
+        for ent in _dates(sentence):
+            if not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
+                continue
+            parsed = parse_date(ent.text) if ent.label == "DATE" else None
+            if parsed and start and parsed <= start:
+                continue
+            if ent.label == "DATE_BLANK":
+                continue
+            return _date_field(doc, "expiration_date", sentence, ent, 0.85)
+    if term is not None and isinstance(term.normalized, dict):
+        base = start
+        if (
+            re.search(
+                r"date\s+of\s+(?:its\s+)?(?:execution|this\s+agreement)|date\s+first\s+above|date\s+hereof",
+                term.snippet,
+                re.IGNORECASE,
+            )
+            and agreement
+            and isinstance(agreement.normalized, str)
+        ):
+            base = date.fromisoformat(agreement.normalized)
+        if base is None and agreement and isinstance(agreement.normalized, str):
+            base = date.fromisoformat(agreement.normalized)
+        if base is not None:
+            end = add_duration(base, term.normalized)
+            if end is not None:
+                return Field(
+                    name="expiration_date",
+                    value=term.value,
+                    normalized=end.isoformat(),
+                    confidence=0.7,
+                    page=term.page,
+                    start=term.start,
+                    end=term.end,
+                    snippet=term.snippet,
+                )
+    for sentence in doc.with_cue("TERM"):
+        match = _PERPETUAL.search(sentence.flat)
+        if match and re.search(r"agreement|employment|contract", sentence.text, re.IGNORECASE):
+            return doc.make_field(sentence, "expiration_date", "perpetual", confidence=0.6)
+    return None
+
+
+def renewal(doc: Document) -> dict[str, Field]:
+    """auto_renewal, renewal_term and notice_period from renewal and termination clauses."""
+    out: dict[str, Field] = {}
+    renewal_sentences = [
+        s
+        for s in doc.with_cue("RENEWAL")
+        if re.search(r"renew|extend|month|year|stay\s+in\s+force|successive", s.text, re.I)
+    ]
+    for sentence in renewal_sentences:
+        flat = sentence.flat
+        if not re.search(r"agreement|term|contract|maintenance|support|services", flat, re.I):
+            continue
+        if "renewal_term" not in out:
+            for ent in sentence.of("DURATION"):
+                if classify(doc, sentence, ent) == "renewal" and parse_duration(ent.text):
+                    out["renewal_term"] = _duration_field(doc, "renewal_term", sentence, ent, 0.8)
+                    break
+        if "auto_renewal" not in out and _AUTO.search(flat):
+            out["auto_renewal"] = doc.make_field(sentence, "auto_renewal", True, confidence=0.85)
+        if (
+            "notice_period" not in out
+            and _NOT_RENEW.search(flat)
+            or re.search(r"notice|notif", flat, re.I)
+        ):
+            for ent in sentence.of("DURATION"):
+                if "notice_period" in out:
+                    break
+                if classify(doc, sentence, ent) == "notice" and parse_duration(ent.text):
+                    out["notice_period"] = _duration_field(
+                        doc, "notice_period", sentence, ent, 0.85
+                    )
+    if "auto_renewal" not in out and renewal_sentences:
+        for sentence in renewal_sentences:
+            if _OPTIONAL.search(sentence.flat):
+                out["auto_renewal"] = doc.make_field(
+                    sentence, "auto_renewal", False, confidence=0.6
+                )
+                break
+    if "notice_period" not in out:
+        for sentence in doc.with_cue("TERMINATION"):
+            if not re.search(r"notice|notif", sentence.text, re.I):
+                continue
+            if re.search(
+                r"breach|default|insolven|bankrupt|fail(?:s|ure)\s+to", sentence.text, re.I
+            ):
+                continue
+            for ent in sentence.of("DURATION"):
+                if classify(doc, sentence, ent) == "notice" and parse_duration(ent.text):
+                    out["notice_period"] = _duration_field(doc, "notice_period", sentence, ent, 0.5)
+                    break
+            if "notice_period" in out:
+                break
+    return out
