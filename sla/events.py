@@ -18,12 +18,24 @@ import numpy as np
 import pandas as pd
 
 from sla.calendar import Calendar, as_us, from_us_many
+from sla.coverage_spec import describe_hours
 from sla.policy import SlaPolicy
 
 PAUSE_STATUSES = frozenset(
-    {"pending", "on hold", "on-hold", "on_hold", "hold", "waiting", "waiting on customer",
-     "waiting for customer", "awaiting customer", "scheduled", "awaiting parts"}
-)  # fmt: skip
+    {
+        "pending",
+        "on hold",
+        "on-hold",
+        "on_hold",
+        "hold",
+        "waiting",
+        "waiting on customer",
+        "waiting for customer",
+        "awaiting customer",
+        "scheduled",
+        "awaiting parts",
+    }
+)
 STOP_STATUSES = frozenset({"resolved", "solved", "closed", "done", "completed", "cancelled"})
 KINDS = ("created", "first_response", "status", "resolved", "reopened", "priority_changed")
 
@@ -101,23 +113,31 @@ class Segment:
     reason: str
 
 
+def _outside_reason(calendar: Calendar, start: int, end: int) -> str:
+    """'outside coverage Mon–Fri 08:00–18:00 (Europe/London)', naming holidays it spans."""
+    local = from_us_many(np.array([start, end - 1], np.int64)).tz_convert(calendar.tz)
+    days = pd.date_range(local[0].date(), local[1].date(), freq="D").date
+    off = [f"{d:%Y-%m-%d}" for d in days if d in calendar.holidays]
+    text = f"outside coverage {describe_hours(calendar.hours)} ({calendar.tz})"
+    return text + (f"; holiday {', '.join(off)}" if off else "")
+
+
 def _split_by_coverage(calendar: Calendar, start: int, end: int, reason: str) -> list[tuple]:
+    """Cut [start, end) at the calendar's openings and closings."""
     table = calendar.table
     i = max(int(np.searchsorted(table.starts, start, side="right")) - 1, 0)
     out, t = [], start
     while t < end:
-        covered = i < len(table.starts) and table.starts[i] <= t < table.ends[i]
-        if covered:
+        if i < len(table.starts) and table.starts[i] <= t < table.ends[i]:
             nxt = min(int(table.ends[i]), end)
             out.append((t, nxt, "running", reason))
+            i += 1
         else:
             while i < len(table.starts) and table.ends[i] <= t:
                 i += 1
             nxt = min(int(table.starts[i]) if i < len(table.starts) else end, end)
-            out.append((t, nxt, "outside-coverage", f"outside coverage {calendar.describe()}"))
+            out.append((t, nxt, "outside-coverage", _outside_reason(calendar, t, nxt)))
         t = nxt
-        if covered:
-            i += 1
     return out
 
 
@@ -141,7 +161,7 @@ def timeline(
     target = policy.target_for(priority, service_type)
     if target.calendar == "24x7":
         calendar = Calendar(
-            calendar.tz, ((0, 1440),) * 7, frozenset(), calendar.first_year, calendar.last_year
+            calendar.tz, (((0, 1440),),) * 7, frozenset(), calendar.first_year, calendar.last_year
         )
     now_us = as_us(now)
     raw: list[tuple] = []

@@ -94,7 +94,8 @@ class SlaPolicy:
         index: dict[tuple[str, str], Target] = {}
         for target in self.targets:
             index[(target.priority, target.service_type)] = target  # later rows win
-        object.__setattr__(self, "targets", tuple(index.values()))
+        ordered = tuple(sorted(index.values(), key=lambda t: (t.priority, t.service_type)))
+        object.__setattr__(self, "targets", ordered)
         object.__setattr__(self, "_index", index)
 
     def target_for(self, priority: str, service_type: str | None = None) -> Target:
@@ -115,7 +116,7 @@ class SlaPolicy:
                 "resolution_minutes": t.resolution_minutes,
                 "calendar": t.calendar,
             }
-            for t in sorted(self.targets, key=lambda t: (t.priority, t.service_type))
+            for t in self.targets
         ]
 
 
