@@ -29,53 +29,8 @@ PATTERNS = Path(__file__).with_name("patterns")
 SYNONYMS_FILE = PATTERNS / "synonyms.jsonl"
 WORDS_FILE = PATTERNS / "english_words.txt"
 ROLES = ("asset", "item", "action", "service")
-# Words that name no service: never used as ad-hoc clause words.
-_FILLER = frozenset(
-    [
-        "service",
-        "services",
-        "include",
-        "including",
-        "includes",
-        "exclude",
-        "excluding",
-        "excluded",
-        "all",
-        "any",
-        "other",
-        "user",
-        "users",
-        "staff",
-        "client",
-        "customer",
-        "customers",
-        "contract",
-        "provide",
-        "provided",
-        "provision",
-        "please",
-        "need",
-        "help",
-        "request",
-        "work",
-        "job",
-        "task",
-        "site",
-        "onsite",
-        "remote",
-        "basis",
-        "hours",
-        "day",
-        "days",
-        "per",
-        "additional",
-        "standard",
-        "general",
-        "business",
-        "related",
-        "within",
-    ]
-)
+# Words that name no service (a clause's "including", "users"): never ad-hoc clause words.
+_FILLER = frozenset((PATTERNS / "filler_words.txt").read_text("utf-8").split())
 
 
 def stem(word: str) -> str:
@@ -211,15 +166,18 @@ def tag(text: str, *, extra_known: frozenset[str] = frozenset()) -> Tagged:
     for token in doc:
         if not token.is_alpha:
             continue
-        words += 1
         lower = token.lower_
-        if (
+        is_known = (
             token.i in covered
             or lower in STOP_WORDS
             or token.norm_ in vocab.known_stems
             or token.norm_ in extra_known
-        ):
-            known += 1
+        )
+        # A capitalised word mid-sentence is a name or brand ("Lisa's Dell"): no evidence
+        # either way about the language, so it is left out of the count.
+        if is_known or token.i == 0 or not token.text[0].isupper():
+            words += 1
+            known += is_known
         content = lower not in STOP_WORDS and lower not in _FILLER and len(lower) >= 3
         if token.i not in covered and content:
             mentions.append(Mention(f"word:{token.norm_}", "word", token.text))
