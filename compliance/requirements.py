@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 
 NameKind = Literal["credential", "certification", "insurance"]
 NAMES_FILE = Path(__file__).with_name("patterns") / "names.jsonl"
@@ -249,7 +249,9 @@ class NameRegistry:
         """The finding for a requirement naming something unknown, with a likely fix."""
         message = f"unknown {kind} {name!r}: add it to the {kind} list or fix the requirement"
         choices = {alias: canon for (k, alias), canon in self._index.items() if k == kind}
-        best = process.extractOne(normalise_name(name), list(choices), score_cutoff=80)
+        best = process.extractOne(
+            normalise_name(name), list(choices), scorer=fuzz.ratio, score_cutoff=85
+        )
         if best is not None:
             message += f" (did you mean {choices[best[0]]!r}?)"
         return message
