@@ -46,6 +46,10 @@ class ParseResult:
     errors: pd.DataFrame  # row, column, reason
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n / 1e3:.0f} kB"
+
+
 def _read(data: bytes, filename: str) -> pd.DataFrame:
     if filename.lower().endswith((".xlsx", ".xlsm")):
         try:
@@ -62,7 +66,12 @@ def _read(data: bytes, filename: str) -> pd.DataFrame:
     sep = max([",", ";", "\t"], key=first.count)
     try:
         return pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, skip_blank_lines=False
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            index_col=False,
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise ImportRejected(f"Cannot read '{filename}' as CSV: {exc}") from exc
@@ -106,8 +115,11 @@ def _dates(raw: pd.Series, *, tz: str, preset: Preset, dayfirst: bool) -> pd.Ser
             parsed[:] = pd.to_datetime(raw[naive], format=preset.date_format, errors="coerce")
         rest = parsed.isna()
         if rest.any():
+            # A tool with a known format only falls back to ISO (Excel cells, re-saved files):
+            # the free-form parser would read "32/Nov/25" as the year 2032.
+            fallback = "ISO8601" if preset.date_format else "mixed"
             parsed[rest] = pd.to_datetime(
-                raw[naive][rest], format="mixed", dayfirst=dayfirst, errors="coerce"
+                raw[naive][rest], format=fallback, dayfirst=dayfirst, errors="coerce"
             )
         index = pd.DatetimeIndex(parsed)
         local = index.tz_localize(
@@ -153,7 +165,7 @@ def parse_tickets(
     or a custom field -> column mapping (fields as in sla.import_presets.FIELDS)."""
     if len(data) > max_bytes:
         raise ImportRejected(
-            f"'{filename}' is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit"
+            f"'{filename}' is {_size(len(data))}, over the {_size(max_bytes)} limit"
         )
     if mapping is not None:
         columns = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in mapping.items()}
