@@ -95,6 +95,7 @@ class TimeAndMaterials:
             object.__setattr__(self, "default_rate", require_decimal(self.default_rate, "rate"))
 
 
+MINUTE_PRECISION = Decimal("0.0001")
 PricingModel = FixedFee | PerUnit | BlockHours | TimeAndMaterials
 MODEL_NAMES: dict[str, type] = {
     "fixed_fee": FixedFee,
@@ -185,6 +186,11 @@ def rate_entry(contract: ContractBilling, entry: TimeEntry) -> RatedEntry:
     return RatedEntry(entry, kind, rate, how)
 
 
+def _minutes(hours_value: Decimal) -> Decimal:
+    """Hours to minutes at 1/10,000 minute, so 2/3 h splits as 40 min, not 40.000..02."""
+    return (hours_value * SIXTY).quantize(MINUTE_PRECISION)
+
+
 def _fee_name(pricing: PricingModel) -> str:
     if isinstance(pricing, BlockHours):
         return "block hours"
@@ -255,8 +261,8 @@ def invoice_lines(
         block_hours = prorate(pricing.included_hours_per_period, window) + state.rollover_in_hours
         splits = split_block(
             [r for r in rated if r.kind == "block"],
-            block_minutes=block_hours * SIXTY,
-            prepaid_minutes=state.prepaid_balance_hours * SIXTY,
+            block_minutes=_minutes(block_hours),
+            prepaid_minutes=_minutes(state.prepaid_balance_hours),
         )
         block_rule = f"within block of {block_hours.quantize(Decimal('0.01'))} h"
         for s in splits:
