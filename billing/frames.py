@@ -100,6 +100,8 @@ def _as_bool(value: object, default: bool | None) -> bool | None:
 
 def entries_from_frame(frame: pd.DataFrame) -> list[TimeEntry]:
     """TimeEntry per row; missing optional columns default (approved False, after_hours None)."""
+    if "entitlement_outcome" not in frame.columns and "outcome" in frame.columns:
+        frame = frame.rename(columns={"outcome": "entitlement_outcome"})  # sla.entitlement name
     missing = [c for c in ENTRY_COLUMNS[:11] if c not in frame.columns]
     if missing:
         raise ValueError(f"time entries frame lacks columns: {', '.join(missing)}")

@@ -92,21 +92,28 @@ def _term_end(contract: ContractBilling) -> date | None:
     return None if contract.end_date is None else contract.end_date + timedelta(days=1)
 
 
-def iter_periods(contract: ContractBilling, *, until: date) -> Iterator[BillingPeriod]:
-    """Covered periods of the contract whose first day is before `until`."""
+def period_at(contract: ContractBilling, index: int) -> BillingPeriod | None:
+    """The index-th period (0-based) of the contract, None when outside the term."""
     anchor = _anchor(contract)
     months = contract.cycle.months
     term_end = _term_end(contract)
+    full_start = anchor + relativedelta(months=months * index)
+    full_end = anchor + relativedelta(months=months * (index + 1))
+    start = max(full_start, contract.start_date)
+    end = full_end if term_end is None else min(full_end, term_end)
+    if index < 0 or end <= start:
+        return None
+    return BillingPeriod(start, end, full_start, full_end, index)
+
+
+def iter_periods(contract: ContractBilling, *, until: date) -> Iterator[BillingPeriod]:
+    """Covered periods of the contract whose first day is before `until`."""
     index = 0
     while True:
-        full_start = anchor + relativedelta(months=months * index)
-        full_end = anchor + relativedelta(months=months * (index + 1))
-        start = max(full_start, contract.start_date)
-        end = full_end if term_end is None else min(full_end, term_end)
-        if start >= until or (term_end is not None and start >= term_end):
+        period = period_at(contract, index)
+        if period is None or period.start >= until:
             return
-        if end > start:
-            yield BillingPeriod(start, end, full_start, full_end, index)
+        yield period
         index += 1
 
 
@@ -150,13 +157,7 @@ def usage_period(contract: ContractBilling, period: BillingPeriod) -> BillingPer
     """The period whose usage is billed with `period` (the previous one in advance)."""
     if contract.billing_timing == "arrears":
         return period
-    if period.index == 0:
-        return None
-    previous = None
-    for candidate in iter_periods(contract, until=period.start):
-        if candidate.index == period.index - 1:
-            previous = candidate
-    return previous
+    return period_at(contract, period.index - 1)
 
 
 def invoice_key(contract_id: Id, period: BillingPeriod) -> str:

@@ -36,11 +36,11 @@ class RunResult:
 
 
 def _in_window(
-    entries: Iterable[TimeEntry], contract: ContractBilling, window: BillingPeriod | None
+    dated: list[tuple[date, TimeEntry]], window: BillingPeriod | None
 ) -> list[TimeEntry]:
     if window is None:
         return []
-    return [e for e in entries if window.contains(e.local_date(contract.timezone))]
+    return [e for day, e in dated if window.contains(day)]
 
 
 def invoice_run(
@@ -65,11 +65,12 @@ def invoice_run(
         if contract.pricing is None:
             continue
         cid = contract.contract_id
-        own = by_contract.get(cid, [])
+        # local dates once per entry, not once per period
+        own = [(e.local_date(contract.timezone), e) for e in by_contract.get(cid, [])]
         for period in periods_for(contract, run_date, since=since):
             window = usage_period(contract, period)
             usage = Usage(
-                entries=_in_window(own, contract, window),
+                entries=_in_window(own, window),
                 unit_counts=(unit_counts or {}).get(cid, {}),
                 block_state=states.get(cid),
                 period=window,

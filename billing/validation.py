@@ -5,6 +5,9 @@ sentence with the numbers in it. Findings block the entry from the invoice until
 someone resolves them, except RATE_MISMATCH: the invoice always charges the contracted
 rate, so a wrong rate is corrected, and the correction is reported as money recovered.
 
+Rates are checked for work billed by the hour (time and materials, after-hours,
+out-of-scope); included work (fixed fee, per unit, block hours) has no per-entry rate.
+
 The entitlement outcome (covered, covered_after_hours, out_of_scope, no_contract) is an
 input column computed by the SLA engine (sla/entitlement.py); it is not recomputed here.
 
