@@ -108,9 +108,10 @@ def _match(clause: str, request: Tagged, excluded: bool) -> _Match | None:
         return None
     score = sum(_WEIGHT[roles[c]] for c in hits)
     score += sum(2 if a in specific else 1 for a in act_hits)
-    texts = [t for ts in hits.values() for t in ts] + list(act_hits.values())
-    matched = tuple(dict.fromkeys(texts))
     found = frozenset(hits) | frozenset(act_hits)
+    texts = {t for ts in hits.values() for t in ts} | set(act_hits.values())
+    # In the order the technician wrote them, whatever order the clause names them in.
+    matched = tuple(dict.fromkeys(m.text for m in request.mentions if m.text in texts))
     if excluded:
         full = not specific or bool(set(act_hits) & specific)
         return _Match(clause, full, score, found, matched)
