@@ -134,12 +134,12 @@ def evaluate(
     state (NA when the ticket has no target), minutes_left (negative once breached).
     """
     n = len(tickets)
-    keys = tickets["calendar_key"].astype(object).to_numpy()
-    missing = sorted({str(k) for k in pd.unique(keys)} - {str(k) for k in calendars})
-    if missing:
-        raise KeyError(f"No calendar for key(s): {', '.join(missing)}")
     names = list(calendars)
-    codes = pd.Index(names).get_indexer(keys)
+    codes = pd.Index(names).get_indexer(tickets["calendar_key"])
+    if (codes < 0).any():
+        missing = sorted({str(k) for k in tickets["calendar_key"][codes < 0].unique()})
+        raise KeyError(f"No calendar for key(s): {', '.join(missing)}")
+    keys = pd.Categorical.from_codes(codes, categories=names)
     cals = [calendars[k] for k in names]
     created, nat = to_us(tickets["created_at"])
     if nat.any():
