@@ -97,12 +97,19 @@ def _minutes(value: object) -> str:
     return _text(value)
 
 
+def _no_formula(text: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: quote them (text only)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def backup_csv(invoice: Invoice) -> bytes:
-    """UTF-8 CSV of the backup rows (amounts as exact decimal text)."""
+    """UTF-8 CSV of the backup rows (amounts as exact decimal text, formula-safe text)."""
     frame = backup_frame(invoice)
     frame["minutes"] = frame["minutes"].map(_minutes)
-    for col in ("rate", "amount", "ticket", "technician", "role"):
-        frame[col] = frame[col].map(_text)
+    frame["rate"] = frame["rate"].map(_text)
+    frame["amount"] = frame["amount"].map(str)  # rounded already: always minor-unit digits
+    for col in ("ticket", "technician", "role", "rule"):
+        frame[col] = frame[col].map(lambda v: _no_formula(_text(v)))
     return frame.to_csv(index=False).encode("utf-8")
 
 

@@ -111,6 +111,18 @@ def test_csv_rows_sum_to_the_invoice():
     assert rows[0]["ticket"] == "" and rows[0]["minutes"] == ""
 
 
+def test_csv_quotes_text_that_a_spreadsheet_would_run():
+    c = contract(pricing=TimeAndMaterials({"=HYPERLINK(1)": D(100)}))
+    period = next(iter_periods(c, until=date(2024, 2, 1)))
+    lines = invoice_lines(
+        c, period, Usage([entry(role="=HYPERLINK(1)", started_at=at(5, month=1))])
+    )
+    bad = Invoice("INV-9", "C1", "K1", "EUR", date(2024, 2, 1), date(2024, 3, 2), tuple(lines))
+    rows = list(csv.DictReader(io.StringIO(backup_csv(bad).decode("utf-8"))))
+    assert rows[0]["role"] == "'=HYPERLINK(1)"
+    assert rows[0]["amount"] == "100.00"
+
+
 def test_xlsx_rows_sum_to_the_invoice_and_total_row_matches():
     book = load_workbook(io.BytesIO(backup_xlsx(INVOICE)))
     sheet = book["Backup"]
