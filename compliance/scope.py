@@ -67,6 +67,7 @@ class _Match:
     concepts: frozenset[str]
     words: tuple[str, ...]
     missing: str = ""
+    catch_all: bool = False  # names no object ("Helpdesk support"): reaches any asset
 
 
 def _request_objects(mentions: tuple[Mention, ...]) -> dict[str, list[str]]:
@@ -100,7 +101,9 @@ def _match(clause: str, request: Tagged, excluded: bool) -> _Match | None:
     for m in request.mentions:
         if m.role == "action":
             acts.setdefault(m.concept, m.text)
-    covered = {a for s in services for a in concepts[s].covers}
+    # "Patch management" covers patching, not everything management covers: named actions
+    # narrow a generic service. A clause naming no action is read as support of its objects.
+    covered = {a for s in services for a in concepts[s].covers} if not specific else set()
     if not specific and not services:
         covered = set(concepts["support"].covers) if not excluded else set()
     act_hits = {a: t for a, t in acts.items() if a in specific or a in covered}
@@ -114,21 +117,26 @@ def _match(clause: str, request: Tagged, excluded: bool) -> _Match | None:
     matched = tuple(dict.fromkeys(m.text for m in request.mentions if m.text in texts))
     if excluded:
         full = not specific or bool(set(act_hits) & specific)
-        return _Match(clause, full, score, found, matched)
+        return _Match(clause, full, score, found, matched, catch_all=not required)
     missing = ""
-    if not acts:
+    named_objects = [m for m in request.mentions if m.role in ("asset", "item")]
+    if not required and not named_objects:
+        missing = "the request names no device or service it knows"
+    elif not acts:
         missing = "the request does not say what needs doing"
     elif set(acts) - set(act_hits):
         named = ", ".join(repr(t) for a, t in acts.items() if a not in act_hits)
         missing = f"{named} is not named in it"
     elif not set(hits) - words and required:
         missing = "it matches only on the words " + ", ".join(repr(w) for w in matched)
-    return _Match(clause, not missing, score, found, matched, missing)
+    return _Match(clause, not missing, score, found, matched, missing, not required)
 
 
-def _reached(mention: Mention, reached: set[str]) -> bool:
+def _reached(mention: Mention, reached: set[str], catch_all: bool) -> bool:
     """Whether an included clause names this object; an item (toner) must be named itself."""
     if mention.role not in ("asset", "item") or mention.concept in reached:
+        return True
+    if catch_all and mention.role == "asset":
         return True
     broader = vocabulary().concepts[mention.concept].broader
     return mention.role == "asset" and bool(reached.intersection(broader))
@@ -206,7 +214,8 @@ def check_scope(request: str, scope: ContractScope) -> ScopeAnswer:
         )
     if best_in:
         reached = set().union(*(m.concepts for m in full_in))
-        uncovered = [m.text for m in tagged.mentions if not _reached(m, reached)]
+        catch_all = any(m.catch_all for m in full_in)
+        uncovered = [m.text for m in tagged.mentions if not _reached(m, reached, catch_all)]
         if best_out and not best_out.concepts <= best_in.concepts:
             message = (
                 f'Part of this matches included "{best_in.clause}" and part matches '

@@ -231,16 +231,76 @@ def test_pipeline_is_built_once_and_synonym_table_is_valid() -> None:
         assert set(row.get("covers", ())) <= concepts
     # the synonym groups the contracts rely on
     assert {"printer", "wifi", "password", "computer", "server", "backup", "email"} <= concepts
-    for a, b in [
-        ("printer", "MFP"),
-        ("copier", "printer"),
-        ("WLAN", "access point"),
-        ("notebook", "desktop"),
-        ("host", "server"),
-        ("restore", "backup"),
-        ("mailbox", "Exchange"),
-        ("firewall", "LAN"),
-        ("deploy", "set up"),
-        ("fix", "replace"),
+    for a, b, concept in [
+        ("printer", "MFP", "printer"),
+        ("copier", "printer", "printer"),
+        ("WLAN", "access point", "wifi"),
+        ("notebook", "desktop", "computer"),
+        ("host", "server", "server"),
+        ("restore", "backup", "backup"),
+        ("mailbox", "Exchange", "email"),
+        ("firewall", "LAN", "network"),
+        ("deploy", "set up", "install"),
+        ("fix", "replace", "repair"),
+        ("account unlock", "password reset", "password"),
     ]:
-        assert {m.concept for m in tag(a).mentions} == {m.concept for m in tag(b).mentions}
+        assert concept in {m.concept for m in tag(a).mentions} & {
+            m.concept for m in tag(b).mentions
+        }
+
+
+HARBOUR = ContractScope(
+    client="Harbour Logistics",
+    tier="silver",
+    included=(
+        "Remote and on-site helpdesk support for up to 50 users",
+        "Patch management for Windows servers and workstations",
+        "Backup monitoring and file restores",
+        "Firewall and VPN management",
+    ),
+    excluded=(
+        "Projects, including office moves and new site installations",
+        "Hardware and software procurement",
+        "Support of personal devices (BYOD)",
+        "Third-party line-of-business applications",
+    ),
+    rate=Decimal("110"),
+    contact="Tom Reed",
+)
+HELPDESK, PATCHING, BACKUPS, FIREWALL = HARBOUR.included
+PROJECTS, PROCUREMENT, BYOD, LOB_APPS = HARBOUR.excluded
+
+
+@pytest.mark.parametrize(
+    ("request_text", "verdict", "clause"),
+    [
+        ("fix the laptop", "in_scope", HELPDESK),
+        ("reset Jo's password", "in_scope", HELPDESK),
+        ("the printer is offline", "in_scope", HELPDESK),
+        ("the laptop needs Windows updates", "in_scope", PATCHING),
+        ("patch the file server", "in_scope", PATCHING),
+        ("restore a deleted file from last week's backup", "in_scope", BACKUPS),
+        ("VPN isn't working for remote staff", "in_scope", FIREWALL),
+        ("move 5 desks to the new office", "out_of_scope", PROJECTS),
+        ("buy a new laptop for Sarah", "out_of_scope", PROCUREMENT),
+        ("Sarah's personal iPhone won't sync email", "out_of_scope", BYOD),
+        ("the line-of-business app keeps crashing", "out_of_scope", LOB_APPS),
+        # the catch-all helpdesk clause never stretches to things it cannot name
+        ("Sage keeps crashing", "unclear", HELPDESK),
+        ("replace the toner in the printer", "unclear", HELPDESK),
+    ],
+)
+def test_catch_all_helpdesk_contract(request_text: str, verdict: str, clause: str) -> None:
+    answer = check_scope(request_text, HARBOUR)
+    assert (answer.verdict, answer.clause) == (verdict, clause)
+
+
+def test_named_actions_narrow_a_generic_service() -> None:
+    """'Patch management' covers patching, not every repair on a workstation."""
+    patch_only = ContractScope("Harbour Logistics", "bronze", (PATCHING,))
+    assert check_scope("patch the file server", patch_only).verdict == "in_scope"
+    answer = check_scope("fix the laptop", patch_only)
+    assert (answer.verdict, answer.message) == (
+        "unclear",
+        f"Possibly covered by \"{PATCHING}\", but 'fix' is not named in it: confirm first.",
+    )
