@@ -69,6 +69,8 @@ class Calendar:
         if self.first_year > self.last_year:
             raise ValueError(f"first_year {self.first_year} is after last_year {self.last_year}")
         object.__setattr__(self, "hours", normalise_hours(self.hours))
+        if not any(self.hours):
+            raise ValueError("Coverage hours are empty: a calendar needs at least one window")
         object.__setattr__(self, "holidays", frozenset(self.holidays))
 
     @classmethod

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sla.import_presets import DATE_FIELDS, PRESETS, REQUIRED, Preset, normalise_priority
+from sla.import_presets import DATE_FIELDS, FIELDS, PRESETS, REQUIRED, Preset, normalise_priority
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 OUTPUT_COLUMNS = [
@@ -168,6 +168,11 @@ def parse_tickets(
             f"'{filename}' is {_size(len(data))}, over the {_size(max_bytes)} limit"
         )
     if mapping is not None:
+        unknown = sorted(set(mapping) - set(FIELDS))
+        if unknown:
+            raise ImportRejected(
+                f"Unknown field(s) in mapping: {', '.join(unknown)} (known: {', '.join(FIELDS)})"
+            )
         columns = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in mapping.items()}
         chosen = Preset("custom", columns)
     elif preset in PRESETS:

@@ -64,7 +64,9 @@ def test_bad_specs_say_what_is_wrong(spec: str, message: str) -> None:
         Calendar.from_spec(spec, "Europe/London")
 
 
-def test_bad_zone_and_country_are_rejected() -> None:
+def test_bad_zone_country_and_empty_hours_are_rejected() -> None:
+    with pytest.raises(ValueError, match="Coverage hours are empty"):
+        Calendar("UTC", ((),) * 7)
     with pytest.raises(ValueError, match="Unknown time zone 'Mars/Olympus'"):
         Calendar.from_spec("8x5", "Mars/Olympus")
     with pytest.raises(ValueError, match="Unknown holiday country"):
@@ -214,3 +216,23 @@ def test_window_table_is_built_once_and_24x7_is_one_window() -> None:
     assert len(wall.table.starts) == 1
     assert wall.table is wall.table
     assert len(OFFICE.table.starts) == 4 * 261 - len(OFFICE.holidays_in()) + 1  # 2024 has 262
+
+
+def test_extra_holidays_are_added_to_the_country_set() -> None:
+    cal = Calendar.from_spec(
+        "Mon-Fri 08:00-18:00",
+        "Europe/London",
+        country="GB",
+        subdivision="ENG",
+        extra_holidays=["2026-12-24", date(2026, 12, 31)],
+        years=[2026],
+    )
+    assert cal.holidays_in(2026)[-4:] == [
+        date(2026, 12, 24),
+        date(2026, 12, 25),
+        date(2026, 12, 28),
+        date(2026, 12, 31),
+    ]
+    assert (
+        cal.business_minutes(at(LONDON, 2026, 12, 21), at(LONDON, 2027, 1, 1)) == 5 * 600
+    )  # 21-23, 29, 30

@@ -53,107 +53,25 @@ def test_priority_words(raw: str, priority: str | None) -> None:
     assert normalise_priority(raw) == priority
 
 
+# fmt: off
 ZENDESK = [
-    [
-        "Id",
-        "Requester",
-        "Organization",
-        "Group",
-        "Assignee",
-        "Subject",
-        "Status",
-        "Priority",
-        "Ticket type",
-        "Created at",
-        "Solved at",
-        "First reply time in minutes",
-    ],
-    [
-        "101",
-        "Ann Lee",
-        "Acme Ltd",
-        "Support",
-        "Bob Tech",
-        "Printer jam",
-        "Solved",
-        "Urgent",
-        "incident",
-        "2025-03-04 10:22",
-        "2025-03-04 12:00",
-        "15",
-    ],
-    [
-        "102",
-        "Ann Lee",
-        "Acme Ltd",
-        "Support",
-        "Bob Tech",
-        "VPN",
-        "Open",
-        "Normal",
-        "question",
-        "2025-03-30 01:30",
-        "",
-        "",
-    ],
+    ["Id", "Requester", "Organization", "Group", "Assignee", "Subject", "Status", "Priority",
+     "Ticket type", "Created at", "Solved at", "First reply time in minutes"],
+    ["101", "Ann Lee", "Acme Ltd", "Support", "Bob Tech", "Printer jam", "Solved", "Urgent",
+     "incident", "2025-03-04 10:22", "2025-03-04 12:00", "15"],
+    ["102", "Ann Lee", "Acme Ltd", "Support", "Bob Tech", "VPN", "Open", "Normal",
+     "question", "2025-03-30 01:30", "", ""],
     [],
-    [
-        "103",
-        "Cy Dee",
-        "Acme Ltd",
-        "Support",
-        "Bob Tech",
-        "Mail",
-        "Open",
-        "Whatever",
-        "question",
-        "2025-03-04 10:22",
-        "",
-        "",
-    ],
-    [
-        "104",
-        "Cy Dee",
-        "",
-        "Support",
-        "Bob Tech",
-        "Mail",
-        "Open",
-        "Low",
-        "question",
-        "not a date",
-        "",
-        "",
-    ],
-    [
-        "101",
-        "Ann Lee",
-        "Acme Ltd",
-        "Support",
-        "Bob Tech",
-        "Again",
-        "Solved",
-        "High",
-        "question",
-        "2025-03-04 10:22",
-        "2025-03-03 10:00",
-        "",
-    ],
-    [
-        "105",
-        "Dee Eff",
-        "Globex",
-        "Support",
-        "",
-        "Laptop",
-        "Pending",
-        "Low",
-        "task",
-        "2025-10-26 01:30",
-        "2025-10-27 09:00+00:00",
-        "",
-    ],
+    ["103", "Cy Dee", "Acme Ltd", "Support", "Bob Tech", "Mail", "Open", "Whatever",
+     "question", "2025-03-04 10:22", "", ""],
+    ["104", "Cy Dee", "", "Support", "Bob Tech", "Mail", "Open", "Low",
+     "question", "not a date", "", ""],
+    ["101", "Ann Lee", "Acme Ltd", "Support", "Bob Tech", "Again", "Solved", "High",
+     "question", "2025-03-04 10:22", "2025-03-03 10:00", ""],
+    ["105", "Dee Eff", "Globex", "Support", "", "Laptop", "Pending", "Low",
+     "task", "2025-10-26 01:30", "2025-10-27 09:00+00:00", ""],
 ]
+# fmt: on
 
 
 def test_zendesk_csv(tmp_path: Path) -> None:
@@ -186,57 +104,24 @@ def test_zendesk_csv(tmp_path: Path) -> None:
     ]
 
 
+# fmt: off
+FRESHDESK = [
+    ["Ticket ID", "Subject", "Status", "Priority", "Source", "Type", "Agent", "Group",
+     "Created time", "Due by Time", "Resolved time", "Initial response time", "Company Name"],
+    [2001, "Server down", "Resolved", "Urgent", "Email", "Incident", "Eve", "Ops",
+     datetime(2025, 6, 2, 9, 0), None, datetime(2025, 6, 2, 11, 30), datetime(2025, 6, 2, 9, 5),
+     "Initech"],
+    [None] * 13,
+    [2002, "Password", "Open", "Medium", "Portal", "Question", "Eve", "Ops",
+     "2025-06-03 14:00:00", None, None, None, "Initech"],
+]
+# fmt: on
+
+
 def test_freshdesk_xlsx(tmp_path: Path) -> None:
     data = write_xlsx(
         tmp_path / "freshdesk.xlsx",
-        [
-            [
-                "Ticket ID",
-                "Subject",
-                "Status",
-                "Priority",
-                "Source",
-                "Type",
-                "Agent",
-                "Group",
-                "Created time",
-                "Due by Time",
-                "Resolved time",
-                "Initial response time",
-                "Company Name",
-            ],
-            [
-                2001,
-                "Server down",
-                "Resolved",
-                "Urgent",
-                "Email",
-                "Incident",
-                "Eve",
-                "Ops",
-                datetime(2025, 6, 2, 9, 0),
-                None,
-                datetime(2025, 6, 2, 11, 30),
-                datetime(2025, 6, 2, 9, 5),
-                "Initech",
-            ],
-            [None] * 13,
-            [
-                2002,
-                "Password",
-                "Open",
-                "Medium",
-                "Portal",
-                "Question",
-                "Eve",
-                "Ops",
-                "2025-06-03 14:00:00",
-                None,
-                None,
-                None,
-                "Initech",
-            ],
-        ],
+        FRESHDESK,
     )
     result = parse_tickets(
         data, filename="freshdesk.xlsx", preset="freshdesk", source_tz="America/New_York"
@@ -253,84 +138,21 @@ def test_freshdesk_xlsx(tmp_path: Path) -> None:
     assert valid["technician"].tolist() == ["Eve", "Eve"]
 
 
+# fmt: off
 JIRA = [
-    [
-        "Issue key",
-        "Issue id",
-        "Summary",
-        "Issue Type",
-        "Status",
-        "Priority",
-        "Resolution",
-        "Assignee",
-        "Reporter",
-        "Created",
-        "Updated",
-        "Resolved",
-        "Custom field (Organizations)",
-        "Custom field (Request Type)",
-        "Custom field ([CHART] Date of First Response)",
-        "Comment",
-        "Comment",
-    ],
-    [
-        "ITS-7",
-        "10007",
-        "Laptop",
-        "Service Request",
-        "Done",
-        "Highest",
-        "Done",
-        "Zed",
-        "Amy",
-        "23/Nov/25 10:38 AM",
-        "23/Nov/25 3:00 PM",
-        "23/Nov/25 2:05 PM",
-        "Hooli",
-        "Get IT help",
-        "23/Nov/25 10:45 AM",
-        "a",
-        "b",
-    ],
-    [
-        "ITS-8",
-        "10008",
-        "Wifi",
-        "Incident",
-        "Open",
-        "Lowest",
-        "",
-        "Zed",
-        "Amy",
-        "24/Nov/25 9:00 PM",
-        "",
-        "",
-        "Hooli",
-        "Report a problem",
-        "",
-        "",
-        "",
-    ],
-    [
-        "ITS-9",
-        "10009",
-        "Wifi",
-        "Incident",
-        "Open",
-        "Medium",
-        "",
-        "Zed",
-        "Amy",
-        "32/Nov/25 9:00 PM",
-        "",
-        "",
-        "Hooli",
-        "Report a problem",
-        "",
-        "",
-        "",
-    ],
+    ["Issue key", "Issue id", "Summary", "Issue Type", "Status", "Priority", "Resolution",
+     "Assignee", "Reporter", "Created", "Updated", "Resolved", "Custom field (Organizations)",
+     "Custom field (Request Type)", "Custom field ([CHART] Date of First Response)", "Comment",
+     "Comment"],
+    ["ITS-7", "10007", "Laptop", "Service Request", "Done", "Highest", "Done", "Zed", "Amy",
+     "23/Nov/25 10:38 AM", "23/Nov/25 3:00 PM", "23/Nov/25 2:05 PM", "Hooli", "Get IT help",
+     "23/Nov/25 10:45 AM", "a", "b"],
+    ["ITS-8", "10008", "Wifi", "Incident", "Open", "Lowest", "", "Zed", "Amy",
+     "24/Nov/25 9:00 PM", "", "", "Hooli", "Report a problem", "", "", ""],
+    ["ITS-9", "10009", "Wifi", "Incident", "Open", "Medium", "", "Zed", "Amy",
+     "32/Nov/25 9:00 PM", "", "", "Hooli", "Report a problem", "", "", ""],
 ]
+# fmt: on
 
 
 def test_jira_service_management_csv(tmp_path: Path) -> None:
@@ -353,64 +175,18 @@ def test_jira_service_management_csv(tmp_path: Path) -> None:
     ]
 
 
+# fmt: off
 SERVICENOW = [
-    [
-        "number",
-        "short_description",
-        "caller_id",
-        "company",
-        "category",
-        "priority",
-        "state",
-        "assignment_group",
-        "assigned_to",
-        "opened_at",
-        "resolved_at",
-        "closed_at",
-    ],
-    [
-        "INC0010001",
-        "Email down",
-        "Abel Tuter",
-        "ACME North America",
-        "Network",
-        "1 - Critical",
-        "Resolved",
-        "Network",
-        "Beth Anglin",
-        "2025-01-15 08:00:00",
-        "2025-01-15 09:30:00",
-        "",
-    ],
-    [
-        "INC0010002",
-        "New mouse",
-        "Abel Tuter",
-        "ACME North America",
-        "Hardware",
-        "5 - Planning",
-        "New",
-        "Hardware",
-        "",
-        "2025-01-16 10:00:00",
-        "",
-        "",
-    ],
-    [
-        "INC0010003",
-        "Slow PC",
-        "Abel Tuter",
-        "ACME North America",
-        "Hardware",
-        "2 - High",
-        "New",
-        "Hardware",
-        "",
-        "2025-01-16T10:00:00Z",
-        "",
-        "",
-    ],
+    ["number", "short_description", "caller_id", "company", "category", "priority", "state",
+     "assignment_group", "assigned_to", "opened_at", "resolved_at", "closed_at"],
+    ["INC0010001", "Email down", "Abel Tuter", "ACME North America", "Network", "1 - Critical",
+     "Resolved", "Network", "Beth Anglin", "2025-01-15 08:00:00", "2025-01-15 09:30:00", ""],
+    ["INC0010002", "New mouse", "Abel Tuter", "ACME North America", "Hardware", "5 - Planning",
+     "New", "Hardware", "", "2025-01-16 10:00:00", "", ""],
+    ["INC0010003", "Slow PC", "Abel Tuter", "ACME North America", "Hardware", "2 - High",
+     "New", "Hardware", "", "2025-01-16T10:00:00Z", "", ""],
 ]
+# fmt: on
 
 
 def test_servicenow_csv(tmp_path: Path) -> None:
@@ -432,63 +208,25 @@ def test_servicenow_csv(tmp_path: Path) -> None:
     assert pd.isna(valid["first_response_at"]).all()
 
 
+# fmt: off
+CONNECTWISE = [
+    ["Ticket #", "Company", "Summary Description", "Board", "Status", "Type", "Priority",
+     "Resources", "Date Entered", "Date Responded", "Date Resolved"],
+    [55001, "Contoso", "Printer", "Help Desk", "Closed", "Printer Repair",
+     "Priority 1 - Emergency Response", "jsmith", "11/03/2025 02:15 PM", "11/03/2025 02:20 PM",
+     "11/04/2025 09:00 AM"],
+    [55002, "Contoso", "Email", "Help Desk", "New", "Email", "Priority 3 - Normal Response",
+     "jsmith", "11/05/2025 08:00 AM", None, None],
+    [55003, "Contoso", "Email", "Help Desk", "New", "Email", "Do Not Respond",
+     "jsmith", "11/05/2025 08:00 AM", None, None],
+]
+# fmt: on
+
+
 def test_connectwise_xlsx_with_us_dates(tmp_path: Path) -> None:
     data = write_xlsx(
         tmp_path / "connectwise.xlsx",
-        [
-            [
-                "Ticket #",
-                "Company",
-                "Summary Description",
-                "Board",
-                "Status",
-                "Type",
-                "Priority",
-                "Resources",
-                "Date Entered",
-                "Date Responded",
-                "Date Resolved",
-            ],
-            [
-                55001,
-                "Contoso",
-                "Printer",
-                "Help Desk",
-                "Closed",
-                "Printer Repair",
-                "Priority 1 - Emergency Response",
-                "jsmith",
-                "11/03/2025 02:15 PM",
-                "11/03/2025 02:20 PM",
-                "11/04/2025 09:00 AM",
-            ],
-            [
-                55002,
-                "Contoso",
-                "Email",
-                "Help Desk",
-                "New",
-                "Email",
-                "Priority 3 - Normal Response",
-                "jsmith",
-                "11/05/2025 08:00 AM",
-                None,
-                None,
-            ],
-            [
-                55003,
-                "Contoso",
-                "Email",
-                "Help Desk",
-                "New",
-                "Email",
-                "Do Not Respond",
-                "jsmith",
-                "11/05/2025 08:00 AM",
-                None,
-                None,
-            ],
-        ],
+        CONNECTWISE,
     )
     result = parse_tickets(
         data, filename="connectwise.xlsx", preset="connectwise", source_tz="America/New_York"
@@ -592,5 +330,7 @@ def test_unreadable_and_empty_files_and_unknown_preset(tmp_path: Path) -> None:
         parse_tickets(broken.read_bytes(), filename="broken.xlsx", preset="zendesk")
     with pytest.raises(ImportRejected, match="'empty.csv' is empty"):
         parse_tickets(b"  \n", filename="empty.csv", preset="zendesk")
+    with pytest.raises(ImportRejected, match="Unknown field\\(s\\) in mapping: created, ticket"):
+        parse_tickets(b"a\n1\n", filename="x.csv", mapping={"ticket": "a", "created": "b"})
     with pytest.raises(ImportRejected, match="Unknown preset 'remedy'"):
         parse_tickets(b"a\n1\n", filename="x.csv", preset="remedy")
