@@ -128,7 +128,7 @@ def evaluate(
     """Both metrics for every ticket, as one long frame.
 
     tickets: ticket_id, calendar_key, created_at, first_response_at, resolved_at,
-    response_target_min, resolution_target_min, warning_share[, pause_response].
+    response_target_min, resolution_target_min[, warning_share (0.75)][, pause_response (False)].
     pauses: ticket_id, start, end (NaT = still paused).
     Returns ticket_id, metric, calendar_key, target_min, elapsed_min, due_at, stopped_at,
     state (NA when the ticket has no target), minutes_left (negative once breached).
@@ -150,9 +150,16 @@ def evaluate(
     now_us = as_us(now)
     tick = _Clocks(codes, cals)
     f_created = tick.f(created)
-    pos, p_start, p_end = _merged_pauses(pauses, pd.Index(tickets["ticket_id"]), created)
+    ids = pd.Index(tickets["ticket_id"])
+    if not ids.is_unique:
+        raise ValueError(f"Duplicate ticket_id(s): {list(ids[ids.duplicated()].unique()[:5])}")
+    pos, p_start, p_end = _merged_pauses(pauses, ids, created)
     rows = _Clocks(codes[pos], cals)
-    share = tickets["warning_share"].fillna(0.75).to_numpy(float)
+    share = (
+        tickets["warning_share"].fillna(0.75).to_numpy(float)
+        if "warning_share" in tickets
+        else np.full(n, 0.75)
+    )
     pause_resp = (
         tickets["pause_response"].fillna(False).to_numpy(bool)
         if "pause_response" in tickets

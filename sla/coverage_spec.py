@@ -9,6 +9,7 @@ each window to UTC on its own and stay exact across DST changes.
 from __future__ import annotations
 
 import re
+from datetime import time as dt_time
 
 WeekHours = tuple[tuple[tuple[int, int], ...], ...]
 
@@ -97,8 +98,17 @@ def _normalise(per_day: list[list[tuple[int, int]]]) -> WeekHours:
     return tuple(week)
 
 
+def _to_minute(value: object) -> int:
+    """Minutes since midnight from an int, a datetime.time or 'HH:MM' (24:00 allowed)."""
+    if isinstance(value, dt_time):
+        return value.hour * 60 + value.minute
+    if isinstance(value, str):
+        return _minutes(value, value)
+    return int(value)  # type: ignore[call-overload]
+
+
 def normalise_hours(hours: object) -> WeekHours:
-    """Validate 7 days of (start, end) minute pairs and merge overlaps."""
+    """Validate 7 days of (start, end) pairs (minutes, time or 'HH:MM'); merge overlaps."""
     days = list(hours)  # type: ignore[call-overload]
     if len(days) != 7:
         raise ValueError(f"Weekly hours need 7 days (Mon..Sun), got {len(days)}")
@@ -106,11 +116,12 @@ def normalise_hours(hours: object) -> WeekHours:
     for i, windows in enumerate(days):
         checked = []
         for start, end in windows:
-            if not (0 <= int(start) < int(end) <= 1440):
+            a, b = _to_minute(start), _to_minute(end)
+            if not (0 <= a < b <= 1440):
                 raise ValueError(
-                    f"Window {start}-{end} on {DAY_NAMES[i]} must satisfy 0 <= start < end <= 1440"
+                    f"Window {start}-{end} on {DAY_NAMES[i]} must open before it closes"
                 )
-            checked.append((int(start), int(end)))
+            checked.append((a, b))
         per_day.append(checked)
     return _normalise(per_day)
 

@@ -1,6 +1,6 @@
 """Coverage calendar: specs, holidays, DST, closing time, sign, time zones, range."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -236,3 +236,12 @@ def test_extra_holidays_are_added_to_the_country_set() -> None:
     assert (
         cal.business_minutes(at(LONDON, 2026, 12, 21), at(LONDON, 2027, 1, 1)) == 5 * 600
     )  # 21-23, 29, 30
+
+
+def test_weekly_hours_accept_times_strings_or_minutes() -> None:
+    week = [[("08:00", "18:00")]] * 4 + [[(time(8), time(18))]] + [[], [(0, "24:00")]]
+    cal = Calendar("Europe/London", week)
+    assert cal.hours == (((480, 1080),),) * 5 + ((), ((0, 1440),))
+    assert cal.describe() == "Mon–Fri 08:00–18:00; Sun 00:00–24:00 (Europe/London)"
+    with pytest.raises(ValueError, match="Window 18:00-08:00 on Mon must open before it closes"):
+        Calendar("UTC", [[("18:00", "08:00")]] + [[]] * 6)

@@ -244,6 +244,15 @@ def test_unknown_calendar_and_missing_created_are_errors() -> None:
         run([ticket(t(2026, 1, 5, 9), key="mars")], now=t(2026, 1, 5, 10))
     with pytest.raises(ValueError, match="without created_at"):
         run([ticket(pd.NaT)], now=t(2026, 1, 5, 10))
+    with pytest.raises(ValueError, match=r"Duplicate ticket_id\(s\): \[1\]"):
+        run([ticket(t(2026, 1, 5, 9)), ticket(t(2026, 1, 5, 9))], now=t(2026, 1, 5, 10))
+    with pytest.raises(ValueError, match="Naive datetime"):
+        evaluate(
+            pd.DataFrame([ticket(t(2026, 1, 5, 9))]),
+            pd.DataFrame(columns=["ticket_id", "start", "end"]),
+            calendars=CALENDARS,
+            now=datetime(2026, 1, 5, 10),
+        )
 
 
 def test_compliance_rate_never_divides_by_zero() -> None:
