@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 
 from renewals.stage import Stage, stages
@@ -84,21 +85,26 @@ def tasks_due(contracts: pd.DataFrame, today: date, *, horizon_days: int = 0) ->
     decision_due = info["notice_deadline"] - pd.Timedelta(days=DECISION_DAYS_BEFORE_NOTICE)
     candidates.append((TaskKind.RENEWAL_DECISION, decision_due, "Renewal decision"))
 
+    ids, labels = frame["id"].to_numpy(), label.to_numpy()
+    managers = (
+        manager.to_numpy(dtype=object)
+        if manager is not None
+        else np.full(len(frame), None, dtype=object)
+    )
     tasks = []
     for kind, due, title in candidates:
-        hit = due.notna() & (due <= until)
-        for row in hit[hit].index:
-            contract_id = int(frame.at[row, "id"])
-            day = due[row].date()
-            assignee = None if manager is None or pd.isna(manager[row]) else int(manager[row])
+        hit = (due.notna() & (due <= until)).to_numpy()
+        days = due.to_numpy()[hit].astype("datetime64[D]").astype(object)
+        chosen = zip(ids[hit], days, labels[hit], managers[hit], strict=True)
+        for contract_id, day, name, assignee in chosen:
             tasks.append(
                 Task(
-                    key=task_key(kind, contract_id, day),
+                    key=task_key(kind, int(contract_id), day),
                     kind=kind,
-                    contract_id=contract_id,
-                    title=f"{title}: {label[row]}",
+                    contract_id=int(contract_id),
+                    title=f"{title}: {name}",
                     due_date=day,
-                    assignee_id=assignee,
+                    assignee_id=None if pd.isna(assignee) else int(assignee),
                 )
             )
     return sorted(tasks, key=lambda t: (t.due_date, t.contract_id, t.kind.value))
