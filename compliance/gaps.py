@@ -19,6 +19,7 @@ from compliance.coverage import Span, covers, probe
 from compliance.requirements import (
     Assignment,
     ContractRequirements,
+    HeldCredential,
     Holdings,
     Id,
     NameKind,
@@ -226,7 +227,7 @@ def _company_checks(
 
 def _technician_checks(
     req: ContractRequirements,
-    holdings: Holdings,
+    by_technician: dict[Id, list[HeldCredential]],
     assignments: Sequence[Assignment],
     reg: NameRegistry,
     on: date,
@@ -238,9 +239,7 @@ def _technician_checks(
     mine = [
         a
         for a in assignments
-        if a.contract_id == req.contract_id
-        and a.starts < min(window_end, end)
-        and (a.ends is None or a.ends >= max(on, start))
+        if a.starts < min(window_end, end) and (a.ends is None or a.ends >= max(on, start))
     ]
     for cred in req.credentials:
         name = reg.canonical("credential", cred.name)
@@ -254,7 +253,7 @@ def _technician_checks(
             first = max(start, min(a.starts for a in visits))
             last = max((a.ends or date.max) for a in visits)
             last_excl = date.max if last == date.max else last + _ONE_DAY
-            held = [c for c in holdings.credentials if c.technician_id == tech]
+            held = by_technician.get(tech, [])
             checks.append(
                 _Check(
                     req.contract_id,
@@ -283,14 +282,21 @@ def gaps(
     """Requirements unmet on ``on`` or within ``horizon_days`` after it, most urgent first."""
     reg = registry or default_registry()
     window_end = on + timedelta(days=horizon_days + 1)
-    assignment_list = list(assignments)
+    by_contract: dict[Id, list[Assignment]] = {}
+    for a in assignments:
+        by_contract.setdefault(a.contract_id, []).append(a)
+    by_technician: dict[Id, list[HeldCredential]] = {}
+    for c in holdings.credentials:
+        by_technician.setdefault(c.technician_id, []).append(c)
     found: list[Gap] = []
     for req in requirements:
         start, end = _period(req)
         if start >= window_end or end <= on:
             continue  # not in force in the window: nothing can be unmet
         company, unknown_c = _company_checks(req, holdings, reg, on)
-        techs, unknown_t = _technician_checks(req, holdings, assignment_list, reg, on, window_end)
+        techs, unknown_t = _technician_checks(
+            req, by_technician, by_contract.get(req.contract_id, []), reg, on, window_end
+        )
         found += unknown_c + unknown_t
         for check in company + techs:
             found += _evaluate(check, on, window_end)

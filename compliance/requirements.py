@@ -199,6 +199,7 @@ class NameRegistry:
 
     entries: tuple[NameEntry, ...]
     _index: dict[tuple[str, str], str] = field(init=False, repr=False, compare=False)
+    _implies: dict[tuple[str, str], tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _tuple(self, "entries")
@@ -210,6 +211,8 @@ class NameRegistry:
                     raise ValueError(f"{alias!r} names both {index[key]!r} and {entry.name!r}")
                 index[key] = entry.name
         object.__setattr__(self, "_index", index)
+        implies = {(e.kind, e.name): e.implies for e in self.entries}
+        object.__setattr__(self, "_implies", implies)
 
     @classmethod
     def from_jsonl(cls, path: Path) -> NameRegistry:
@@ -241,8 +244,7 @@ class NameRegistry:
             if current == required_name:
                 return True
             seen.add(current)
-            entry = next(e for e in self.entries if e.kind == kind and e.name == current)
-            todo.extend(n for n in entry.implies if n not in seen)
+            todo.extend(n for n in self._implies[(kind, current)] if n not in seen)
         return False
 
     def unknown_message(self, kind: NameKind, name: str) -> str:

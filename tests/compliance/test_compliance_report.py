@@ -123,3 +123,16 @@ def test_pdf_contains_upcoming_gap_start_dates() -> None:
     assert starts == {date(2026, 3, 1), ON + timedelta(days=30), date(2024, 6, 1)}
     _, text = pdf_text(risk_pdf(found, on=ON))
     assert "high C-42 insurance: cyber 2026-04-01" in text
+
+
+def test_very_long_report_lists_the_most_urgent_and_counts_the_rest() -> None:
+    contracts = [
+        ContractRequirements(
+            f"C-{n:03}", date(2025, 1, 1), certifications=(ProviderCertification("ISO 9001"),)
+        )
+        for n in range(80)
+    ]
+    found = gaps(contracts, Holdings(), [], ON)
+    _, text = pdf_text(risk_pdf(found, on=ON, max_rows=50))
+    assert text.count("certification: ISO 9001 2025-01-01") == 50
+    assert "... and 30 less urgent gaps: see the CSV export." in text
