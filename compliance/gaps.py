@@ -29,6 +29,16 @@ from compliance.requirements import (
 )
 
 Severity = Literal["critical", "high", "medium", "low"]
+# no_expiry is an advisory (severity low): valid, but nobody recorded when it runs out.
+GapKind = Literal[
+    "missing",
+    "expired",
+    "expiring",
+    "insufficient_cover",
+    "currency_mismatch",
+    "unknown_requirement",
+    "no_expiry",
+]
 SEVERITIES: tuple[Severity, ...] = ("critical", "high", "medium", "low")
 HIGH_WITHIN_DAYS = 30
 _ONE_DAY = timedelta(days=1)
@@ -41,8 +51,7 @@ class Gap:
     contract_id: Id
     technician_id: Id | None
     requirement: str
-    kind: str  # missing | expired | expiring | insufficient_cover | currency_mismatch |
-    # unknown_requirement | no_expiry (advisory, severity low)
+    kind: GapKind
     severity: Severity
     starts: date
     reason: str
@@ -69,7 +78,7 @@ def _days(day: date) -> str:
     return day.isoformat()
 
 
-def _severity(kind: str, days_until: int, onsite_technician: bool) -> Severity:
+def _severity(kind: GapKind, days_until: int, onsite_technician: bool) -> Severity:
     """Unmet now, or an on-site technician without the credential at all, is critical."""
     if kind == "no_expiry":
         return "low"
@@ -80,7 +89,7 @@ def _severity(kind: str, days_until: int, onsite_technician: bool) -> Severity:
     return "high" if days_until <= HIGH_WITHIN_DAYS else "medium"
 
 
-def _gap(check: _Check, kind: str, starts: date, reason: str, on: date) -> Gap:
+def _gap(check: _Check, kind: GapKind, starts: date, reason: str, on: date) -> Gap:
     subject = "company" if check.technician_id is None else f"technician:{check.technician_id}"
     days_until = (starts - on).days
     severity = _severity(kind, days_until, check.onsite and check.technician_id is not None)
@@ -114,6 +123,7 @@ def _evaluate(check: _Check, on: date, window_end: date) -> list[Gap]:
         return [_gap(check, "no_expiry", since, reason, on)]
     start, day = result.gap_start, result.first_day
     assert day is not None
+    kind: GapKind
     near = [s for s in check.near_misses if covers(s, day)]
     if near:
         kind = "currency_mismatch" if "currency" in near[0].detail else "insufficient_cover"
@@ -133,7 +143,7 @@ def _evaluate(check: _Check, on: date, window_end: date) -> list[Gap]:
     return [_gap(check, kind, start, reason, on)]
 
 
-__all__ = ["Gap", "MissingCredential", "Severity", "check_assignment", "gaps"]
+__all__ = ["Gap", "GapKind", "MissingCredential", "Severity", "check_assignment", "gaps"]
 
 
 def _unknown(req: ContractRequirements, label: str, message: str, on: date) -> Gap:
