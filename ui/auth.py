@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from access.roles import Actor, PermissionDenied, require
+from db.config import ROOT
+
+ENTRY = ROOT / "app.py"
 
 _KEY = "actor"
 
@@ -23,7 +27,16 @@ def sign_out() -> None:
 
 
 def guard(permission: str) -> Actor:
-    """Stop the page unless the session's actor has `permission` (checked on the server)."""
+    """Stop the page unless the session's actor has `permission` (checked on the server).
+
+    A deep link opened without a session (Streamlit may run a pages/ file directly on first
+    load) is sent to the entry point, which shows the login form.
+    """
+    if current_actor() is None:
+        try:
+            st.switch_page(str(ENTRY))
+        except StreamlitAPIException:
+            pass  # no router (e.g. the page run on its own): refuse below
     try:
         return require(current_actor(), permission)
     except PermissionDenied as exc:
