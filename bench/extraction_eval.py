@@ -65,10 +65,10 @@ def predicted_date(field) -> object:
 
 
 def same_date(label: object, pred: object) -> bool:
-    if isinstance(label, dict):
-        return isinstance(pred, dict) and (
-            label["year"] is None or pred.get("year") == label["year"]
-        )
+    if isinstance(label, dict):  # a label with blanks: compare the parts it knows
+        if isinstance(pred, date):
+            return label["year"] == pred.year
+        return isinstance(pred, dict) and label["year"] in (None, pred.get("year"))
     return label == pred
 
 
@@ -154,7 +154,7 @@ def evaluate(rows: list[dict], results: list[ContractTerms | None], verbose: boo
             if not answer:
                 continue
             label, pred = label_date(answer), predicted_date(get(attr))
-            _count(counts[key], label, pred, same_date(label, pred), verbose, name)
+            _count(counts[key], label, pred, same_date(label, pred), verbose, f"{key} {name}")
         for key, attr in DURATION_FIELDS.items():
             answer = row[key]["answer"].strip()
             if not answer:
@@ -162,7 +162,7 @@ def evaluate(rows: list[dict], results: list[ContractTerms | None], verbose: boo
             labels = label_durations(answer)
             field = get(attr)
             pred = _unit(field.normalized) if field and isinstance(field.normalized, dict) else None
-            _count(counts[key], labels, pred, pred in labels, verbose, name)
+            _count(counts[key], labels, pred, pred in labels, verbose, f"{key} {name}")
         answer = row["governing_law"]["answer"].strip()
         if answer:
             field = get("governing_law")

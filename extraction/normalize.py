@@ -124,6 +124,8 @@ def parse_duration(text: str) -> dict[str, object] | None:
     low = text.lower()
     if re.search(r"\bmonth[\s-]+to[\s-]+month\b|\bmonthly\b", low):
         return {"n": 1, "unit": "month"}
+    if re.search(r"\bquarterly\b", low):
+        return {"n": 3, "unit": "month"}
     if re.search(r"\byear[\s-]+to[\s-]+year\b|\bannual(?:ly)?\b", low) and not re.search(
         r"\d|\b(?:" + NUMBER_WORDS + r")\b", low
     ):

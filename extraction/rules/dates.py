@@ -18,7 +18,7 @@ PREAMBLE_SENTENCES = 80
 
 _SIGNED_BEFORE = re.compile(
     r"(?:dated|entered\s+into|made|executed|signed|concluded|agreement|amendment|date\s*:|"
-    r"dated\s*:)(?:\s+and\s+(?:entered\s+into|effective|made))?"
+    r"dated\s*:),?(?:\s+and\s+(?:entered\s+into|effective|made))?"
     r"(?:\s+(?:as\s+of|on|effective\s+as\s+of|this|at|in\s+\w+\s+on))*\s*(?:the\s*)?$",
     re.IGNORECASE,
 )
@@ -26,7 +26,9 @@ _AS_OF_BEFORE = re.compile(r"\bas\s+of\s*(?:the\s*)?$|\bdate\s*:?\s*$", re.IGNOR
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:effective|take[s]?\s+effect|commence[sd]?|commencing|begin(?:s|ning)?|start(?:s|ing)?)"
     r"(?:\s+(?:as\s+of|on|from|upon|beginning\s+on|with\s+effect\s+from))?\s*(?:the\s*)?$"
-    r"|(?:effective|commencement|start)\s+date\s*(?:[\"”’']\s*)?(?:means|shall\s+mean|is|:)\s*$",
+    r"|(?:effective|commencement|start)\s+date\s*(?:[\"”’']\s*)?(?:means|shall\s+mean|is|:)\s*$"
+    r"|(?:effective|commencement|start)\s+date\b[^.:]{0,60}:\s*$"
+    r"|^(?:.*\s)?(?:effective|commencement|start)\s+date\s*$",
     re.IGNORECASE,
 )
 _EFFECTIVE_AFTER = re.compile(
@@ -35,11 +37,18 @@ _EFFECTIVE_AFTER = re.compile(
     re.IGNORECASE,
 )
 _DATE_FIRST_WRITTEN = re.compile(
-    r"effective\s+(?:as\s+of\s+|on\s+)?(?:the\s+)?(?:date\s+(?:and\s+year\s+)?first\s+"
+    r"(?:become\s+|be\s+)?effective\s+(?:as\s+of\s+|on\s+)?(?:the\s+)?(?:date\s+(?:and\s+year\s+)?first\s+"
     r"(?:above\s+|written\s+above|set\s+forth\s+above)|date\s+hereof|date\s+of\s+this\s+agreement)"
     r"|commences?\s+on\s+the\s+date\s+(?:first\s+above|hereof)",
     re.IGNORECASE,
 )
+
+
+_OTHER_AGREEMENT = re.compile(
+    r"\b(?:replaces?|supersed\w+|original|existing|previous|prior|underlying|amended)\b", re.I
+)
+_RECITAL = re.compile(r"(?:\(?[A-Z0-9]\)\s*)?WHEREAS\b", re.IGNORECASE)
+_FOOTER = re.compile(r"Source:|\b(?:8-K|10-K|10-Q|S-1|EX-\d)", re.IGNORECASE)
 
 
 def date_value(ent: Ent) -> tuple[str | None, date | None]:
@@ -78,6 +87,10 @@ def _date_field(
 
 
 def _dates(sentence: Sentence) -> list[Ent]:
+    if _FOOTER.search(sentence.text):  # EDGAR filing footers carry the filing date
+        return []
+    if _RECITAL.match(sentence.flat):  # recitals date earlier, other agreements
+        return []
     return [e for e in sentence.ents if e.label in ("DATE", "DATE_BLANK")]
 
 
@@ -126,23 +139,28 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
             ):
                 score = 0.95
             elif _EFFECTIVE_BEFORE.search(before) and re.search(
-                r"agreement|term|contract|services|maintenance|employment|period",
+                r"agreement|term|contract|services|maintenance|employment|period|duration|^it\s+shall",
                 sentence.text,
                 re.IGNORECASE,
             ):
                 score = 0.85
             else:
                 continue
+            if _OTHER_AGREEMENT.search(sentence.flat):
+                score -= 0.2
             made = _date_field(doc, "effective_date", sentence, ent, score)
             if made and (best is None or score > best[0]):
                 best = (score, sentence.index, made)
+    if best is not None and best[0] >= 0.95:
+        return best[2]
+    if agreement is not None:
+        for sentence in doc.sentences:
+            if _DATE_FIRST_WRITTEN.search(sentence.flat):
+                return _copy(doc, agreement, sentence, 0.9)
     if best is not None:
         return best[2]
     if agreement is None:
         return None
-    for sentence in doc.sentences:
-        if _DATE_FIRST_WRITTEN.search(sentence.flat):
-            return _copy(doc, agreement, sentence, 0.75)
     return _copy(doc, agreement, None, 0.4)
 
 

@@ -34,6 +34,13 @@ _RENEWAL_BEFORE = re.compile(
     r"(?:period|term)s?\s+of|each|subsequent\s+periods\s+of)\s*(?:an?\s+)?$",
     re.IGNORECASE,
 )
+_RENEWAL_WORDS = re.compile(
+    r"renew|successive|additional|further|extend|extension|subsequent|thereafter", re.IGNORECASE
+)
+_AFTER_END = re.compile(
+    r"^\s*(?:after|following|from)\s+(?:its|the|such)\s+(?:termination|expiry|expiration)",
+    re.IGNORECASE,
+)
 _TERM_BEFORE = re.compile(
     r"(?:for|of|be|is|until|through|duration\s+of|term\s+of|period\s+of|additional|"
     r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:an?\s+|the\s+)?"
@@ -55,8 +62,17 @@ _PERPETUAL = re.compile(
 )
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
-    r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:"
-    r"|expiration\s+date\s*:|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at)?\s*(?:the\s*)?$",
+    r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
+    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at)?\s*(?:the\s*)?$",
+    re.IGNORECASE,
+)
+_OWN_TERM = re.compile(
+    r"(?:term\s+of\s+(?:this|the)\s+(?:agreement|contract)|(?:this|the)\s+(?:agreement|contract)"
+    r"\s+(?:and\s+)?(?:shall|will|is\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|expire|continue|remain|end|be\s+in)|"
+    r"\bagreement\s+(?:and\s+)?shall\s+(?:terminate|expire)|"
+    r"initial\s+(?:term|period)|contract\s+period|(?:expiration|termination|end)\s+date\s*:?|"
+    r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
+    r"^(?:it|this\s+agreement)\s+shall)",
     re.IGNORECASE,
 )
 _AUTO = re.compile(
@@ -83,15 +99,18 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
     text = doc.pages[sentence.page - 1]
     before = " ".join(text[max(sentence.start, ent.start - 70) : ent.start].split())
     after = " ".join(text[ent.end : min(sentence.end, ent.end + 40)].split())
-    if re.search(r"periodic", ent.text, re.IGNORECASE) or re.search(
-        r"month[\s-]+to[\s-]+month|year[\s-]+to[\s-]+year", ent.text, re.IGNORECASE
+    if re.search(
+        r"month[\s-]+to[\s-]+month|year[\s-]+to[\s-]+year|^(?:monthly|quarterly|annual|yearly)\s",
+        ent.text,
+        re.IGNORECASE,
     ):
         return "renewal"
     if _NOTICE_AFTER.search(after) or re.search(r"notice\s+of\s*$", before, re.IGNORECASE):
         return "notice"
-    if (
-        _RENEWAL_BEFORE.search(before)
-        or re.search(r"^\s*(?:renewal\s+)?(?:terms|periods)\b", after, re.IGNORECASE)
+    if _AFTER_END.search(after) or re.search(r"within(?:\s+a\s+period\s+of)?\s*$", before, re.I):
+        return "other"
+    if (_RENEWAL_BEFORE.search(before) and _RENEWAL_WORDS.search(before[-45:])) or (
+        re.search(r"^\s*(?:renewal\s+)?(?:terms|periods)\b", after, re.IGNORECASE)
         and re.search(r"successive|additional|further|renew", before, re.IGNORECASE)
     ):
         return "renewal"
@@ -109,8 +128,12 @@ def _duration_field(doc: Document, name: str, sentence: Sentence, ent: Ent, conf
 
 def initial_term(doc: Document) -> Field | None:
     """The first fixed period the agreement runs for ('a term of three (3) years')."""
+    best: tuple[float, int, Field] | None = None
     for sentence in doc.with_cue("TERM", "EFFECTIVE"):
         if not _TERM_SENTENCE.search(sentence.text):
+            continue
+        own = _OWN_TERM.search(sentence.flat) is not None
+        if not own and _NOT_TERM.search(sentence.flat):
             continue
         for ent in sentence.of("DURATION"):
             parsed = parse_duration(ent.text)
@@ -118,16 +141,14 @@ def initial_term(doc: Document) -> Field | None:
                 continue
             if classify(doc, sentence, ent) != "term":
                 continue
-            if re.search(
-                r"\b(?:notice|warrant|confidential|surviv|payment|invoice)", sentence.text, re.I
-            ) and not re.search(
-                r"\b(?:term\s+of\s+this|this\s+agreement\s+(?:shall|will)\s+(?:continue|remain|commence|be\s+in))",
-                sentence.text,
-                re.I,
-            ):
-                continue
-            return _duration_field(doc, "initial_term", sentence, ent, 0.8)
-    return None
+            score = 0.85 if own else 0.6
+            if best is None or score > best[0]:
+                best = (score, sentence.index, _duration_field(doc, "initial_term", sentence, ent, score))
+            break
+    return best[2] if best else None
+
+
+_NOT_TERM = re.compile(r"\b(?:notice|warrant|confidential|surviv|payment|invoice|insurance)", re.I)
 
 
 def expiration_date(
@@ -138,16 +159,25 @@ def expiration_date(
         effective.normalized if effective and isinstance(effective.normalized, str) else None
     )
     start = date.fromisoformat(start_iso) if start_iso else None
+    explicit: list[tuple[float, int, Field]] = []
     for sentence in doc.with_cue("TERM", "EFFECTIVE"):
         for ent in _dates(sentence):
-            if not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
+            if ent.label == "DATE_BLANK" or not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
                 continue
-            parsed = parse_date(ent.text) if ent.label == "DATE" else None
+            parsed = parse_date(ent.text)
             if parsed and start and parsed <= start:
                 continue
-            if ent.label == "DATE_BLANK":
-                continue
-            return _date_field(doc, "expiration_date", sentence, ent, 0.85)
+            score = 0.85 if _OWN_TERM.search(sentence.flat) else 0.6
+            made = _date_field(doc, "expiration_date", sentence, ent, score)
+            if made is not None:
+                explicit.append((score, -sentence.index, made))
+    if explicit and max(explicit, key=lambda c: (c[0], c[1]))[0] >= 0.85:
+        return max(explicit, key=lambda c: (c[0], c[1]))[2]
+    perpetual = _perpetual(doc)
+    if perpetual is not None and (
+        term is None or term.confidence < 0.85 or perpetual.confidence >= 0.7
+    ):
+        return perpetual
     if term is not None and isinstance(term.normalized, dict):
         base = start
         if (
@@ -162,6 +192,18 @@ def expiration_date(
             base = date.fromisoformat(agreement.normalized)
         if base is None and agreement and isinstance(agreement.normalized, str):
             base = date.fromisoformat(agreement.normalized)
+        blank = effective.normalized if effective and isinstance(effective.normalized, dict) else None
+        if base is None and blank and blank.get("year") and term.normalized["unit"] == "year":
+            return Field(
+                name="expiration_date",
+                value=term.value,
+                normalized={"blank": True, "year": blank["year"] + term.normalized["n"]},
+                confidence=0.3,
+                page=term.page,
+                start=term.start,
+                end=term.end,
+                snippet=term.snippet,
+            )
         if base is not None:
             end = add_duration(base, term.normalized)
             if end is not None:
@@ -175,10 +217,20 @@ def expiration_date(
                     end=term.end,
                     snippet=term.snippet,
                 )
+    if perpetual is not None:
+        return perpetual
+    if explicit:
+        return max(explicit, key=lambda c: (c[0], c[1]))[2]
+    return None
+
+
+def _perpetual(doc: Document) -> Field | None:
     for sentence in doc.with_cue("TERM"):
         match = _PERPETUAL.search(sentence.flat)
         if match and re.search(r"agreement|employment|contract", sentence.text, re.IGNORECASE):
-            return doc.make_field(sentence, "expiration_date", "perpetual", confidence=0.6)
+            # The commencement clause itself saying it runs until ended is the strongest sign.
+            confidence = 0.7 if "EFFECTIVE" in sentence.cues else 0.6
+            return doc.make_field(sentence, "expiration_date", "perpetual", confidence=confidence)
     return None
 
 
