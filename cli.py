@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--name")
     a.add_argument("--email")
     a.add_argument("--password", help="omit to be prompted (keeps it out of shell history)")
+    from commands import modules
+
+    for module in modules():
+        module.register(sub, COMMANDS)
     return p
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from access.roles import Actor
+from db.config import ROOT
 
 
 @dataclass(frozen=True)
@@ -22,30 +23,56 @@ class PageSpec:
     section: str
 
 
+def _p(path: str, title: str, icon: str, permission: str, section: str) -> PageSpec:
+    return PageSpec(path, title, f":material/{icon}:", permission, section)
+
+
+# Every page of the product, in menu order. A page whose file is not there yet is skipped.
 PAGES: list[PageSpec] = [
-    PageSpec(
-        "pages/contract_list.py", "Contracts", ":material/description:", "view_contracts", "Contracts"
+    _p("pages/executive.py", "Executive dashboard", "insights", "view_dashboards", "Dashboards"),
+    _p("pages/portfolio.py", "Portfolio overview", "monitoring", "view_dashboards", "Dashboards"),
+    _p("pages/performance.py", "Performance analytics", "query_stats", "work_sla", "Dashboards"),
+    _p("pages/contract_list.py", "Contracts", "description", "view_contracts", "Contracts"),
+    _p("pages/contract_detail.py", "Contract detail", "article", "view_contracts", "Contracts"),
+    _p("pages/contract_new.py", "New contract", "note_add", "edit_contracts", "Contracts"),
+    _p("pages/client_list.py", "Clients", "business", "view_contracts", "Contracts"),
+    _p("pages/upload.py", "Upload contracts", "upload_file", "upload_documents", "Contracts"),
+    _p("pages/review.py", "Review terms", "fact_check", "review_terms", "Contracts"),
+    _p("pages/sla_dashboard.py", "SLA dashboard", "timer", "work_sla", "Service"),
+    _p("pages/ticket_timeline.py", "Ticket timeline", "timeline", "work_sla", "Service"),
+    _p("pages/ticket_import.py", "Import tickets", "upload", "work_sla", "Service"),
+    _p("pages/sla_policies.py", "SLA policies", "rule", "work_sla", "Service"),
+    _p("pages/renewal_pipeline.py", "Renewal pipeline", "autorenew", "work_renewals", "Renewals"),
+    _p("pages/renewal_tasks.py", "My tasks", "task_alt", "work_renewals", "Renewals"),
+    _p("pages/billing_run.py", "Billing run", "receipt_long", "work_billing", "Billing"),
+    _p("pages/invoice_detail.py", "Invoice", "request_quote", "work_billing", "Billing"),
+    _p("pages/receivables.py", "Receivables", "account_balance", "work_billing", "Billing"),
+    _p("pages/client_billing.py", "Client billing", "payments", "work_billing", "Billing"),
+    _p(
+        "pages/compliance_overview.py",
+        "Compliance",
+        "verified_user",
+        "work_compliance",
+        "Compliance",
     ),
-    PageSpec(
-        "pages/contract_detail.py", "Contract detail", ":material/article:", "view_contracts", "Contracts"
+    _p(
+        "pages/compliance_requirements.py",
+        "Requirements",
+        "checklist",
+        "work_compliance",
+        "Compliance",
     ),
-    PageSpec(
-        "pages/contract_new.py",
-        "New contract",
-        ":material/note_add:",
-        "edit_contracts",
-        "Contracts",
+    _p(
+        "pages/technician_credentials.py",
+        "Technician credentials",
+        "badge",
+        "work_compliance",
+        "Compliance",
     ),
-    PageSpec("pages/client_list.py", "Clients", ":material/business:", "view_contracts", "Contracts"),
-    PageSpec(
-        "pages/portfolio.py",
-        "Portfolio overview",
-        ":material/monitoring:",
-        "view_dashboards",
-        "Dashboards",
-    ),
-    PageSpec("pages/field_view.py", "Field view", ":material/handyman:", "field_view", "Field"),
-    PageSpec("pages/user_admin.py", "Users", ":material/group:", "manage_users", "Admin"),
+    _p("pages/field_view.py", "Field view", "handyman", "field_view", "Field"),
+    _p("pages/outbox.py", "Outbox", "outgoing_mail", "work_renewals", "Admin"),
+    _p("pages/share_links.py", "Share links", "share", "manage_share_links", "Admin"),
+    _p("pages/user_admin.py", "Users", "group", "manage_users", "Admin"),
 ]
 
 
@@ -53,6 +80,6 @@ def pages_for(actor: Actor) -> dict[str, list[PageSpec]]:
     """Pages grouped by section, only those the actor's role may open."""
     out: dict[str, list[PageSpec]] = {}
     for spec in PAGES:
-        if actor.can(spec.permission):
+        if actor.can(spec.permission) and (ROOT / spec.path).exists():
             out.setdefault(spec.section, []).append(spec)
     return out

@@ -24,9 +24,12 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
-    # pending | sending | sent | failed (will retry) | dead (gave up)
+    # pending | sending | sent | failed (will retry) | dead (gave up) | uncertain (a runner
+    # claimed it and never recorded the outcome: a person decides, it is never resent blindly)
     status: Mapped[str] = mapped_column(String(20), default="pending")
     attempts: Mapped[int] = mapped_column(default=0)
+    claimed_by: Mapped[str | None] = mapped_column(String(80))
+    claimed_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"))

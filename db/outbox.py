@@ -1,0 +1,235 @@
+"""The notification outbox: enqueue once per idempotency key, deliver at most once.
+
+Delivery claims a row with a conditional UPDATE (and FOR UPDATE SKIP LOCKED on PostgreSQL,
+so two runners never wait on or take the same row), sends, then records the outcome. A
+runner that dies between sending and recording leaves the row in `sending`; after the lease
+it becomes `uncertain` for a person to check — it is never resent blindly.
+"""
+
+from __future__ import annotations
+
+import socket
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from db.models import Notification, NotificationAttachment, NotificationAttempt
+from notify.backoff import RetryPolicy, next_attempt_at
+from notify.render import Attachment, Email
+from notify.smtp import SmtpError, SmtpSettings
+
+LEASE = timedelta(minutes=15)
+
+
+def enqueue(
+    *,
+    session: Session,
+    key: str,
+    rule: str,
+    email: Email,
+    recipients: Sequence[str],
+    now: datetime,
+    contract_id: int | None = None,
+) -> int:
+    """Queue one message per recipient; a key already queued is skipped. Returns rows added."""
+    added = 0
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    for recipient in dict.fromkeys(r.strip() for r in recipients if r and r.strip()):
+        row_key = f"{key}|{recipient.lower()}"
+        stmt = (
+            dialect.insert(Notification)
+            .values(
+                key=row_key,
+                rule=rule,
+                recipient=recipient,
+                subject=email.subject,
+                body_text=email.text,
+                body_html=email.html,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+                contract_id=contract_id,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+            .returning(Notification.id)
+        )
+        new_id = session.execute(stmt).scalar_one_or_none()
+        if new_id is None:
+            continue
+        for a in email.attachments:
+            session.add(
+                NotificationAttachment(
+                    notification_id=new_id,
+                    filename=a.filename,
+                    mime_type=a.mime_type,
+                    content=a.content,
+                )
+            )
+        added += 1
+    return added
+
+
+def _claim(engine: Engine, *, now: datetime, runner: str, limit: int) -> list[int]:
+    with Session(engine) as s, s.begin():
+        s.execute(
+            update(Notification)
+            .where(Notification.status == "sending", Notification.claimed_at < now - LEASE)
+            .values(status="uncertain", last_error="runner stopped before recording the outcome")
+        )
+        q = (
+            select(Notification.id)
+            .where(
+                Notification.status.in_(("pending", "failed")), Notification.next_attempt_at <= now
+            )
+            .order_by(Notification.next_attempt_at, Notification.id)
+            .limit(limit)
+        )
+        if engine.dialect.name == "postgresql":
+            q = q.with_for_update(skip_locked=True)
+        claimed = []
+        for nid in s.scalars(q).all():
+            res = s.execute(
+                update(Notification)
+                .where(Notification.id == nid, Notification.status.in_(("pending", "failed")))
+                .values(status="sending", claimed_by=runner, claimed_at=now)
+            )
+            if res.rowcount == 1:
+                claimed.append(nid)
+        return claimed
+
+
+def _email(s: Session, n: Notification) -> Email:
+    atts = s.scalars(
+        select(NotificationAttachment).where(NotificationAttachment.notification_id == n.id)
+    ).all()
+    return Email(
+        subject=n.subject,
+        text=n.body_text,
+        html=n.body_html or "",
+        attachments=tuple(Attachment(a.filename, a.content, a.mime_type) for a in atts),
+        to=(n.recipient,),
+    )
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retrying: int = 0
+    dead: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.sent} sent, {self.retrying} to retry, {self.dead} given up"
+
+
+Sender = Callable[[Email, SmtpSettings], str]
+
+
+def deliver(
+    *,
+    engine: Engine,
+    settings: SmtpSettings,
+    now: datetime,
+    send: Sender,
+    runner: str | None = None,
+    limit: int = 200,
+    policy: RetryPolicy | None = None,
+) -> DeliveryReport:
+    """Send what is due; record every attempt; schedule retries with backoff."""
+    runner = runner or f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+    report = DeliveryReport()
+    for nid in _claim(engine, now=now, runner=runner, limit=limit):
+        with Session(engine) as s:
+            n = s.get(Notification, nid)
+            email = _email(s, n)
+        error: SmtpError | None = None
+        try:
+            send(email, settings)
+        except SmtpError as exc:
+            error = exc
+        with Session(engine) as s, s.begin():
+            n = s.get(Notification, nid)
+            n.attempts += 1
+            s.add(
+                NotificationAttempt(
+                    notification_id=nid,
+                    at=now,
+                    ok=error is None,
+                    error=str(error) if error else None,
+                    runner=runner,
+                )
+            )
+            if error is None:
+                n.status, n.sent_at, n.last_error = "sent", now, None
+                report.sent += 1
+                continue
+            n.last_error = str(error)
+            retry = (
+                None
+                if error.permanent
+                else next_attempt_at(attempts=n.attempts, now=now, policy=policy, key=n.key)
+            )
+            if retry is None:
+                n.status = "dead"
+                report.dead += 1
+            else:
+                n.status, n.next_attempt_at = "failed", retry
+                report.retrying += 1
+    return report
+
+
+def outbox_frame(*, session: Session, limit: int = 500) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            Notification.id,
+            Notification.created_at,
+            Notification.rule,
+            Notification.recipient,
+            Notification.subject,
+            Notification.status,
+            Notification.attempts,
+            Notification.next_attempt_at,
+            Notification.last_error,
+            Notification.sent_at,
+        )
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    ).all()
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "created",
+            "rule",
+            "recipient",
+            "subject",
+            "status",
+            "attempts",
+            "next attempt",
+            "last error",
+            "sent",
+        ],
+    )
+
+
+def outbox_counts(*, session: Session) -> dict[str, int]:
+    return dict(
+        session.execute(
+            select(Notification.status, func.count()).group_by(Notification.status)
+        ).all()
+    )
+
+
+def release_uncertain(*, session: Session, notification_id: int, resend: bool) -> None:
+    """A person decided about an `uncertain` message: send again, or mark it sent."""
+    n = session.get(Notification, notification_id)
+    if n is None or n.status != "uncertain":
+        raise ValueError("only uncertain messages can be released")
+    n.status = "pending" if resend else "sent"
