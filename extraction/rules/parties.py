@@ -45,7 +45,7 @@ _STOP = re.compile(
     r"IT\s+IS\s+(?:HEREBY\s+)?AGREED|BACKGROUND|PREAMBLE)\b"
 )
 _DEFINED = re.compile(
-    r"\(\s*(?:the\s+|each\s+(?:a|an)\s+|hereinafter(?:\s+(?:referred\s+to\s+as|called))?\s+|"
+    r"\(\s*(?:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?|"
     r"collectively(?:\s+referred\s+to\s+as)?,?\s+|as\s+|each\s+and\s+both\s+of\s+them\s+|"
     r"individually\s+)?[\"“”‘’']+\s*(?P<term>[^\"“”‘’'()]{1,40}?)\s*[\"“”‘’',]+[^()]{0,60}\)"
 )
@@ -74,11 +74,21 @@ def _role(term: str) -> str | None:
     return None
 
 
+_TRAILING_NAME = re.compile(
+    r"([A-Z][\w.&'’-]*(?:,?\s+(?:[A-Z0-9][\w.&'’-]*|&|and|of|de|du|la|von|van|\(\w+\))){0,7}),?\s*$"
+)
+
+
 def _clean_name(segment: str) -> str | None:
     segment = _LEAD.sub("", " ".join(segment.split()))
     cut = _CUT.search(segment)
     if cut:
         segment = segment[: cut.start()]
+    if segment[:1].islower():
+        # '... to retain Gianluca Rotino ("Consultant")': the name is the run of
+        # capitalised words right before the parenthetical.
+        tail = _TRAILING_NAME.search(segment)
+        segment = tail.group(1) if tail else segment
     name = segment.strip(" ,;:")
     if not name or len(name) > 120 or len(name) < 2:
         return None
@@ -89,30 +99,58 @@ def _clean_name(segment: str) -> str | None:
     return name
 
 
+def _party_terms(text: str, start: int, end: int) -> list[re.Match[str]]:
+    return [
+        m
+        for m in _DEFINED.finditer(text, start, end)
+        if " ".join(m["term"].split()).strip(" ,").lower() not in NOT_PARTY_TERMS
+    ]
+
+
 def _window(doc: Document) -> tuple[int, int, int] | None:
-    """(page, start, end) of the preamble: from 'between' to the recitals, first 3 pages."""
+    """(page, start, end) of the preamble: from 'between' to the recitals, first 3 pages.
+
+    Letters and short agreements name the parties before any 'between'; then the preamble
+    starts at the line holding the first party-like defined term.
+    """
+    anchored = None
     for page_no, text in enumerate(doc.pages[:3], start=1):
         for start in _START.finditer(text):
             stop = _STOP.search(text, start.end())
             end = min(stop.start() if stop else len(text), start.end() + 1800)
-            if _DEFINED.search(text, start.end(), end) or re.search(
-                _SUFFIX, text[start.end() : end]
-            ):
-                return page_no, start.end(), end
+            if _party_terms(text, start.end(), end) or re.search(_SUFFIX, text[start.end() : end]):
+                anchored = (page_no, start.end(), end)
+                break
+        if anchored:
+            break
     for page_no, text in enumerate(doc.pages[:2], start=1):
-        first = _DEFINED.search(text)
-        if first:
-            head = max(0, first.start() - 400)
-            stop = _STOP.search(text, first.end())
-            return page_no, head, min(stop.start() if stop else len(text), first.end() + 1500)
-    return None
+        terms = _party_terms(text, 0, len(text))
+        if not terms:
+            continue
+        first = terms[0]
+        line_start = text.rfind("\n", 0, first.start()) + 1
+        if text[line_start : first.start()].strip()[:1].islower() and line_start > 0:
+            line_start = text.rfind("\n", 0, line_start - 1) + 1
+        if anchored and (anchored[0], anchored[1]) <= (page_no, line_start):
+            return anchored
+        if (
+            anchored
+            and anchored[0] == page_no
+            and len(_party_terms(text, anchored[1], anchored[2])) >= 2
+        ):
+            return anchored
+        stop = _STOP.search(text, first.end())
+        return page_no, line_start, min(stop.start() if stop else len(text), first.end() + 1500)
+    return anchored
 
 
 def parties(doc: Document) -> dict[str, Field]:
     """parties (names with roles) plus provider and customer when the roles say so."""
     window = _window(doc)
     if window is None:
-        return {}
+        if not _signature_names(doc):
+            return {}
+        window = (len(doc.pages), 0, 0)
     page, start, end = window
     text = doc.pages[page - 1]
     found: list[dict[str, object]] = []
@@ -143,6 +181,14 @@ def parties(doc: Document) -> dict[str, Field]:
             if name and re.search(_SUFFIX, name) or (name and name.isupper() and len(name) > 3):
                 found.append({"name": name, "role": None, "defined_as": None})
         last_at = end
+    if len(found) < 2 or re.search(r"signator|identified\s+in\s+schedule", text[start:end], re.I):
+        defined = {str(p["defined_as"]).lower() for p in found}
+        for name in _signature_names(doc):
+            low = name.lower()
+            if low in defined or low in PROVIDER_TERMS or low in CUSTOMER_TERMS:
+                continue  # 'CUSTOMER' / 'IBM' above a signature line is a role, not a new party
+            if not any(_same(name, str(p["name"])) for p in found):
+                found.append({"name": name, "role": None, "defined_as": None})
     if not found:
         return {}
     roles = {p["role"] for p in found}
@@ -193,3 +239,47 @@ def _locate(text: str, name: str, start: int) -> tuple[int, int]:
     pattern = r"\s+".join(re.escape(w) for w in name.split())
     match = re.compile(pattern).search(text, max(0, start - 600))
     return (match.start(), match.end()) if match else (start, start)
+
+
+_BEHALF = re.compile(
+    r"(?im)(?:for\s+and\s+)?on\s+behalf\s+of\s*\)?[ \t]*:?[ \t]*(?:[^\n]*\))?[ \t]*(?P<name>[^\n]*)$"
+)
+_BY_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\n]{3,80})\n[ \t]*By\s*:")
+
+
+def _signature_names(doc: Document) -> list[str]:
+    """Party names from signature blocks ('For and on behalf of X', 'X' above 'By:')."""
+    names: list[str] = []
+    start_page = max(0, len(doc.pages) - max(8, len(doc.pages) // 3))
+    for text in doc.pages[start_page:]:
+        witness = re.search(r"IN\s+WITNESS\s+WHEREOF|SIGNED\s+by|For\s+and\s+on\s+behalf", text, re.I)
+        if not witness:
+            continue
+        region = text[witness.start() :]
+        candidates = []
+        for match in _BEHALF.finditer(region):
+            line = match["name"].strip(" )")
+            if not line:
+                line = region[match.end() :].lstrip("\n").split("\n", 1)[0]
+            candidates.append(line)
+        candidates += [m["name"] for m in _BY_LINE.finditer(region)]
+        for raw in candidates:
+            name = re.split(r"\s{2,}|\s+By\s*:|\)", raw.strip())[0]
+            name = " ".join(name.split()).strip(" ,;:)")
+            if not name or len(name) < 3 or len(name) > 80 or not name[0].isupper():
+                continue
+            if re.search(r"^(?:by|name|title|date|its|signature|witness|in witness)\b|/s/", name, re.I):
+                continue
+            if not (re.search(_SUFFIX, name) or name.isupper()):
+                continue
+            if not any(_same(name, n) for n in names):
+                names.append(name)
+    return names[:60]
+
+
+def _same(a: str, b: str) -> bool:
+    def norm(x: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", x.lower())
+
+    x, y = norm(a), norm(b)
+    return bool(x and y) and (x in y or y in x)
