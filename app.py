@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
-from ui.auth import current_actor, sign_out
+from access.roles import SHARE
+from db.share_links import resolve
+from ui.auth import current_actor, sign_in, sign_out
 from ui.navigation import pages_for
-from ui.store import engine
+from ui.store import engine, session
 
 st.set_page_config(page_title="Contract Desk", page_icon=":material/contract:", layout="wide")
 engine()  # a missing or unreachable store stops here with a clear message
+
+token = st.query_params.get("share")
+if token and current_actor() is None:
+    with session() as s:
+        result = resolve(session=s, token=token, now=datetime.now(UTC), detail="opened")
+    if result.actor is None:
+        st.error(result.reason)
+    else:
+        sign_in(result.actor)
 
 actor = current_actor()
 if actor is None:
     st.navigation(
         [st.Page("pages/login.py", title="Log in", icon=":material/login:")], position="hidden"
+    ).run()
+elif actor.role == SHARE:
+    # A shared link opens the executive page only: no menu, nothing else registered.
+    st.navigation(
+        [st.Page("pages/executive.py", title="Executive dashboard")], position="hidden"
     ).run()
 else:
     sections = {

@@ -9,8 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 ROLES = ("admin", "manager", "executive", "technician")
+# Not a user role: the actor of a session opened through a share link.
+SHARE = "share"
 
 PERMISSIONS: dict[str, frozenset[str]] = {
+    "view_executive": frozenset({"admin", "manager", "executive", SHARE}),
     "view_dashboards": frozenset({"admin", "manager", "executive"}),
     "view_contracts": frozenset({"admin", "manager"}),
     "edit_contracts": frozenset({"admin", "manager"}),

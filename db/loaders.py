@@ -31,6 +31,9 @@ def contracts_frame(*, session: Session) -> pd.DataFrame:
             Contract.included_hours,
             Contract.term_months,
             Contract.account_manager_id,
+            Contract.billing_cycle,
+            Contract.unit_price,
+            Contract.unit_count,
         )
         .join(Client, Client.id == Contract.client_id)
         .where(Contract.deleted_at.is_(None))
@@ -54,5 +57,8 @@ def contracts_frame(*, session: Session) -> pd.DataFrame:
         "included_hours",
         "term_months",
         "account_manager_id",
+        "billing_cycle",
+        "unit_price",
+        "unit_count",
     ]
     return pd.DataFrame(rows, columns=cols)

@@ -29,7 +29,7 @@ def _p(path: str, title: str, icon: str, permission: str, section: str) -> PageS
 
 # Every page of the product, in menu order. A page whose file is not there yet is skipped.
 PAGES: list[PageSpec] = [
-    _p("pages/executive.py", "Executive dashboard", "insights", "view_dashboards", "Dashboards"),
+    _p("pages/executive.py", "Executive dashboard", "insights", "view_executive", "Dashboards"),
     _p("pages/portfolio.py", "Portfolio overview", "monitoring", "view_dashboards", "Dashboards"),
     _p("pages/performance.py", "Performance analytics", "query_stats", "work_sla", "Dashboards"),
     _p("pages/contract_list.py", "Contracts", "description", "view_contracts", "Contracts"),

@@ -1,0 +1,233 @@
+"""Data behind the executive dashboard: SQL aggregates in, analytics.kpis out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from access.roles import Actor, require
+from analytics import kpis
+from db.loaders import contracts_frame
+from db.models import (
+    BillingRun,
+    Contract,
+    Invoice,
+    RenewalOpportunity,
+    Technician,
+    Ticket,
+    TimeEntry,
+    User,
+)
+from renewals.stage import stages
+
+
+@dataclass
+class ExecutiveView:
+    currency: str
+    currencies: list[str]
+    tiles: list[kpis.Kpi]
+    pipeline: pd.DataFrame
+    margin_tier: pd.DataFrame
+    revenue: pd.DataFrame
+    utilisation: pd.DataFrame
+    sla_trend: pd.DataFrame
+    underperforming: pd.DataFrame
+    missing: list[str] = field(default_factory=list)
+
+
+def _utc(d: date) -> datetime:
+    return datetime.combine(d, time.min, UTC)
+
+
+def _cost_and_hours(session: Session, ids: list[int], start: date, end: date):
+    q = (
+        select(
+            TimeEntry.contract_id,
+            func.sum(TimeEntry.minutes),
+            func.sum(TimeEntry.minutes * func.coalesce(Technician.cost_rate, 0)),
+        )
+        .outerjoin(Technician, Technician.id == TimeEntry.technician_id)
+        .where(
+            TimeEntry.contract_id.in_(ids),
+            TimeEntry.started_at >= _utc(start),
+            TimeEntry.started_at < _utc(end + timedelta(days=1)),
+        )
+        .group_by(TimeEntry.contract_id)
+    )
+    rows = session.execute(q).all()
+    hours = pd.Series({r[0]: float(r[1] or 0) / 60 for r in rows}, dtype=float)
+    cost = pd.Series({r[0]: float(r[2] or 0) / 60 for r in rows}, dtype=float)
+    return cost, hours
+
+
+def _invoices(session: Session, currency: str) -> pd.DataFrame:
+    rows = session.execute(
+        select(Invoice.contract_id, Invoice.period_start, Invoice.total, Invoice.status).where(
+            Invoice.currency == currency
+        )
+    ).all()
+    return pd.DataFrame(rows, columns=["contract_id", "period_start", "total", "status"])
+
+
+def _opportunities(session: Session) -> pd.DataFrame:
+    rows = session.execute(
+        select(
+            RenewalOpportunity.contract_id,
+            RenewalOpportunity.term_end,
+            RenewalOpportunity.outcome,
+            Contract.value,
+            Contract.currency,
+        ).join(Contract, Contract.id == RenewalOpportunity.contract_id)
+    ).all()
+    return pd.DataFrame(rows, columns=["contract_id", "term_end", "outcome", "value", "currency"])
+
+
+def _accuracy(session: Session, start: date, end: date) -> float | None:
+    total, passed = session.execute(
+        select(
+            func.coalesce(func.sum(BillingRun.lines_total), 0),
+            func.coalesce(func.sum(BillingRun.lines_passed), 0),
+        ).where(BillingRun.period_start >= start, BillingRun.period_start <= end)
+    ).one()
+    return kpis.ratio(float(passed), float(total))
+
+
+def _tickets(session: Session, ids: list[int], start: date, end: date) -> tuple[int, float | None]:
+    n, csat = session.execute(
+        select(func.count(), func.avg(Ticket.csat)).where(
+            Ticket.contract_id.in_(ids),
+            Ticket.created_at >= _utc(start),
+            Ticket.created_at < _utc(end + timedelta(days=1)),
+        )
+    ).one()
+    return int(n), (float(csat) if csat is not None else None)
+
+
+def _sla(session: Session, ids: list[int], start: date, end: date, now: datetime):
+    """SLA outcomes from the SLA engine when it is installed in this build."""
+    try:
+        from db.sla_repo import sla_outcomes
+    except ImportError:
+        return None
+    out = sla_outcomes(session=session, now=now, since=_utc(start), contract_ids=ids)
+    out = out[pd.to_datetime(out["created_at"], utc=True) < _utc(end + timedelta(days=1))]
+    return out
+
+
+def executive_view(
+    *,
+    session: Session,
+    actor: Actor,
+    currency: str | None,
+    start: date,
+    end: date,
+    today: date,
+    tiers: tuple[str, ...] = (),
+    targets: kpis.Targets = kpis.Targets(),
+) -> ExecutiveView:
+    require(actor, "view_executive")
+    contracts = contracts_frame(session=session)
+    currencies = (
+        contracts.groupby("currency")["value"].count().sort_values(ascending=False).index.tolist()
+    )
+    currency = currency if currency in currencies else (currencies[0] if currencies else "USD")
+    c = contracts[contracts["currency"] == currency]
+    if tiers:
+        c = c[c["tier"].isin(tiers)]
+    live = kpis.active(c, today)
+    ids = c["id"].tolist()
+    span = end - start
+    p_start, p_end = start - span - timedelta(days=1), start - timedelta(days=1)
+    inv = _invoices(session, currency)
+    inv = inv[inv["contract_id"].isin(ids)]
+    missing = []
+    if c.empty:
+        missing.append("No contracts in this selection.")
+
+    def period_figures(a: date, b: date):
+        rev = kpis.revenue_by_contract(inv, a, b)
+        cost, hours = _cost_and_hours(session, ids, a, b)
+        return rev, cost, hours
+
+    rev, cost, hours = period_figures(start, end)
+    prev_rev, prev_cost, _ = period_figures(p_start, p_end)
+    table = kpis.margin_table(c, rev, cost)
+    prev_table = kpis.margin_table(c, prev_rev, prev_cost)
+
+    def total_margin(t: pd.DataFrame) -> float | None:
+        r = t["revenue"].astype(float).sum()
+        return kpis.ratio(r - t["cost"].sum(), r)
+
+    opps = _opportunities(session)
+    opps = opps[opps["currency"] == currency]
+    rate, retained = kpis.renewal_rates(opps, start, end)
+    prev_rate, _ = kpis.renewal_rates(opps, p_start, p_end)
+    mrr = kpis.monthly_recurring(live)
+    n, csat = _tickets(session, ids, start, end)
+    pn, pcsat = _tickets(session, ids, p_start, p_end)
+    now = datetime.combine(today, time(12), UTC)
+    sla = _sla(session, ids, start, end, now)
+    if sla is None:
+        missing.append("SLA figures need the SLA engine's outcomes (not available).")
+        sla_trend = pd.DataFrame(columns=["month", "metric", "rate"])
+        sla_by_contract = pd.Series(dtype=float)
+        resp = res = None
+    else:
+        resp, res = kpis.sla_rate(sla, "response"), kpis.sla_rate(sla, "resolution")
+        decided = sla[sla["state"].isin(["met", "breached"])].copy()
+        decided["month"] = pd.to_datetime(decided["created_at"], utc=True).dt.strftime("%Y-%m")
+        decided["ok"] = decided["state"] == "met"
+        sla_trend = (
+            decided.groupby(["month", "metric"], as_index=False)["ok"]
+            .mean()
+            .rename(columns={"ok": "rate"})
+        )
+        sla_by_contract = (
+            decided[decided["metric"] == "resolution"].groupby("contract_id")["ok"].mean()
+        )
+    admins = (
+        session.scalar(
+            select(func.count()).select_from(User).where(User.role == "admin", User.active)
+        )
+        or 0
+    )
+    accuracy = _accuracy(session, start, end)
+    if accuracy is None:
+        missing.append("No billing runs in this period: billing accuracy unknown.")
+    tiles = [
+        kpis.Kpi("Total contract value", live["value"].dropna().sum(), None, "money"),
+        kpis.Kpi("MRR", sum(mrr, start=0), None, "money"),
+        kpis.Kpi("ARR", 12 * sum(mrr, start=0), None, "money"),
+        kpis.Kpi("Renewal rate", rate, prev_rate, "share"),
+        kpis.Kpi("Value retained", retained, None, "share"),
+        kpis.Kpi("SLA compliance (response)", resp, None, "share"),
+        kpis.Kpi("SLA compliance (resolution)", res, None, "share"),
+        kpis.Kpi("Billing accuracy", accuracy, None, "share"),
+        kpis.Kpi("Margin", total_margin(table), total_margin(prev_table), "share"),
+        kpis.Kpi("Tickets", n, pn, "count"),
+        kpis.Kpi("Satisfaction (CSAT)", csat, pcsat, "score"),
+        kpis.Kpi("Contracts per admin", kpis.ratio(len(live), admins), None, "score"),
+    ]
+    st_df = stages(live.assign(outcome=None), today)
+    pipeline = live[["id", "reference", "client", "tier", "value", "end_date"]].join(
+        st_df[["stage", "key_date"]]
+    )
+    pipeline = pipeline[pipeline["stage"] != "active"].copy()
+    pipeline["month"] = pd.to_datetime(pipeline["key_date"]).dt.strftime("%Y-%m")
+    months = max(span.days / 30.4, 1.0)
+    return ExecutiveView(
+        currency=currency,
+        currencies=currencies,
+        tiles=tiles,
+        pipeline=pipeline,
+        margin_tier=kpis.margin_by_tier(table),
+        revenue=table.assign(revenue=table["revenue"].astype(float)),
+        utilisation=kpis.utilisation_table(c, hours, months),
+        sla_trend=sla_trend,
+        underperforming=kpis.underperforming(table, sla_by_contract, targets),
+        missing=missing,
+    )
