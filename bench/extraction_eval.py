@@ -146,7 +146,7 @@ def evaluate(rows: list[dict], results: list[ContractTerms | None], verbose: boo
     for row, terms in zip(rows, results, strict=True):
         name = row["file"][4:44]
 
-        def get(attr: str):
+        def get(attr: str, terms=terms):
             return getattr(terms, attr) if terms is not None else None
 
         for key, attr in DATE_FIELDS.items():

@@ -13,6 +13,18 @@ class ExtractionError(Exception):
         prefix = f"{name}: " if name else ""
         super().__init__(prefix + message)
 
+    def __reduce__(self) -> tuple:
+        # Subclasses take other constructor arguments; rebuild from state so errors cross
+        # process boundaries (extract_many) intact.
+        return (_rebuild, (type(self), self.args, self.__dict__))
+
+
+def _rebuild(cls: type[ExtractionError], args: tuple, state: dict) -> ExtractionError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class EmptyFile(ExtractionError):
     code = "empty_file"

@@ -114,12 +114,8 @@ def _page_text(page: pdfium.PdfPage) -> str:
 def _looks_tabular(page: pdfium.PdfPage, text: str) -> bool:
     if _TABLE_HEADER.search(text):
         return True
-    paths = 0
-    for _ in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1):
-        paths += 1
-        if paths >= TABLE_PATHS:
-            return True
-    return False
+    objects = page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_PATH,), max_depth=1)
+    return any(count >= TABLE_PATHS for count, _ in enumerate(objects, start=1))
 
 
 def read_tables(data: bytes, page_numbers: list[int], password: str | None) -> list[Table]:

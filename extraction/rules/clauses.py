@@ -173,7 +173,7 @@ def termination_for_convenience(doc: Document) -> Field | None:
             if classify(doc, sentence, ent) == "notice":
                 notice = parse_duration(ent.text)
                 break
-        who = re.search(r"(either\s+party|each\s+party|[A-Z][\w-]+)\s+may", flat)
+        who = re.search(r"((?i:either|each)\s+party|[A-Z][\w-]+)\s+may", flat)
         normalized = {"by": who.group(1) if who else None, "notice": notice}
         return doc.make_field(
             sentence, "termination_for_convenience", normalized, confidence=0.8 if explicit else 0.6

@@ -84,7 +84,7 @@ def _clean_name(segment: str) -> str | None:
     cut = _CUT.search(segment)
     if cut:
         segment = segment[: cut.start()]
-    if segment[:1].islower():
+    if segment.split(" ", 1)[0].islower():
         # '... to retain Gianluca Rotino ("Consultant")': the name is the run of
         # capitalised words right before the parenthetical.
         tail = _TRAILING_NAME.search(segment)
@@ -92,7 +92,9 @@ def _clean_name(segment: str) -> str | None:
     name = segment.strip(" ,;:")
     if not name or len(name) > 120 or len(name) < 2:
         return None
-    if not (name[0].isupper() or name[0].isdigit() or name.startswith("[")):
+    first = name.split(" ", 1)[0]
+    camel = first[:1].islower() and any(c.isupper() for c in first)  # 'eGain', 'iGo'
+    if not (name[0].isupper() or name[0].isdigit() or name.startswith("[") or camel):
         return None
     if re.search(r"\bagreement\b|\bhereto\b|\bherein\b", name, re.I):
         return None
@@ -161,6 +163,8 @@ def parties(doc: Document) -> dict[str, Field]:
         term = " ".join(match["term"].split()).strip(" ,")
         segment = text[boundary : match.start()]
         boundary = match.end()
+        if len(found) >= 2 and re.search(r"(?:^|[a-z)])\.\s+(?:\d+\.\s+)?[A-Z][a-z]+\s", segment):
+            break  # the preamble sentence has ended; later definitions are not parties
         if term.lower() in NOT_PARTY_TERMS:
             continue
         pieces = _SPLIT.split(" ".join(segment.split()))
@@ -242,7 +246,8 @@ def _locate(text: str, name: str, start: int) -> tuple[int, int]:
 
 
 _BEHALF = re.compile(
-    r"(?im)(?:for\s+and\s+)?on\s+behalf\s+of\s*\)?[ \t]*:?[ \t]*(?:[^\n]*\))?[ \t]*(?P<name>[^\n]*)$"
+    r"(?im)(?:for\s+and\s+)?on\s+behalf\s+of\s*\)?[ \t]*:?[ \t]*(?:[^\n]*\))?[ \t]*"
+    r"(?P<name>[^\n]*)$"
 )
 _BY_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\n]{3,80})\n[ \t]*By\s*:")
 
@@ -252,7 +257,9 @@ def _signature_names(doc: Document) -> list[str]:
     names: list[str] = []
     start_page = max(0, len(doc.pages) - max(8, len(doc.pages) // 3))
     for text in doc.pages[start_page:]:
-        witness = re.search(r"IN\s+WITNESS\s+WHEREOF|SIGNED\s+by|For\s+and\s+on\s+behalf", text, re.I)
+        witness = re.search(
+            r"IN\s+WITNESS\s+WHEREOF|SIGNED\s+by|For\s+and\s+on\s+behalf", text, re.I
+        )
         if not witness:
             continue
         region = text[witness.start() :]
@@ -268,7 +275,9 @@ def _signature_names(doc: Document) -> list[str]:
             name = " ".join(name.split()).strip(" ,;:)")
             if not name or len(name) < 3 or len(name) > 80 or not name[0].isupper():
                 continue
-            if re.search(r"^(?:by|name|title|date|its|signature|witness|in witness)\b|/s/", name, re.I):
+            if re.search(
+                r"^(?:by|name|title|date|its|signature|witness|in witness)\b|/s/", name, re.I
+            ):
                 continue
             if not (re.search(_SUFFIX, name) or name.isupper()):
                 continue

@@ -176,7 +176,7 @@ def escalation(doc: Document) -> Field | None:
                 elif "phone" in head:
                     item["phone"] = cell
                 elif "mail" in head:
-                    item["email"] = cell
+                    item["email"] = re.sub(r"\s+", "", cell)  # long addresses wrap in cells
             if item.get("name") or item.get("email"):
                 contacts.append(item)
     if not contacts:
@@ -235,7 +235,7 @@ def service_tier(doc: Document, coverage: Field | None, sla: Field | None) -> Fi
     response = duration_minutes(p1["response"]) if "response" in p1 else None
     if label == "24x7" and response is not None and response <= 60:
         tier = "platinum"
-    elif label in ("24x7", "12x5", "12x7") or (response is not None and response <= 120):
+    elif label in ("24x7", "12x5", "12x7") or (response is not None and response <= 60):
         tier = "gold"
     elif label or (response is not None and response <= 240):
         tier = "silver"

@@ -143,7 +143,11 @@ def initial_term(doc: Document) -> Field | None:
                 continue
             score = 0.85 if own else 0.6
             if best is None or score > best[0]:
-                best = (score, sentence.index, _duration_field(doc, "initial_term", sentence, ent, score))
+                best = (
+                    score,
+                    sentence.index,
+                    _duration_field(doc, "initial_term", sentence, ent, score),
+                )
             break
     return best[2] if best else None
 
@@ -192,7 +196,9 @@ def expiration_date(
             base = date.fromisoformat(agreement.normalized)
         if base is None and agreement and isinstance(agreement.normalized, str):
             base = date.fromisoformat(agreement.normalized)
-        blank = effective.normalized if effective and isinstance(effective.normalized, dict) else None
+        blank = (
+            effective.normalized if effective and isinstance(effective.normalized, dict) else None
+        )
         if base is None and blank and blank.get("year") and term.normalized["unit"] == "year":
             return Field(
                 name="expiration_date",

@@ -1,0 +1,81 @@
+"""Every kind of unusable upload fails with its own error and a message that says what to do."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from extraction import (
+    CorruptPdf,
+    EmptyFile,
+    EncryptedPdf,
+    ExtractionError,
+    NotAPdf,
+    NoTextLayer,
+    TooLarge,
+    extract,
+)
+from tests.extraction.conftest import DATA
+
+
+@pytest.mark.parametrize(
+    ("name", "error", "says"),
+    [
+        ("empty.pdf", EmptyFile, "empty (0 bytes)"),
+        ("really_a_png.pdf", NotAPdf, "not a PDF (it looks like a PNG image)"),
+        ("really_text.pdf", NotAPdf, "not a PDF (it looks like plain text)"),
+        ("truncated.pdf", CorruptPdf, "cut off"),
+        ("encrypted.pdf", EncryptedPdf, "Enter its password"),
+    ],
+)
+def test_bad_file_raises_its_error(name, error, says):
+    with pytest.raises(error) as caught:
+        extract(DATA / name)
+    assert isinstance(caught.value, ExtractionError)
+    assert says in str(caught.value)
+    assert str(caught.value).startswith(f"{name}: ")
+
+
+def test_bytes_input_is_checked_by_magic_not_name():
+    with pytest.raises(NotAPdf, match="PNG image"):
+        extract((DATA / "really_a_png.pdf").read_bytes())
+
+
+@pytest.mark.skipif(shutil.which("ocrmypdf") is not None, reason="OCR installed: scan is OCRed")
+def test_scan_without_ocr_tool_says_it_needs_ocr():
+    with pytest.raises(NoTextLayer, match="no text layer: needs OCR"):
+        extract(DATA / "scanned.pdf")
+
+
+@pytest.mark.skipif(shutil.which("ocrmypdf") is None, reason="needs ocrmypdf on PATH")
+def test_scan_is_ocred_when_the_tool_exists():
+    terms = extract(DATA / "scanned.pdf")
+    assert terms.ocr_applied is True
+    assert "Agreement" in terms.pages[0]
+
+
+def test_wrong_password_is_told_apart():
+    with pytest.raises(EncryptedPdf, match="password is wrong") as caught:
+        extract(DATA / "encrypted.pdf", password="guess")
+    assert caught.value.wrong_password is True
+
+
+def test_right_password_extracts():
+    terms = extract(DATA / "encrypted.pdf", password="desk-2024")
+    assert terms.page_count >= 1
+    assert terms.governing_law is not None
+    assert terms.sla_targets.normalized["P1"]["response"]["unit"] in ("minute", "hour")
+
+
+def test_too_large_for_path_and_bytes():
+    data = (DATA / "managed_services.pdf").read_bytes()
+    with pytest.raises(TooLarge, match="above the 0 MB limit"):
+        extract(data, max_bytes=1000)
+    with pytest.raises(TooLarge):
+        extract(DATA / "managed_services.pdf", max_bytes=1000)
+
+
+def test_good_fixture_still_reads():
+    terms = extract(DATA / "managed_services.pdf")
+    assert terms.document_type.normalized == "managed services agreement"
