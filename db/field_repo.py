@@ -1,27 +1,39 @@
-"""What the field view may show: technicians see only the clients assigned to them."""
+"""What the field view may show and record: technicians see only the clients assigned to them.
+
+Every function checks the actor first, and every per-client function checks the client is
+visible to that actor, so a technician who edits a URL or a widget value is still refused.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, PermissionDenied, require
+from compliance.scope import ContractScope, ScopeAnswer, check_scope, expansion_script
+from db import audit
+from db.calendars import load_calendars
 from db.models import (
-    Calendar,
     Client,
     Contact,
     Contract,
     ContractService,
+    OutOfScopeRequest,
     Site,
     SlaPolicy,
+    SlaTarget,
     TechnicianAssignment,
     Ticket,
+    User,
 )
 from field.words import sla_line
+from sla.coverage_spec import describe_hours
+from sla.policy import TIER_DEFAULTS
+
+RECENT_TICKETS = 8
 
 
 def visible_client_ids(*, session: Session, actor: Actor) -> list[int] | None:
@@ -40,24 +52,39 @@ def visible_client_ids(*, session: Session, actor: Actor) -> list[int] | None:
     )
 
 
+def _check_visible(session: Session, actor: Actor, client_id: int) -> Client:
+    ids = visible_client_ids(session=session, actor=actor)
+    if ids is not None and client_id not in ids:
+        raise PermissionDenied("This client is not assigned to you.")
+    client = session.get(Client, client_id)
+    if client is None or client.deleted_at is not None:
+        raise PermissionDenied("This client does not exist.")
+    return client
+
+
 def search_clients(*, session: Session, actor: Actor, text: str) -> dict[int, str]:
-    """Clients matching name, site or contract reference, within what the actor may see."""
+    """Clients matching name, site, city or contract (reference or title), within reach."""
     ids = visible_client_ids(session=session, actor=actor)
     q = select(Client.id, Client.name).where(Client.deleted_at.is_(None)).order_by(Client.name)
     if ids is not None:
         q = q.where(Client.id.in_(ids))
-    t = text.strip().lower()
+    t = " ".join(text.split())
     if t:
         like = f"%{t}%"
         q = q.where(
             or_(
-                Client.name_key.like(like),
+                Client.name.ilike(like),
                 Client.id.in_(
                     select(Site.client_id).where(
                         or_(Site.name.ilike(like), Site.city.ilike(like), Site.address.ilike(like))
                     )
                 ),
-                Client.id.in_(select(Contract.client_id).where(Contract.reference.ilike(like))),
+                Client.id.in_(
+                    select(Contract.client_id).where(
+                        Contract.deleted_at.is_(None),
+                        or_(Contract.reference.ilike(like), Contract.title.ilike(like)),
+                    )
+                ),
             )
         )
     return dict(session.execute(q.limit(50)).all())
@@ -65,7 +92,11 @@ def search_clients(*, session: Session, actor: Actor, text: str) -> dict[int, st
 
 @dataclass
 class FieldCard:
+    """Everything a technician needs at the door, as plain values."""
+
+    client_id: int
     client: str
+    contract_id: int | None
     contract: str | None
     tier: str | None
     coverage: str
@@ -74,16 +105,12 @@ class FieldCard:
     excluded: list[tuple[str, str | None]]
     instructions: list[str]
     escalation: list[dict]
-    recent_tickets: pd.DataFrame
-    contract_id: int | None
+    sites: list[str]
+    recent_tickets: list[dict] = field(default_factory=list)
 
 
-def field_card(*, session: Session, actor: Actor, client_id: int, today: date) -> FieldCard:
-    ids = visible_client_ids(session=session, actor=actor)
-    if ids is not None and client_id not in ids:
-        raise PermissionDenied("This client is not assigned to you.")
-    client = session.get(Client, client_id)
-    contract = session.scalar(
+def _active_contract(session: Session, client_id: int, today: date) -> Contract | None:
+    return session.scalar(
         select(Contract)
         .where(
             Contract.client_id == client_id,
@@ -91,66 +118,96 @@ def field_card(*, session: Session, actor: Actor, client_id: int, today: date) -
             Contract.start_date <= today,
             or_(Contract.end_date.is_(None), Contract.end_date >= today),
         )
-        .order_by(Contract.end_date.desc())
+        .order_by(Contract.end_date.desc(), Contract.id.desc())
         .limit(1)
     )
-    cal = session.get(Calendar, contract.calendar_id) if contract and contract.calendar_id else None
-    coverage = f"{cal.spec} ({cal.timezone})" if cal else "no coverage calendar recorded"
-    lines: list[str] = []
+
+
+def _targets(session: Session, contract: Contract, today: date) -> list[tuple]:
+    """(priority, service, response, resolution, calendar): tier rows, contract rows over them."""
+    merged: dict[tuple[str, str], tuple] = {
+        (t.priority, t.service_type): (
+            t.priority,
+            t.service_type,
+            t.response_minutes,
+            t.resolution_minutes,
+            t.calendar,
+        )
+        for t in TIER_DEFAULTS.get(contract.tier.lower(), ())
+    }
+    for where in (
+        [SlaPolicy.contract_id.is_(None), SlaPolicy.tier == contract.tier],
+        [SlaPolicy.contract_id == contract.id],
+    ):
+        policy_id = session.scalar(
+            select(SlaPolicy.id)
+            .where(*where, SlaPolicy.effective_from <= today)
+            .order_by(SlaPolicy.effective_from.desc(), SlaPolicy.id.desc())
+            .limit(1)
+        )
+        if policy_id is None:
+            continue
+        for t in session.scalars(select(SlaTarget).where(SlaTarget.policy_id == policy_id)):
+            key = (t.priority, t.service_type or "*")
+            merged[key] = (*key, t.response_minutes, t.resolution_minutes, t.calendar)
+    return sorted(merged.values(), key=lambda r: (r[1] != "*", r[1], r[0]))
+
+
+def field_card(*, session: Session, actor: Actor, client_id: int, today: date) -> FieldCard:
+    """The client's card: coverage, SLA in plain words, scope, instructions, who to call."""
+    client = _check_visible(session, actor, client_id)
+    contract = _active_contract(session, client_id, today)
+    coverage, lines = "no active contract", []
     services: list[ContractService] = []
-    if contract:
+    if contract is not None:
+        calendars = load_calendars(session=session)
+        cal = calendars.get(contract.calendar_id) if contract.calendar_id else None
+        hours = describe_hours(cal.hours) if cal else "coverage hours not recorded"
+        coverage = cal.describe(year=today.year) if cal else hours
+        for prio, service, resp, res, calendar in _targets(session, contract, today):
+            is_24x7 = calendar == "24x7" or hours == "24x7"
+            line = sla_line(prio, resp, res, hours, is_24x7=is_24x7)
+            lines.append(line if service == "*" else f"{service}: {line}")
         services = list(
             session.scalars(
-                select(ContractService).where(ContractService.contract_id == contract.id)
+                select(ContractService)
+                .where(ContractService.contract_id == contract.id)
+                .order_by(ContractService.id)
             )
         )
-        policy = session.scalar(
-            select(SlaPolicy)
-            .where(SlaPolicy.contract_id == contract.id)
-            .order_by(SlaPolicy.effective_from.desc())
-            .limit(1)
-        ) or session.scalar(
-            select(SlaPolicy)
-            .where(SlaPolicy.contract_id.is_(None), SlaPolicy.tier == contract.tier)
-            .limit(1)
-        )
-        for t in sorted(policy.targets if policy else [], key=lambda t: t.priority):
-            lines.append(
-                sla_line(
-                    t.priority,
-                    t.response_minutes,
-                    t.resolution_minutes,
-                    cal.spec if cal else "coverage hours",
-                    is_24x7=t.calendar == "24x7" or (cal and cal.spec == "24x7"),
-                )
-            )
-    sites = session.scalars(select(Site).where(Site.client_id == client_id)).all()
-    instructions = [f"{s.name}: {s.access_instructions}" for s in sites if s.access_instructions]
-    if contract and contract.special_instructions:
+    site_rows = session.scalars(
+        select(Site).where(Site.client_id == client_id).order_by(Site.id)
+    ).all()
+    instructions = [
+        f"{s.name}: {s.access_instructions}" for s in site_rows if s.access_instructions
+    ]
+    if contract is not None and contract.special_instructions:
         instructions.insert(0, contract.special_instructions)
+    contract_filter = Contact.contract_id.is_(None)
+    if contract is not None:
+        contract_filter = or_(contract_filter, Contact.contract_id == contract.id)
     contacts = session.scalars(
         select(Contact)
-        .where(Contact.client_id == client_id, Contact.is_escalation)
-        .order_by(Contact.escalation_level)
+        .where(Contact.client_id == client_id, Contact.is_escalation, contract_filter)
+        .order_by(Contact.escalation_level, Contact.id)
     ).all()
-    tickets = pd.DataFrame(
-        session.execute(
-            select(
-                Ticket.external_id,
-                Ticket.created_at,
-                Ticket.priority,
-                Ticket.service_type,
-                Ticket.status,
-                Ticket.subject,
-            )
-            .where(Ticket.client_id == client_id)
-            .order_by(Ticket.created_at.desc())
-            .limit(10)
-        ).all(),
-        columns=["ticket", "created", "priority", "service", "status", "subject"],
-    )
+    tickets = session.execute(
+        select(
+            Ticket.external_id,
+            Ticket.created_at,
+            Ticket.priority,
+            Ticket.status,
+            Ticket.subject,
+            Ticket.service_type,
+        )
+        .where(Ticket.client_id == client_id)
+        .order_by(Ticket.created_at.desc())
+        .limit(RECENT_TICKETS)
+    ).all()
     return FieldCard(
+        client_id=client.id,
         client=client.name,
+        contract_id=contract.id if contract else None,
         contract=contract.reference if contract else None,
         tier=contract.tier if contract else None,
         coverage=coverage,
@@ -168,6 +225,120 @@ def field_card(*, session: Session, actor: Actor, client_id: int, today: date) -
             }
             for c in contacts
         ],
-        recent_tickets=tickets,
-        contract_id=contract.id if contract else None,
+        sites=[", ".join(x for x in (s.name, s.address, s.city) if x) for s in site_rows],
+        recent_tickets=[
+            {
+                "ticket": t.external_id,
+                "created": t.created_at,
+                "priority": t.priority,
+                "status": t.status,
+                "subject": t.subject or t.service_type,
+            }
+            for t in tickets
+        ],
     )
+
+
+def _clause(service: ContractService) -> str:
+    """A service as the scope check reads it: its description, or its name when there is none."""
+    name, desc = service.name.strip(), (service.description or "").strip()
+    if not desc:
+        return name
+    return desc if name.lower() in desc.lower() else f"{name}: {desc}"
+
+
+def _scope(session: Session, client: Client, contract: Contract) -> ContractScope:
+    services = session.scalars(
+        select(ContractService).where(ContractService.contract_id == contract.id)
+    ).all()
+    manager = (
+        session.get(User, contract.account_manager_id) if contract.account_manager_id else None
+    )
+    contact = f"{manager.display_name} (account manager)" if manager else None
+    return ContractScope(
+        client=client.name,
+        tier=contract.tier,
+        included=tuple(_clause(s) for s in services if s.kind == "included"),
+        excluded=tuple(_clause(s) for s in services if s.kind == "excluded"),
+        rate=contract.hourly_rate,
+        currency=contract.currency,
+        contact=contact,
+    )
+
+
+def check_request(
+    *, session: Session, actor: Actor, client_id: int, text: str, today: date
+) -> ScopeAnswer:
+    """Is the work described in ``text`` covered by the client's active contract?
+
+    Without an active contract nothing is covered: the answer is out of scope with the
+    scope-expansion script, never "in scope". Empty or unreadable text is always "unclear".
+    """
+    client = _check_visible(session, actor, client_id)
+    contract = _active_contract(session, client_id, today)
+    if contract is None:
+        empty = check_scope(text, ContractScope(client=client.name, tier="", included=()))
+        if not text.strip() or empty.message.startswith("This doesn't read"):
+            return empty
+        scope = ContractScope(client=client.name, tier="(no active)", included=())
+        return ScopeAnswer(
+            "out_of_scope",
+            "No active contract: any work here is billable and needs approval.",
+            script=expansion_script(scope, None),
+        )
+    return check_scope(text, _scope(session, client, contract))
+
+
+def record_out_of_scope(
+    *,
+    session: Session,
+    actor: Actor,
+    client_id: int,
+    description: str,
+    matched_clause: str | None,
+    today: date,
+) -> OutOfScopeRequest:
+    """Log work asked for on site that the contract does not cover, pending approval."""
+    _check_visible(session, actor, client_id)
+    text = " ".join(description.split())
+    if not text:
+        raise ValueError("Describe the requested work before recording it.")
+    if len(text) > 2000:
+        raise ValueError("Keep the description under 2,000 characters.")
+    contract = _active_contract(session, client_id, today)
+    row = OutOfScopeRequest(
+        client_id=client_id,
+        contract_id=contract.id if contract else None,
+        technician_id=actor.technician_id,
+        requested_by_id=actor.user_id,
+        description=text,
+        matched_clause=matched_clause,
+        status="pending",
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="out_of_scope_request",
+        entity_id=row.id,
+        action="create",
+        field="description",
+        new=text,
+    )
+    return row
+
+
+def out_of_scope_requests(*, session: Session, actor: Actor, client_id: int) -> list[dict]:
+    """Requests already logged at this client, newest first (so nobody logs one twice)."""
+    _check_visible(session, actor, client_id)
+    rows = session.scalars(
+        select(OutOfScopeRequest)
+        .where(OutOfScopeRequest.client_id == client_id)
+        .order_by(OutOfScopeRequest.requested_at.desc(), OutOfScopeRequest.id.desc())
+        .limit(10)
+    ).all()
+    return [
+        {"requested": r.requested_at, "status": r.status, "description": r.description}
+        for r in rows
+    ]

@@ -1,4 +1,9 @@
-"""Field view: on a phone at the client's door, what is covered and who to call."""
+"""Field view: on a phone at the client's door, what is covered, the SLA and who to call.
+
+Laid out as one column of short blocks (no side-by-side columns, no wide tables) so it reads
+on a 390 px screen. Technicians only ever get their assigned clients: the checks are in
+db.field_repo, not in this page.
+"""
 
 from datetime import date
 from html import escape
@@ -6,56 +11,146 @@ from html import escape
 import streamlit as st
 
 from access.roles import PermissionDenied
-from db.field_repo import field_card, search_clients
+from db.field_repo import (
+    check_request,
+    field_card,
+    out_of_scope_requests,
+    record_out_of_scope,
+    search_clients,
+)
 from ui.auth import guard
 from ui.store import session
 
 actor = guard("field_view")
+VERDICT = {
+    "in_scope": (st.success, "In scope"),
+    "out_of_scope": (st.error, "Out of scope"),
+    "unclear": (st.warning, "Unclear"),
+}
+
 st.title("Field view")
-text = st.text_input("Find client", placeholder="Name, site, city or contract reference")
+text = st.text_input(
+    "Find client", placeholder="Name, site, city or contract", key="field_q"
+).strip()
 with session() as s:
     found = search_clients(session=s, actor=actor, text=text)
 if not found:
     st.info("No client matches." if text else "No clients are assigned to you yet.")
     st.stop()
-client_id = st.selectbox("Client", list(found), format_func=found.get)
+client_id = st.selectbox("Client", list(found), format_func=found.get, key="field_client")
+today = date.today()
 try:
     with session() as s:
-        card = field_card(session=s, actor=actor, client_id=int(client_id), today=date.today())
+        card = field_card(session=s, actor=actor, client_id=int(client_id), today=today)
 except PermissionDenied as exc:
     st.error(str(exc))
     st.stop()
 
-st.subheader(card.client)
+
+def link(href: str, label: str) -> str:
+    return f'<a href="{escape(href, quote=True)}">{escape(label)}</a>'
+
+
+st.header(card.client, divider="gray")
 if card.contract is None:
     st.error("No active contract: any work here is billable and needs approval.")
 else:
-    st.caption(f"Contract {card.contract} · {card.tier} · coverage {card.coverage}")
-    st.markdown("**SLA**")
-    for line in card.sla_lines:
-        st.markdown(f"- {line}")
-    st.markdown("**Covered**")
-    for name, desc in card.included:
-        st.markdown(f"- ✅ {name}" + (f" — {desc}" if desc else ""))
-    st.markdown("**Not covered**")
-    for name, desc in card.excluded:
-        st.markdown(f"- ⛔ {name}" + (f" — {desc}" if desc else ""))
-if card.instructions:
-    st.markdown("**Special instructions**")
-    for line in card.instructions:
-        st.markdown(f"- {line}")
-st.markdown("**Escalation**")
+    st.caption(f"Contract {card.contract} · {card.tier}")
+    st.markdown(f"**Coverage:** {escape(card.coverage)}")
+
+st.subheader("Who to call")
+if not card.escalation:
+    st.markdown("No escalation contact recorded: call the account manager.")
 for c in card.escalation:
-    phone = escape(c["phone"] or "")
-    email = escape(c["email"] or "")
-    links = " · ".join(
-        x
-        for x in [
-            f"[📞 {phone}](tel:{phone.replace(' ', '')})" if phone else "",
-            f"[✉️ {email}](mailto:{email})" if email else "",
-        ]
-        if x
+    parts = [f"<b>{c['level'] or '–'}. {escape(c['name'])}</b>"]
+    if c["title"]:
+        parts[0] += f" · {escape(c['title'])}"
+    if c["phone"]:
+        parts.append(
+            ":material/call: Call " + link("tel:" + "".join(c["phone"].split()), c["phone"])
+        )
+    if c["email"]:
+        parts.append(":material/mail: Email " + link("mailto:" + c["email"], c["email"]))
+    st.markdown("<br>".join(parts), unsafe_allow_html=True)
+
+if card.instructions:
+    st.subheader("Special instructions")
+    st.markdown("\n".join(f"- {escape(line)}" for line in card.instructions))
+
+if card.contract is not None:
+    st.subheader("SLA")
+    st.markdown("\n".join(f"- {escape(line)}" for line in card.sla_lines) or "No SLA targets.")
+    st.subheader(":material/check_circle: Covered")
+    st.markdown(
+        "\n".join(f"- **{escape(n)}**" + (f": {escape(d)}" if d else "") for n, d in card.included)
+        or "No included services recorded."
     )
-    st.markdown(f"{c['level']}. {escape(c['name'])} ({escape(c['title'] or '')}) {links}")
-st.markdown("**Recent tickets**")
-st.dataframe(card.recent_tickets, hide_index=True, width="stretch")
+    st.subheader(":material/block: Not covered")
+    st.markdown(
+        "\n".join(f"- **{escape(n)}**" + (f": {escape(d)}" if d else "") for n, d in card.excluded)
+        or "No exclusions recorded."
+    )
+
+st.subheader("Is this covered?")
+with st.form("scope", clear_on_submit=False):
+    asked = st.text_area(
+        "What were you asked to do?", placeholder="e.g. replace the toner in the printer", height=80
+    )
+    checked = st.form_submit_button("Check scope", width="stretch")
+if checked:
+    with session() as s:
+        answer = check_request(
+            session=s, actor=actor, client_id=card.client_id, text=asked, today=today
+        )
+    st.session_state["field_scope"] = (card.client_id, asked, answer)
+state = st.session_state.get("field_scope")
+if state and state[0] == card.client_id:
+    _, asked_text, answer = state
+    show, label = VERDICT[answer.verdict]
+    show(f"**{label}.** {answer.message}")
+    if answer.matched_words:
+        st.caption("Matched: " + ", ".join(answer.matched_words))
+    if answer.script:
+        st.markdown("**What to say**")
+        st.info(answer.script)
+    if answer.verdict == "out_of_scope" and st.button(
+        "Record out-of-scope request", type="primary", width="stretch"
+    ):
+        try:
+            with session() as s:
+                record_out_of_scope(
+                    session=s,
+                    actor=actor,
+                    client_id=card.client_id,
+                    description=asked_text,
+                    matched_clause=answer.clause,
+                    today=today,
+                )
+        except (PermissionDenied, ValueError) as exc:
+            st.error(str(exc))
+        else:
+            st.session_state.pop("field_scope", None)
+            st.success("Recorded: pending approval by the account manager, then billed.")
+
+with session() as s:
+    requests = out_of_scope_requests(session=s, actor=actor, client_id=card.client_id)
+if requests:
+    with st.expander(f"Extra work logged here ({len(requests)})"):
+        for r in requests:
+            st.markdown(
+                f"- {r['requested']:%d %b %Y} · **{r['status']}** · {escape(r['description'])}"
+            )
+
+st.subheader("Recent tickets")
+if not card.recent_tickets:
+    st.markdown("No tickets at this client.")
+st.markdown(
+    "\n".join(
+        f"- {t['created']:%d %b %H:%M} · {t['priority']} · {escape(t['status'])} · "
+        f"{escape(t['subject'] or '')} ({escape(t['ticket'])})"
+        for t in card.recent_tickets
+    )
+)
+if card.sites:
+    st.subheader("Sites")
+    st.markdown("\n".join(f"- {escape(site)}" for site in card.sites))
