@@ -24,7 +24,7 @@ back what the user decided (audited). Definitions the numbers rely on:
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
@@ -546,6 +546,8 @@ def contract_health(*, session: Session, actor: Actor, contract_id: int, now: da
         tickets=tickets, time_entries=entries, invoices=invoices, current=current,
         previous=previous, hours_per_month=hours, today=today, tz=tz,
     )  # fmt: skip
+    if not c.previous_contract_id:
+        check = _without_hours_before(check, c.start_date)
     weights, _ = health_weights(session=session)
     score = score_health(to_health_inputs(check), weights)
     month = f"{today:%Y-%m}"
@@ -566,6 +568,20 @@ def contract_health(*, session: Session, actor: Actor, contract_id: int, now: da
         check=check, score=score, sla_months=sla,
         new_term_months=int(c.renewal_term_months or term), plan=plan,
     )  # fmt: skip
+
+
+def _without_hours_before(check: HealthCheck, start: date) -> HealthCheck:
+    """No contracted hours before the contract started (a first term has no previous one)."""
+    usage = check.usage.copy()
+    before = usage["period"] < f"{start:%Y-%m}"
+    for column in ("hours_contracted", "utilisation", "overage_hours"):
+        usage.loc[before, column] = float("nan")
+    previous = check.previous
+    deltas = dict(check.deltas)
+    if previous.term.end < start:
+        previous = replace(previous, hours_contracted=None, utilisation=None, overage_hours=None)
+        deltas.update(utilisation=None, overage_hours=None)
+    return replace(check, previous=previous, deltas=deltas, usage=usage)
 
 
 def recommendations(health: ContractHealth) -> list[Recommendation]:
@@ -606,13 +622,28 @@ def _proposal(health: ContractHealth, prepared_by: str) -> ProposalFiles:
     )
 
 
+def proposal_files(
+    *, session: Session, actor: Actor, contract_id: int, now: datetime
+) -> ProposalFiles:
+    """PDF and Markdown proposal for one contract (reads only)."""
+    health = contract_health(session=session, actor=actor, contract_id=contract_id, now=now)
+    return _proposal(health, _display_name(session, actor))
+
+
 def renewal_proposal(
     *, session: Session, actor: Actor, contract_id: int, now: datetime
 ) -> ProposalFiles:
-    """PDF and Markdown proposal; the opportunity remembers its score and proposed value."""
-    health = contract_health(session=session, actor=actor, contract_id=contract_id, now=now)
-    files = _proposal(health, _display_name(session, actor))
-    opp = _opportunity(session, contract_id, health.check.current.term.end)
+    """:func:`proposal_files`, recorded on the renewal opportunity (see record_proposal)."""
+    files = proposal_files(session=session, actor=actor, contract_id=contract_id, now=now)
+    record_proposal(session=session, actor=actor, files=files)
+    return files
+
+
+def record_proposal(*, session: Session, actor: Actor, files: ProposalFiles) -> None:
+    """The opportunity of the term remembers the health score and proposed term value."""
+    require(actor, "work_renewals")
+    health = files.health
+    opp = _opportunity(session, health.contract_id, health.check.current.term.end)
     value = (files.proposed_price * files.new_term_months).quantize(Decimal("0.01"))
     changes = {}
     if opp.proposed_value != value:
@@ -625,7 +656,6 @@ def renewal_proposal(
         session=session, actor=actor, entity="renewal_opportunity", entity_id=opp.id,
         changes=changes,
     )  # fmt: skip
-    return files
 
 
 def _display_name(session: Session, actor: Actor) -> str:
