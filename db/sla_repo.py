@@ -26,10 +26,11 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, Text, cast, select, type_coerce
+from sqlalchemy import DateTime, String, Text, bindparam, cast, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 import sla
+from db.base import UTCDateTime
 from db.calendars import ALWAYS, load_calendars
 from db.models import Calendar as CalendarRow
 from db.models import Contract, SlaPolicy, Ticket, TicketEvent
@@ -70,23 +71,50 @@ def to_instants(values: Iterable[object]) -> pd.Series:
 
 
 def read_frame(session: Session, query, columns: Sequence[str]) -> pd.DataFrame:
-    """Rows of a Core select as a DataFrame, built column-wise (much faster than row-wise)."""
-    rows = session.connection().execute(query).fetchall()  # Core: no ORM row processing
+    """Rows of a select as a DataFrame of raw driver values, built column-wise.
+
+    Runs on the DBAPI cursor of the session's connection (same transaction): SQLAlchemy's
+    per-row objects cost more than the query itself at 200k rows. Only for queries whose
+    result columns need no type processing (ints, text, instants read via instant_column)
+    and whose parameters are plain values (see `since_param`).
+    """
+    conn = session.connection()
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), args)
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
     data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)})
 
 
-def _filtered(q, *, since: datetime | None, contract_ids: Sequence[int] | None):
-    if since is not None:
-        q = q.where(Ticket.created_at >= since)
-    if contract_ids is not None:
-        q = q.where(Ticket.contract_id.in_([int(c) for c in contract_ids]))
+def since_param(session: Session, since: datetime):
+    """`since` as the store writes it (naive UTC text on SQLite), for read_frame queries."""
+    dialect = session.get_bind().dialect
+    value = UTCDateTime().process_bind_param(since, dialect)
+    if dialect.name == "sqlite":
+        return bindparam("since", value.isoformat(sep=" ", timespec="microseconds"), String())
+    return bindparam("since", value, DateTime(timezone=True))
+
+
+def _filtered(session: Session, q, **flt):
+    """Ticket filters: since, contract_ids, ticket_ids, open_only."""
+    if flt.get("since") is not None:
+        q = q.where(Ticket.created_at >= since_param(session, flt["since"]))
+    if flt.get("contract_ids") is not None:
+        q = q.where(Ticket.contract_id.in_([int(c) for c in flt["contract_ids"]]))
+    if flt.get("ticket_ids") is not None:
+        q = q.where(Ticket.id.in_([int(c) for c in flt["ticket_ids"]]))
+    if flt.get("open_only"):
+        q = q.where(Ticket.resolved_at.is_(None))
     return q
 
 
-def _tickets(
-    session: Session, *, since: datetime | None, contract_ids: Sequence[int] | None
-) -> pd.DataFrame:
+def _tickets(session: Session, **flt) -> pd.DataFrame:
     q = select(
         Ticket.id,
         Ticket.external_id,
@@ -100,7 +128,7 @@ def _tickets(
         instant_column(session, Ticket.first_response_at),
         instant_column(session, Ticket.resolved_at),
     )
-    q = _filtered(q, since=since, contract_ids=contract_ids)
+    q = _filtered(session, q, **flt)
     cols = [
         "ticket_id",
         "external_id",
@@ -283,13 +311,7 @@ def policy_in_force(
     return policies.get(k), cal_keys.get(k, ALWAYS)
 
 
-def _pauses(
-    session: Session,
-    tickets: pd.DataFrame,
-    *,
-    since: datetime | None,
-    contract_ids: Sequence[int] | None,
-) -> pd.DataFrame:
+def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
     """Pause intervals (ticket_id, start, end, reason) from the event log."""
     q = select(
         TicketEvent.ticket_id,
@@ -297,7 +319,7 @@ def _pauses(
         TicketEvent.kind,
         TicketEvent.value,
     ).join(Ticket, Ticket.id == TicketEvent.ticket_id)
-    q = _filtered(q, since=since, contract_ids=contract_ids)
+    q = _filtered(session, q, **flt)
     ev = read_frame(session, q, ["ticket_id", "at", "kind", "value"])
     ev["ticket_id"] = ev["ticket_id"].astype("int64")
     if ev.empty:
@@ -361,9 +383,18 @@ def sla_details(
     now: datetime,
     since: datetime | None = None,
     contract_ids: Sequence[int] | None = None,
+    ticket_ids: Sequence[int] | None = None,
+    open_only: bool = False,
 ) -> pd.DataFrame:
-    """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key)."""
-    tickets = _tickets(session, since=since, contract_ids=contract_ids)
+    """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key);
+    `ticket_ids` and `open_only` (unresolved tickets) narrow the load."""
+    flt = {
+        "since": since,
+        "contract_ids": contract_ids,
+        "ticket_ids": ticket_ids,
+        "open_only": open_only,
+    }
+    tickets = _tickets(session, **flt)
     contracts = _contracts(session)
     tickets = tickets.merge(contracts[["contract_id", "tier"]], on="contract_id", how="left")
     if tickets.empty:
@@ -382,7 +413,7 @@ def sla_details(
     calendars = {str(k): v for k, v in load_calendars(session=session).items()}
     attached["calendar_key"] = attached["calendar_key"].astype(str)
     cal_map = {k: calendars[k] for k in attached["calendar_key"].unique()}
-    pauses = _pauses(session, tickets, since=since, contract_ids=contract_ids)
+    pauses = _pauses(session, tickets, **flt)
     result = sla.evaluate(
         attached[
             [
