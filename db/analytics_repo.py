@@ -231,3 +231,49 @@ def executive_view(
         underperforming=kpis.underperforming(table, sla_by_contract, targets),
         missing=missing,
     )
+
+
+def performance_tickets(
+    *, session: Session, actor: Actor, start: date, end: date, now: datetime
+) -> pd.DataFrame:
+    """Tickets created in [start, end] with names and their resolution business minutes."""
+    require(actor, "work_sla")
+    from db.models import Client
+    from db.sla_repo import sla_outcomes
+
+    rows = session.execute(
+        select(
+            Ticket.id,
+            Ticket.contract_id,
+            Contract.reference,
+            Client.name,
+            Ticket.service_type,
+            Technician.name,
+            Ticket.created_at,
+            Ticket.resolved_at,
+            Ticket.csat,
+        )
+        .outerjoin(Contract, Contract.id == Ticket.contract_id)
+        .outerjoin(Client, Client.id == Ticket.client_id)
+        .outerjoin(Technician, Technician.id == Ticket.technician_id)
+        .where(Ticket.created_at >= _utc(start), Ticket.created_at < _utc(end + timedelta(1)))
+    ).all()
+    t = pd.DataFrame(
+        rows,
+        columns=[
+            "ticket_id",
+            "contract_id",
+            "reference",
+            "client",
+            "service_type",
+            "technician",
+            "created_at",
+            "resolved_at",
+            "csat",
+        ],
+    )
+    out = sla_outcomes(session=session, now=now, since=_utc(start))
+    res = out[out["metric"] == "resolution"].set_index("ticket_id")["elapsed_min"]
+    t["resolution_min"] = t["ticket_id"].map(res)
+    t.loc[t["resolved_at"].isna(), "resolution_min"] = float("nan")
+    return t

@@ -109,3 +109,12 @@ def test_share_links_page_creates_a_link_for_admin(app_env):
     assert at.code[0].value.startswith("?share=")
     refused = page("pages/share_links.py", app_env, user=MANAGER).run()
     assert any("may not" in e.value for e in refused.error)
+
+
+def test_performance_page_for_managers_only(app_env):
+    at = page("pages/performance.py", app_env, user=MANAGER).run(timeout=120)
+    assert not at.exception
+    assert {m.label for m in at.metric} == {"Tickets", "Median resolution (business h)", "CSAT"}
+    table = at.dataframe[0].value
+    assert {"tickets", "median_resolution_h", "csat"} <= set(table.columns)
+    assert page("pages/performance.py", app_env, user=EXEC).run().error
