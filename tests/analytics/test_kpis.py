@@ -124,7 +124,7 @@ def test_revenue_margin_and_tiers():
     cost = pd.Series({1: 4000.0, 2: 500.0})
     t = kpis.margin_table(contracts(), rev, cost)
     assert t.set_index("id").loc[1, "margin"] == pytest.approx(0.6)
-    assert t.set_index("id").loc[3, "margin"] is None  # no revenue: no margin, no division
+    assert pd.isna(t.set_index("id").loc[3, "margin"])  # no revenue: no margin, no division
     tiers = kpis.margin_by_tier(t).set_index("tier")
     assert tiers.loc["gold", "revenue"] == 9000.0 and tiers.loc["gold", "cost"] == 4500.0
     assert tiers.loc["gold", "margin"] == pytest.approx(0.5)
