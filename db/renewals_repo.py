@@ -70,7 +70,7 @@ from renewals.healthcheck import (
 )
 from renewals.outcomes import Outcome, OutcomeRecord, renewal_rate
 from renewals.periods import sla_by_month
-from renewals.proposal import Proposal, proposal_markdown, proposal_pdf
+from renewals.proposal import Proposal, proposal_content, proposal_markdown, proposal_pdf
 from renewals.recommend import CurrentPlan, Recommendation, recommend
 from renewals.stage import OUTCOME_STAGES, Stage, renewal_stage, stages
 from renewals.tasks import OPEN_STAGES, Task, TaskKind, snooze, tasks_due
@@ -601,6 +601,7 @@ class ProposalFiles:
     proposed_price: Decimal  # per month
     new_term_months: int
     health: ContractHealth
+    performance: list[tuple[str, str, str]]  # (measure, previous term, this term), formatted
 
 
 def _proposal(health: ContractHealth, prepared_by: str) -> ProposalFiles:
@@ -619,6 +620,7 @@ def _proposal(health: ContractHealth, prepared_by: str) -> ProposalFiles:
         proposed_price=recs[0].proposed_price,
         new_term_months=health.new_term_months,
         health=health,
+        performance=proposal_content(p).performance,
     )
 
 
@@ -771,13 +773,15 @@ def _task(session: Session, actor: Actor, task_id: int) -> RenewalTask:
     return row
 
 
-def complete_task(*, session: Session, actor: Actor, task_id: int, now: datetime) -> None:
+def complete_task(*, session: Session, actor: Actor, task_id: int, now: datetime) -> str:
+    """Mark a task done (audited); returns its status."""
     row = _task(session, actor, task_id)
     if row.status == "done":
-        return
+        return row.status
     audit.record(session=session, actor=actor, entity="renewal_task", entity_id=row.id,
                  action="update", field="status", old=row.status, new="done")  # fmt: skip
     row.status, row.done_at = "done", now
+    return row.status
 
 
 def snooze_task(*, session: Session, actor: Actor, task_id: int, days: int, today: date) -> date:
@@ -1083,7 +1087,7 @@ def outbox_overview(*, session: Session, actor: Actor, limit: int = 500):
     return outbox_frame(session=session, limit=limit), outbox_counts(session=session)
 
 
-def release_message(*, session: Session, actor: Actor, notification_id: int, resend: bool) -> None:
+def release_message(*, session: Session, actor: Actor, notification_id: int, resend: bool) -> str:
     """A person decided about an ``uncertain`` message (audited)."""
     from db.outbox import release_uncertain
 
@@ -1092,3 +1096,4 @@ def release_message(*, session: Session, actor: Actor, notification_id: int, res
     audit.record(session=session, actor=actor, entity="notification",
                  entity_id=notification_id, action="release", field="status",
                  old="uncertain", new="pending" if resend else "sent")  # fmt: skip
+    return "pending" if resend else "sent"

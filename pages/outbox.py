@@ -1,0 +1,93 @@
+"""Outbox: every queued email with its status, attempts and last error; a preview of each;
+messages whose delivery is uncertain are released by a person, never resent blindly."""
+
+import streamlit as st
+
+from db.config import ConfigError
+from db.renewals_repo import NotFound, message_preview, outbox_overview, release_message
+from notify.config import smtp_settings
+from ui.auth import guard, run_action
+from ui.store import session
+from ui.tables import downloads, paged
+
+actor = guard("work_renewals")
+st.title("Outbox")
+
+STATUSES = ["pending", "sending", "sent", "failed", "dead", "uncertain"]
+
+with session() as s:
+    frame, counts = outbox_overview(session=s, actor=actor)
+
+m = st.columns(len(STATUSES))
+for i, status in enumerate(STATUSES):
+    m[i].metric(status, counts.get(status, 0))
+try:
+    smtp = smtp_settings()
+    st.caption(f"Sending through {smtp.host}:{smtp.port} as {smtp.sender} (`cli.py jobs run`).")
+except ConfigError as exc:
+    st.warning(f"Nothing can be sent yet. {exc}")
+stuck = frame[frame["status"].isin(["failed", "dead"])]
+if len(stuck):
+    last = stuck.iloc[0]
+    st.error(
+        f"{counts.get('failed', 0)} message(s) waiting for a retry and {counts.get('dead', 0)} "
+        f"given up. Last error: {last['last error']}"
+    )
+if counts.get("uncertain"):
+    st.warning(
+        f"{counts['uncertain']} message(s) may or may not have gone out (a runner stopped "
+        "mid-send). Check with the recipient, then release each one below."
+    )
+
+if frame.empty:
+    st.info("The outbox is empty. Scheduled jobs queue messages here.")
+    st.stop()
+
+shown = st.multiselect("Status", STATUSES, default=[], key="status", placeholder="All statuses")
+view = frame[frame["status"].isin(shown)] if shown else frame
+st.dataframe(paged(view, "outbox-page"), hide_index=True, width="stretch")
+downloads(view, "outbox")
+
+st.subheader("Preview")
+labels = {
+    int(r.id): f"#{r.id} · {r.status} · {r.recipient} · {r.subject}" for r in view.itertuples()
+}
+picked = st.selectbox("Message", list(labels), format_func=labels.get, index=None, key="message")
+if picked is not None:
+    try:
+        with session() as s:
+            msg = message_preview(session=s, actor=actor, notification_id=int(picked))
+    except NotFound as exc:
+        st.error(str(exc))
+        st.stop()
+    st.markdown(f"**To:** `{msg.recipient}`  \n**Rule:** `{msg.rule}`")
+    st.text(f"Subject: {msg.subject}")
+    if msg.attachments:
+        st.caption("Attachments: " + ", ".join(msg.attachments))
+    text_tab, html_tab = st.tabs(["Text", "HTML"])
+    text_tab.text(msg.text)
+    with html_tab:
+        if msg.html and msg.from_template:
+            # Our Jinja2 templates autoescape every value, so this HTML holds no raw user data.
+            st.html(msg.html)
+        elif msg.html:
+            st.code(msg.html, language="html")  # shown as text, never rendered
+        else:
+            st.info("This message has no HTML part.")
+    if msg.status == "uncertain":
+        st.warning("Delivery of this message is uncertain.")
+        a, b = st.columns(2)
+        choice = None
+        if a.button("It arrived: mark sent", key="mark-sent"):
+            choice = False
+        if b.button("It did not arrive: send again", key="resend"):
+            choice = True
+        if choice is not None:
+            try:
+                with session() as s:
+                    done = run_action(release_message, session=s, actor=actor,
+                                      notification_id=msg.id, resend=choice)  # fmt: skip
+                if done is not None:
+                    st.rerun()
+            except ValueError as exc:
+                st.error(str(exc))
