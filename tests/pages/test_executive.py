@@ -118,3 +118,24 @@ def test_performance_page_for_managers_only(app_env):
     table = at.dataframe[0].value
     assert {"tickets", "median_resolution_h", "csat"} <= set(table.columns)
     assert page("pages/performance.py", app_env, user=EXEC).run().error
+
+
+def test_executive_page_on_an_empty_store_renders_and_says_what_is_missing(tmp_path, monkeypatch):
+    import streamlit as st
+
+    from access.roles import Actor
+
+    url = f"sqlite:///{tmp_path / 'empty.db'}"
+    open_store(url)
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = page("pages/executive.py", url)
+    at.session_state["actor"] = Actor(user_id=None, username="x", role="executive")
+    at.run(timeout=60)
+    assert not at.exception
+    assert "No contracts in this selection." in [i.value for i in at.info]
+    values = {m.label: m.value for m in at.metric}
+    assert values["Renewal rate"] == "—" and values["Margin"] == "—"
+    st.cache_resource.clear()
+    st.cache_data.clear()
