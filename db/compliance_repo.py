@@ -244,6 +244,7 @@ def gap_report(*, session: Session, actor: Actor, on: date, horizon_days: int = 
         return "" if tid is None or pd.isna(tid) else techs.get(int(tid), str(tid))
 
     table = gaps_frame(found)
+    table["technician_id"] = table["technician_id"].astype("Int64")
     table.insert(1, "contract", table["contract_id"].map(ref))
     table.insert(2, "client", table["contract_id"].map(client))
     table.insert(4, "technician", table["technician_id"].map(tech))
@@ -725,7 +726,7 @@ def credentials_frame(
     ]
     frame = pd.DataFrame(rows, columns=cols)
     return frame.sort_values(
-        ["days_left", "technician", "credential"], na_position="first", kind="stable"
+        ["days_left", "technician", "credential"], na_position="last", kind="stable"
     ).reset_index(drop=True)
 
 
