@@ -90,6 +90,7 @@ NEEDS = {
     "time_materials": "an hourly rate or role rates",
 }
 UNITS = {"recurring": "period", "units": "unit"}
+BUCKETS = ageing.BUCKETS
 RECEIVABLE = ("issued", "paid", "partially_paid", "overdue")
 
 
@@ -109,6 +110,12 @@ def parse_period(period: str) -> tuple[date, date]:
         raise ValueError(f"Period must look like 2026-11 (year-month), got {period!r}.") from None
     nxt = date(year + (month == 12), month % 12 + 1, 1)
     return first, nxt - timedelta(days=1)
+
+
+def period_choices(today: date, back: int = 12) -> list[str]:
+    """'YYYY-MM' for next month, this month and `back` months before (newest first)."""
+    index = today.year * 12 + today.month - 1
+    return [f"{i // 12}-{i % 12 + 1:02d}" for i in range(index + 1, index - back - 1, -1)]
 
 
 def parse_amount(value: object) -> Decimal:

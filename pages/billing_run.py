@@ -1,0 +1,152 @@
+"""Billing run: pick a month, preview invoices and findings, approve, run, issue, export."""
+
+from datetime import date
+
+import streamlit as st
+
+from db import billing_repo as billing
+from ui.auth import guard
+from ui.store import session
+from ui.tables import downloads, paged
+
+actor = guard("work_billing")
+st.title("Billing run")
+
+
+@st.cache_data(ttl=600, show_spinner="Checking every time entry against its contract…")
+def _preview(period: str, _actor, version: int) -> billing.RunPreview:
+    with session() as s:
+        return billing.preview_run(session=s, actor=_actor, period=period)
+
+
+def _changed() -> None:
+    st.session_state["billing-version"] = st.session_state.get("billing-version", 0) + 1
+
+
+today = date.today()
+months = billing.period_choices(today)
+period = st.selectbox("Period (bill dates in this month)", months, index=1, key="billing-period")
+try:
+    preview = _preview(period, actor, st.session_state.get("billing-version", 0))
+except ValueError as exc:
+    st.error(str(exc))
+    st.stop()
+
+m = st.columns(4)
+m[0].metric("Invoices", len(preview.invoices))
+m[1].metric("Entries checked", f"{preview.entries_checked:,}")
+m[2].metric(
+    "Billing accuracy",
+    "—" if not preview.entries_checked else f"{preview.accuracy:.1%}",
+    help="Entries with no finding / all entries checked.",
+)
+m[3].metric("Findings", f"{len(preview.findings):,}")
+
+tabs = st.tabs(["Invoices", "Lines", "Findings", "Accuracy by client", "Drafts and issue", "Runs"])
+with tabs[0]:
+    st.dataframe(paged(preview.invoices, "inv-page"), hide_index=True, width="stretch")
+    if not preview.alerts.empty:
+        st.warning(f"{len(preview.alerts)} block-hours contracts at or above their alert level.")
+        st.dataframe(preview.alerts, hide_index=True, width="stretch")
+    if st.button("Run billing: save drafts", type="primary", key="run-billing"):
+        try:
+            with session() as s:
+                summary = billing.run_billing(session=s, actor=actor, period=period)
+            _changed()
+            st.success(summary.text())
+        except ValueError as exc:
+            st.error(str(exc))
+with tabs[1]:
+    st.dataframe(paged(preview.lines, "line-page"), hide_index=True, width="stretch")
+    downloads(preview.lines, f"billing-lines-{period}")
+with tabs[2]:
+    codes = sorted(preview.findings["code"].unique())
+    chosen = st.multiselect("Reason codes", codes, default=codes, key="finding-codes")
+    shown = preview.findings[preview.findings["code"].isin(chosen)].reset_index(drop=True)
+    page = paged(shown, "finding-page")
+    event = st.dataframe(
+        page,
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="multi-row",
+        key="findings-table",
+    )
+    st.download_button(
+        "Download findings CSV",
+        shown.to_csv(index=False).encode("utf-8"),
+        file_name=f"billing-findings-{period}.csv",
+        mime="text/csv",
+    )
+    picked = page.iloc[event.selection.rows] if event and event.selection.rows else page.iloc[0:0]
+    approvable = picked[(picked["code"] == "NOT_APPROVED") & picked["entry_id"].notna()]
+    st.caption("Select NOT_APPROVED rows to approve the out-of-scope work behind them.")
+    if st.button(f"Approve {len(approvable)} out-of-scope entries", disabled=approvable.empty):
+        try:
+            with session() as s:
+                n = billing.approve_entries(
+                    session=s, actor=actor, entry_ids=[int(i) for i in approvable["entry_id"]]
+                )
+            _changed()
+            st.success(f"{n} entries approved. Run billing again to put them on the drafts.")
+        except ValueError as exc:
+            st.error(str(exc))
+with tabs[3]:
+    st.dataframe(
+        preview.accuracy_by_client.sort_values("accuracy"),
+        hide_index=True,
+        width="stretch",
+        column_config={"accuracy": st.column_config.ProgressColumn(min_value=0, max_value=1)},
+    )
+with tabs[4]:
+    with session() as s:
+        drafts = billing.period_invoices(session=s, actor=actor, period=period)
+    if drafts.empty:
+        st.info("No invoices saved for this period yet: run billing first.")
+    else:
+        ev = st.dataframe(
+            drafts,
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="multi-row",
+            key="drafts-table",
+        )
+        rows = drafts.iloc[ev.selection.rows] if ev and ev.selection.rows else drafts.iloc[0:0]
+        c1, c2 = st.columns(2)
+        on = c1.date_input("Issue date", value=today, key="issue-date")
+        anyway = c2.checkbox("Issue despite open findings", key="issue-anyway")
+        ids = [int(i) for i in rows.loc[rows["status"] == "draft", "id"]]
+        if st.button(f"Issue {len(ids)} selected drafts", disabled=not ids, key="issue"):
+            try:
+                with session() as s:
+                    numbers = billing.issue_invoices(
+                        session=s, actor=actor, invoice_ids=ids, on=on, accept_findings=anyway
+                    )
+                _changed()
+                st.success(f"Issued {', '.join(numbers)}.")
+            except ValueError as exc:
+                st.error(str(exc))
+        if len(rows) == 1:
+            st.page_link(
+                "pages/invoice_detail.py",
+                label=f"Open {rows.iloc[0]['number']}",
+                query_params={"id": str(int(rows.iloc[0]["id"]))},
+            )
+    with st.expander("Export issued invoices of this month"):
+        fmt = st.radio("Format", billing.EXPORT_FORMATS, horizontal=True, key="export-fmt")
+        xlsx = fmt == "generic" and st.checkbox("XLSX", key="export-xlsx")
+        with session() as s:
+            data, name, count = billing.export_invoices(
+                session=s, actor=actor, period=period, fmt=fmt, xlsx=xlsx
+            )
+        st.download_button(f"Download {count} invoices ({name})", data, file_name=name)
+with tabs[5]:
+    with session() as s:
+        runs = billing.billing_runs(session=s, actor=actor)
+    st.dataframe(
+        runs,
+        hide_index=True,
+        width="stretch",
+        column_config={"accuracy": st.column_config.ProgressColumn(min_value=0, max_value=1)},
+    )

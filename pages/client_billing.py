@@ -1,0 +1,64 @@
+"""One client's billing history: invoices and their status, payments, balance, punctuality."""
+
+from datetime import date
+
+import streamlit as st
+
+from db import billing_repo as billing
+from ui.auth import guard
+from ui.store import session
+from ui.tables import downloads, paged
+
+actor = guard("work_billing")
+
+with session() as s:
+    options = billing.client_options(session=s, actor=actor)
+raw = st.query_params.get("client")
+current = int(raw) if raw and raw.isdigit() and int(raw) in options else None
+picked = st.selectbox(
+    "Client",
+    list(options),
+    format_func=options.get,
+    index=list(options).index(current) if current else None,
+    placeholder="Choose a client",
+)
+if picked is None:
+    st.title("Client billing")
+    st.info("Choose a client to see its invoices, payments and balance.")
+    st.stop()
+if picked != current:
+    st.query_params["client"] = str(picked)
+
+as_of = st.date_input("As of", value=date.today(), key="client-billing-date")
+with session() as s:
+    cb = billing.client_billing(session=s, actor=actor, client_id=picked, as_of=as_of)
+
+st.title(f"Billing · {cb.client}")
+m = st.columns(3)
+owed = ", ".join(f"{r.balance:,.2f} {r.currency}" for r in cb.balance.itertuples()) or "nothing"
+m[0].metric("Owes", owed)
+m[1].metric("Invoices", len(cb.invoices))
+share = cb.punctuality["on_time_share"].iloc[0] if len(cb.punctuality) else float("nan")
+m[2].metric("Paid on time", "—" if share != share else f"{share:.0%}")
+
+st.subheader("Invoices")
+shown = cb.invoices.drop(columns=["client_id", "contract_id"])
+page = paged(shown, "client-inv-page")
+ev = st.dataframe(
+    page,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="client-invoices",
+)
+downloads(shown, f"billing-history-{picked}")
+if ev and ev.selection.rows:
+    chosen = page.iloc[ev.selection.rows[0]]
+    st.page_link(
+        "pages/invoice_detail.py",
+        label=f"Open {chosen['invoice_no']}",
+        query_params={"id": str(int(chosen["invoice_id"]))},
+    )
+st.subheader("Payments")
+st.dataframe(paged(cb.payments, "client-pay-page"), hide_index=True, width="stretch")
