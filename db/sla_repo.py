@@ -21,19 +21,33 @@ first response and the final resolution are columns on tickets.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from fpdf import FPDF
 from sqlalchemy import DateTime, String, Text, bindparam, cast, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 import sla
+from access.roles import Actor, require
+from db import audit
 from db.base import UTCDateTime
 from db.calendars import ALWAYS, load_calendars
 from db.models import Calendar as CalendarRow
-from db.models import Contract, SlaPolicy, Ticket, TicketEvent
+from db.models import (
+    Client,
+    Contract,
+    ContractService,
+    SlaPolicy,
+    SlaTarget,
+    Technician,
+    Ticket,
+    TicketEvent,
+)
 from sla.events import PAUSE_STATUSES
 from sla.policy import TIER_DEFAULTS, policy_from_rows
 
@@ -92,13 +106,13 @@ def read_frame(session: Session, query, columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)})
 
 
-def since_param(session: Session, since: datetime):
+def since_param(session: Session, since: datetime, name: str = "since"):
     """`since` as the store writes it (naive UTC text on SQLite), for read_frame queries."""
     dialect = session.get_bind().dialect
     value = UTCDateTime().process_bind_param(since, dialect)
     if dialect.name == "sqlite":
-        return bindparam("since", value.isoformat(sep=" ", timespec="microseconds"), String())
-    return bindparam("since", value, DateTime(timezone=True))
+        return bindparam(name, value.isoformat(sep=" ", timespec="microseconds"), String())
+    return bindparam(name, value, DateTime(timezone=True))
 
 
 def _filtered(session: Session, q, **flt):
@@ -477,3 +491,485 @@ def sla_outcomes(
     return sla_details(session=session, now=now, since=since, contract_ids=contract_ids)[
         OUTCOME_COLUMNS
     ]
+
+
+# ---- policy editor ------------------------------------------------------------------------
+
+MATRIX_COLUMNS = ["priority", "service_type", "response_minutes", "resolution_minutes", "calendar"]
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """What the policy editor shows for one contract."""
+
+    contract: dict[str, object]
+    versions: pd.DataFrame  # id, effective_from, warning_share, targets, created_at
+    current: pd.DataFrame  # MATRIX_COLUMNS of the merged policy in force at `now`
+    warning_share: float
+    tier_defaults: pd.DataFrame  # tier, priority, response/resolution minutes, calendar
+
+
+def _matrix(policy: sla.SlaPolicy | None) -> pd.DataFrame:
+    return pd.DataFrame(policy.to_rows() if policy else [], columns=MATRIX_COLUMNS)
+
+
+def tier_defaults(*, session: Session) -> pd.DataFrame:
+    """Tier default matrices as in force today: stored tier rows, else the package defaults."""
+    stored: dict[str, SlaPolicy] = {}
+    for p in _policies(session):
+        if p.contract_id is None and p.tier:
+            stored[p.tier.strip().lower()] = p  # ordered by effective_from: latest wins
+    frames = []
+    for tier in sorted(set(TIER_DEFAULTS) | set(stored)):
+        policy = _merge(tier, stored.get(tier), None)
+        frames.append(
+            _matrix(policy).assign(tier=tier, source="stored" if tier in stored else "default")
+        )
+    return pd.concat(frames, ignore_index=True)[["tier", *MATRIX_COLUMNS, "source"]]
+
+
+def policy_view(*, session: Session, actor: Actor, contract_id: int, now: datetime) -> PolicyView:
+    """A contract's SLA policy versions, the matrix in force now, and the tier defaults."""
+    require(actor, "work_sla")
+    contract = session.get(Contract, contract_id)
+    if contract is None or contract.deleted_at is not None:
+        raise LookupError(f"No contract with id {contract_id}")
+    policy, cal_key = policy_in_force(session=session, contract_id=contract_id, at=now)
+    cal = session.get(CalendarRow, contract.calendar_id) if contract.calendar_id else None
+    versions = pd.DataFrame(
+        [
+            {
+                "id": p.id,
+                "effective_from": p.effective_from,
+                "warning_share": float(p.warning_share),
+                "targets": len(p.targets),
+                "created_at": p.created_at,
+            }
+            for p in _policies(session)
+            if p.contract_id == contract_id
+        ],
+        columns=["id", "effective_from", "warning_share", "targets", "created_at"],
+    )
+    return PolicyView(
+        contract={
+            "id": contract.id,
+            "reference": contract.reference,
+            "title": contract.title,
+            "tier": contract.tier,
+            "calendar": f"{cal.name}: {cal.spec} ({cal.timezone})" if cal else "24x7 (no calendar)",
+        },
+        versions=versions.sort_values("effective_from", ascending=False, kind="stable"),
+        current=_matrix(policy),
+        warning_share=policy.warning_share if policy else sla.policy.DEFAULT_WARNING_SHARE,
+        tier_defaults=tier_defaults(session=session),
+    )
+
+
+def save_policy_version(
+    *,
+    session: Session,
+    actor: Actor,
+    contract_id: int,
+    effective_from: date,
+    rows: pd.DataFrame | Sequence[dict[str, object]],
+    warning_share: float,
+) -> SlaPolicy:
+    """Store a NEW policy version of a contract from `effective_from` (audited).
+
+    Older versions stay: tickets created before `effective_from` keep the policy that was in
+    force at their creation. Raises ValueError naming the first problem; nothing is written.
+    """
+    require(actor, "edit_contracts")
+    require(actor, "work_sla")
+    contract = session.get(Contract, contract_id)
+    if contract is None or contract.deleted_at is not None:
+        raise LookupError(f"No contract with id {contract_id}")
+    frame = (
+        pd.DataFrame(rows, columns=MATRIX_COLUMNS) if not isinstance(rows, pd.DataFrame) else rows
+    )
+    frame = frame.dropna(how="all")
+    if frame.empty:
+        raise ValueError("The policy has no rows: give at least one priority")
+    for col in ("response_minutes", "resolution_minutes"):
+        bad = pd.to_numeric(frame[col], errors="coerce").isna()
+        if bad.any():
+            raise ValueError(f"{col.replace('_', ' ')} must be a number on every row")
+    frame = frame.assign(
+        service_type=frame["service_type"].fillna("*").astype(str),
+        calendar=frame["calendar"].fillna("contract").astype(str),
+    )
+    keys = (
+        frame["priority"].astype(str).str.strip().str.upper()
+        + "/"
+        + frame["service_type"].map(sla.policy.service_key)
+    )
+    if keys.duplicated().any():
+        raise ValueError(f"Duplicate row for {keys[keys.duplicated()].iloc[0]}")
+    policy = policy_from_rows(frame, warning_share=float(warning_share))  # validates each cell
+    row = SlaPolicy(
+        contract_id=contract_id,
+        effective_from=effective_from,
+        warning_share=Decimal(str(round(float(warning_share), 4))),
+    )
+    for t in policy.to_rows():
+        row.targets.append(SlaTarget(**t))
+    session.add(row)
+    session.flush()
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="sla_policy",
+        entity_id=row.id,
+        action="create",
+        field=f"contract {contract.reference} from {effective_from.isoformat()}",
+        new="; ".join(
+            f"{t['priority']} {t['service_type']}: {t['response_minutes']}/"
+            f"{t['resolution_minutes']} {t['calendar']}"
+            for t in policy.to_rows()
+        )
+        + f"; warning {float(warning_share):.0%}",
+    )
+    return row
+
+
+def contract_choices(*, session: Session) -> pd.DataFrame:
+    """Live contracts for pickers: id, label."""
+    rows = session.execute(
+        select(Contract.id, Contract.reference, Client.name, Contract.tier)
+        .join(Client, Client.id == Contract.client_id)
+        .where(Contract.deleted_at.is_(None))
+        .order_by(Client.name, Contract.reference)
+    ).all()
+    return pd.DataFrame(
+        [{"id": i, "label": f"{ref} · {name} ({tier})"} for i, ref, name, tier in rows],
+        columns=["id", "label"],
+    )
+
+
+# ---- dashboard ------------------------------------------------------------------------------
+
+
+ENTITLEMENT_LIMIT = 10_000
+
+
+def ticket_entitlements(
+    *,
+    session: Session,
+    actor: Actor,
+    start: date,
+    end: date,
+    client_ids: Sequence[int] | None = None,
+    limit: int = ENTITLEMENT_LIMIT,
+) -> pd.DataFrame:
+    """Entitlement of the tickets created in [start, end] (UTC days), newest first.
+
+    Bounded by `limit` tickets: sla.check_entitlement writes its reasons row by row
+    (~0.25 ms a ticket), so the whole 200k-ticket history would take most of a minute.
+    """
+    require(actor, "work_sla")
+    q = select(
+        Ticket.id,
+        Ticket.external_id,
+        Ticket.client_id,
+        Ticket.contract_id,
+        Ticket.priority,
+        Ticket.service_type,
+        instant_column(session, Ticket.created_at),
+    ).where(
+        Ticket.created_at >= since_param(session, datetime.combine(start, time(), UTC)),
+        Ticket.created_at
+        < since_param(session, datetime.combine(end + timedelta(days=1), time(), UTC), "until"),
+    )
+    if client_ids:
+        q = q.where(Ticket.client_id.in_([int(c) for c in client_ids]))
+    q = q.order_by(Ticket.created_at.desc()).limit(limit)
+    cols = ["ticket_id", "external_id", "client_id", "contract_id", "priority", "service_type",
+            "created_at"]  # fmt: skip
+    tickets = read_frame(session, q, cols)
+    tickets["created_at"] = to_instants(tickets["created_at"])
+    names = dict(session.execute(select(Client.id, Client.name)).all())
+    ent = entitlements(session=session, tickets=tickets)
+    out = tickets.merge(ent, on="ticket_id", how="left")
+    out["client"] = out["client_id"].map(names)
+    out["entitlement"] = out["entitlement"].fillna("no_contract")
+    out["entitlement_reason"] = out["entitlement_reason"].fillna("ticket has no client")
+    return out[["external_id", "client", "created_at", "priority", "service_type",
+                "entitlement", "entitlement_reason", "ticket_id"]]  # fmt: skip
+
+
+def entitlements(*, session: Session, tickets: pd.DataFrame) -> pd.DataFrame:
+    """ticket_id, outcome, reason of sla.check_entitlement for tickets[ticket_id, client_id,
+    created_at, service_type]."""
+    cons = pd.DataFrame(
+        session.execute(
+            select(
+                Contract.id, Contract.client_id, Contract.start_date, Contract.end_date,
+                Contract.calendar_id,
+            ).where(Contract.deleted_at.is_(None))
+        ).all(),
+        columns=["contract_id", "client_id", "start_date", "end_date", "calendar_id"],
+    )  # fmt: skip
+    services = pd.DataFrame(
+        session.execute(
+            select(ContractService.contract_id, ContractService.kind, ContractService.name)
+        ).all(),
+        columns=["contract_id", "kind", "name"],
+    )
+    for kind in ("included", "excluded"):
+        names = services[services["kind"] == kind].groupby("contract_id")["name"].agg(list)
+        cons[kind] = (
+            cons["contract_id"].map(names).apply(lambda v: v if isinstance(v, list) else [])
+        )
+    cons["calendar_key"] = cons["calendar_id"].map(
+        lambda c: ALWAYS if c is None or pd.isna(c) else str(int(c))
+    )
+    calendars = {str(k): v for k, v in load_calendars(session=session).items()}
+    known = tickets[tickets["client_id"].notna()]
+    items = pd.DataFrame(
+        {
+            "client_id": known["client_id"].astype("int64").to_numpy(),
+            "instant": known["created_at"].to_numpy(),
+            "service_type": known["service_type"].astype(str).to_numpy(),
+        }
+    )
+    items["instant"] = pd.to_datetime(items["instant"], utc=True)
+    checked = sla.check_entitlement(items, cons, calendars=calendars)
+    out = pd.DataFrame(
+        {
+            "ticket_id": known["ticket_id"].to_numpy(),
+            "entitlement": checked["outcome"].to_numpy(),
+            "entitlement_reason": checked["reason"].to_numpy(),
+        }
+    )
+    return out
+
+
+def dashboard_frame(*, session: Session, actor: Actor, now: datetime) -> pd.DataFrame:
+    """Every ticket-metric outcome with client, technician and contract names and the local
+    weekday/hour of its due time.
+
+    Meant to be computed once and held (the dashboard keeps it in st.cache_resource, never
+    copied); `dashboard_views` turns it into small aggregates per filter choice.
+    """
+    require(actor, "work_sla")
+    frame = sla_details(session=session, now=now)
+    names = dict(session.execute(select(Client.id, Client.name)).all())
+    techs = dict(session.execute(select(Technician.id, Technician.name)).all())
+    refs = dict(session.execute(select(Contract.id, Contract.reference)).all())
+    frame["client"] = frame["client_id"].map(names).astype("category")
+    frame["technician"] = frame["technician_id"].map(techs).fillna("unassigned").astype("category")
+    frame["contract"] = frame["contract_id"].map(refs).astype("category")
+    tz_of = {ALWAYS: "UTC"} | {
+        str(i): tz for i, tz in session.execute(select(CalendarRow.id, CalendarRow.timezone)).all()
+    }
+    local_due = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
+    for key, idx in frame.groupby("calendar_key", observed=True).groups.items():
+        local_due.loc[idx] = (
+            frame.loc[idx, "due_at"].dt.tz_convert(tz_of.get(key, "UTC")).dt.tz_localize(None)
+        )
+    frame["due_weekday"] = local_due.dt.dayofweek.astype("Int8")
+    frame["due_hour"] = local_due.dt.hour.astype("Int8")
+    return frame
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    clients: tuple[str, ...] = ()
+    service_types: tuple[str, ...] = ()
+    technicians: tuple[str, ...] = ()
+    tiers: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
+    period: str = "week"  # week | month
+
+
+@dataclass(frozen=True)
+class DashboardViews:
+    totals: pd.DataFrame  # metric, met, breached, at_risk, rate
+    by: dict[str, pd.DataFrame]  # dimension -> compliance per dimension value and metric
+    trend: pd.DataFrame  # period, metric, met, breached, rate
+    response_hist: pd.DataFrame  # bucket, order, tickets
+    heatmap: pd.DataFrame  # weekday, hour, breaches
+    tickets: int
+
+
+_BUCKETS = [0, 15, 30, 60, 120, 240, 480, 960, 1920, np.inf]
+_BUCKET_LABELS = ["<15m", "15-30m", "30-60m", "1-2h", "2-4h", "4-8h", "8-16h", "16-32h", ">32h"]
+DIMENSIONS = {
+    "client": "client",
+    "service type": "service_type",
+    "technician": "technician",
+    "tier": "tier",
+    "priority": "priority",
+}
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+def filter_frame(frame: pd.DataFrame, flt: DashboardFilters) -> pd.DataFrame:
+    """The rows the filters keep (created_at date range is inclusive, in UTC)."""
+    mask = np.ones(len(frame), bool)
+    for values, column in (
+        (flt.clients, "client"),
+        (flt.service_types, "service_type"),
+        (flt.technicians, "technician"),
+        (flt.tiers, "tier"),
+        (flt.priorities, "priority"),
+    ):
+        if values:
+            mask &= frame[column].isin(values).to_numpy()
+    if flt.start is not None:
+        mask &= (frame["created_at"] >= pd.Timestamp(flt.start, tz="UTC")).to_numpy()
+    if flt.end is not None:
+        mask &= (
+            frame["created_at"] < pd.Timestamp(flt.end, tz="UTC") + pd.Timedelta(days=1)
+        ).to_numpy()
+    return frame[mask]
+
+
+def dashboard_views(frame: pd.DataFrame, flt: DashboardFilters) -> DashboardViews:
+    """Small aggregates for the dashboard (pure: cache the result per filter choice)."""
+    f = filter_frame(frame, flt)
+    by = {
+        label: sla.compliance(f, by=[column, "metric"]).sort_values(["metric", "rate"])
+        for label, column in DIMENSIONS.items()
+    }
+    period = f["created_at"].dt.tz_localize(None).dt.to_period("W" if flt.period == "week" else "M")
+    trend = sla.compliance(f.assign(period=period.dt.start_time), by=["period", "metric"])
+    resp = f[(f["metric"] == "response") & f["stopped_at"].notna()]
+    buckets = pd.cut(resp["elapsed_min"], _BUCKETS, labels=_BUCKET_LABELS, right=False)
+    hist = buckets.value_counts(sort=False).rename_axis("bucket").reset_index(name="tickets")
+    hist["order"] = np.arange(len(hist))
+    breached = f[(f["state"] == "breached") & f["due_weekday"].notna()]
+    heat = breached.groupby(["due_weekday", "due_hour"]).size().reset_index(name="breaches")
+    heat["weekday"] = heat["due_weekday"].map(lambda d: WEEKDAYS[int(d)])
+    return DashboardViews(
+        totals=sla.compliance(f, by=["metric"]),
+        by=by,
+        trend=trend,
+        response_hist=hist[["bucket", "order", "tickets"]],
+        heatmap=heat[["weekday", "due_weekday", "due_hour", "breaches"]].rename(
+            columns={"due_hour": "hour"}
+        ),
+        tickets=int(f["ticket_id"].nunique()),
+    )
+
+
+def ticket_table(frame: pd.DataFrame, flt: DashboardFilters) -> pd.DataFrame:
+    """Per-ticket rows (both metrics side by side) with entitlement, for the filtered view."""
+    f = filter_frame(frame, flt)
+    base = f[f["metric"] == "response"][
+        ["ticket_id", "external_id", "client", "contract", "tier", "priority", "service_type",
+         "technician", "created_at", "status"]
+    ]  # fmt: skip
+    for metric in ("response", "resolution"):
+        m = f[f["metric"] == metric].set_index("ticket_id")
+        base = base.join(
+            m[["state", "elapsed_min", "target_min"]].add_prefix(f"{metric}_"), on="ticket_id"
+        )
+    return base.sort_values("created_at", ascending=False).reset_index(drop=True)
+
+
+def at_risk_board(*, session: Session, actor: Actor, now: datetime) -> pd.DataFrame:
+    """Open tickets (unresolved) with their SLA state and time left, most urgent first."""
+    require(actor, "work_sla")
+    f = sla_details(session=session, now=now, open_only=True)
+    f = f[f["state"].notna() & (f["state"].astype(str) != "met")]
+    names = dict(session.execute(select(Client.id, Client.name)).all())
+    out = pd.DataFrame(
+        {
+            "ticket": f["external_id"],
+            "client": f["client_id"].map(names),
+            "priority": f["priority"].astype(str),
+            "metric": f["metric"].astype(str),
+            "state": f["state"].astype(str),
+            "minutes_left": f["minutes_left"].round(0),
+            "due_at": f["due_at"],
+            "target_min": f["target_min"],
+            "ticket_id": f["ticket_id"],
+        }
+    )
+    order = out["state"].map({"breached": 0, "at_risk": 1, "paused": 3}).fillna(2)
+    return (
+        out.assign(_o=order)
+        .sort_values(["_o", "minutes_left"], kind="stable")
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
+
+
+# ---- per-client PDF report ----------------------------------------------------------------
+
+DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def client_report_pdf(
+    frame: pd.DataFrame, *, client: str, start: date | None, end: date | None, now: datetime
+) -> bytes:
+    """A client-review SLA report: compliance per metric, priority and service type, breaches."""
+    f = filter_frame(frame, DashboardFilters(clients=(client,), start=start, end=end))
+    pdf = FPDF(orientation="P", format="A4")
+    regular, bold = DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"
+    unicode = regular.exists() and bold.exists()
+    if unicode:
+        pdf.add_font("DejaVu", "", str(regular))
+        pdf.add_font("DejaVu", "B", str(bold))
+    family = "DejaVu" if unicode else "Helvetica"
+
+    def txt(value: object) -> str:
+        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+        return text if unicode else text.encode("latin-1", "replace").decode("latin-1")
+
+    def table(df: pd.DataFrame, widths: Sequence[int]) -> None:
+        pdf.set_font(family, "B", 9)
+        for col, w in zip(df.columns, widths, strict=True):
+            pdf.cell(w, 6, txt(col), border="B")
+        pdf.ln()
+        pdf.set_font(family, "", 9)
+        for rec in df.itertuples(index=False):
+            for value, w in zip(rec, widths, strict=True):
+                pdf.cell(w, 5.5, txt(value)[:48])
+            pdf.ln()
+        pdf.ln(3)
+
+    def rates(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.copy()
+        out["rate"] = out["rate"].map(lambda r: "n/a" if pd.isna(r) else f"{r:.1%}")
+        return out
+
+    pdf.add_page()
+    pdf.set_font(family, "B", 16)
+    pdf.cell(0, 10, txt(f"SLA report: {client}"), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 10)
+    span = f"{start or f['created_at'].min():%Y-%m-%d} to {end or now:%Y-%m-%d}" if len(f) else "-"
+    pdf.cell(0, 6, txt(f"Tickets created {span}; generated {now:%Y-%m-%d %H:%M} UTC"),
+             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.cell(0, 6, txt(f"{f['ticket_id'].nunique()} tickets; targets in covered minutes."),
+             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
+    pdf.ln(3)
+    pdf.set_font(family, "B", 12)
+    pdf.cell(0, 8, "Compliance", new_x="LMARGIN", new_y="NEXT")
+    table(rates(sla.compliance(f, by=["metric"])), [40, 30, 30, 30, 30])
+    pdf.set_font(family, "B", 12)
+    pdf.cell(0, 8, "By priority", new_x="LMARGIN", new_y="NEXT")
+    table(rates(sla.compliance(f, by=["priority", "metric"])), [25, 35, 28, 28, 28, 28])
+    pdf.set_font(family, "B", 12)
+    pdf.cell(0, 8, "By service type", new_x="LMARGIN", new_y="NEXT")
+    table(rates(sla.compliance(f, by=["service_type", "metric"])), [50, 30, 25, 25, 25, 25])
+    breached = f[f["state"] == "breached"].sort_values("due_at")
+    pdf.set_font(family, "B", 12)
+    pdf.cell(0, 8, txt(f"Breaches ({len(breached)})"), new_x="LMARGIN", new_y="NEXT")
+    rows = pd.DataFrame(
+        {
+            "ticket": breached["external_id"],
+            "priority": breached["priority"].astype(str),
+            "metric": breached["metric"].astype(str),
+            "due (UTC)": breached["due_at"].dt.strftime("%Y-%m-%d %H:%M"),
+            "target min": breached["target_min"].round(0).astype("Int64"),
+            "used min": breached["elapsed_min"].round(0).astype("Int64"),
+        }
+    ).head(200)
+    table(rows, [32, 20, 25, 40, 28, 28])
+    if len(breached) > 200:
+        pdf.cell(0, 6, txt(f"... and {len(breached) - 200} more (see the CSV export)."))
+    return bytes(pdf.output())
