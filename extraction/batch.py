@@ -6,9 +6,14 @@ long runs; each result or error comes back per file, in input order.
 
 from __future__ import annotations
 
+import importlib.machinery
 import multiprocessing
-from collections.abc import Callable, Iterable, Sequence
+import sys
+import threading
+import types
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +57,29 @@ def _run(
         )
 
 
+_MAIN_LOCK = threading.Lock()
+
+
+@contextmanager
+def _plain_main() -> Iterator[None]:
+    """Hide the caller's `__main__` from spawned workers while the pool lives.
+
+    Spawned children re-run the parent's main script. Under Streamlit (and AppTest) that
+    "script" is a page, which must never run in a worker; a stub `__main__` whose spec is
+    named "__main__" makes multiprocessing skip that step.
+    """
+    with _MAIN_LOCK:
+        real = sys.modules.get("__main__")
+        stub = types.ModuleType("__main__")
+        stub.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
+        sys.modules["__main__"] = stub
+        try:
+            yield
+        finally:
+            if real is not None:
+                sys.modules["__main__"] = real
+
+
 def extract_many(
     paths_or_bytes: Iterable[bytes | Path | str],
     *,
@@ -82,7 +110,7 @@ def extract_many(
             record(i, _run(item, secrets[i], results[i].name), i + 1)
         return results
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
+    with _plain_main(), ProcessPoolExecutor(
         max_workers=workers, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER
     ) as pool:
         futures = {
