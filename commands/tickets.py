@@ -1,0 +1,52 @@
+"""`tickets import FILE --preset NAME | --mapping NAME [--tz ZONE]`: help-desk exports in."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def import_file(args) -> int:
+    from access.roles import SYSTEM
+    from db.engine import open_store, session_scope
+    from db.tickets_repo import import_tickets
+    from sla import ImportRejected
+
+    if not args.preset and not args.mapping:
+        print("error: give --preset NAME or --mapping NAME", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no file {path}", file=sys.stderr)
+        return 2
+    engine = open_store()
+    try:
+        with session_scope(engine) as s:
+            report = import_tickets(
+                session=s,
+                actor=SYSTEM,
+                data=path.read_bytes(),
+                filename=path.name,
+                preset=args.preset,
+                mapping=args.mapping,
+                source_tz=args.tz,
+            )
+    except (ImportRejected, ValueError) as exc:
+        print(f"rejected, nothing imported: {exc}", file=sys.stderr)
+        return 2
+    print(f"{path.name}: {report.summary}")
+    for rec in report.fuzzy_matches.itertuples(index=False):
+        print(f"  row {rec.row}: client '{rec.in_file}' matched '{rec.matched}' ({rec.score})")
+    for rec in report.errors.itertuples(index=False):
+        print(f"  row {rec.row} [{rec.column}]: {rec.reason}")
+    return 1 if len(report.errors) else 0
+
+
+def register(sub, commands) -> None:
+    group = sub.add_parser("tickets", help="tickets").add_subparsers(dest="cmd", required=True)
+    p = group.add_parser("import", help="import a CSV/XLSX ticket export (idempotent)")
+    p.add_argument("file")
+    p.add_argument("--preset", help="zendesk, freshdesk, jira, servicenow or connectwise")
+    p.add_argument("--mapping", help="a custom mapping saved by name in the app")
+    p.add_argument("--tz", default="UTC", help="time zone of naive timestamps in the file")
+    commands["tickets import"] = import_file
