@@ -41,7 +41,8 @@ st.title("Compliance")
 st.caption(
     "A gap is a contract requirement (insurance, certification, security clause, technician "
     "credential) that is unmet on the date, or will be within the horizon. Expiry dates are "
-    "the last day a policy or credential is valid: it stops counting the day after."
+    "the last day a policy or credential is valid; in the reasons below, 'expires on' names "
+    "the first day it no longer counts."
 )
 left, right = st.columns(2)
 on = left.date_input("As of", value=date.today(), key="on", format="YYYY-MM-DD")

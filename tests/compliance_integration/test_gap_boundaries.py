@@ -1,0 +1,103 @@
+"""Gap detection through the store at its boundaries: 60 days, yesterday, renewals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from access.roles import PermissionDenied
+from db.compliance_repo import gap_report
+from db.models import CompanyHolding
+from tests.compliance_integration.conftest import ON, credential
+from tests.factories import ADMIN, actor
+
+
+@pytest.fixture
+def insured(session, world):
+    session.add(
+        CompanyHolding(
+            kind="insurance",
+            name="Professional indemnity",
+            cover_amount=Decimal("2000000"),
+            currency="GBP",
+            expires_on=date(2027, 12, 31),
+        )
+    )
+    session.flush()
+    return world
+
+
+def tech_gaps(session):
+    report = gap_report(session=session, actor=ADMIN, on=ON, horizon_days=60)
+    return [g for g in report.gaps if g.technician_id is not None], report
+
+
+def test_gap_exactly_60_days_ahead_is_raised_61_is_not(session, insured):
+    row = credential(session, insured["tech"], "DBS check", ON + timedelta(days=59))
+    (gap,), report = tech_gaps(session)
+    assert (gap.kind, gap.starts, gap.days_until, gap.severity) == (
+        "expiring",
+        ON + timedelta(days=60),
+        60,
+        "medium",
+    )
+    assert report.table.loc[0, "technician"] == "Tina Tech"
+    assert report.table.loc[0, "contract"] == "C-1"
+    row.expires_on = ON + timedelta(days=60)
+    session.flush()
+    assert tech_gaps(session)[0] == []
+
+
+def test_expired_yesterday_is_a_critical_open_gap_and_today_is_still_valid(session, insured):
+    row = credential(session, insured["tech"], "Background check", ON - timedelta(days=1))
+    (gap,), _ = tech_gaps(session)
+    assert (gap.kind, gap.starts, gap.days_until, gap.severity) == ("expired", ON, 0, "critical")
+    assert f"expired on {ON.isoformat()}" in gap.reason
+    row.expires_on = ON  # valid through today: the gap starts tomorrow
+    session.flush()
+    (gap,), _ = tech_gaps(session)
+    assert (gap.kind, gap.starts, gap.days_until) == ("expiring", ON + timedelta(days=1), 1)
+
+
+def test_renewal_recorded_before_expiry_closes_the_gap(session, insured):
+    credential(session, insured["tech"], "DBS check", ON + timedelta(days=10))
+    assert len(tech_gaps(session)[0]) == 1
+    credential(
+        session,
+        insured["tech"],
+        "DBS check",
+        ON + timedelta(days=1000),
+        issued_on=ON + timedelta(days=5),
+    )
+    assert tech_gaps(session)[0] == []
+
+
+def test_missing_credential_and_low_cover_are_reported(session, world):
+    session.add(
+        CompanyHolding(
+            kind="insurance",
+            name="Professional indemnity insurance",
+            cover_amount=Decimal("5"),
+            currency="GBP",
+            expires_on=date(2030, 1, 1),
+        )
+    )
+    session.flush()
+    report = gap_report(session=session, actor=ADMIN, on=ON)
+    kinds = sorted(report.table["kind"])
+    assert kinds == ["insufficient_cover", "missing"]
+    assert set(report.by_contract["contract"]) == {"C-1"}
+    assert list(report.by_technician["technician"]) == ["Tina Tech"]
+
+
+def test_bad_horizon_is_refused(session, world):
+    with pytest.raises(ValueError, match="horizon"):
+        gap_report(session=session, actor=ADMIN, on=ON, horizon_days=-1)
+
+
+@pytest.mark.parametrize("role", ["executive", "technician"])
+def test_gap_report_refuses_roles_without_compliance_work(session, world, role):
+    with pytest.raises(PermissionDenied):
+        gap_report(session=session, actor=actor(role), on=ON)
