@@ -345,7 +345,9 @@ def _compute(session: Session, first: date, last: date) -> _Computed:
         if contract.pricing is None:
             if in_force:  # its entries get a finding each (NO_PRICING_MODEL)
                 run_contracts.append(contract)
-                windows[contract.contract_id] = [_Window(first, last + timedelta(days=1))]
+                # last month's work too (what advance contracts bill now), while unpriced
+                prior = (first - timedelta(days=1)).replace(day=1)
+                windows[contract.contract_id] = [_Window(prior, last + timedelta(days=1))]
             continue
         periods = periods_for(contract, last, since=since)
         if not periods:
