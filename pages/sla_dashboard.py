@@ -1,0 +1,294 @@
+"""SLA dashboard: compliance by client, service type, technician, tier, priority and period;
+trend, response-time distribution and breach heat map; live at-risk board; entitlement per
+ticket; exports and a per-client PDF for client reviews."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from db.sla_repo import (
+    DIMENSIONS,
+    ENTITLEMENT_LIMIT,
+    WEEKDAYS,
+    DashboardFilters,
+    at_risk_board,
+    client_report_pdf,
+    dashboard_frame,
+    dashboard_views,
+    ticket_entitlements,
+    ticket_table,
+)
+from ui.auth import guard
+from ui.store import session
+from ui.tables import downloads, paged, to_xlsx
+
+actor = guard("work_sla")
+st.title("SLA dashboard")
+
+REFRESH_MIN = 5
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LEFT = st.column_config.NumberColumn("minutes left", format="%d")
+
+
+def _stamp() -> str:
+    """The evaluation instant, in 5-minute steps: the key every cached result shares."""
+    now = datetime.now(UTC)
+    return now.replace(
+        minute=now.minute - now.minute % REFRESH_MIN, second=0, microsecond=0
+    ).isoformat()
+
+
+@st.cache_resource(ttl=REFRESH_MIN * 60, max_entries=1, show_spinner="Evaluating every ticket…")
+def _frame(stamp: str) -> pd.DataFrame:
+    # Held once per process and never copied (cache_resource): only aggregates leave it.
+    with session() as s:
+        return dashboard_frame(session=s, actor=actor, now=datetime.fromisoformat(stamp))
+
+
+@st.cache_data(ttl=REFRESH_MIN * 60, show_spinner=False)
+def _options(stamp: str) -> dict[str, list[str]]:
+    f = _frame(stamp)
+    return {
+        col: sorted(str(v) for v in f[col].dropna().unique())
+        for col in ("client", "service_type", "technician", "tier", "priority")
+    }
+
+
+@st.cache_data(ttl=REFRESH_MIN * 60, max_entries=50, show_spinner=False)
+def _views(stamp: str, flt: DashboardFilters):
+    return dashboard_views(_frame(stamp), flt)
+
+
+@st.cache_data(ttl=REFRESH_MIN * 60, max_entries=20, show_spinner=False)
+def _tickets(stamp: str, flt: DashboardFilters) -> pd.DataFrame:
+    return ticket_table(_frame(stamp), flt).head(5000)
+
+
+@st.cache_data(ttl=REFRESH_MIN * 60, max_entries=20, show_spinner="Checking entitlement…")
+def _entitlement(start: date, end: date, clients: tuple[str, ...]) -> pd.DataFrame:
+    with session() as s:
+        out = ticket_entitlements(session=s, actor=actor, start=start, end=end)
+    return out[out["client"].isin(clients)] if clients else out
+
+
+def _lazy_downloads(df: pd.DataFrame, name: str) -> None:
+    """CSV/XLSX built only when clicked (big tables would slow every rerun)."""
+    a, b = st.columns(2)
+    a.download_button(
+        "Download CSV",
+        lambda: df.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"{name}-csv",
+        on_click="ignore",
+    )
+    b.download_button(
+        "Download XLSX",
+        lambda: to_xlsx(df),
+        file_name=f"{name}.xlsx",
+        key=f"{name}-xlsx",
+        on_click="ignore",
+        mime=XLSX,
+    )
+
+
+def _pct(df: pd.DataFrame) -> pd.DataFrame:
+    return df.assign(rate=(df["rate"] * 100).round(1)).rename(columns={"rate": "rate %"})
+
+
+stamp = _stamp()
+options = _options(stamp)
+today = datetime.now(UTC).date()
+with st.expander("Filters", expanded=True):
+    c = st.columns(3)
+    clients = c[0].multiselect("Client", options["client"], key="f_client")
+    services = c[1].multiselect("Service type", options["service_type"], key="f_service")
+    techs = c[2].multiselect("Technician", options["technician"], key="f_tech")
+    c = st.columns(4)
+    tiers = c[0].multiselect("Tier", options["tier"], key="f_tier")
+    prios = c[1].multiselect("Priority", options["priority"], key="f_prio")
+    span = c[2].date_input("Created between", (today - timedelta(days=90), today), key="f_span")
+    period = c[3].radio("Trend by", ["week", "month"], horizontal=True, key="f_period")
+start, end = (span[0], span[1]) if isinstance(span, tuple) and len(span) == 2 else (None, None)
+flt = DashboardFilters(
+    clients=tuple(clients),
+    service_types=tuple(services),
+    technicians=tuple(techs),
+    tiers=tuple(tiers),
+    priorities=tuple(prios),
+    start=start,
+    end=end,
+    period=period,
+)
+views = _views(stamp, flt)
+
+totals = views.totals.set_index("metric")
+m = st.columns(4)
+m[0].metric("Tickets", f"{views.tickets:,}")
+for col, metric in zip(m[1:3], ("response", "resolution"), strict=True):
+    rate = totals["rate"].get(metric) if metric in totals.index else None
+    col.metric(
+        f"{metric.title()} compliance", "n/a" if rate is None or pd.isna(rate) else f"{rate:.1%}"
+    )
+breached = int(totals["breached"].sum()) if len(totals) else 0
+m[3].metric("Breaches", f"{breached:,}")
+st.caption(
+    f"Evaluated at {stamp[:16].replace('T', ' ')} UTC; refreshed every {REFRESH_MIN} minutes."
+)
+
+tabs = st.tabs(
+    [
+        "Compliance",
+        "Trend",
+        "Response times",
+        "Breach heat map",
+        "At risk now",
+        "Entitlement",
+        "Tickets",
+        "Client report",
+    ]
+)
+
+with tabs[0]:
+    dim = st.radio("Compliance by", list(DIMENSIONS), horizontal=True, key="dim")
+    table = _pct(views.by[dim])
+    column = DIMENSIONS[dim]
+    chart_data = table.dropna(subset=["rate %"]).astype({column: str, "metric": str})
+    st.altair_chart(
+        alt.Chart(chart_data.head(400))
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{column}:N", sort="x", title=dim),
+            x=alt.X(
+                "rate %:Q",
+                scale=alt.Scale(
+                    domain=[max(0, chart_data["rate %"].min() - 5) if len(chart_data) else 0, 100]
+                ),
+            ),
+            color="metric:N",
+            yOffset="metric:N",
+            tooltip=[column, "metric", "met", "breached", "at_risk", "rate %"],
+        ),
+        width="stretch",
+    )
+    st.dataframe(paged(table, "p_dim"), hide_index=True, width="stretch")
+    downloads(table, f"sla-compliance-by-{column}")
+
+with tabs[1]:
+    trend = _pct(views.trend).astype({"metric": str})
+    st.altair_chart(
+        alt.Chart(trend)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period:T", title=period),
+            y=alt.Y("rate %:Q", scale=alt.Scale(zero=False)),
+            color="metric:N",
+            tooltip=["period", "metric", "met", "breached", "rate %"],
+        ),
+        width="stretch",
+    )
+    st.dataframe(paged(trend, "p_trend"), hide_index=True, width="stretch")
+    downloads(trend, "sla-trend")
+
+with tabs[2]:
+    hist = views.response_hist.astype({"bucket": str})
+    st.caption("First response time in covered minutes (tickets with a response).")
+    st.altair_chart(
+        alt.Chart(hist)
+        .mark_bar()
+        .encode(
+            x=alt.X("bucket:N", sort=alt.EncodingSortField("order"), title="response time"),
+            y="tickets:Q",
+            tooltip=["bucket", "tickets"],
+        ),
+        width="stretch",
+    )
+    downloads(hist[["bucket", "tickets"]], "sla-response-times")
+
+with tabs[3]:
+    heat = views.heatmap
+    st.caption("Breaches by the weekday and hour their target fell due, in the contract's zone.")
+    st.altair_chart(
+        alt.Chart(heat)
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O"),
+            y=alt.Y("weekday:N", sort=WEEKDAYS),
+            color=alt.Color("breaches:Q", scale=alt.Scale(scheme="orangered")),
+            tooltip=["weekday", "hour", "breaches"],
+        ),
+        width="stretch",
+    )
+    downloads(heat[["weekday", "hour", "breaches"]], "sla-breach-heatmap")
+
+with tabs[4]:
+
+    @st.fragment(run_every="60s")
+    def _board() -> None:
+        now = datetime.now(UTC)
+        with session() as s:
+            board = at_risk_board(session=s, actor=actor, now=now)
+        if clients:
+            board = board[board["client"].isin(clients)]
+        counts = board.groupby("state").size()
+        k = st.columns(3)
+        for col, state in zip(k, ("breached", "at_risk", "paused"), strict=True):
+            col.metric(state.replace("_", " ").title(), int(counts.get(state, 0)))
+        st.caption(f"Open tickets, most urgent first. Updated {now:%H:%M:%S} UTC, every 60 s.")
+        st.dataframe(
+            paged(board.drop(columns="ticket_id"), "p_board"),
+            hide_index=True,
+            width="stretch",
+            column_config={"minutes_left": LEFT},
+        )
+        _lazy_downloads(board, "sla-at-risk")
+
+    _board()
+
+with tabs[5]:
+    e_start, e_end = start or today - timedelta(days=30), end or today
+    ent = _entitlement(e_start, e_end, tuple(clients))
+    if len(ent) >= ENTITLEMENT_LIMIT:
+        st.info(
+            f"Showing the newest {ENTITLEMENT_LIMIT:,} tickets of the period; "
+            "narrow the dates to see older ones."
+        )
+    outcomes = st.multiselect(
+        "Outcome",
+        ["covered", "covered_after_hours", "out_of_scope", "no_contract"],
+        key="ent_outcome",
+    )
+    shown = ent[ent["entitlement"].isin(outcomes)] if outcomes else ent
+    counts = (
+        ent["entitlement"].value_counts().rename_axis("entitlement").reset_index(name="tickets")
+    )
+    st.altair_chart(
+        alt.Chart(counts).mark_bar().encode(x="tickets:Q", y=alt.Y("entitlement:N", sort="-x")),
+        width="stretch",
+    )
+    st.dataframe(paged(shown.drop(columns="ticket_id"), "p_ent"), hide_index=True, width="stretch")
+    _lazy_downloads(shown, "sla-entitlement")
+
+with tabs[6]:
+    tickets = _tickets(stamp, flt)
+    st.caption("Newest 5,000 tickets matching the filters, both SLA metrics side by side.")
+    st.dataframe(paged(tickets, "p_tickets"), hide_index=True, width="stretch")
+    _lazy_downloads(tickets, "sla-tickets")
+
+with tabs[7]:
+    who = st.selectbox(
+        "Client", options["client"], index=None, placeholder="Pick a client", key="rep_client"
+    )
+    if who:
+        st.download_button(
+            "Download SLA report (PDF)",
+            lambda: client_report_pdf(
+                _frame(stamp), client=who, start=start, end=end, now=datetime.fromisoformat(stamp)
+            ),
+            file_name=f"sla-report-{who.lower().replace(' ', '-')}.pdf",
+            mime="application/pdf",
+            on_click="ignore",
+            key="rep_pdf",
+        )

@@ -1,0 +1,84 @@
+"""Import tickets from a help-desk export (CSV/XLSX) with a preset or a saved mapping."""
+
+import pandas as pd
+import streamlit as st
+
+from db.tickets_repo import import_tickets, list_mappings, save_mapping
+from sla import ImportRejected
+from sla.import_presets import FIELDS, PRESETS, REQUIRED
+from ui.auth import guard
+from ui.store import session
+from ui.tables import downloads
+
+actor = guard("work_sla")
+st.title("Import tickets")
+st.caption(
+    "Upserts by (source, ticket id): importing the same file again changes nothing. A file "
+    "that cannot be read or lacks a required column imports nothing; bad rows are listed "
+    "and the good rows import."
+)
+
+with session() as s:
+    saved = list_mappings(session=s)
+choices = [f"preset: {p}" for p in PRESETS] + [f"mapping: {m}" for m in saved]
+with st.form("import"):
+    upload = st.file_uploader("Ticket export", type=["csv", "xlsx"])
+    how = st.selectbox("Columns", choices)
+    tz = st.text_input("Time zone of times without an offset", "UTC")
+    go = st.form_submit_button("Import", type="primary")
+if go:
+    if upload is None:
+        st.error("Choose a file first.")
+    else:
+        kind, _, name = how.partition(": ")
+        try:
+            with session() as s:
+                report = import_tickets(
+                    session=s,
+                    actor=actor,
+                    data=upload.getvalue(),
+                    filename=upload.name,
+                    preset=name if kind == "preset" else None,
+                    mapping=name if kind == "mapping" else None,
+                    source_tz=tz.strip() or "UTC",
+                )
+        except (ImportRejected, ValueError) as exc:
+            st.error(f"Nothing was imported. {exc}")
+        else:
+            st.session_state["import_report"] = report
+report = st.session_state.get("import_report")
+if report is not None:
+    st.success(f"{report.source}: {report.summary}")
+    if len(report.fuzzy_matches):
+        st.warning("Client names matched approximately — check them:")
+        st.dataframe(report.fuzzy_matches, hide_index=True, width="stretch")
+    if len(report.errors):
+        st.error(f"{len(report.errors)} row(s) were not imported:")
+        st.dataframe(report.errors, hide_index=True, width="stretch")
+        downloads(report.errors, "ticket-import-errors")
+
+st.subheader("Custom mappings")
+st.caption(f"Map each field to the column header in your export. Required: {', '.join(REQUIRED)}.")
+with st.form("mapping"):
+    name = st.text_input("Mapping name")
+    base = saved.get(name, {}) if name else {}
+    editor = st.data_editor(
+        pd.DataFrame({"field": list(FIELDS), "column": [base.get(f, "") for f in FIELDS]}),
+        disabled=["field"],
+        hide_index=True,
+        width="stretch",
+        key="mapping_editor",
+    )
+    if st.form_submit_button("Save mapping"):
+        mapping = dict(zip(editor["field"], editor["column"].fillna(""), strict=True))
+        try:
+            with session() as s:
+                save_mapping(session=s, actor=actor, name=name, mapping=mapping)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Mapping '{name}' saved.")
+if saved:
+    st.dataframe(
+        pd.DataFrame([{"name": k, **v} for k, v in saved.items()]), hide_index=True, width="stretch"
+    )

@@ -1,0 +1,86 @@
+"""Ticket timeline: when a ticket's SLA clock ran, paused, was outside coverage or stopped."""
+
+from datetime import UTC, datetime
+
+import altair as alt
+import streamlit as st
+
+from db.tickets_repo import find_tickets, ticket_timeline
+from ui.auth import guard
+from ui.store import session
+from ui.tables import downloads
+
+actor = guard("work_sla")
+OUTCOME_COLS = [
+    "metric",
+    "state",
+    "elapsed_min",
+    "target_min",
+    "due_at",
+    "stopped_at",
+    "minutes_left",
+]
+st.title("Ticket timeline")
+
+text = st.text_input(
+    "Search by external ticket id",
+    value=st.query_params.get("ticket", ""),
+    placeholder="e.g. D-0001234 or INC0012",
+)
+if not text.strip():
+    st.info("Type part of a ticket id to find it.")
+    st.stop()
+with session() as s:
+    found = find_tickets(session=s, actor=actor, text=text)
+if found.empty:
+    st.warning(f"No ticket id contains '{text.strip()}'.")
+    st.stop()
+labels = {
+    int(
+        r.id
+    ): f"{r.external_id} · {r.client or 'no client'} · {r.priority} · {r.status} ({r.source})"
+    for r in found.itertuples()
+}
+ticket_id = st.selectbox("Ticket", list(labels), format_func=labels.get)
+now = datetime.now(UTC)
+with session() as s:
+    tl = ticket_timeline(session=s, actor=actor, ticket_id=ticket_id, now=now)
+
+t = tl.ticket
+st.subheader(f"{t['external_id']} — {t['client'] or 'no client'}")
+c = st.columns(4)
+c[0].metric("Priority", t["priority"])
+c[1].metric("Service type", t["service_type"])
+c[2].metric("Status", t["status"])
+c[3].metric("Contract", t["contract_id"] or "none")
+st.caption(f"Coverage: {tl.calendar}")
+if len(tl.outcomes):
+    st.dataframe(
+        tl.outcomes[OUTCOME_COLS],
+        hide_index=True,
+        width="stretch",
+    )
+if tl.segments.empty:
+    st.info("No SLA clock for this ticket.")
+    st.stop()
+seg = tl.segments
+colors = alt.Scale(
+    domain=["running", "paused", "outside-coverage", "stopped"],
+    range=["#16a34a", "#f59e0b", "#9ca3af", "#1f2937"],
+)
+shown = seg[seg["kind"] != "stopped"] if (seg["kind"] != "stopped").any() else seg
+st.altair_chart(
+    alt.Chart(shown.assign(ticket=t["external_id"]))
+    .mark_bar(height=28)
+    .encode(
+        x=alt.X("start:T", title="time (UTC)"),
+        x2="end:T",
+        y=alt.Y("ticket:N", title=None),
+        color=alt.Color("kind:N", scale=colors, legend=alt.Legend(orient="bottom")),
+        tooltip=["kind", "reason", "start:T", "end:T", "minutes"],
+    )
+    .properties(height=110),
+    width="stretch",
+)
+st.dataframe(seg, hide_index=True, width="stretch")
+downloads(seg, f"timeline-{t['external_id']}")
