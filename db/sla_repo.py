@@ -767,7 +767,7 @@ def dashboard_frame(*, session: Session, actor: Actor, now: datetime) -> pd.Data
         local_due.loc[idx] = (
             frame.loc[idx, "due_at"].dt.tz_convert(tz_of.get(key, "UTC")).dt.tz_localize(None)
         )
-    frame["due_weekday"] = local_due.dt.dayofweek.astype("Int8")
+    frame["due_weekday"] = local_due.dt.day_of_week.astype("Int8")
     frame["due_hour"] = local_due.dt.hour.astype("Int8")
     return frame
 

@@ -158,12 +158,14 @@ EXCLUDED = {
     "cabling": "Cabling and electrical work",
 }
 # Default SLA targets per tier, in covered minutes: priority -> (response, resolution).
+# Kept equal to sla.policy.TIER_DEFAULTS (tested); P1 runs 24x7 for TIER_24X7_P1 tiers.
 TIER_TARGETS = {
-    "platinum": {"P1": (15, 240), "P2": (30, 480), "P3": (120, 960), "P4": (240, 2400)},
-    "gold": {"P1": (30, 480), "P2": (60, 960), "P3": (240, 1440), "P4": (480, 2880)},
-    "silver": {"P1": (60, 480), "P2": (120, 1440), "P3": (480, 2400), "P4": (960, 4800)},
-    "bronze": {"P1": (120, 960), "P2": (240, 1920), "P3": (960, 4800), "P4": (1920, 4800)},
+    "platinum": {"P1": (15, 240), "P2": (30, 480), "P3": (120, 1440), "P4": (240, 2880)},
+    "gold": {"P1": (30, 480), "P2": (60, 960), "P3": (240, 2400), "P4": (480, 4800)},
+    "silver": {"P1": (60, 480), "P2": (120, 1440), "P3": (480, 2880), "P4": (960, 4800)},
+    "bronze": {"P1": (120, 960), "P2": (240, 2400), "P3": (960, 4800), "P4": (1920, 9600)},
 }
+TIER_24X7_P1 = ("platinum", "gold")
 
 CREDENTIALS = [
     "CompTIA A+",

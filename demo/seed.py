@@ -145,7 +145,7 @@ def _tier_policies(s: Session, today: date) -> None:
                     service_type="*",
                     response_minutes=resp,
                     resolution_minutes=res,
-                    calendar="24x7" if tier == "platinum" and prio == "P1" else "contract",
+                    calendar="24x7" if tier in cat.TIER_24X7_P1 and prio == "P1" else "contract",
                 )
             )
         s.add(p)
