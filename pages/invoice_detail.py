@@ -75,11 +75,11 @@ if receivable and inv.balance > 0:
     with st.form("payment"):
         st.subheader("Record a payment")
         p = st.columns(4)
-        amount = p[0].text_input("Amount", value=f"{inv.balance:.2f}")
+        amount = p[0].text_input("Amount", value=f"{inv.balance:.2f}", key=f"pay-amount-{inv.id}")
         paid_on = p[1].date_input("Paid on", value=today)
         method = p[2].text_input("Method", value="bank transfer")
         ref = p[3].text_input("Reference")
-        if st.form_submit_button("Record payment"):
+        if st.form_submit_button("Record payment", key="pay-submit"):
             try:
                 with session() as s:
                     billing.record_payment(
