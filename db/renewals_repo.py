@@ -572,10 +572,7 @@ def contract_health(*, session: Session, actor: Actor, contract_id: int, now: da
 
 def _without_hours_before(check: HealthCheck, start: date) -> HealthCheck:
     """No contracted hours before the contract started (a first term has no previous one)."""
-    usage = check.usage.copy()
-    before = usage["period"] < f"{start:%Y-%m}"
-    for column in ("hours_contracted", "utilisation", "overage_hours"):
-        usage.loc[before, column] = float("nan")
+    usage = check.usage[check.usage["period"] >= f"{start:%Y-%m}"].reset_index(drop=True)
     previous = check.previous
     deltas = dict(check.deltas)
     if previous.term.end < start:

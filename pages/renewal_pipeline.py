@@ -160,17 +160,20 @@ with one:
             h = files.health
             cur, prev = h.check.current, h.check.previous
             st.subheader(f"{h.reference} · {h.client}")
-            m = st.columns(4)
             score = h.score.score
+            m = st.columns(3)
             m[0].metric("Health score", "n/a" if score is None else f"{score:.0f}/100")
-            m[1].metric("Stage", label.get(h.stage, h.stage))
-            m[2].metric("Key date", str(h.key_date or "—"))
-            m[3].metric("Term", f"{cur.term.start} – {cur.term.end}")
+            m[1].metric("Key date", str(h.key_date or "—"))
+            m[2].metric("Proposed / month", f"{h.currency} {files.proposed_price:,.2f}")
+            st.caption(
+                f"Stage: {label.get(h.stage, h.stage)} · term {cur.term.start} to "
+                f"{cur.term.end} · health from this term, trend over the last 180 days"
+            )
             for flag in h.score.red_flags:
                 st.error(flag)
-            for reason in h.score.reasons:
-                if reason not in h.score.red_flags:
-                    st.warning(reason)
+            others = [r for r in h.score.reasons if r not in h.score.red_flags]
+            if others:
+                st.warning("\n".join(f"- {r}" for r in others))
             if h.score.missing:
                 st.caption("No data for: " + ", ".join(h.score.missing))
             st.markdown("**Health check: this term against the previous one**")
