@@ -6,6 +6,7 @@ visible to that actor, so a technician who edits a URL or a widget value is stil
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -239,6 +240,13 @@ def field_card(*, session: Session, actor: Actor, client_id: int, today: date) -
     )
 
 
+# "Printer support (excluding consumables)": a carve-out inside an included service.
+_CARVE_OUT = re.compile(
+    r"\s*[(,;]\s*(?:excluding|except(?: for)?|other than|not including|excl\.)\s+([^)]*)\)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _clause(service: ContractService) -> str:
     """A service as the scope check reads it: its description, or its name when there is none."""
     name, desc = service.name.strip(), (service.description or "").strip()
@@ -247,19 +255,44 @@ def _clause(service: ContractService) -> str:
     return desc if name.lower() in desc.lower() else f"{name}: {desc}"
 
 
+def _clauses(services: list[ContractService]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Included and excluded clauses; an included clause's carve-out becomes an exclusion.
+
+    Contracts write "Printer and MFP support (excluding consumables)". Read whole, the
+    carve-out's words would count *for* the included clause, so "replace the toner" would
+    look covered; split, "consumables" is excluded and the support clause stays clean.
+    """
+    included, excluded = [], [_clause(s) for s in services if s.kind == "excluded"]
+    for s in services:
+        if s.kind != "included":
+            continue
+        text = _clause(s)
+        carve = _CARVE_OUT.search(text)
+        if carve and carve.start() > 0:
+            included.append(text[: carve.start()].strip())
+            excluded.append(carve.group(1).strip())
+        else:
+            included.append(text)
+    return tuple(included), tuple(excluded)
+
+
 def _scope(session: Session, client: Client, contract: Contract) -> ContractScope:
-    services = session.scalars(
-        select(ContractService).where(ContractService.contract_id == contract.id)
-    ).all()
-    manager = (
-        session.get(User, contract.account_manager_id) if contract.account_manager_id else None
+    services = list(
+        session.scalars(
+            select(ContractService)
+            .where(ContractService.contract_id == contract.id)
+            .order_by(ContractService.id)
+        )
     )
+    manager_id = contract.account_manager_id
+    manager = session.get(User, manager_id) if manager_id else None
     contact = f"{manager.display_name} (account manager)" if manager else None
+    included, excluded = _clauses(services)
     return ContractScope(
         client=client.name,
         tier=contract.tier,
-        included=tuple(_clause(s) for s in services if s.kind == "included"),
-        excluded=tuple(_clause(s) for s in services if s.kind == "excluded"),
+        included=included,
+        excluded=excluded,
         rate=contract.hourly_rate,
         currency=contract.currency,
         contact=contact,

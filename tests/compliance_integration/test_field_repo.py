@@ -127,3 +127,26 @@ def test_out_of_scope_request_is_recorded_pending_and_audited(session, world):
             matched_clause=None,
             today=ON,
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("replace the toner in the printer", "out_of_scope"),
+        ("the printer in reception keeps jamming", "in_scope"),
+    ],
+)
+def test_carve_out_inside_an_included_service_is_read_as_an_exclusion(
+    session, world, text, verdict
+):
+    from db.models import ContractService
+
+    service = session.scalars(
+        select(ContractService).where(ContractService.kind == "included")
+    ).one()
+    service.description = "Printer and MFP support (excluding consumables)"
+    session.flush()
+    answer = check_request(
+        session=session, actor=ADMIN, client_id=world["client"].id, text=text, today=ON
+    )
+    assert answer.verdict == verdict
