@@ -1,0 +1,200 @@
+"""Review extracted terms beside the PDF page they came from; accept, correct or reject each;
+apply the accepted ones to the contract. Nothing reaches a contract before this page applies it."""
+
+import html
+from datetime import date
+
+import streamlit as st
+
+from db.contracts_repo import ConflictError
+from db.documents_repo import (
+    apply_to_contract,
+    document_review,
+    review_queue,
+    review_term,
+    set_document_contract,
+    term_preview,
+)
+from ui.auth import guard
+from ui.store import session
+
+actor = guard("review_terms")
+st.title("Review terms")
+STATE_ICON = {
+    "pending": ":material/hourglass_empty:",
+    "accepted": ":material/check_circle:",
+    "corrected": ":material/edit:",
+    "rejected": ":material/cancel:",
+    "auto_accepted": ":material/smart_toy:",
+}
+
+
+def esc(text: str) -> str:
+    """Document text is untrusted: escape it (only our own <mark> is added as HTML)."""
+    return html.escape(text).replace("$", "&#36;").replace("\n", "<br>")
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def _preview(_actor, term_id: int):
+    with session() as s:
+        return term_preview(session=s, actor=_actor, term_id=term_id)
+
+
+with session() as s:
+    queue = review_queue(session=s, actor=actor)
+if queue.empty:
+    st.info("No documents yet: upload contract PDFs first.")
+    st.page_link("pages/upload.py", label="Upload contracts", icon=":material/upload_file:")
+    st.stop()
+
+labels = {
+    int(r.id): f"{r.file} · {r.client if isinstance(r.client, str) else 'no client'} · "
+    + (f"{r.pending} pending" if r.pending else r.extraction)
+    for r in queue.itertuples()
+}
+raw = st.query_params.get("doc")
+wanted = int(raw) if raw and raw.isdigit() and int(raw) in labels else next(iter(labels))
+doc_id = st.selectbox(
+    "Document (pending first)",
+    list(labels),
+    index=list(labels).index(wanted),
+    format_func=labels.get,
+)
+if doc_id != wanted or raw is None:
+    st.query_params["doc"] = str(doc_id)
+
+with session() as s:
+    r = document_review(session=s, actor=actor, document_id=doc_id)
+st.caption(f"{r.filename} · {r.page_count or '?'} pages · client: {r.client_name or 'not set'}")
+if r.status != "ok":
+    st.error(r.error or "The terms of this document could not be extracted.")
+    st.stop()
+if r.terms.empty:
+    st.info("No terms were found in this document.")
+    st.stop()
+
+# --- contract ------------------------------------------------------------------------------
+c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+contract_pick = c1.selectbox(
+    "Contract these terms belong to",
+    list(r.contracts),
+    format_func=r.contracts.get,
+    index=list(r.contracts).index(r.contract_id) if r.contract_id in r.contracts else None,
+    placeholder="Choose the contract (none chosen yet)",
+)
+if c2.button("Link contract", disabled=contract_pick in (None, r.contract_id)):
+    try:
+        with session() as s:
+            set_document_contract(
+                session=s, actor=actor, document_id=doc_id, contract_id=contract_pick
+            )
+        st.rerun()
+    except (ValueError, LookupError) as exc:
+        st.error(str(exc))
+
+# --- terms and the page they came from -----------------------------------------------------
+terms = r.terms
+counts = terms["state"].value_counts()
+st.write(
+    " · ".join(f"{STATE_ICON[k]} {counts.get(k, 0)} {k.replace('_', ' ')}" for k in STATE_ICON)
+)
+left, right = st.columns([1, 2])
+with left:
+    term_labels = {
+        int(t.id): f"{STATE_ICON.get(t.state, '')} {t.field.replace('_', ' ')} ({t.confidence:.2f})"
+        for t in terms.itertuples()
+    }
+    first_pending = next(
+        (int(t.id) for t in terms.itertuples() if t.state == "pending"), next(iter(term_labels))
+    )
+    term_id = st.radio(
+        "Field",
+        list(term_labels),
+        format_func=term_labels.get,
+        index=list(term_labels).index(first_pending),
+        key=f"field-{doc_id}",
+    )
+
+with right:
+    t = terms[terms["id"] == term_id].iloc[0]
+    st.markdown(
+        f"**{t.field.replace('_', ' ').capitalize()}** · page {t.page} · "
+        f"confidence {t.confidence:.2f} · {t.state.replace('_', ' ')}"
+    )
+    st.text(t.value)
+    new_value = st.text_area(
+        "Value (edit to correct)", value=t.corrected or t.normalized, key=f"value-{term_id}"
+    )
+    b1, b2, b3 = st.columns(3)
+    action = None
+    if b1.button("Accept", key=f"accept-{term_id}", type="primary"):
+        action = ("accept", None)
+    if b2.button(
+        "Correct",
+        key=f"correct-{term_id}",
+        disabled=new_value.strip() == (t.corrected or t.normalized).strip(),
+    ):
+        action = ("correct", new_value)
+    if b3.button("Reject", key=f"reject-{term_id}"):
+        action = ("reject", None)
+    if action:
+        try:
+            with session() as s:
+                review_term(
+                    session=s,
+                    actor=actor,
+                    term_id=term_id,
+                    action=action[0],
+                    corrected_value=action[1],
+                )
+            st.session_state.pop(f"field-{doc_id}", None)  # move on to the next pending field
+            st.rerun()
+        except (ValueError, LookupError) as exc:
+            st.error(str(exc))
+    p = _preview(actor, term_id)
+    if p.image is not None:
+        st.image(
+            p.image,
+            caption=f"Page {p.page}"
+            + (
+                " — the source is boxed in red"
+                if p.boxes
+                else " — source not located on the image; it is highlighted in the text below"
+            ),
+        )
+    else:
+        st.warning("This page cannot be shown as an image; its text is below.")
+    st.markdown(
+        '<div style="font-size:0.85rem;max-height:16rem;overflow:auto;border:1px solid #ddd;'
+        f'padding:0.5rem">…{esc(p.before)}<mark>{esc(p.match)}</mark>{esc(p.after)}…</div>',
+        unsafe_allow_html=True,
+    )
+
+# --- apply ---------------------------------------------------------------------------------
+st.divider()
+live = int(terms["state"].isin(["accepted", "corrected", "auto_accepted"]).sum())
+st.caption(
+    f"{live} accepted, corrected or auto-accepted terms will be written to the contract; "
+    "pending and rejected ones are not."
+)
+if st.button(
+    "Apply accepted terms to contract", type="primary", disabled=r.contract_id is None or live == 0
+):
+    try:
+        with session() as s:
+            result = apply_to_contract(
+                session=s,
+                actor=actor,
+                document_id=doc_id,
+                contract_id=r.contract_id,
+                expected_version=r.contract_version,
+                today=date.today(),
+            )
+    except (ValueError, LookupError, ConflictError) as exc:
+        st.error(str(exc))
+    else:
+        st.success("Applied: " + ("; ".join(result.applied) or "the contract already had them."))
+        for why in result.skipped:
+            st.warning(f"Not applied — {why}")
+if r.contract_id is None:
+    st.info("Link a contract above to apply the accepted terms.")

@@ -1,0 +1,188 @@
+"""Upload contract PDFs (or ZIPs of them): each file is kept, its terms extracted, its client
+matched; one bad file never stops the batch. Encrypted files ask for their password here."""
+
+import pandas as pd
+import streamlit as st
+
+from db.documents_repo import (
+    assign_client,
+    client_options,
+    expand_uploads,
+    retry_extraction,
+    store_upload,
+    upload_limit,
+)
+from ui.auth import guard
+from ui.store import session
+
+actor = guard("upload_documents")
+st.title("Upload contracts")
+RESULTS = "upload_results"
+NEW = -1  # select value meaning "create a new client from the customer party name"
+
+with session() as s:
+    limit, warning = upload_limit(session=s)
+    clients = client_options(session=s, actor=actor)
+if warning:
+    st.warning(warning)
+st.caption(
+    f"PDF files or ZIP archives of PDFs, up to {limit / 1e6:.0f} MB per file. Every file is "
+    "kept, even when its terms cannot be read; duplicates (same bytes) are reported, not stored."
+)
+files = st.file_uploader(
+    "Contract PDFs or ZIP archives", type=["pdf", "zip"], accept_multiple_files=True
+)
+for_client = st.selectbox(
+    "Client for these files (optional)",
+    list(clients),
+    index=None,
+    format_func=clients.get,
+    placeholder="Match each file's client from its parties",
+)
+
+
+def _row(r) -> dict:
+    return {
+        "document": r.document_id or r.duplicate_of,
+        "file": r.filename,
+        "status": r.status,
+        "message": r.message,
+        "client_id": r.client_id,
+        "client": r.client_name,
+        "match": r.client_score,
+        "customer": r.customer_name,
+        "contract_id": r.contract_id,
+        "terms": len(r.terms.terms()) if r.terms is not None else 0,
+        "needs_password": r.needs_password,
+        "confirmed": r.client_id is not None and r.client_score is None,
+    }
+
+
+if files and st.button("Upload and extract", type="primary"):
+    items = expand_uploads([(f.name, f.getvalue()) for f in files], max_bytes=limit)
+    bar = st.progress(0.0, text=f"0 of {len(items)} files")
+    table = st.empty()
+    rows: list[dict] = []
+    for i, item in enumerate(items, start=1):
+        bar.progress((i - 0.5) / len(items), text=f"{i} of {len(items)}: {item.name}")
+        if item.error:
+            rows.append(
+                {
+                    "document": None,
+                    "file": item.name,
+                    "status": "failed",
+                    "message": item.error,
+                    "terms": 0,
+                }
+            )
+        else:
+            try:
+                with session() as s:
+                    result = store_upload(
+                        session=s,
+                        actor=actor,
+                        filename=item.name,
+                        data=item.data,
+                        client_id=for_client,
+                    )
+                rows.append(_row(result))
+                for w in result.warnings:
+                    st.warning(w)
+            except Exception as exc:  # noqa: BLE001 - report it and go on with the batch
+                rows.append(
+                    {
+                        "document": None,
+                        "file": item.name,
+                        "status": "failed",
+                        "message": f"{item.name}: not stored ({exc})",
+                        "terms": 0,
+                    }
+                )
+        table.dataframe(pd.DataFrame(rows)[["file", "status", "message"]], hide_index=True)
+    bar.progress(1.0, text=f"{len(items)} of {len(items)} files processed")
+    table.empty()
+    st.session_state[RESULTS] = rows
+
+rows = st.session_state.get(RESULTS, [])
+if not rows:
+    st.stop()
+frame = pd.DataFrame(rows)
+counts = frame["status"].value_counts()
+st.subheader("Results")
+st.write(", ".join(f"{counts.get(k, 0)} {k}" for k in ("ok", "failed", "duplicate")))
+st.dataframe(
+    frame.reindex(columns=["file", "status", "terms", "client", "match", "message"]),
+    hide_index=True,
+    column_config={"match": st.column_config.NumberColumn("match %", format="%.0f")},
+)
+
+locked = [r for r in rows if r.get("needs_password") and r.get("document")]
+if locked:
+    st.subheader("Password-protected files")
+for r in locked:
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    password = c1.text_input(
+        f"Password for {r['file']}", type="password", key=f"pw-{r['document']}"
+    )
+    if c2.button("Retry", key=f"retry-{r['document']}", disabled=not password):
+        with session() as s:
+            result = retry_extraction(
+                session=s, actor=actor, document_id=r["document"], password=password
+            )
+        r.update(_row(result))
+        if result.status == "ok":
+            st.rerun()
+        st.error(result.message)
+
+pending = [
+    r for r in rows if r.get("document") and r["status"] != "duplicate" and not r.get("confirmed")
+]
+if pending:
+    st.subheader("Confirm clients")
+    st.caption("Suggested from the customer named in each contract (fuzzy match of 90% or more).")
+for r in pending:
+    options = list(clients)
+    labels = dict(clients)
+    if r.get("customer") and r.get("client_id") is None:
+        options.insert(0, NEW)
+        labels[NEW] = f"Create new client: {r['customer']}"
+    index = (
+        options.index(r["client_id"])
+        if r.get("client_id") in options
+        else (0 if options and options[0] == NEW else None)
+    )
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = c1.selectbox(
+        f"Client of {r['file']}",
+        options,
+        index=index,
+        format_func=labels.get,
+        key=f"client-{r['document']}",
+        placeholder="Choose a client",
+    )
+    if c2.button("Confirm", key=f"confirm-{r['document']}", disabled=chosen is None):
+        try:
+            with session() as s:
+                result = assign_client(
+                    session=s,
+                    actor=actor,
+                    document_id=r["document"],
+                    client_id=None if chosen == NEW else chosen,
+                    new_client_name=r["customer"] if chosen == NEW else None,
+                )
+        except (ValueError, LookupError) as exc:
+            st.error(str(exc))
+        else:
+            r.update(
+                client_id=result.client_id,
+                client=result.client_name,
+                confirmed=True,
+                contract_id=result.contract_id,
+                match=None,
+            )
+            st.rerun()
+
+if any(r["status"] == "ok" for r in rows):
+    st.page_link(
+        "pages/review.py", label="Review the extracted terms", icon=":material/fact_check:"
+    )
