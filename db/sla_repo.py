@@ -757,7 +757,9 @@ def dashboard_frame(*, session: Session, actor: Actor, now: datetime) -> pd.Data
     techs = dict(session.execute(select(Technician.id, Technician.name)).all())
     refs = dict(session.execute(select(Contract.id, Contract.reference)).all())
     frame["client"] = frame["client_id"].map(names).astype("category")
-    frame["technician"] = frame["technician_id"].map(techs).fillna("unassigned").astype("category")
+    frame["technician"] = (
+        frame["technician_id"].map(techs).astype(object).fillna("unassigned").astype("category")
+    )
     frame["contract"] = frame["contract_id"].map(refs).astype("category")
     tz_of = {ALWAYS: "UTC"} | {
         str(i): tz for i, tz in session.execute(select(CalendarRow.id, CalendarRow.timezone)).all()
@@ -827,15 +829,28 @@ def filter_frame(frame: pd.DataFrame, flt: DashboardFilters) -> pd.DataFrame:
     return frame[mask]
 
 
+def _rollup(cube: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sum a compliance cube to `keys`; rate = met / (met + breached) as in sla.compliance."""
+    out = cube.groupby(keys, observed=True, sort=True)[["met", "breached", "at_risk"]].sum()
+    out = out.reset_index()
+    decided = (out["met"] + out["breached"]).to_numpy(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["rate"] = np.where(decided > 0, out["met"] / decided, np.nan)
+    return out
+
+
 def dashboard_views(frame: pd.DataFrame, flt: DashboardFilters) -> DashboardViews:
     """Small aggregates for the dashboard (pure: cache the result per filter choice)."""
     f = filter_frame(frame, flt)
+    period = f["created_at"].dt.tz_localize(None).dt.to_period("W" if flt.period == "week" else "M")
+    # One pass of sla.compliance over every dimension at once; the views are roll-ups of it.
+    keys = [*DIMENSIONS.values(), "metric", "period"]
+    cube = sla.compliance(f.assign(period=period.dt.start_time), by=keys)
     by = {
-        label: sla.compliance(f, by=[column, "metric"]).sort_values(["metric", "rate"])
+        label: _rollup(cube, [column, "metric"]).sort_values(["metric", "rate"])
         for label, column in DIMENSIONS.items()
     }
-    period = f["created_at"].dt.tz_localize(None).dt.to_period("W" if flt.period == "week" else "M")
-    trend = sla.compliance(f.assign(period=period.dt.start_time), by=["period", "metric"])
+    trend = _rollup(cube, ["period", "metric"])
     resp = f[(f["metric"] == "response") & f["stopped_at"].notna()]
     buckets = pd.cut(resp["elapsed_min"], _BUCKETS, labels=_BUCKET_LABELS, right=False)
     hist = buckets.value_counts(sort=False).rename_axis("bucket").reset_index(name="tickets")
@@ -844,7 +859,7 @@ def dashboard_views(frame: pd.DataFrame, flt: DashboardFilters) -> DashboardView
     heat = breached.groupby(["due_weekday", "due_hour"]).size().reset_index(name="breaches")
     heat["weekday"] = heat["due_weekday"].map(lambda d: WEEKDAYS[int(d)])
     return DashboardViews(
-        totals=sla.compliance(f, by=["metric"]),
+        totals=_rollup(cube, ["metric"]),
         by=by,
         trend=trend,
         response_hist=hist[["bucket", "order", "tickets"]],

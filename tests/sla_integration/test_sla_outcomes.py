@@ -53,3 +53,20 @@ def test_filters(session, store):
     only = sla_outcomes(session=session, now=NOW, contract_ids=[store["contract"]])
     assert store["T5"] not in set(only["ticket_id"]) and len(only) == 8
     assert sla_outcomes(session=session, now=NOW, contract_ids=[]).empty
+
+
+def test_dashboard_views_roll_up_like_sla_compliance(session, store):
+    import sla
+    from db.sla_repo import DashboardFilters, dashboard_frame, dashboard_views
+    from tests.factories import ADMIN
+
+    frame = dashboard_frame(session=session, actor=ADMIN, now=NOW)
+    views = dashboard_views(frame, DashboardFilters())
+    direct = sla.compliance(frame, by=["metric"])
+    assert views.totals[["met", "breached", "at_risk"]].values.tolist() == (
+        direct[["met", "breached", "at_risk"]].values.tolist()
+    )
+    prio = views.by["priority"].set_index(["priority", "metric"])
+    assert prio.loc[("P3", "response"), ["met", "breached"]].tolist() == [1, 1]
+    assert prio.loc[("P3", "response"), "rate"] == 0.5
+    assert int(views.heatmap["breaches"].sum()) == 3
