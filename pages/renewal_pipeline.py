@@ -58,6 +58,8 @@ def _refresh() -> None:
 today = datetime.now(UTC).date().isoformat()
 horizon = st.session_state.get("forecast_horizon", 365)
 p = _pipeline(today, horizon, actor)
+if flash := st.session_state.pop("flash", None):
+    st.success(flash)
 if p.weights_problem:
     st.warning(p.weights_problem)
 
@@ -247,7 +249,8 @@ with one:
                             )
                         if done is not None:
                             _refresh()
-                            st.success(f"Recorded: {outcome}.")
+                            st.session_state["flash"] = f"Recorded: {outcome}."
+                            st.rerun()
                     except (ValueError, NotFound) as exc:
                         st.error(str(exc))
 
@@ -301,6 +304,7 @@ with weights:
                         saved = run_action(set_health_weights, session=s, actor=actor, weights=new)
                     if saved is not None:
                         _refresh()
-                        st.success("Weights saved; scores recomputed.")
+                        st.session_state["flash"] = "Weights saved; scores recomputed."
+                        st.rerun()
                 except ValueError as exc:
                     st.error(str(exc))
