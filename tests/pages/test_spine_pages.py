@@ -1,6 +1,7 @@
 """Spine pages under AppTest: login, contract list and detail, clients, users, role guards."""
 
 import pytest
+
 from db.config import ROOT
 from tests.pages.conftest import ADMIN, EXEC, MANAGER, TECH, page
 
