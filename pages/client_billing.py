@@ -10,6 +10,7 @@ from ui.store import session
 from ui.tables import downloads, paged
 
 actor = guard("work_billing")
+st.title("Client billing")
 
 with session() as s:
     options = billing.client_options(session=s, actor=actor)
@@ -23,7 +24,6 @@ picked = st.selectbox(
     placeholder="Choose a client",
 )
 if picked is None:
-    st.title("Client billing")
     st.info("Choose a client to see its invoices, payments and balance.")
     st.stop()
 if picked != current:
@@ -33,7 +33,7 @@ as_of = st.date_input("As of", value=date.today(), key="client-billing-date")
 with session() as s:
     cb = billing.client_billing(session=s, actor=actor, client_id=picked, as_of=as_of)
 
-st.title(f"Billing · {cb.client}")
+st.header(cb.client)
 m = st.columns(3)
 owed = ", ".join(f"{r.balance:,.2f} {r.currency}" for r in cb.balance.itertuples()) or "nothing"
 m[0].metric("Owes", owed)

@@ -9,6 +9,7 @@ from ui.auth import guard
 from ui.store import session
 
 actor = guard("work_billing")
+st.title("Invoice")
 
 with session() as s:
     options = billing.invoice_options(session=s, actor=actor)
@@ -22,7 +23,6 @@ picked = st.selectbox(
     placeholder="Choose an invoice",
 )
 if picked is None:
-    st.title("Invoice")
     st.info("Choose an invoice, or open one from a billing run or a client's billing history.")
     st.stop()
 if picked != current:
@@ -32,7 +32,7 @@ today = date.today()
 with session() as s:
     inv = billing.invoice_detail(session=s, actor=actor, invoice_id=picked, as_of=today)
 
-st.title(f"{inv.number} · {inv.client}")
+st.header(f"{inv.number} · {inv.client}")
 kind = f"credit note for {inv.credit_note_for}" if inv.credit_note_for else "invoice"
 st.caption(
     f"{kind} · contract {inv.contract or '—'} · period {inv.period_start} to {inv.period_end}"
