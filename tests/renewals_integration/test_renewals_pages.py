@@ -98,10 +98,14 @@ def test_outbox_counts_preview_and_release(renewals_store):
         first = s.scalars(select(Notification.id).order_by(Notification.id)).first()
         s.execute(update(Notification).where(Notification.id == first).values(
             status="uncertain", last_error="runner stopped"))  # fmt: skip
+        s.execute(update(Notification).where(Notification.id == first + 1).values(
+            status="failed", attempts=1,
+            last_error="could not talk to SMTP server 127.0.0.1:1 (connect): refused"))  # fmt: skip
     at = page("pages/outbox.py", renewals_store, user=MANAGER).run()
     assert not at.exception
     counts = {m.label: int(m.value) for m in at.metric}
-    assert counts["uncertain"] == 1 and counts["pending"] > 0
+    assert counts["uncertain"] == 1 and counts["failed"] == 1 and counts["pending"] > 0
+    assert any("could not talk to SMTP server" in e.value for e in at.error)
     assert any("may or may not have gone out" in w.value for w in at.warning)
     at.selectbox(key="message").set_value(first).run()
     assert any(t.value.startswith("Subject: ") for t in at.text)
