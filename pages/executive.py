@@ -54,18 +54,21 @@ def fmt(k) -> str:
     if k.value is None:
         return "—"
     if k.unit == "money":
-        return f"{float(k.value):,.0f} {view.currency}"
+        v = float(k.value)
+        return f"{v / 1e6:,.2f}M {view.currency}" if abs(v) >= 1e6 else f"{v:,.0f} {view.currency}"
     if k.unit == "share":
         return f"{float(k.value):.1%}"
     if k.unit == "score":
-        return f"{float(k.value):.2f}"
+        return f"{float(k.value):,.1f}" if k.name.startswith("Contracts") else f"{k.value:.2f}"
     return f"{int(k.value):,}"
 
 
 def delta(k) -> str | None:
     if k.change is None:
         return None
-    return f"{k.change:+.1%}" if k.unit == "share" else f"{k.change:+,.2f}"
+    if k.unit == "share":
+        return f"{k.change:+.1%}"
+    return f"{k.change:+,.0f}" if k.unit == "count" else f"{k.change:+,.2f}"
 
 
 cols = st.columns(4)
@@ -81,7 +84,9 @@ else:
         alt.Chart(pipe)
         .mark_bar()
         .encode(
-            x=alt.X("month:O", title="Key date (end or notice deadline)"),
+            x=alt.X(
+                "month:O", title="Key date (end or notice deadline)", axis=alt.Axis(labelAngle=0)
+            ),
             y=alt.Y("sum(value):Q", title=f"Value ({view.currency})"),
             color=alt.Color("stage:N"),
             tooltip=["stage", "count()", "sum(value)"],
