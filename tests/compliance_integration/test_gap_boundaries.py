@@ -101,3 +101,19 @@ def test_bad_horizon_is_refused(session, world):
 def test_gap_report_refuses_roles_without_compliance_work(session, world, role):
     with pytest.raises(PermissionDenied):
         gap_report(session=session, actor=actor(role), on=ON)
+
+
+def test_exports_name_contracts_and_technicians(session, world):
+    import io
+
+    import pdfplumber
+
+    from db.compliance_repo import report_csv, report_pdf
+
+    report = gap_report(session=session, actor=ADMIN, on=ON)
+    csv = report_csv(report).decode()
+    assert csv.splitlines()[0].startswith("contract_id,contract,client,technician_id,technician")
+    assert "C-1,Acme Dental" in csv and "Tina Tech" in csv
+    with pdfplumber.open(io.BytesIO(report_pdf(report))) as pdf:
+        text = "\n".join(p.extract_text() for p in pdf.pages)
+    assert "C-1" in text and "Tina Tech" in text
