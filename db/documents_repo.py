@@ -598,7 +598,7 @@ def document_review(*, session: Session, actor: Actor, document_id: int) -> Docu
                 round(t.confidence, 2),
                 t.page,
                 t.review_state,
-                t.corrected_value,
+                t.corrected_value or "",
             )
             for t in terms
         ],

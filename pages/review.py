@@ -5,6 +5,7 @@ import html
 from datetime import date
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from db.contracts_repo import ConflictError
 from db.documents_repo import (
@@ -44,7 +45,10 @@ with session() as s:
     queue = review_queue(session=s, actor=actor)
 if queue.empty:
     st.info("No documents yet: upload contract PDFs first.")
-    st.page_link("pages/upload.py", label="Upload contracts", icon=":material/upload_file:")
+    try:
+        st.page_link("pages/upload.py", label="Upload contracts", icon=":material/upload_file:")
+    except StreamlitAPIException:  # page run outside the app's router
+        pass
     st.stop()
 
 labels = {

@@ -3,6 +3,7 @@ matched; one bad file never stops the batch. Encrypted files ask for their passw
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from db.documents_repo import (
     assign_client,
@@ -183,6 +184,9 @@ for r in pending:
             st.rerun()
 
 if any(r["status"] == "ok" for r in rows):
-    st.page_link(
-        "pages/review.py", label="Review the extracted terms", icon=":material/fact_check:"
-    )
+    try:
+        st.page_link(
+            "pages/review.py", label="Review the extracted terms", icon=":material/fact_check:"
+        )
+    except StreamlitAPIException:  # page run outside the app's router
+        st.caption("Open **Review terms** in the menu to review the extracted terms.")
