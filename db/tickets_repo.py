@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from sqlalchemy import delete, select
@@ -455,4 +456,6 @@ def ticket_timeline(
         columns=["start", "end", "kind", "reason"],
     )
     seg.insert(2, "minutes", (seg["end"] - seg["start"]).dt.total_seconds().div(60).round(1))
+    if len(seg) and seg["kind"].iloc[-1] == "stopped":  # stopped since: no running length
+        seg.loc[seg.index[-1], ["end", "minutes"]] = [pd.NaT, np.nan]
     return TicketTimeline(info, outcomes, seg, calendar.describe())

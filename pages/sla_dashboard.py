@@ -155,22 +155,34 @@ with tabs[0]:
     dim = st.radio("Compliance by", list(DIMENSIONS), horizontal=True, key="dim")
     table = _pct(views.by[dim])
     column = DIMENSIONS[dim]
-    chart_data = table.dropna(subset=["rate %"]).astype({column: str, "metric": str})
+    decided = table.dropna(subset=["rate %"]).astype({column: str, "metric": str})
+    # The 25 weakest by resolution rate: a chart of 120 clients would be unreadable.
+    worst = (
+        decided[decided["metric"] == "resolution"].nsmallest(25, "rate %")[column].tolist()
+        or decided[column].unique()[:25].tolist()
+    )
+    chart_data = decided[decided[column].isin(worst)]
+    st.caption(f"Lowest {len(worst)} by resolution compliance; the table lists all.")
     st.altair_chart(
-        alt.Chart(chart_data.head(400))
-        .mark_bar()
+        alt.Chart(chart_data)
+        .mark_bar(clip=True)
         .encode(
-            y=alt.Y(f"{column}:N", sort="x", title=dim),
+            y=alt.Y(f"{column}:N", sort=worst, title=dim, axis=alt.Axis(labelLimit=220)),
             x=alt.X(
                 "rate %:Q",
                 scale=alt.Scale(
-                    domain=[max(0, chart_data["rate %"].min() - 5) if len(chart_data) else 0, 100]
+                    zero=False,
+                    domain=[
+                        float(chart_data["rate %"].min() // 5 * 5) if len(chart_data) else 0,
+                        100,
+                    ],
                 ),
             ),
             color="metric:N",
             yOffset="metric:N",
             tooltip=[column, "metric", "met", "breached", "at_risk", "rate %"],
-        ),
+        )
+        .properties(height=max(120, 36 * len(worst))),
         width="stretch",
     )
     st.dataframe(paged(table, "p_dim"), hide_index=True, width="stretch")

@@ -68,7 +68,7 @@ colors = alt.Scale(
     domain=["running", "paused", "outside-coverage", "stopped"],
     range=["#16a34a", "#f59e0b", "#9ca3af", "#1f2937"],
 )
-shown = seg[seg["kind"] != "stopped"] if (seg["kind"] != "stopped").any() else seg
+shown = seg[seg["end"].notna()] if seg["end"].notna().any() else seg
 st.altair_chart(
     alt.Chart(shown.assign(ticket=t["external_id"]))
     .mark_bar(height=28)
@@ -76,10 +76,10 @@ st.altair_chart(
         x=alt.X("start:T", title="time (UTC)"),
         x2="end:T",
         y=alt.Y("ticket:N", title=None),
-        color=alt.Color("kind:N", scale=colors, legend=alt.Legend(orient="bottom")),
+        color=alt.Color("kind:N", scale=colors, legend=alt.Legend(orient="top", title=None)),
         tooltip=["kind", "reason", "start:T", "end:T", "minutes"],
     )
-    .properties(height=110),
+    .properties(height=140),
     width="stretch",
 )
 st.dataframe(seg, hide_index=True, width="stretch")
