@@ -21,7 +21,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from access.passwords import hash_password
+from billing.frames import contract_from_row
+from billing.periods import invoice_key, iter_periods, prorate
 from contracts.schema import client_name_key
+from db.calendars import load_calendars
 from db.engine import session_scope
 from db.models import (
     Calendar,
@@ -49,7 +52,7 @@ from db.models import (
     User,
 )
 from demo import catalogue as cat
-from demo.work import ContractRow, month_starts, pause_events, tickets_frame, time_entries_frame
+from demo.work import ContractRow, pause_events, tickets_frame, time_entries_frame
 
 # Demo-only accounts: they exist only in demo data and are printed by the seed command.
 DEMO_USERS = [
@@ -453,6 +456,7 @@ def _work(engine, rng, rows, n, now, report) -> None:
     te["ticket_id"] = t["id"].to_numpy()[te.pop("ticket_row").to_numpy()]
     cur = {r.id: c for r, c in zip(rows, _currencies(engine, rows), strict=True)}
     te["currency"] = te["contract_id"].map(cur)
+    _price_entries(engine, rng, te, rows)
     ticket_cols = [
         "id",
         "source",
@@ -478,6 +482,35 @@ def _work(engine, rng, rows, n, now, report) -> None:
             conn.execute(insert(TimeEntry), _records(te.iloc[chunk : chunk + 50_000]))
     _set_included_hours(engine, rows, te, now)
     report.counts.update(tickets=len(t), ticket_events=len(ev), time_entries=len(te))
+
+
+def _price_entries(engine, rng, te: pd.DataFrame, rows) -> None:
+    """Charge what the contract says: role rate, x multiplier outside coverage; approve most
+    out-of-scope work. A few entries keep a stale rate so billing validation has work to do."""
+    with Session(engine) as s:
+        cal_of = dict(s.query(Contract.id, Contract.calendar_id).all())
+        calendars = load_calendars(session=s)
+    started = pd.to_datetime(te["started_at"], utc=True)
+    after = np.zeros(len(te), dtype=bool)
+    cal_ids = te["contract_id"].map(cal_of).to_numpy()
+    for cal_id in pd.unique(cal_ids):
+        mask = cal_ids == cal_id
+        after[mask] = ~np.asarray(calendars[cal_id].is_covered_many(started[mask]))
+    base = {r.id: r.hourly_rate for r in rows}
+    rates = []
+    for cid, role, off, old in zip(
+        te["contract_id"], te["role"], after, te["rate_charged"], strict=True
+    ):
+        rate = base[cid] + (Decimal(40) if role == "senior engineer" else Decimal(0))
+        rate = rate * Decimal("1.5") if off else rate
+        stale = old != base[cid]  # time_entries_frame marked it as charged at a stale rate
+        rates.append((rate + Decimal(10) if stale else rate).quantize(Decimal("0.01")))
+    te["rate_charged"] = rates
+    included = {r.id: set(r.included) for r in rows}
+    out_of_scope = np.array(
+        [st not in included[c] for c, st in zip(te["contract_id"], te["service_type"], strict=True)]
+    )
+    te["approved"] = out_of_scope & (rng.random(len(te)) < 0.6)
 
 
 def _currencies(engine, rows) -> list[str]:
@@ -506,20 +539,47 @@ def _set_included_hours(engine, rows, te, now) -> None:
 
 
 def _invoices(engine, rng, rows, today, report) -> None:
-    """Monthly invoices for the last 12 months, most paid, some late, some overdue."""
+    """Invoices for the last 12 months, on the billing engine's own periods and keys (so a
+    billing run finds them instead of drafting duplicates); most paid, some late or overdue.
+    """
     inv, lines, pays = [], [], []
     with Session(engine) as s:
         contracts = {c.id: c for c in s.query(Contract).all()}
     next_id = 1
     for r in rows:
         c = contracts[r.id]
-        first = max(r.start, today - relativedelta(months=12))
-        for ms in month_starts(first, min(r.end, today)):
-            me = ms + relativedelta(months=1) - timedelta(days=1)
+        billing = contract_from_row(
+            {
+                "id": c.id,
+                "client_id": c.client_id,
+                "currency": c.currency,
+                "pricing_model": c.pricing_model,
+                "billing_cycle": c.billing_cycle,
+                "billing_timing": c.billing_timing,
+                "start_date": c.start_date,
+                "end_date": c.end_date,
+                "recurring_fee": c.recurring_fee,
+                "unit_price": c.unit_price,
+                "unit_count": c.unit_count,
+                "included_hours": c.included_hours,
+                "overage_rate": c.overage_rate,
+                "hourly_rate": c.hourly_rate,
+                "after_hours_multiplier": c.after_hours_multiplier,
+                "role_rates": c.role_rates,
+                "rollover": c.rollover,
+                "rollover_cap_hours": c.rollover_cap_hours,
+                "timezone": c.timezone,
+            }
+        )
+        first = today - relativedelta(months=12)
+        for period in iter_periods(billing, until=today + timedelta(days=1)):
+            if period.start < first:
+                continue
+            ms, me = period.start, period.last_day
             amount = c.recurring_fee or ((c.unit_price or Decimal(0)) * (c.unit_count or 0))
             if c.pricing_model == "time_materials":
                 amount = c.hourly_rate * Decimal(int(rng.integers(5, 40)))
-            amount = amount.quantize(Decimal("0.01"))
+            amount = prorate(amount, period).quantize(Decimal("0.01"))
             due = ms + timedelta(days=30)
             roll = rng.random()
             if due > today:
@@ -534,7 +594,7 @@ def _invoices(engine, rng, rows, today, report) -> None:
                 dict(
                     id=next_id,
                     number=f"INV-{ms:%Y%m}-{r.id:04d}",
-                    key=f"{r.id}:{ms.isoformat()}",
+                    key=invoice_key(r.id, period),
                     client_id=r.client_id,
                     contract_id=r.id,
                     period_start=ms,

@@ -175,13 +175,5 @@ def time_entries_frame(
     )
 
 
-def month_starts(first: date, last: date) -> list[date]:
-    out, d = [], date(first.year, first.month, 1)
-    while d <= last:
-        out.append(d)
-        d = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
-    return out
-
-
 def utc(d: date) -> datetime:
     return datetime(d.year, d.month, d.day, tzinfo=UTC)
