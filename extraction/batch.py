@@ -109,20 +109,23 @@ def extract_many(
         for i, item in enumerate(items):
             record(i, _run(item, secrets[i], results[i].name), i + 1)
         return results
+    done = 0
+    # A fresh pool per chunk recycles workers (pdfplumber's caches grow over long runs);
+    # CPython 3.11's max_tasks_per_child can deadlock the executor, so it is not used.
+    chunk = TASKS_PER_WORKER * workers
     context = multiprocessing.get_context("spawn")
-    with _plain_main(), ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, max_tasks_per_child=TASKS_PER_WORKER
-    ) as pool:
-        futures = {
-            pool.submit(_run, item, secrets[i], results[i].name): i for i, item in enumerate(items)
-        }
-        for done, future in enumerate(as_completed(futures), start=1):
-            index = futures[future]
-            try:
-                outcome = future.result()
-            except Exception as error:  # noqa: BLE001 - a dead worker fails only its file
-                outcome = ExtractionError(
-                    f"the worker stopped ({type(error).__name__})", name=results[index].name
-                )
-            record(index, outcome, done)
+    for first in range(0, n, chunk):
+        indexes = range(first, min(n, first + chunk))
+        with _plain_main(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_run, items[i], secrets[i], results[i].name): i for i in indexes}
+            for future in as_completed(futures):
+                index = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as error:  # noqa: BLE001 - a dead worker fails only its file
+                    outcome = ExtractionError(
+                        f"the worker stopped ({type(error).__name__})", name=results[index].name
+                    )
+                done += 1
+                record(index, outcome, done)
     return results
