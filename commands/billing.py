@@ -8,7 +8,7 @@ from pathlib import Path
 
 def billing_run(args) -> int:
     from access.roles import SYSTEM
-    from db.billing_repo import preview_run, run_billing
+    from db.billing.run import preview_run, run_billing
     from db.engine import open_store, session_scope
 
     engine = open_store()
@@ -31,7 +31,7 @@ def billing_run(args) -> int:
 
 def billing_export(args) -> int:
     from access.roles import SYSTEM
-    from db.billing_repo import export_invoices
+    from db.billing.exports import export_invoices
     from db.engine import open_store, session_scope
 
     engine = open_store()

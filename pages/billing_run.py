@@ -4,7 +4,11 @@ from datetime import date
 
 import streamlit as st
 
-from db import billing_repo as billing
+from db.billing.common import period_choices
+from db.billing.exports import EXPORT_FORMATS, export_invoices
+from db.billing.findings import approve_entries, billing_runs
+from db.billing.invoices import issue_invoices, period_invoices
+from db.billing.run import RunPreview, preview_run, run_billing
 from ui.auth import guard
 from ui.store import session
 from ui.tables import downloads, paged
@@ -14,9 +18,9 @@ st.title("Billing run")
 
 
 @st.cache_data(ttl=600, show_spinner="Checking every time entry against its contract…")
-def _preview(period: str, _actor, version: int) -> billing.RunPreview:
+def _preview(period: str, _actor, version: int) -> RunPreview:
     with session() as s:
-        return billing.preview_run(session=s, actor=_actor, period=period)
+        return preview_run(session=s, actor=_actor, period=period)
 
 
 def _changed() -> None:
@@ -24,7 +28,7 @@ def _changed() -> None:
 
 
 today = date.today()
-months = billing.period_choices(today)
+months = period_choices(today)
 period = st.selectbox("Period (bill dates in this month)", months, index=1, key="billing-period")
 try:
     preview = _preview(period, actor, st.session_state.get("billing-version", 0))
@@ -51,7 +55,7 @@ with tabs[0]:
     if st.button("Run billing: save drafts", type="primary", key="run-billing"):
         try:
             with session() as s:
-                summary = billing.run_billing(session=s, actor=actor, period=period)
+                summary = run_billing(session=s, actor=actor, period=period)
             _changed()
             st.success(summary.text())
         except ValueError as exc:
@@ -84,7 +88,7 @@ with tabs[2]:
     if st.button(f"Approve {len(approvable)} out-of-scope entries", disabled=approvable.empty):
         try:
             with session() as s:
-                n = billing.approve_entries(
+                n = approve_entries(
                     session=s, actor=actor, entry_ids=[int(i) for i in approvable["entry_id"]]
                 )
             _changed()
@@ -100,7 +104,7 @@ with tabs[3]:
     )
 with tabs[4]:
     with session() as s:
-        drafts = billing.period_invoices(session=s, actor=actor, period=period)
+        drafts = period_invoices(session=s, actor=actor, period=period)
     if drafts.empty:
         st.info("No invoices saved for this period yet: run billing first.")
     else:
@@ -120,7 +124,7 @@ with tabs[4]:
         if st.button(f"Issue {len(ids)} selected drafts", disabled=not ids, key="issue"):
             try:
                 with session() as s:
-                    numbers = billing.issue_invoices(
+                    numbers = issue_invoices(
                         session=s, actor=actor, invoice_ids=ids, on=on, accept_findings=anyway
                     )
                 _changed()
@@ -134,16 +138,16 @@ with tabs[4]:
                 query_params={"id": str(int(rows.iloc[0]["id"]))},
             )
     with st.expander("Export issued invoices of this month"):
-        fmt = st.radio("Format", billing.EXPORT_FORMATS, horizontal=True, key="export-fmt")
+        fmt = st.radio("Format", EXPORT_FORMATS, horizontal=True, key="export-fmt")
         xlsx = fmt == "generic" and st.checkbox("XLSX", key="export-xlsx")
         with session() as s:
-            data, name, count = billing.export_invoices(
+            data, name, count = export_invoices(
                 session=s, actor=actor, period=period, fmt=fmt, xlsx=xlsx
             )
         st.download_button(f"Download {count} invoices ({name})", data, file_name=name)
 with tabs[5]:
     with session() as s:
-        runs = billing.billing_runs(session=s, actor=actor)
+        runs = billing_runs(session=s, actor=actor)
     st.dataframe(
         runs,
         hide_index=True,

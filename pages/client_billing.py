@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from db import billing_repo as billing
+from db.billing.receivables import client_billing, client_options
 from ui.auth import guard
 from ui.store import session
 from ui.tables import downloads, paged
@@ -13,7 +13,7 @@ actor = guard("work_billing")
 st.title("Client billing")
 
 with session() as s:
-    options = billing.client_options(session=s, actor=actor)
+    options = client_options(session=s, actor=actor)
 raw = st.query_params.get("client")
 current = int(raw) if raw and raw.isdigit() and int(raw) in options else None
 picked = st.selectbox(
@@ -31,7 +31,7 @@ if picked != current:
 
 as_of = st.date_input("As of", value=date.today(), key="client-billing-date")
 with session() as s:
-    cb = billing.client_billing(session=s, actor=actor, client_id=picked, as_of=as_of)
+    cb = client_billing(session=s, actor=actor, client_id=picked, as_of=as_of)
 
 st.header(cb.client)
 m = st.columns(3)

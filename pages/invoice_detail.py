@@ -4,7 +4,10 @@ from datetime import date
 
 import streamlit as st
 
-from db import billing_repo as billing
+from db.billing.backup_documents import BackupMismatch, backup_documents
+from db.billing.invoice_detail import invoice_detail, invoice_options
+from db.billing.invoices import create_credit_note, void_invoice
+from db.billing.payments import record_payment
 from ui.auth import guard
 from ui.store import session
 
@@ -12,7 +15,7 @@ actor = guard("work_billing")
 st.title("Invoice")
 
 with session() as s:
-    options = billing.invoice_options(session=s, actor=actor)
+    options = invoice_options(session=s, actor=actor)
 raw = st.query_params.get("id")
 current = int(raw) if raw and raw.isdigit() and int(raw) in options else None
 picked = st.selectbox(
@@ -30,7 +33,7 @@ if picked != current:
 
 today = date.today()
 with session() as s:
-    inv = billing.invoice_detail(session=s, actor=actor, invoice_id=picked, as_of=today)
+    inv = invoice_detail(session=s, actor=actor, invoice_id=picked, as_of=today)
 
 st.header(f"{inv.number} · {inv.client}")
 kind = f"credit note for {inv.credit_note_for}" if inv.credit_note_for else "invoice"
@@ -58,7 +61,7 @@ b.dataframe(inv.credit_notes, hide_index=True, width="stretch")
 st.subheader("Backup documents")
 try:
     with session() as s:
-        docs = billing.backup_documents(session=s, actor=actor, invoice_id=inv.id)
+        docs = backup_documents(session=s, actor=actor, invoice_id=inv.id)
     if not docs.entries_listed:
         st.caption("Lines only: this invoice was not drafted by a billing run.")
     c = st.columns(3)
@@ -67,7 +70,7 @@ try:
     c[2].download_button("Backup XLSX", docs.xlsx, f"{docs.name}.xlsx")
     with st.expander(f"{len(docs.frame)} backup rows"):
         st.dataframe(docs.frame, hide_index=True, width="stretch")
-except billing.BackupMismatch as exc:
+except BackupMismatch as exc:
     st.error(str(exc))
 
 receivable = inv.status not in ("draft", "void") and not inv.credit_note_for
@@ -82,7 +85,7 @@ if receivable and inv.balance > 0:
         if st.form_submit_button("Record payment", key="pay-submit"):
             try:
                 with session() as s:
-                    billing.record_payment(
+                    record_payment(
                         session=s,
                         actor=actor,
                         invoice_id=inv.id,
@@ -104,7 +107,7 @@ if receivable:
         if st.form_submit_button("Issue credit note"):
             try:
                 with session() as s:
-                    number = billing.create_credit_note(
+                    number = create_credit_note(
                         session=s,
                         actor=actor,
                         invoice_id=inv.id,
@@ -121,7 +124,7 @@ if inv.status in ("draft", "issued"):
         if st.form_submit_button("Void invoice"):
             try:
                 with session() as s:
-                    billing.void_invoice(session=s, actor=actor, invoice_id=inv.id, reason=reason)
+                    void_invoice(session=s, actor=actor, invoice_id=inv.id, reason=reason)
                 st.success(f"{inv.number} voided.")
                 st.rerun()
             except ValueError as exc:

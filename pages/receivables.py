@@ -5,7 +5,7 @@ from datetime import date
 import altair as alt
 import streamlit as st
 
-from db import billing_repo as billing
+from db.billing.receivables import BUCKETS, Receivables, receivables
 from ui.auth import guard
 from ui.store import session
 from ui.tables import downloads, paged
@@ -15,9 +15,9 @@ st.title("Receivables")
 
 
 @st.cache_data(ttl=300, show_spinner=False)
-def _receivables(as_of: date, _actor, version: int) -> billing.Receivables:
+def _receivables(as_of: date, _actor, version: int) -> Receivables:
     with session() as s:
-        return billing.receivables(session=s, actor=_actor, as_of=as_of)
+        return receivables(session=s, actor=_actor, as_of=as_of)
 
 
 as_of = st.date_input("As of", value=date.today(), key="recv-date")
@@ -29,13 +29,13 @@ else:
     cols = st.columns(len(r.totals))
     for col, row in zip(cols, r.totals.itertuples(index=False), strict=True):
         col.metric(f"Outstanding {row.currency}", f"{row.total:,.2f}")
-    long = r.totals.melt(id_vars="currency", value_vars=list(billing.BUCKETS))
+    long = r.totals.melt(id_vars="currency", value_vars=list(BUCKETS))
     long["value"] = long["value"].map(float)
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("variable:N", sort=list(billing.BUCKETS), title="Days past due"),
+            x=alt.X("variable:N", sort=list(BUCKETS), title="Days past due"),
             y=alt.Y("value:Q", title="Outstanding"),
             color="currency:N",
             xOffset="currency:N",

@@ -54,7 +54,7 @@ def test_billing_run_previews_runs_and_lists_drafts(billing_env):
 
 def _open_invoice(url: str) -> int:
     from access.roles import SYSTEM
-    from db.billing_repo import receivables
+    from db.billing.receivables import receivables
     from db.engine import open_store, session_scope
     from tests.conftest import TODAY
 

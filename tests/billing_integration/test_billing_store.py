@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 
 from access.roles import PermissionDenied
 from billing.export import QUICKBOOKS_COLUMNS, XERO_COLUMNS
-from db import billing_repo as br
+from db.billing.backup_documents import BackupMismatch, backup_documents
+from db.billing.common import parse_period, period_choices
+from db.billing.exports import export_invoices
+from db.billing.findings import approve_entries, billing_runs, run_findings
+from db.billing.invoices import create_credit_note, issue_invoices, void_invoice
+from db.billing.payments import record_payment
+from db.billing.receivables import client_billing, receivables
+from db.billing.run import preview_run, run_billing
+from db.billing.upgrades import upgrade_candidates
 from db.models import AuditEntry, BillingFinding, Invoice, TimeEntry
 from tests.billing_integration.conftest import at
 from tests.factories import ADMIN, actor
@@ -25,7 +33,7 @@ def _invoices(session):
 
 
 def test_run_drafts_invoices_with_hand_computed_totals(session, billed):
-    summary = br.run_billing(session=session, actor=ADMIN, period=NOV)
+    summary = run_billing(session=session, actor=ADMIN, period=NOV)
     inv = _invoices(session)
     tm, fixed = billed["tm"], billed["fixed"]
     # arrears T&M: October billed on 1 Nov; 90 + 30 min at the contracted 100/h = 200.00
@@ -40,22 +48,22 @@ def test_run_drafts_invoices_with_hand_computed_totals(session, billed):
 
 
 def test_second_run_updates_drafts_never_duplicates(session, billed):
-    first = br.run_billing(session=session, actor=ADMIN, period=NOV)
+    first = run_billing(session=session, actor=ADMIN, period=NOV)
     ids = {k: i.id for k, i in _invoices(session).items()}
-    again = br.run_billing(session=session, actor=ADMIN, period=NOV)
+    again = run_billing(session=session, actor=ADMIN, period=NOV)
     assert (again.created, again.updated) == (0, 2)
     assert {k: i.id for k, i in _invoices(session).items()} == ids
     assert session.scalar(select(func.count()).select_from(Invoice)) == 2
     assert again.run_id != first.run_id
-    runs = br.billing_runs(session=session, actor=ADMIN, period=NOV)
+    runs = billing_runs(session=session, actor=ADMIN, period=NOV)
     assert list(runs["run_id"]) == [again.run_id, first.run_id]
     assert runs["open_findings"].iloc[1] == 0  # superseded by the second run
 
 
 def test_bad_input_becomes_findings_with_reasons(session, billed):
-    summary = br.run_billing(session=session, actor=ADMIN, period=NOV)
+    summary = run_billing(session=session, actor=ADMIN, period=NOV)
     e = billed["entries"]
-    found = br.run_findings(session=session, actor=ADMIN, run_id=summary.run_id)
+    found = run_findings(session=session, actor=ADMIN, run_id=summary.run_id)
     by_entry = {}
     for row in found.itertuples():
         by_entry.setdefault(row.entry_id, set()).add(row.code)
@@ -81,7 +89,7 @@ def test_bad_input_becomes_findings_with_reasons(session, billed):
 
 
 def test_preview_writes_nothing_and_reports_accuracy_per_client(session, billed):
-    p = br.preview_run(session=session, actor=ADMIN, period=NOV)
+    p = preview_run(session=session, actor=ADMIN, period=NOV)
     assert session.scalar(select(func.count()).select_from(Invoice)) == 0
     assert p.accuracy == pytest.approx(1 / 8)
     acc = p.accuracy_by_client.set_index("client")
@@ -91,27 +99,27 @@ def test_preview_writes_nothing_and_reports_accuracy_per_client(session, billed)
 
 
 def test_approval_is_audited_and_next_run_bills_the_work(session, billed):
-    br.run_billing(session=session, actor=ADMIN, period=NOV)
+    run_billing(session=session, actor=ADMIN, period=NOV)
     oos = billed["entries"]["oos"]
-    assert br.approve_entries(session=session, actor=ADMIN, entry_ids=[oos.id]) == 1
+    assert approve_entries(session=session, actor=ADMIN, entry_ids=[oos.id]) == 1
     audit = session.scalars(
         select(AuditEntry).where(AuditEntry.entity == "time_entry", AuditEntry.entity_id == oos.id)
     ).all()
     assert [(a.action, a.old_value, a.new_value) for a in audit] == [("approve", "False", "True")]
-    br.run_billing(session=session, actor=ADMIN, period=NOV)
+    run_billing(session=session, actor=ADMIN, period=NOV)
     draft = _invoices(session)[f"{billed['tm'].id}:2026-10-01"]
     assert draft.total == Decimal("300.00")  # + 60 min out-of-scope at 100/h
     assert {ln.kind for ln in draft.lines} == {"time_and_materials", "out_of_scope"}
 
 
 def test_issue_refuses_open_findings_then_numbers_and_dates(session, billed):
-    br.run_billing(session=session, actor=ADMIN, period=NOV)
+    run_billing(session=session, actor=ADMIN, period=NOV)
     inv = _invoices(session)
     tm = inv[f"{billed['tm'].id}:2026-10-01"]
     with pytest.raises(ValueError, match="open finding"):
-        br.issue_invoices(session=session, actor=ADMIN, invoice_ids=[tm.id], on=date(2026, 11, 2))
+        issue_invoices(session=session, actor=ADMIN, invoice_ids=[tm.id], on=date(2026, 11, 2))
     assert tm.status == "draft"
-    numbers = br.issue_invoices(
+    numbers = issue_invoices(
         session=session,
         actor=ADMIN,
         invoice_ids=[tm.id, inv[f"{billed['fixed'].id}:2026-11-01"].id],
@@ -121,13 +129,13 @@ def test_issue_refuses_open_findings_then_numbers_and_dates(session, billed):
     assert numbers == ["INV-2026-000001", "INV-2026-000002"]
     assert tm.due_date == date(2026, 12, 2) and tm.status == "issued"
     with pytest.raises(ValueError, match="only drafts are issued"):
-        br.issue_invoices(session=session, actor=ADMIN, invoice_ids=[tm.id], on=date(2026, 11, 3))
+        issue_invoices(session=session, actor=ADMIN, invoice_ids=[tm.id], on=date(2026, 11, 3))
 
 
 def test_rerun_never_touches_issued_invoices(session, billed, store):
-    br.run_billing(session=session, actor=ADMIN, period=NOV)
+    run_billing(session=session, actor=ADMIN, period=NOV)
     tm = _invoices(session)[f"{billed['tm'].id}:2026-10-01"]
-    br.issue_invoices(
+    issue_invoices(
         session=session,
         actor=ADMIN,
         invoice_ids=[tm.id],
@@ -136,19 +144,19 @@ def test_rerun_never_touches_issued_invoices(session, billed, store):
     )
     lines_before = [(ln.kind, ln.amount) for ln in tm.lines]
     store.entry(billed["tm"], at(20), 120)  # logged late, after the invoice went out
-    again = br.run_billing(session=session, actor=ADMIN, period=NOV)
+    again = run_billing(session=session, actor=ADMIN, period=NOV)
     session.refresh(tm)
     assert again.untouched == 1
     assert (tm.number, tm.total, tm.status) == ("INV-2026-000001", Decimal("200.00"), "issued")
     assert [(ln.kind, ln.amount) for ln in tm.lines] == lines_before
-    p = br.preview_run(session=session, actor=ADMIN, period=NOV)
+    p = preview_run(session=session, actor=ADMIN, period=NOV)
     assert "untouched (issued)" in set(p.invoices["action"])
 
 
 def test_backup_documents_sum_exactly_to_the_invoice(session, billed):
-    br.run_billing(session=session, actor=ADMIN, period=NOV)
+    run_billing(session=session, actor=ADMIN, period=NOV)
     tm = _invoices(session)[f"{billed['tm'].id}:2026-10-01"]
-    docs = br.backup_documents(session=session, actor=ADMIN, invoice_id=tm.id)
+    docs = backup_documents(session=session, actor=ADMIN, invoice_id=tm.id)
     assert docs.entries_listed
     rows = list(csv.DictReader(io.StringIO(docs.csv.decode())))
     assert [r["minutes"] for r in rows] == ["90", "30"]
@@ -158,25 +166,25 @@ def test_backup_documents_sum_exactly_to_the_invoice(session, billed):
     entry = session.get(TimeEntry, billed["entries"]["ok"].id)
     entry.minutes = 120
     session.flush()
-    with pytest.raises(br.BackupMismatch, match="changed since it was drafted"):
-        br.backup_documents(session=session, actor=ADMIN, invoice_id=tm.id)
+    with pytest.raises(BackupMismatch, match="changed since it was drafted"):
+        backup_documents(session=session, actor=ADMIN, invoice_id=tm.id)
 
 
 def _issued(session, billed, on=date(2026, 11, 1)):
-    br.run_billing(session=session, actor=ADMIN, period=NOV)
+    run_billing(session=session, actor=ADMIN, period=NOV)
     inv = _invoices(session)
     ids = [i.id for i in inv.values()]
-    br.issue_invoices(session=session, actor=ADMIN, invoice_ids=ids, on=on, accept_findings=True)
+    issue_invoices(session=session, actor=ADMIN, invoice_ids=ids, on=on, accept_findings=True)
     return inv[f"{billed['tm'].id}:2026-10-01"], inv[f"{billed['fixed'].id}:2026-11-01"]
 
 
 def test_payments_statuses_and_ageing(session, billed):
     tm, _ = _issued(session, billed)  # 200.00 GBP due 1 Dec
-    br.record_payment(
+    record_payment(
         session=session, actor=ADMIN, invoice_id=tm.id, amount="50.00", paid_on=date(2026, 11, 10)
     )
     with pytest.raises(ValueError, match="more than the open balance 150.00 GBP"):
-        br.record_payment(
+        record_payment(
             session=session,
             actor=ADMIN,
             invoice_id=tm.id,
@@ -184,33 +192,33 @@ def test_payments_statuses_and_ageing(session, billed):
             paid_on=date(2026, 11, 11),
         )
     with pytest.raises(ValueError, match="not float"):
-        br.record_payment(
+        record_payment(
             session=session, actor=ADMIN, invoice_id=tm.id, amount=10.0, paid_on=date(2026, 11, 11)
         )
     with pytest.raises(ValueError, match="more than zero"):
-        br.record_payment(
+        record_payment(
             session=session, actor=ADMIN, invoice_id=tm.id, amount="-5", paid_on=date(2026, 11, 11)
         )
-    r = br.receivables(session=session, actor=ADMIN, as_of=date(2026, 11, 20))
+    r = receivables(session=session, actor=ADMIN, as_of=date(2026, 11, 20))
     row = r.balances.set_index("invoice_id").loc[tm.id]
     assert (row["status"], row["balance"], row["bucket"]) == (
         "partially_paid",
         Decimal("150.00"),
         "current",
     )
-    late = br.receivables(session=session, actor=ADMIN, as_of=date(2026, 12, 20))
+    late = receivables(session=session, actor=ADMIN, as_of=date(2026, 12, 20))
     row = late.balances.set_index("invoice_id").loc[tm.id]
     assert (row["status"], row["days_past_due"], row["bucket"]) == ("overdue", 19, "1-30")
     assert list(late.overdue["invoice_id"]) == [i for i in late.overdue["invoice_id"]]
     tempo = late.ageing.set_index("client").loc["Tempo Labs"]
     assert (tempo["1-30"], tempo["total"]) == (Decimal("150.00"), Decimal("150.00"))
-    br.record_payment(
+    record_payment(
         session=session, actor=ADMIN, invoice_id=tm.id, amount="150.00", paid_on=date(2026, 12, 21)
     )
-    paid = br.receivables(session=session, actor=ADMIN, as_of=date(2026, 12, 31))
+    paid = receivables(session=session, actor=ADMIN, as_of=date(2026, 12, 31))
     assert paid.balances.set_index("invoice_id").loc[tm.id, "status"] == "paid"
     assert tm.status == "paid"
-    cb = br.client_billing(
+    cb = client_billing(
         session=session, actor=ADMIN, client_id=tm.client_id, as_of=date(2026, 12, 31)
     )
     assert list(cb.payments["amount"]) == [Decimal("150.00"), Decimal("50.00")]
@@ -219,7 +227,7 @@ def test_payments_statuses_and_ageing(session, billed):
 
 def test_credit_notes_instead_of_edits_and_void_rules(session, billed):
     tm, fixed = _issued(session, billed)
-    number = br.create_credit_note(
+    number = create_credit_note(
         session=session, actor=ADMIN, invoice_id=fixed.id, on=date(2026, 11, 5)
     )
     assert number == "CN-2026-000001"
@@ -231,16 +239,14 @@ def test_credit_notes_instead_of_edits_and_void_rules(session, billed):
     )
     assert fixed.total == Decimal("5000.00")  # the original is never edited
     with pytest.raises(ValueError, match="credit more than the invoice"):
-        br.create_credit_note(
-            session=session, actor=ADMIN, invoice_id=fixed.id, on=date(2026, 11, 6)
-        )
-    r = br.receivables(session=session, actor=ADMIN, as_of=date(2026, 11, 30))
+        create_credit_note(session=session, actor=ADMIN, invoice_id=fixed.id, on=date(2026, 11, 6))
+    r = receivables(session=session, actor=ADMIN, as_of=date(2026, 11, 30))
     assert r.balances.set_index("invoice_id").loc[fixed.id, "status"] == "credited"
     with pytest.raises(ValueError, match="credit note instead"):
-        br.void_invoice(session=session, actor=ADMIN, invoice_id=fixed.id, reason="oops")
+        void_invoice(session=session, actor=ADMIN, invoice_id=fixed.id, reason="oops")
     with pytest.raises(ValueError, match="Say why"):
-        br.void_invoice(session=session, actor=ADMIN, invoice_id=tm.id, reason=" ")
-    br.void_invoice(session=session, actor=ADMIN, invoice_id=tm.id, reason="sent twice")
+        void_invoice(session=session, actor=ADMIN, invoice_id=tm.id, reason=" ")
+    void_invoice(session=session, actor=ADMIN, invoice_id=tm.id, reason="sent twice")
     assert tm.status == "void"
     linked = session.scalar(
         select(func.count()).select_from(TimeEntry).where(TimeEntry.invoice_id == tm.id)
@@ -250,29 +256,25 @@ def test_credit_notes_instead_of_edits_and_void_rules(session, billed):
 
 def test_exports_follow_the_published_layouts(session, billed):
     _, fixed = _issued(session, billed)
-    br.create_credit_note(session=session, actor=ADMIN, invoice_id=fixed.id, on=date(2026, 11, 5))
-    data, name, count = br.export_invoices(
-        session=session, actor=ADMIN, period=NOV, fmt="quickbooks"
-    )
+    create_credit_note(session=session, actor=ADMIN, invoice_id=fixed.id, on=date(2026, 11, 5))
+    data, name, count = export_invoices(session=session, actor=ADMIN, period=NOV, fmt="quickbooks")
     rows = list(csv.DictReader(io.StringIO(data.decode())))
     assert name == "invoices-quickbooks-2026-11.csv" and count == 3
     assert list(rows[0]) == QUICKBOOKS_COLUMNS
     assert sum(Decimal(r["ItemAmount"]) for r in rows) == Decimal("5200.00")  # credit note left out
     assert rows[0]["InvoiceDate"] == "11/01/2026" and rows[0]["Terms"] == "Net 30"
-    data, _, _ = br.export_invoices(session=session, actor=ADMIN, period=NOV, fmt="xero")
+    data, _, _ = export_invoices(session=session, actor=ADMIN, period=NOV, fmt="xero")
     xrows = list(csv.DictReader(io.StringIO(data.decode())))
     assert list(xrows[0]) == XERO_COLUMNS
     total = sum(Decimal(r["*Quantity"]) * Decimal(r["*UnitAmount"]) for r in xrows)
     assert total == Decimal("200.00")  # 5000 - 5000 + 200
-    data, name, _ = br.export_invoices(
+    data, name, _ = export_invoices(
         session=session, actor=ADMIN, period=NOV, fmt="generic", xlsx=True
     )
     assert name.endswith(".xlsx") and data[:2] == b"PK"
     with pytest.raises(ValueError, match="one of quickbooks, xero, generic"):
-        br.export_invoices(session=session, actor=ADMIN, period=NOV, fmt="sage")
-    empty, _, none = br.export_invoices(
-        session=session, actor=ADMIN, period="2026-09", fmt="generic"
-    )
+        export_invoices(session=session, actor=ADMIN, period=NOV, fmt="sage")
+    empty, _, none = export_invoices(session=session, actor=ADMIN, period="2026-09", fmt="generic")
     assert none == 0
 
 
@@ -294,7 +296,7 @@ def test_upgrade_candidates_from_block_hours_history(session, store):
     for month in (7, 8, 9, 10):
         store.entry(block, at(3, month=month), 12 * 60)
         store.entry(calm, at(3, month=month), 5 * 60)
-    out = br.upgrade_candidates(session=session, today=date(2026, 11, 23))
+    out = upgrade_candidates(session=session, today=date(2026, 11, 23))
     assert list(out["contract"]) == [block.reference]
     assert out["periods_over"].iloc[0] == 4
     assert out["overage_hours"].iloc[0] == pytest.approx(8.0)
@@ -304,14 +306,14 @@ def test_roles_without_billing_are_refused(session, billed):
     for role in ("executive", "technician"):
         who = actor(role)
         with pytest.raises(PermissionDenied):
-            br.run_billing(session=session, actor=who, period=NOV)
+            run_billing(session=session, actor=who, period=NOV)
         with pytest.raises(PermissionDenied):
-            br.receivables(session=session, actor=who, as_of=date(2026, 11, 1))
+            receivables(session=session, actor=who, as_of=date(2026, 11, 1))
     assert session.scalar(select(func.count()).select_from(Invoice)) == 0
 
 
 def test_bad_period_is_a_clear_message(session):
     with pytest.raises(ValueError, match="Period must look like 2026-11"):
-        br.run_billing(session=session, actor=ADMIN, period="November")
-    assert br.period_choices(date(2026, 1, 15))[:2] == ["2026-02", "2026-01"]
-    assert date(2026, 11, 1) - timedelta(days=1) == br.parse_period("2026-10")[1]
+        run_billing(session=session, actor=ADMIN, period="November")
+    assert period_choices(date(2026, 1, 15))[:2] == ["2026-02", "2026-01"]
+    assert date(2026, 11, 1) - timedelta(days=1) == parse_period("2026-10")[1]

@@ -1,0 +1,1 @@
+"""Billing in the store: runs, invoices, payments, receivables, backup documents, exports."""

@@ -1,0 +1,303 @@
+"""Invoice runs: preview a period's drafts and findings, or persist them idempotently.
+
+The numbers come from billing/ (pure); this module loads its inputs, calls it, and writes
+the results back, audited. Idempotency is the `invoices.key` (contract id + period start,
+billing.periods.invoice_key): a re-run updates drafts in place and never touches issued,
+paid or void invoices.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from access.roles import Actor, require
+from billing.frames import lines_frame
+from billing.model import Invoice as InvoiceModel
+from db import audit
+from db.billing.common import PERMISSION, _chunks, _db_lines, _names, _refs, parse_period
+from db.billing.compute import _compute, _Computed, _existing
+from db.models import (
+    BillingFinding,
+    BillingRun,
+    Invoice,
+    TimeEntry,
+)
+
+
+@dataclass(frozen=True)
+class RunPreview:
+    """What a run for a period would draft and find (nothing written)."""
+
+    period: str
+    invoices: pd.DataFrame
+    lines: pd.DataFrame
+    findings: pd.DataFrame
+    accuracy_by_client: pd.DataFrame
+    accuracy: float
+    entries_checked: int
+    entries_passed: int
+    alerts: pd.DataFrame
+
+
+def _findings_frame(session: Session, computed: _Computed) -> pd.DataFrame:
+    report = computed.result.report
+    rows = [
+        {
+            "entry_id": f.entry_id,
+            "client_id": f.client_id if f.client_id != -1 else None,
+            "contract_id": f.contract_id,
+            "code": str(f.reason),
+            "blocking": f.blocking,
+            "message": f.message,
+            "amount": f.amount,
+        }
+        for f in report.findings
+    ]
+    owners = computed.owners
+    for cid, code, message in computed.problems:
+        rows.append(
+            {
+                "entry_id": None,
+                "client_id": owners.get(cid),
+                "contract_id": cid,
+                "code": code,
+                "blocking": True,
+                "message": message,
+                "amount": None,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=["entry_id", "client_id", "contract_id", "code", "blocking", "message", "amount"],
+    )
+    names, refs = _names(session, frame["client_id"]), _refs(session, frame["contract_id"])
+    frame.insert(1, "client", frame["client_id"].map(names))
+    frame.insert(2, "contract", frame["contract_id"].map(refs))
+    return frame
+
+
+def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
+    """Validate and draft the period's invoices in memory: preview lines and findings."""
+    require(actor, PERMISSION)
+    first, last = parse_period(period)
+    computed = _compute(session, first, last)
+    result = computed.result
+    existing = _existing(session, [i.invoice_no for i in result.invoices])
+    names = _names(session, [i.client_id for i in result.invoices])
+    refs = _refs(session, [i.contract_id for i in result.invoices])
+    invoices = pd.DataFrame(
+        [
+            {
+                "key": inv.invoice_no,
+                "contract": refs.get(inv.contract_id),
+                "client": names.get(inv.client_id),
+                "bill_date": inv.issue_date,
+                "period_start": inv.period_start,
+                "period_end": inv.period_end,
+                "currency": inv.currency,
+                "total": inv.total,
+                "lines": len(inv.lines),
+                "action": _action(existing.get(inv.invoice_no)),
+            }
+            for inv in result.invoices
+        ],
+        columns=[
+            "key",
+            "contract",
+            "client",
+            "bill_date",
+            "period_start",
+            "period_end",
+            "currency",
+            "total",
+            "lines",
+            "action",
+        ],
+    )
+    lines = lines_frame(result.invoices).rename(columns={"invoice_no": "key"})
+    lines.insert(1, "contract", lines["contract_id"].map(refs))
+    lines.insert(2, "client", lines["client_id"].map(names))
+    by_client = result.report.accuracy_by_client()
+    by_client = by_client[by_client["client_id"] != -1]
+    by_client.insert(
+        1, "client", by_client["client_id"].map(_names(session, by_client["client_id"]))
+    )
+    alerts = pd.DataFrame(
+        [
+            {
+                "contract": refs.get(cid) or _refs(session, [cid]).get(cid),
+                "window_start": start,
+                "used_hours": float(p.used_hours),
+                "available_hours": float(p.included_hours + p.rollover_in_hours),
+                "share_used": None if p.share_used is None else float(p.share_used),
+            }
+            for cid, start, p in result.alerts()
+        ],
+        columns=["contract", "window_start", "used_hours", "available_hours", "share_used"],
+    )
+    report = result.report
+    return RunPreview(
+        period=f"{first:%Y-%m}",
+        invoices=invoices,
+        lines=lines,
+        findings=_findings_frame(session, computed),
+        accuracy_by_client=by_client.reset_index(drop=True),
+        accuracy=report.accuracy(),
+        entries_checked=len(report.entries),
+        entries_passed=len(report.passed),
+        alerts=alerts,
+    )
+
+
+def _action(found: Invoice | None) -> str:
+    if found is None:
+        return "create draft"
+    if found.status == "draft":
+        return "update draft"
+    return f"untouched ({found.status})"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: int
+    period: str
+    created: int
+    updated: int
+    untouched: int
+    findings: int
+    entries_checked: int
+    entries_passed: int
+
+    @property
+    def accuracy(self) -> float:
+        return self.entries_passed / self.entries_checked if self.entries_checked else float("nan")
+
+    def text(self) -> str:
+        acc = "n/a" if not self.entries_checked else f"{self.accuracy:.1%}"
+        return (
+            f"Run {self.run_id} for {self.period}: {self.created} drafts created, "
+            f"{self.updated} updated, {self.untouched} issued left untouched; "
+            f"{self.findings} findings; accuracy {acc} of {self.entries_checked} entries."
+        )
+
+
+def _link_entries(session: Session, invoice_id: int, inv: InvoiceModel) -> None:
+    session.execute(
+        update(TimeEntry).where(TimeEntry.invoice_id == invoice_id).values(invoice_id=None)
+    )
+    ids = sorted({int(c.entry_id) for ln in inv.lines for c in ln.charges})
+    for chunk in _chunks(ids):
+        session.execute(
+            update(TimeEntry).where(TimeEntry.id.in_(chunk)).values(invoice_id=invoice_id)
+        )
+
+
+def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
+    """Run billing for a period: persist findings and draft invoices, idempotently."""
+    require(actor, PERMISSION)
+    first, last = parse_period(period)
+    computed = _compute(session, first, last)
+    result, report = computed.result, computed.result.report
+    run = BillingRun(
+        period_start=first,
+        period_end=last,
+        created_by_id=actor.user_id,
+        lines_total=len(report.entries),
+        lines_passed=len(report.passed),
+    )
+    session.add(run)
+    session.flush()
+    # Earlier runs of the same period are superseded: their findings are no longer open.
+    earlier = select(BillingRun.id).where(
+        BillingRun.period_start == first, BillingRun.period_end == last, BillingRun.id != run.id
+    )
+    session.execute(
+        update(BillingFinding).where(BillingFinding.run_id.in_(earlier)).values(resolved=True)
+    )
+    findings = [
+        {
+            "run_id": run.id,
+            "time_entry_id": int(f.entry_id),
+            "contract_id": None if f.contract_id is None else int(f.contract_id),
+            "code": str(f.reason),
+            "message": f.message,
+            "resolved": False,
+        }
+        for f in report.findings
+    ]
+    findings += [
+        {
+            "run_id": run.id,
+            "time_entry_id": None,
+            "contract_id": cid,
+            "code": code,
+            "message": message,
+            "resolved": False,
+        }
+        for cid, code, message in computed.problems
+    ]
+    if findings:
+        session.execute(BillingFinding.__table__.insert(), findings)
+    existing = _existing(session, [i.invoice_no for i in result.invoices])
+    created = updated = untouched = 0
+    for inv in result.invoices:
+        row = existing.get(inv.invoice_no)
+        if row is not None and row.status != "draft":
+            untouched += 1
+            continue
+        if row is None:
+            row = Invoice(number=f"DRAFT-{inv.invoice_no}", key=inv.invoice_no, status="draft")
+            session.add(row)
+            created += 1
+            action, old_total = "create", None
+        else:
+            updated += 1
+            action, old_total = "update", row.total
+            row.lines.clear()
+        row.run_id = run.id
+        row.client_id = int(inv.client_id)
+        row.contract_id = int(inv.contract_id)
+        row.period_start = inv.period_start
+        row.period_end = inv.period_end
+        row.issue_date = inv.issue_date
+        row.due_date = inv.due_date
+        row.currency = inv.currency
+        row.total = inv.total
+        row.lines.extend(_db_lines(inv))
+        session.flush()
+        _link_entries(session, row.id, inv)
+        if action == "create" or old_total != inv.total:
+            audit.record(
+                session=session,
+                actor=actor,
+                entity="invoice",
+                entity_id=row.id,
+                action=action,
+                field="total",
+                old=old_total,
+                new=inv.total,
+            )
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="billing_run",
+        entity_id=run.id,
+        action="run",
+        field="period",
+        new=f"{first:%Y-%m}",
+    )
+    session.flush()
+    return RunSummary(
+        run.id,
+        f"{first:%Y-%m}",
+        created,
+        updated,
+        untouched,
+        len(findings),
+        len(report.entries),
+        len(report.passed),
+    )
