@@ -55,7 +55,9 @@ def extract_cmd(args) -> int:
 
 def import_cmd(args) -> int:
     from access.roles import SYSTEM
-    from db.documents_repo import expand_uploads, match_client, store_upload, upload_limit
+    from db.documents.archives import expand_uploads
+    from db.documents.settings import upload_limit
+    from db.documents.upload import match_client, store_upload
     from db.engine import open_store, session_scope
 
     paths = [Path(p) for p in args.files]

@@ -8,14 +8,9 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from db.contracts_repo import ConflictError
-from db.documents_repo import (
-    apply_to_contract,
-    document_review,
-    review_queue,
-    review_term,
-    set_document_contract,
-    term_preview,
-)
+from db.documents.apply import apply_to_contract
+from db.documents.preview import term_preview
+from db.documents.review import document_review, review_queue, review_term, set_document_contract
 from ui.auth import guard
 from ui.store import session
 

@@ -5,14 +5,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from db.documents_repo import (
-    assign_client,
-    client_options,
-    expand_uploads,
-    retry_extraction,
-    store_upload,
-    upload_limit,
-)
+from db.documents.archives import expand_uploads
+from db.documents.clients import assign_client, client_options
+from db.documents.settings import upload_limit
+from db.documents.upload import retry_extraction, store_upload
 from ui.auth import guard
 from ui.store import session
 

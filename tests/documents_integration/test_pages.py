@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from db.clients_repo import create_client
 from db.contracts_repo import create_contract
-from db.documents_repo import store_upload
+from db.documents.upload import store_upload
 from db.engine import open_store, session_scope
 from db.models import AuditEntry, Client, Contract, ContractDocument, ExtractedTerm, SlaPolicy
 from tests.documents_integration.conftest import DATA, PASSWORD

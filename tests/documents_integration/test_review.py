@@ -11,16 +11,11 @@ from sqlalchemy import select
 
 from access.roles import PermissionDenied
 from db.contracts_repo import ConflictError
-from db.documents_repo import (
-    apply_to_contract,
-    document_review,
-    parse_correction,
-    review_queue,
-    review_term,
-    snippet_boxes,
-    store_upload,
-    term_preview,
-)
+from db.documents.apply import apply_to_contract
+from db.documents.preview import snippet_boxes, term_preview
+from db.documents.review import document_review, review_queue, review_term
+from db.documents.upload import store_upload
+from db.documents.values import parse_correction
 from db.models import AuditEntry, Calendar, Contract, ExtractedTerm, SlaPolicy
 from tests.factories import ADMIN, actor, make_contract
 

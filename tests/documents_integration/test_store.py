@@ -13,13 +13,10 @@ from sqlalchemy import func, select
 
 from access.roles import PermissionDenied
 from db.clients_repo import create_client
-from db.documents_repo import (
-    assign_client,
-    expand_uploads,
-    retry_extraction,
-    store_upload,
-    upload_limit,
-)
+from db.documents.archives import expand_uploads
+from db.documents.clients import assign_client
+from db.documents.settings import upload_limit
+from db.documents.upload import retry_extraction, store_upload
 from db.models import AuditEntry, Client, ContractDocument, ExtractedTerm, Setting
 from tests.documents_integration.conftest import DATA, PASSWORD
 from tests.factories import ADMIN, actor, make_contract

@@ -1,0 +1,310 @@
+"""Applying a document's accepted terms to its contract: nothing reaches a contract before this.
+
+It goes through `db.contracts_repo.update_contract` (optimistic lock, audit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.roles import Actor, require
+from contracts.schema import ContractInput
+from db import audit
+from db.contracts_repo import get_contract, set_services, update_contract
+from db.documents.review import set_document_contract
+from db.documents.values import coverage_spec, parse_correction
+from db.models import (
+    Calendar,
+    Contract,
+    ExtractedTerm,
+    SlaPolicy,
+)
+
+LIVE_STATES = ("accepted", "corrected", "auto_accepted")
+_UNITS = {"minute": 1, "hour": 60, "day": 1440, "week": 7 * 1440}
+
+
+@dataclass
+class ApplyResult:
+    contract_id: int
+    applied: list[str] = field(default_factory=list)  # "field: old -> new" lines
+    skipped: list[str] = field(default_factory=list)  # terms that could not be mapped, and why
+    policy_id: int | None = None
+
+
+def _minutes(d: Any) -> int | None:
+    if isinstance(d, dict) and d.get("unit") in _UNITS and isinstance(d.get("n"), int | float):
+        return int(d["n"] * _UNITS[d["unit"]])
+    return None
+
+
+def _months(d: Any) -> int | None:
+    if isinstance(d, dict) and isinstance(d.get("n"), int):
+        return {"month": d["n"], "year": 12 * d["n"]}.get(d.get("unit"))
+    return None
+
+
+def _days(d: Any) -> int | None:
+    if isinstance(d, dict) and isinstance(d.get("n"), int):
+        return {"day": 1, "week": 7, "month": 30, "year": 365}.get(d.get("unit"), 0) * d[
+            "n"
+        ] or None
+    return None
+
+
+def _money(v: Any) -> Decimal | None:
+    try:
+        return Decimal(str(v)) if v is not None else None
+    except InvalidOperation:
+        return None
+
+
+def accepted_terms(*, session: Session, document_id: int) -> dict[str, Any]:
+    """Normalized values of the document's live terms (accepted, corrected, auto-accepted)."""
+    out: dict[str, Any] = {}
+    for t in session.scalars(
+        select(ExtractedTerm)
+        .where(ExtractedTerm.document_id == document_id)
+        .where(ExtractedTerm.review_state.in_(LIVE_STATES))
+        .order_by(ExtractedTerm.id)
+    ):
+        out[t.field] = (
+            parse_correction(t.field, t.corrected_value)
+            if t.review_state == "corrected" and t.corrected_value
+            else t.normalized
+        )
+    return out
+
+
+def apply_to_contract(
+    *,
+    session: Session,
+    actor: Actor,
+    document_id: int,
+    contract_id: int,
+    expected_version: int,
+    today: date,
+) -> ApplyResult:
+    """Write the document's accepted terms onto the contract (one audited, locked update).
+
+    Dates, renewal, notice, value, fees and rates go through `update_contract`; services
+    replace the contract's lists; SLA targets become a new SLA policy version from `today`;
+    coverage hours select the existing calendar with the same weekly hours. Raises ValueError
+    (nothing written) when the result would not be a valid contract.
+    """
+    require(actor, "review_terms")
+    require(actor, "edit_contracts")
+    from pydantic import ValidationError
+
+    from contracts.schema import friendly_errors
+
+    contract = get_contract(session=session, contract_id=contract_id)
+    terms = accepted_terms(session=session, document_id=document_id)
+    result = ApplyResult(contract_id=contract_id)
+    if not terms:
+        raise ValueError("No accepted terms to apply: accept or correct some terms first.")
+    current = {name: getattr(contract, name) for name in ContractInput.model_fields}
+    data = dict(current)
+    _map_terms(session, contract, terms, data, result)
+    try:
+        new = ContractInput(**data)
+    except ValidationError as exc:
+        raise ValueError(
+            "The accepted terms would make an invalid contract: " + "; ".join(friendly_errors(exc))
+        ) from exc
+    for name, value in new.model_dump().items():
+        if current[name] != value:
+            result.applied.append(f"{name.replace('_', ' ')}: {current[name]} → {value}")
+    update_contract(
+        session=session,
+        actor=actor,
+        contract_id=contract_id,
+        expected_version=expected_version,
+        data=new,
+    )
+    for kind in ("included", "excluded"):
+        names = terms.get(f"{kind}_services")
+        if isinstance(names, list) and names:
+            set_services(
+                session=session,
+                actor=actor,
+                contract_id=contract_id,
+                kind=kind,
+                names=[str(n) for n in names],
+            )
+            result.applied.append(f"{kind} services: {len(names)}")
+    targets = terms.get("sla_targets")
+    if isinstance(targets, dict) and targets:
+        _apply_sla(session, actor, contract, targets, today, result)
+    set_document_contract(
+        session=session, actor=actor, document_id=document_id, contract_id=contract_id
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="contract",
+        entity_id=contract_id,
+        action="apply_terms",
+        field=f"document {document_id}",
+        new="; ".join(result.applied) or "no change",
+    )
+    return result
+
+
+def _map_terms(
+    session: Session,
+    contract: Contract,
+    terms: dict[str, Any],
+    data: dict[str, Any],
+    result: ApplyResult,
+) -> None:
+    if terms.get("expiration_date"):
+        data["end_date"] = date.fromisoformat(str(terms["expiration_date"]))
+    if (months := _months(terms.get("initial_term"))) is not None:
+        data["term_months"] = months
+    if isinstance(terms.get("auto_renewal"), bool):
+        data["auto_renew"] = terms["auto_renewal"]
+    if "renewal_term" in terms:
+        months = _months(terms["renewal_term"])
+        if months is None:
+            result.skipped.append("renewal term: not in months or years")
+        else:
+            data["renewal_term_months"] = months
+    if (days := _days(terms.get("notice_period"))) is not None:
+        data["notice_days"] = days
+    value = terms.get("contract_value")
+    if isinstance(value, dict) and _money(value.get("amount")) is not None:
+        data["value"] = _money(value["amount"])
+        data["currency"] = value.get("currency") or data["currency"]
+    fees = terms.get("recurring_fees")
+    if isinstance(fees, list) and fees and isinstance(fees[0], dict):
+        fee = fees[0]
+        if _money(fee.get("amount")) is not None:
+            data["recurring_fee"] = _money(fee["amount"])
+            cycle = {"month": "monthly", "quarter": "quarterly", "year": "annual"}
+            data["billing_cycle"] = cycle.get(fee.get("period"), data["billing_cycle"])
+            if not isinstance(value, dict) and fee.get("currency"):
+                data["currency"] = fee["currency"]
+            if fee.get("included_hours") is not None:
+                data["included_hours"] = _money(fee["included_hours"])
+    rates = terms.get("hourly_rates")
+    if isinstance(rates, list) and rates:
+        _map_rates([r for r in rates if isinstance(r, dict)], data, result)
+    coverage = terms.get("coverage_hours")
+    if isinstance(coverage, dict):
+        calendar_id, why = _matching_calendar(session, contract, coverage)
+        if calendar_id is None:
+            result.skipped.append(f"coverage hours: {why}")
+        else:
+            data["calendar_id"] = calendar_id
+
+
+def _map_rates(rates: list[dict], data: dict[str, Any], result: ApplyResult) -> None:
+    standard = [r for r in rates if r.get("kind") == "standard" and _money(r.get("rate"))]
+    after = [r for r in rates if r.get("kind") == "after_hours" and _money(r.get("rate"))]
+    base = next((r for r in standard if not r.get("role")), standard[0] if standard else None)
+    if base is not None:
+        data["hourly_rate"] = _money(base["rate"])
+    roles = {str(r["role"]): str(_money(r["rate"])) for r in standard if r.get("role")}
+    if roles:
+        data["role_rates"] = roles
+    if after:
+        pair = next((r for r in after if base and r.get("role") == base.get("role")), after[0])
+        reference = _money(base["rate"]) if base else data.get("hourly_rate")
+        if reference:
+            data["after_hours_multiplier"] = (_money(pair["rate"]) / reference).quantize(
+                Decimal("0.0001")
+            )
+        else:
+            result.skipped.append("after-hours rate: no standard rate to compare with")
+
+
+def _matching_calendar(
+    session: Session, contract: Contract, coverage: dict[str, Any]
+) -> tuple[int | None, str]:
+    from sla.coverage_spec import parse_spec
+
+    spec = coverage_spec(coverage)
+    try:
+        wanted = parse_spec(spec or "")
+    except ValueError:
+        return None, f"cannot read {spec!r} as coverage hours"
+    matches = []
+    for cal in session.scalars(select(Calendar).order_by(Calendar.id)):
+        try:
+            if parse_spec(cal.spec) == wanted:
+                matches.append(cal)
+        except ValueError:
+            continue
+    if not matches:
+        return None, f"no calendar has the hours {spec!r}; create one, then apply again"
+    if any(c.id == contract.calendar_id for c in matches):
+        return contract.calendar_id, ""
+    if len(matches) == 1:
+        return matches[0].id, ""
+    same_zone = [c for c in matches if c.timezone == contract.timezone]
+    if len(same_zone) == 1:
+        return same_zone[0].id, ""
+    names = ", ".join(c.name for c in matches)
+    return None, f"several calendars have the hours {spec!r} ({names}); pick one on the contract"
+
+
+def _apply_sla(
+    session: Session,
+    actor: Actor,
+    contract: Contract,
+    targets: dict[str, Any],
+    today: date,
+    result: ApplyResult,
+) -> None:
+    from db.sla_repo import save_policy_version
+
+    rows = []
+    for priority, pair in sorted(targets.items()):
+        if not isinstance(pair, dict):
+            continue
+        response, resolution = _minutes(pair.get("response")), _minutes(pair.get("resolution"))
+        if response is None or resolution is None:
+            result.skipped.append(f"SLA {priority}: needs both a response and a resolution target")
+            continue
+        rows.append(
+            {
+                "priority": str(priority).upper(),
+                "service_type": "*",
+                "response_minutes": response,
+                "resolution_minutes": resolution,
+                "calendar": "contract",
+            }
+        )
+    if not rows:
+        return
+    previous = session.scalar(
+        select(SlaPolicy)
+        .where(SlaPolicy.contract_id == contract.id)
+        .order_by(SlaPolicy.effective_from.desc(), SlaPolicy.id.desc())
+        .limit(1)
+    )
+    share = float(previous.warning_share) if previous is not None else 0.75
+    policy = save_policy_version(
+        session=session,
+        actor=actor,
+        contract_id=contract.id,
+        effective_from=today,
+        rows=rows,
+        warning_share=share,
+    )
+    result.policy_id = policy.id
+    result.applied.append(
+        "SLA policy from "
+        + today.isoformat()
+        + ": "
+        + ", ".join(
+            f"{r['priority']} {r['response_minutes']}/{r['resolution_minutes']} min" for r in rows
+        )
+    )
