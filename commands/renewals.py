@@ -16,7 +16,7 @@ from access.roles import SYSTEM
 
 def _pipeline(args) -> int:
     from db.engine import open_store, session_scope
-    from db.renewals_repo import STAGE_LABELS, renewal_pipeline
+    from db.renewals.pipeline import STAGE_LABELS, renewal_pipeline
 
     with session_scope(open_store()) as s:
         p = renewal_pipeline(session=s, actor=SYSTEM, now=datetime.now(UTC))
@@ -32,7 +32,9 @@ def _pipeline(args) -> int:
 
 def _proposal(args) -> int:
     from db.engine import open_store, session_scope
-    from db.renewals_repo import NotFound, contract_id_for, renewal_proposal
+    from db.renewals.common import NotFound
+    from db.renewals.contracts import contract_id_for
+    from db.renewals.proposals import renewal_proposal
 
     out = Path(args.out)
     if out.suffix.lower() not in (".pdf", ".md"):

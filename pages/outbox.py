@@ -4,7 +4,8 @@ messages whose delivery is uncertain are released by a person, never resent blin
 import streamlit as st
 
 from db.config import ConfigError
-from db.renewals_repo import NotFound, message_preview, outbox_overview, release_message
+from db.outbox_views import message_preview, outbox_overview, release_message
+from db.renewals.common import NotFound
 from notify.config import smtp_settings
 from ui.auth import guard, run_action
 from ui.store import session

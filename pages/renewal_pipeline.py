@@ -7,18 +7,12 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from db.renewals_repo import (
-    BOARD,
-    STAGE_LABELS,
-    NotFound,
-    contract_options,
-    proposal_files,
-    record_outcome,
-    record_proposal,
-    renewal_outcomes,
-    renewal_pipeline,
-    set_health_weights,
-)
+from db.renewals.common import NotFound
+from db.renewals.contracts import contract_options
+from db.renewals.outcomes import record_outcome, renewal_outcomes
+from db.renewals.pipeline import BOARD, STAGE_LABELS, renewal_pipeline
+from db.renewals.proposals import proposal_files, record_proposal
+from db.renewals.weights import set_health_weights
 from renewals.health import COMPONENTS
 from ui.auth import guard, run_action
 from ui.store import session

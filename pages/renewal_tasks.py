@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from db.renewals_repo import NotFound, complete_task, snooze_task, task_list
+from db.renewals.common import NotFound
+from db.renewals.tasks import complete_task, snooze_task, task_list
 from ui.auth import guard, run_action
 from ui.store import session
 from ui.tables import downloads

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from db.engine import session_scope
-from db.renewals_repo import enqueue_renewal_notices
+from db.renewals.notices import enqueue_renewal_notices
 
 ORDER = 30  # after renewal_tasks, so reminders list today's tasks
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from db.engine import session_scope
-from db.renewals_repo import generate_tasks
+from db.renewals.tasks import generate_tasks
 
 ORDER = 20
 

@@ -10,9 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.roles import PermissionDenied
-from db import renewals_repo as rr
 from db.engine import session_scope
-from db.models import AuditEntry, Notification, RenewalOpportunity, RenewalTask, Setting
+from db.models import AuditEntry, Contract, Notification, RenewalOpportunity, RenewalTask, Setting
+from db.outbox_views import outbox_overview
+from db.renewals.outcomes import record_outcome, renewal_outcomes
+from db.renewals.pipeline import renewal_pipeline
+from db.renewals.proposals import renewal_proposal
+from db.renewals.tasks import complete_task, snooze_task, task_list
+from db.renewals.weights import WEIGHTS_KEY, health_weights, set_health_weights
 from notify.jobs import renewal_notices, renewal_tasks
 from tests.factories import ADMIN
 from tests.renewals_integration.conftest import make_book
@@ -33,7 +38,7 @@ def _count(engine, model, *where) -> int:
 
 def test_pipeline_places_every_contract_and_lists_needs_data(engine, book):
     with session_scope(engine) as s:
-        p = rr.renewal_pipeline(session=s, actor=book.manager, now=NOW)
+        p = renewal_pipeline(session=s, actor=book.manager, now=NOW)
     stage = dict(zip(p.contracts["reference"], p.contracts["stage"], strict=True))
     assert stage == {"C-1": "proposal", "C-2": "proposal", "C-3": "needs_data",
                      "C-4": "health_check"}  # fmt: skip
@@ -63,7 +68,7 @@ def test_jobs_are_idempotent_and_respect_opt_out(engine, book):
         rows = s.scalars(select(Notification).order_by(Notification.id)).all()
         to = {(n.rule, n.recipient) for n in rows}
         clients = {r for rule, r in to if rule == "client_renewal_notice"}
-        acme = s.get(rr.Contract, book.ids["C-1"]).client_id
+        acme = s.get(Contract, book.ids["C-1"]).client_id
         assert clients == {f"esc1@{acme}.example"}  # level 1 only; Quiet Ltd opted out
         assert ("renewal_reminder", "mona@desk.example") in to
         notice = next(n for n in rows if n.rule == "client_renewal_notice")
@@ -77,7 +82,7 @@ def test_jobs_are_idempotent_and_respect_opt_out(engine, book):
 
 def test_proposal_pdf_and_markdown_recorded_on_the_opportunity(engine, book, tmp_path):
     with session_scope(engine) as s:
-        files = rr.renewal_proposal(session=s, actor=book.manager, contract_id=book.ids["C-1"],
+        files = renewal_proposal(session=s, actor=book.manager, contract_id=book.ids["C-1"],
                                     now=NOW)  # fmt: skip
     path = tmp_path / "p.pdf"
     path.write_bytes(files.pdf)
@@ -98,20 +103,20 @@ def test_proposal_pdf_and_markdown_recorded_on_the_opportunity(engine, book, tmp
 def test_task_done_and_snooze_are_audited_and_owned(engine, book):
     renewal_tasks.run(engine, NOW)
     with session_scope(engine) as s:
-        mine = rr.task_list(session=s, actor=book.manager, today=NOW.date())
+        mine = task_list(session=s, actor=book.manager, today=NOW.date())
         assert len(mine) == 5 and mine["overdue"].all()  # all due dates are behind us
-        assert rr.task_list(session=s, actor=book.other, today=NOW.date()).empty
+        assert task_list(session=s, actor=book.other, today=NOW.date()).empty
         with pytest.raises(PermissionDenied):
-            rr.task_list(session=s, actor=book.manager, everyone=True, today=NOW.date())
+            task_list(session=s, actor=book.manager, everyone=True, today=NOW.date())
         first, second = int(mine["id"].iloc[0]), int(mine["id"].iloc[1])
         with pytest.raises(PermissionDenied, match="someone else"):
-            rr.complete_task(session=s, actor=book.other, task_id=first, now=NOW)
-        rr.complete_task(session=s, actor=book.manager, task_id=first, now=NOW)
-        new_due = rr.snooze_task(session=s, actor=book.manager, task_id=second, days=7,
+            complete_task(session=s, actor=book.other, task_id=first, now=NOW)
+        complete_task(session=s, actor=book.manager, task_id=first, now=NOW)
+        new_due = snooze_task(session=s, actor=book.manager, task_id=second, days=7,
                                  today=NOW.date())  # fmt: skip
         assert new_due == NOW.date() + timedelta(days=7)
     with session_scope(engine) as s:
-        left = rr.task_list(session=s, actor=ADMIN, everyone=True, today=NOW.date())
+        left = task_list(session=s, actor=ADMIN, everyone=True, today=NOW.date())
         assert len(left) == 4 and left["overdue"].sum() == 3
         changes = s.execute(select(AuditEntry.field, AuditEntry.new_value).where(
             AuditEntry.entity == "renewal_task").order_by(AuditEntry.id)).all()  # fmt: skip
@@ -124,21 +129,21 @@ def test_outcomes_validate_then_count(engine, book):
     c1, c2, c4 = book.ids["C-1"], book.ids["C-2"], book.ids["C-4"]
     with session_scope(engine) as s:
         with pytest.raises(ValueError, match="needs a reason"):
-            rr.record_outcome(session=s, actor=book.manager, contract_id=c1, outcome="lost",
+            record_outcome(session=s, actor=book.manager, contract_id=c1, outcome="lost",
                               reason="  ", now=NOW)  # fmt: skip
         with pytest.raises(ValueError, match="new terms"):
-            rr.record_outcome(session=s, actor=book.manager, contract_id=c1,
+            record_outcome(session=s, actor=book.manager, contract_id=c1,
                               outcome="renegotiated", now=NOW)  # fmt: skip
     assert _count(engine, RenewalOpportunity) == 0  # nothing partially written
     with session_scope(engine) as s:
-        rr.record_outcome(session=s, actor=book.manager, contract_id=c1, outcome="renegotiated",
+        record_outcome(session=s, actor=book.manager, contract_id=c1, outcome="renegotiated",
                           new_contract_id=c4, now=NOW)  # fmt: skip
-        rr.record_outcome(session=s, actor=book.manager, contract_id=c2, outcome="lost",
+        record_outcome(session=s, actor=book.manager, contract_id=c2, outcome="lost",
                           reason="Moved in-house", now=NOW)  # fmt: skip
     with session_scope(engine) as s:
-        rates = rr.renewal_outcomes(session=s, actor=book.manager, start=date(2026, 1, 1),
+        rates = renewal_outcomes(session=s, actor=book.manager, start=date(2026, 1, 1),
                                     end=date(2026, 12, 31)).iloc[0]  # fmt: skip
-        p = rr.renewal_pipeline(session=s, actor=book.manager, now=NOW)
+        p = renewal_pipeline(session=s, actor=book.manager, now=NOW)
     assert (rates["decided"], rates["renegotiated"], rates["lost"]) == (2, 1, 1)
     assert rates["renewal rate"] == 0.5 and rates["lost reasons"] == "Moved in-house (1)"
     assert rates["value retained"] == Decimal("60000.00")  # C-4's value (factory default)
@@ -148,20 +153,20 @@ def test_outcomes_validate_then_count(engine, book):
 
 def test_weights_setting_malformed_admin_only(engine, book):
     with session_scope(engine) as s:
-        s.add(Setting(key=rr.WEIGHTS_KEY, value={"sla": "lots"}))
+        s.add(Setting(key=WEIGHTS_KEY, value={"sla": "lots"}))
     with session_scope(engine) as s:
-        p = rr.renewal_pipeline(session=s, actor=book.manager, now=NOW)
+        p = renewal_pipeline(session=s, actor=book.manager, now=NOW)
         assert "malformed" in p.weights_problem and p.weights["sla"] == 0.30
         with pytest.raises(PermissionDenied):
-            rr.set_health_weights(session=s, actor=book.manager, weights={"sla": 1})
+            set_health_weights(session=s, actor=book.manager, weights={"sla": 1})
         with pytest.raises(ValueError, match="unknown components"):
-            rr.set_health_weights(session=s, actor=ADMIN, weights={"vibes": 1})
-        rr.set_health_weights(session=s, actor=ADMIN, weights={"sla": 1, "payment": 0})
+            set_health_weights(session=s, actor=ADMIN, weights={"vibes": 1})
+        set_health_weights(session=s, actor=ADMIN, weights={"sla": 1, "payment": 0})
     with session_scope(engine) as s:
-        weights, problem = rr.health_weights(session=s)
+        weights, problem = health_weights(session=s)
         assert problem is None and (weights.sla, weights.payment) == (1.0, 0.0)
         assert s.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.field == rr.WEIGHTS_KEY)) == 1  # fmt: skip
+            AuditEntry.field == WEIGHTS_KEY)) == 1  # fmt: skip
 
 
 def test_roles_without_renewals_are_refused(engine, book):
@@ -170,6 +175,6 @@ def test_roles_without_renewals_are_refused(engine, book):
     with session_scope(engine) as s:
         for role in ("executive", "technician"):
             with pytest.raises(PermissionDenied):
-                rr.renewal_pipeline(session=s, actor=actor(role), now=NOW)
+                renewal_pipeline(session=s, actor=actor(role), now=NOW)
             with pytest.raises(PermissionDenied):
-                rr.outbox_overview(session=s, actor=actor(role))
+                outbox_overview(session=s, actor=actor(role))

@@ -1,0 +1,93 @@
+"""Health inputs of every contract at once: SLA, hours, ticket trend, CSAT, payments."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Ticket,
+    TimeEntry,
+)
+from db.renewals.common import _invoices, _local_today, _sla_outcomes
+
+WINDOW_DAYS = 365
+
+
+def _grouped(session: Session, q) -> dict[int, Any]:
+    return {cid: value for cid, value in session.execute(q).all() if cid is not None}
+
+
+def health_inputs(*, session: Session, contracts: pd.DataFrame, now: datetime) -> pd.DataFrame:
+    """:class:`renewals.health.HealthInputs` columns per contract (index = contract id)."""
+    since = now - timedelta(days=WINDOW_DAYS)
+    ids = [int(i) for i in contracts["id"]]
+    out = pd.DataFrame(index=pd.Index(ids, name="contract_id"))
+    if not ids:
+        return out
+    sla = _sla_outcomes(session, now, since, ids)
+    decided = sla[sla["state"].isin(["met", "breached"])]
+    met = (decided["state"] == "met").groupby(decided["contract_id"]).sum()
+    total = decided.groupby("contract_id").size()
+    out["sla_compliance"] = (met / total).reindex(out.index)
+
+    used = _grouped(
+        session,
+        select(TimeEntry.contract_id, func.sum(TimeEntry.minutes))
+        .where(TimeEntry.started_at >= since, TimeEntry.started_at <= now)
+        .group_by(TimeEntry.contract_id),
+    )
+    hours_used, contracted = [], []
+    for row in contracts.itertuples(index=False):
+        today = _local_today(now, row.timezone)
+        start = max(row.start_date, today - timedelta(days=WINDOW_DAYS))
+        end = min(row.end_date or today, today)
+        days = max((end - start).days + 1, 0)
+        hours = None if row.included_hours is None else float(row.included_hours)
+        contracted.append(None if hours is None else round(hours * days * 12 / 365.25, 2))
+        hours_used.append(round(float(used.get(row.id, 0) or 0) / 60, 2))
+    out["hours_used"], out["hours_contracted"] = hours_used, contracted
+
+    def count(start: datetime, end: datetime) -> pd.Series:
+        q = (
+            select(Ticket.contract_id, func.count())
+            .where(Ticket.created_at >= start, Ticket.created_at < end)
+            .group_by(Ticket.contract_id)
+        )
+        return pd.Series(_grouped(session, q), dtype=float).reindex(out.index).fillna(0)
+
+    out["tickets_last_90"] = count(now - timedelta(days=90), now).astype(int)
+    out["tickets_previous_90"] = count(now - timedelta(days=180), now - timedelta(days=90))
+    out["tickets_previous_90"] = out["tickets_previous_90"].astype(int)
+    csat = _grouped(
+        session,
+        select(Ticket.contract_id, func.avg(Ticket.csat))
+        .where(Ticket.created_at >= since, Ticket.csat.is_not(None))
+        .group_by(Ticket.contract_id),
+    )
+    out["csat"] = pd.Series({k: float(v) for k, v in csat.items()}, dtype=float)
+    payments = _payment_record(session, ids, since.date(), now)
+    out = out.join(payments)
+    return out
+
+
+def _payment_record(session: Session, ids: list[int], since: date, now: datetime) -> pd.DataFrame:
+    inv = _invoices(session, ids, since)
+    columns = ["paid_on_time_share", "days_overdue"]
+    inv = inv[inv["due_date"].notna()]
+    if inv.empty:
+        return pd.DataFrame(columns=columns, dtype=float)
+    today = pd.Timestamp(now.astimezone(UTC).date())
+    due = pd.to_datetime(inv["due_date"])
+    paid = pd.to_datetime(inv["paid_on"])
+    on_time = paid.notna() & (paid <= due)
+    late = paid.notna() & (paid > due)
+    overdue = paid.isna() & (due < today)
+    counted = (on_time | late | overdue).groupby(inv["contract_id"]).sum()
+    share = on_time.groupby(inv["contract_id"]).sum() / counted.where(counted > 0)
+    days = (today - due).dt.days.where(overdue, 0).groupby(inv["contract_id"]).max()
+    return pd.DataFrame({"paid_on_time_share": share, "days_overdue": days.astype(float)})

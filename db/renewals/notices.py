@@ -1,0 +1,159 @@
+"""Renewal emails queued in the outbox: account-manager reminders and client notices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from access.roles import Actor
+from db.models import (
+    Contact,
+    Notification,
+)
+from db.renewals.common import NotFound, _local_today
+from db.renewals.contracts import _pipeline_frame
+from db.renewals.health import contract_health
+from db.renewals.proposals import ProposalFiles, _proposal
+from renewals.stage import Stage
+from renewals.tasks import OPEN_STAGES, Task, tasks_due
+
+CLIENT_NOTICE_DAYS = 60  # client notices go out when the proposal stage starts
+
+
+@dataclass
+class NoticeReport:
+    reminders: int = 0
+    client_notices: int = 0
+    opted_out: int = 0
+    no_recipient: int = 0
+    failed: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"{self.reminders} reminders, {self.client_notices} client notices queued; "
+            f"{self.opted_out} opted out, {self.no_recipient} without recipient"
+            + (f", {self.failed} failed to render" if self.failed else "")
+        )
+
+
+def _queued(session: Session, rule: str) -> set[str]:
+    keys = session.scalars(select(Notification.key).where(Notification.rule == rule))
+    return {k.split("|", 1)[0] for k in keys}
+
+
+def _client_contact(session: Session, client_id: int, contract_id: int) -> Contact | None:
+    contacts = session.scalars(
+        select(Contact).where(Contact.client_id == client_id, Contact.email.is_not(None))
+    ).all()
+    ranked = sorted(
+        (c for c in contacts if c.contract_id in (None, contract_id)),
+        key=lambda c: (
+            not c.is_escalation,
+            c.escalation_level if c.escalation_level is not None else 99,
+            c.contract_id != contract_id,
+            c.id,
+        ),
+    )
+    return ranked[0] if ranked else None
+
+
+def enqueue_renewal_notices(*, session: Session, now: datetime) -> NoticeReport:
+    """Queue what is due: a reminder to the account manager per new task date, and one
+    client notice (performance report attached) when the proposal stage starts."""
+    from db.outbox import enqueue
+    from notify.render import Attachment, render
+
+    report = NoticeReport()
+    frame = _pipeline_frame(session, now)
+    frame = frame[frame["stage"].isin([s.value for s in OPEN_STAGES])]
+    tasks: dict[int, list[Task]] = {}
+    bare = frame.drop(columns=["stage", "key_date", "notice_deadline", "effective_end",
+                               "days_to_key_date", "auto_renewals", "reason"])  # fmt: skip
+    for tz, rows in bare.groupby("timezone"):
+        for t in tasks_due(rows, _local_today(now, tz)):
+            tasks.setdefault(t.contract_id, []).append(t)
+    reminders, notices = (
+        _queued(session, "renewal_reminder"),
+        _queued(session, "client_renewal_notice"),
+    )
+    for row in frame.itertuples(index=False):
+        due = tasks.get(row.id, [])
+        if due:
+            latest = max(t.due_date for t in due)
+            key = f"renewal_reminder:{row.id}:{latest.isoformat()}"
+            if key not in reminders:
+                if not row.manager_email:
+                    report.no_recipient += 1
+                else:
+                    email = render("renewal_reminder", _reminder_context(row, due))
+                    report.reminders += enqueue(
+                        session=session, key=key, rule="renewal_reminder", email=email,
+                        recipients=[row.manager_email], now=now, contract_id=row.id,
+                    )  # fmt: skip
+        if row.stage not in (Stage.PROPOSAL.value, Stage.CLOSING.value):
+            continue
+        notice_due = row.key_date - timedelta(days=CLIENT_NOTICE_DAYS)
+        key = f"client_renewal_notice:{row.id}:{notice_due.isoformat()}"
+        if key in notices:
+            continue
+        if row.email_opt_out:
+            report.opted_out += 1
+            continue
+        contact = _client_contact(session, row.client_id, row.id)
+        if contact is None:
+            report.no_recipient += 1
+            continue
+        try:
+            health = contract_health(session=session, actor=_SYSTEM, contract_id=row.id, now=now)
+            files = _proposal(health, row.account_manager or "Account management")
+        except (ValueError, NotFound):
+            report.failed += 1
+            continue
+        attachment = Attachment(f"performance-report-{row.reference}.pdf", files.pdf)
+        email = render(
+            "client_renewal_notice", _notice_context(row, contact, files),
+            attachments=[attachment],
+        )  # fmt: skip
+        report.client_notices += enqueue(
+            session=session, key=key, rule="client_renewal_notice", email=email,
+            recipients=[contact.email], now=now, contract_id=row.id,
+        )  # fmt: skip
+    return report
+
+
+def _reminder_context(row, due: list[Task]) -> dict[str, Any]:
+    contract = {
+        "reference": row.reference, "client": row.client, "stage": row.stage,
+        "key_date": row.key_date, "days_to_key_date": row.days_to_key_date,
+        "value": row.value, "currency": row.currency, "notice_deadline": row.notice_deadline,
+    }  # fmt: skip
+    tasks = [
+        {"title": t.title, "due_date": t.due_date} for t in sorted(due, key=lambda t: t.due_date)
+    ]
+    return {"contract": contract, "manager_name": row.account_manager or "", "tasks": tasks}
+
+
+def _notice_context(row, contact: Contact, files: ProposalFiles) -> dict[str, Any]:
+    cur = files.health.check.current
+    highlights = [f"{cur.tickets_resolved} tickets resolved"]
+    if cur.sla_compliance_overall is not None:
+        highlights.append(f"SLA compliance {cur.sla_compliance_overall * 100:.1f}%")
+    if cur.csat_avg is not None:
+        highlights.append(f"Average satisfaction {cur.csat_avg:.1f} / 5")
+    if cur.hours_contracted:
+        highlights.append(f"{cur.hours_used:.1f} of {cur.hours_contracted:.1f} hours used")
+    return {
+        "client": row.client, "contact_name": contact.name, "contract_reference": row.reference,
+        "end_date": row.effective_end, "notice_deadline": row.notice_deadline,
+        "currency": row.currency, "proposed_price": files.proposed_price,
+        "new_term_months": files.new_term_months, "highlights": highlights,
+        "sender_name": row.account_manager or "Account management",
+        "sender_title": "Account manager",
+    }  # fmt: skip
+
+
+_SYSTEM = Actor(user_id=None, username="system", role="admin")
