@@ -9,7 +9,7 @@ from pathlib import Path
 
 def gaps_cmd(args) -> int:
     from access.roles import SYSTEM
-    from db.compliance_repo import gap_report, report_csv, report_pdf
+    from db.compliance.gaps import gap_report, report_csv, report_pdf
     from db.engine import open_store, session_scope
 
     try:

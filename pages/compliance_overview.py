@@ -5,7 +5,7 @@ from datetime import date
 import streamlit as st
 
 from access.roles import Actor
-from db.compliance_repo import GapReport, gap_report, report_csv, report_pdf
+from db.compliance.gaps import GapReport, gap_report, report_csv, report_pdf
 from ui.auth import guard
 from ui.store import session
 from ui.tables import paged

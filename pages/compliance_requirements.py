@@ -6,12 +6,11 @@ import streamlit as st
 
 from access.roles import PermissionDenied
 from compliance.requirements import default_registry
-from db.compliance_repo import (
-    add_holding,
+from db.compliance.holdings import add_holding, holdings_frame
+from db.compliance.requirements import (
     add_requirement,
     attest_clause,
     contract_choices,
-    holdings_frame,
     remove_requirement,
     requirements_frame,
 )

@@ -6,17 +6,19 @@ import streamlit as st
 
 from access.roles import PermissionDenied
 from compliance.requirements import default_registry
-from db.compliance_repo import (
-    MAX_PDF_BYTES,
-    add_credential,
+from db.compliance.assignments import (
     assign_technician,
     assignments_frame,
     check_technician,
     client_choices,
+    unassign_technician,
+)
+from db.compliance.common import MAX_PDF_BYTES
+from db.compliance.credentials import (
+    add_credential,
     credential_document,
     credentials_frame,
     technician_choices,
-    unassign_technician,
 )
 from ui.auth import guard
 from ui.store import session

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 
 from access.roles import SYSTEM
-from db.compliance_repo import enqueue_gap_alerts
+from db.compliance.alerts import enqueue_gap_alerts
 from db.engine import session_scope
 
 ORDER = 40

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from access.roles import SYSTEM
-from db.compliance_repo import enqueue_gap_alerts
+from db.compliance.alerts import enqueue_gap_alerts
 from db.models import CompanyHolding, Notification, User
 from notify.jobs import compliance_gaps
 from tests.compliance_integration.conftest import ON, credential

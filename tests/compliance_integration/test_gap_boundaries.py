@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from access.roles import PermissionDenied
-from db.compliance_repo import gap_report
+from db.compliance.gaps import gap_report
 from db.models import CompanyHolding
 from tests.compliance_integration.conftest import ON, credential
 from tests.factories import ADMIN, actor
@@ -108,7 +108,7 @@ def test_exports_name_contracts_and_technicians(session, world):
 
     import pdfplumber
 
-    from db.compliance_repo import report_csv, report_pdf
+    from db.compliance.gaps import report_csv, report_pdf
 
     report = gap_report(session=session, actor=ADMIN, on=ON)
     csv = report_csv(report).decode()

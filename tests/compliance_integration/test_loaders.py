@@ -16,7 +16,7 @@ from compliance.requirements import (
     SecurityClause,
     TechnicianCredential,
 )
-from db.compliance_repo import load_assignments, load_holdings, load_requirements
+from db.compliance.loaders import load_assignments, load_holdings, load_requirements
 from db.models import CompanyHolding, ComplianceRequirement, Technician, TechnicianAssignment
 from tests.compliance_integration.conftest import credential
 

@@ -8,15 +8,13 @@ import pytest
 from sqlalchemy import func, select
 
 from access.roles import PermissionDenied
-from db.compliance_repo import (
-    MAX_PDF_BYTES,
-    add_credential,
-    add_holding,
+from db.compliance.assignments import assign_technician
+from db.compliance.common import MAX_PDF_BYTES
+from db.compliance.credentials import add_credential, credential_document, credentials_frame
+from db.compliance.holdings import add_holding
+from db.compliance.requirements import (
     add_requirement,
-    assign_technician,
     attest_clause,
-    credential_document,
-    credentials_frame,
     remove_requirement,
     requirements_frame,
 )
