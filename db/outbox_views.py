@@ -9,10 +9,7 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from db import audit
-from db.models import (
-    Notification,
-    NotificationAttachment,
-)
+from db.models import Notification, NotificationAttachment
 from db.renewals.common import NotFound
 
 

@@ -28,12 +28,7 @@ from db.billing.inputs import (
     _replay_states,
     _time_entries,
 )
-from db.models import (
-    Client,
-    Contract,
-    Invoice,
-    TimeEntry,
-)
+from db.models import Client, Contract, Invoice, TimeEntry
 
 
 class BackupMismatch(ValueError):

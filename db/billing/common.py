@@ -13,14 +13,7 @@ from sqlalchemy.orm import Session
 from billing.model import Invoice as InvoiceModel
 from billing.model import InvoiceLine as LineModel
 from billing.validation import CORRECTED
-from db.models import (
-    BillingFinding,
-    Client,
-    Contract,
-    Invoice,
-    InvoiceLine,
-    Payment,
-)
+from db.models import BillingFinding, Client, Contract, Invoice, InvoiceLine, Payment
 
 PERMISSION = "work_billing"
 UNITS = {"recurring": "period", "units": "unit"}

@@ -21,11 +21,7 @@ from db.billing.inputs import (
     _replay_states,
     _time_entries,
 )
-from db.models import (
-    Contract,
-    Invoice,
-    TimeEntry,
-)
+from db.models import Contract, Invoice, TimeEntry
 
 
 @dataclass(frozen=True)

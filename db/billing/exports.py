@@ -11,10 +11,7 @@ from access.roles import Actor, require
 from billing import export
 from billing.model import Invoice as InvoiceModel
 from db.billing.common import PERMISSION, _model, _names, parse_period
-from db.models import (
-    Contact,
-    Invoice,
-)
+from db.models import Contact, Invoice
 
 EXPORT_FORMATS = ("quickbooks", "xero", "generic")
 

@@ -12,11 +12,7 @@ from access.roles import Actor, require
 from billing.validation import CORRECTED, Reason
 from db import audit
 from db.billing.common import PERMISSION, _names, _refs, parse_period
-from db.models import (
-    BillingFinding,
-    BillingRun,
-    TimeEntry,
-)
+from db.models import BillingFinding, BillingRun, TimeEntry
 
 
 def billing_runs(*, session: Session, actor: Actor, period: str | None = None) -> pd.DataFrame:

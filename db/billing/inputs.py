@@ -22,12 +22,7 @@ from billing.run import invoice_run
 from billing.validation import Reason
 from db.billing.common import _chunks, _start
 from db.calendars import load_calendars
-from db.models import (
-    Contract,
-    ContractService,
-    Ticket,
-    TimeEntry,
-)
+from db.models import Contract, ContractService, Ticket, TimeEntry
 from sla import check_entitlement
 
 CONTRACT_COLUMNS = (

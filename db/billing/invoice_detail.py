@@ -14,12 +14,7 @@ from access.roles import Actor, require
 from billing import ageing
 from db.billing.common import PERMISSION, _open_blocking
 from db.billing.receivables import _receivable_models
-from db.models import (
-    Client,
-    Contract,
-    Invoice,
-    Payment,
-)
+from db.models import Client, Contract, Invoice, Payment
 
 
 @dataclass(frozen=True)

@@ -21,13 +21,7 @@ from db.billing.common import (
     _settled,
     parse_period,
 )
-from db.models import (
-    BillingRun,
-    Client,
-    Contract,
-    Invoice,
-    TimeEntry,
-)
+from db.models import BillingRun, Client, Contract, Invoice, TimeEntry
 
 PAYMENT_TERMS_DAYS = 30
 

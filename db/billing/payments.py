@@ -10,10 +10,7 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from db import audit
 from db.billing.common import PERMISSION, RECEIVABLE, _settled, parse_amount
-from db.models import (
-    Invoice,
-    Payment,
-)
+from db.models import Invoice, Payment
 
 
 def record_payment(

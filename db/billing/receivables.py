@@ -15,11 +15,7 @@ from billing import ageing
 from billing.model import Invoice as InvoiceModel
 from billing.model import InvoiceLine as LineModel
 from db.billing.common import PERMISSION, _chunks, _names
-from db.models import (
-    Client,
-    Invoice,
-    Payment,
-)
+from db.models import Client, Invoice, Payment
 
 BUCKETS = ageing.BUCKETS
 

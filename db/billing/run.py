@@ -20,12 +20,7 @@ from billing.model import Invoice as InvoiceModel
 from db import audit
 from db.billing.common import PERMISSION, _chunks, _db_lines, _names, _refs, parse_period
 from db.billing.compute import _compute, _Computed, _existing
-from db.models import (
-    BillingFinding,
-    BillingRun,
-    Invoice,
-    TimeEntry,
-)
+from db.models import BillingFinding, BillingRun, Invoice, TimeEntry
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,7 @@ from billing.periods import iter_periods
 from billing.pricing import BlockHours
 from db.billing.common import _names, _refs, _start
 from db.billing.inputs import _billing, _contract_rows, _entitle, _entry_frame, _time_entries
-from db.models import (
-    Contract,
-    TimeEntry,
-)
+from db.models import Contract, TimeEntry
 
 
 def upgrade_candidates(

@@ -9,11 +9,7 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from db.compliance.gaps import _names, gap_report
-from db.models import (
-    Client,
-    Contract,
-    User,
-)
+from db.models import Client, Contract, User
 from db.outbox import enqueue
 from notify.render import render
 

@@ -11,19 +11,11 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from compliance.assignment import check_assignment
-from compliance.requirements import (
-    ContractRequirements,
-    HeldCredential,
-)
+from compliance.requirements import ContractRequirements, HeldCredential
 from db import audit
 from db.compliance.common import first_day_not_valid
 from db.compliance.loaders import load_requirements
-from db.models import (
-    Client,
-    Contract,
-    Technician,
-    TechnicianAssignment,
-)
+from db.models import Client, Contract, Technician, TechnicianAssignment
 from db.models import TechnicianCredential as CredentialRow
 
 

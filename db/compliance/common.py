@@ -7,9 +7,7 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
-from compliance.requirements import (
-    default_registry,
-)
+from compliance.requirements import default_registry
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 EXPIRING_DAYS = 60

@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from db import audit
 from db.compliance.common import _clean, _registry_note, check_pdf, status_on
-from db.models import (
-    Technician,
-)
+from db.models import Technician
 from db.models import TechnicianCredential as CredentialRow
 
 

@@ -14,11 +14,7 @@ from compliance import report as risk_export
 from compliance.gaps import Gap, gaps
 from compliance.risk import gaps_frame, risk_by_contract, risk_by_technician
 from db.compliance.loaders import load_assignments, load_holdings, load_requirements
-from db.models import (
-    Client,
-    Contract,
-    Technician,
-)
+from db.models import Client, Contract, Technician
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,7 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from db import audit
 from db.compliance.common import _clean, _currency, _money, _registry_note, check_pdf, status_on
-from db.models import (
-    CompanyHolding,
-)
+from db.models import CompanyHolding
 
 HOLDING_KINDS = ("insurance", "certification")
 

@@ -12,11 +12,7 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from db import audit
 from db.compliance.common import _clause_details, _clean, _currency, _money, _registry_note
-from db.models import (
-    Client,
-    ComplianceRequirement,
-    Contract,
-)
+from db.models import Client, ComplianceRequirement, Contract
 
 KINDS = ("insurance", "certification", "security_clause", "credential")
 

@@ -19,12 +19,7 @@ from db import audit
 from db.contracts_repo import get_contract, set_services, update_contract
 from db.documents.review import set_document_contract
 from db.documents.values import coverage_spec, parse_correction
-from db.models import (
-    Calendar,
-    Contract,
-    ExtractedTerm,
-    SlaPolicy,
-)
+from db.models import Calendar, Contract, ExtractedTerm, SlaPolicy
 
 LIVE_STATES = ("accepted", "corrected", "auto_accepted")
 _UNITS = {"minute": 1, "hour": 60, "day": 1440, "week": 7 * 1440}

@@ -11,9 +11,7 @@ from db.clients_repo import create_client
 from db.contracts_repo import NotFound
 from db.documents.common import _document, _link_terms, _live_client, _only_live_contract
 from db.documents.upload import UploadResult
-from db.models import (
-    Client,
-)
+from db.models import Client
 
 
 def assign_client(

@@ -6,12 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.contracts_repo import NotFound
-from db.models import (
-    Client,
-    Contract,
-    ContractDocument,
-    ExtractedTerm,
-)
+from db.models import Client, Contract, ContractDocument, ExtractedTerm
 
 PAGE_BREAK = "\f"  # ContractDocument.text = page texts joined by form feeds
 

@@ -12,9 +12,7 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from db.contracts_repo import NotFound
 from db.documents.common import PAGE_BREAK, _document
-from db.models import (
-    ExtractedTerm,
-)
+from db.models import ExtractedTerm
 
 
 @dataclass(frozen=True)

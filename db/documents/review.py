@@ -14,12 +14,7 @@ from db.base import utcnow
 from db.contracts_repo import NotFound, get_contract
 from db.documents.common import _document, _link_terms
 from db.documents.values import editable_value, parse_correction
-from db.models import (
-    Client,
-    Contract,
-    ContractDocument,
-    ExtractedTerm,
-)
+from db.models import Client, Contract, ContractDocument, ExtractedTerm
 
 
 def review_queue(*, session: Session, actor: Actor) -> pd.DataFrame:

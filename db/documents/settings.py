@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from db.models import (
-    Setting,
-)
+from db.models import Setting
 
 MAX_MB_KEY = "upload.max_mb"
 AUTO_ACCEPT_KEY = "review.auto_accept_confidence"

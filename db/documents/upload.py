@@ -27,11 +27,7 @@ from db.documents.common import (
     _only_live_contract,
 )
 from db.documents.settings import auto_accept_threshold, upload_limit
-from db.models import (
-    Client,
-    ContractDocument,
-    ExtractedTerm,
-)
+from db.models import Client, ContractDocument, ExtractedTerm
 from extraction import ContractTerms, EncryptedPdf, ExtractionError, Field, TooLarge, extract
 
 CLIENT_MATCH_SCORE = 90

@@ -9,15 +9,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import (
-    Contract,
-    Invoice,
-    Payment,
-    RenewalOpportunity,
-)
-from renewals.healthcheck import (
-    paid_on_dates,
-)
+from db.models import Contract, Invoice, Payment, RenewalOpportunity
+from renewals.healthcheck import paid_on_dates
 
 
 class NotFound(LookupError):

@@ -9,12 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
-from db.models import (
-    Client,
-    Contract,
-    RenewalOpportunity,
-    User,
-)
+from db.models import Client, Contract, RenewalOpportunity, User
 from db.renewals.common import NotFound, _local_today
 from renewals.stage import stages
 

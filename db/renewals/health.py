@@ -11,24 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
-from db.models import (
-    Client,
-    Contract,
-    Ticket,
-    TimeEntry,
-)
+from db.models import Client, Contract, Ticket, TimeEntry
 from db.renewals.common import _contract_row, _invoices, _local_today, _sla_outcomes
 from db.renewals.weights import health_weights
-from renewals.health import (
-    HealthScore,
-    score_health,
-)
-from renewals.healthcheck import (
-    HealthCheck,
-    health_check,
-    terms_for,
-    to_health_inputs,
-)
+from renewals.health import HealthScore, score_health
+from renewals.healthcheck import HealthCheck, health_check, terms_for, to_health_inputs
 from renewals.periods import sla_by_month
 from renewals.recommend import CurrentPlan, Recommendation, recommend
 from renewals.stage import renewal_stage

@@ -9,10 +9,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.models import (
-    Ticket,
-    TimeEntry,
-)
+from db.models import Ticket, TimeEntry
 from db.renewals.common import _invoices, _local_today, _sla_outcomes
 
 WINDOW_DAYS = 365

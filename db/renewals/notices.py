@@ -10,10 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor
-from db.models import (
-    Contact,
-    Notification,
-)
+from db.models import Contact, Notification
 from db.renewals.common import NotFound, _local_today
 from db.renewals.contracts import _pipeline_frame
 from db.renewals.health import contract_health

@@ -11,10 +11,7 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from db import audit
-from db.models import (
-    Contract,
-    RenewalOpportunity,
-)
+from db.models import Contract, RenewalOpportunity
 from db.renewals.common import _contract_row, _local_today, _opportunity
 from renewals.outcomes import Outcome, OutcomeRecord, renewal_rate
 from renewals.stage import OUTCOME_STAGES, renewal_stage

@@ -13,10 +13,7 @@ from db.renewals.contracts import _pipeline_frame
 from db.renewals.health_inputs import health_inputs
 from db.renewals.weights import health_weights
 from renewals.forecast import renewal_forecast
-from renewals.health import (
-    at_risk,
-    health_frame,
-)
+from renewals.health import at_risk, health_frame
 from renewals.stage import Stage
 from renewals.tasks import OPEN_STAGES
 

@@ -10,9 +10,7 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from db import audit
-from db.models import (
-    User,
-)
+from db.models import User
 from db.renewals.common import _opportunity
 from db.renewals.health import ContractHealth, contract_health, recommendations
 from renewals.proposal import Proposal, proposal_content, proposal_markdown, proposal_pdf

@@ -11,12 +11,7 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, PermissionDenied, require
 from db import audit
-from db.models import (
-    Client,
-    Contract,
-    RenewalTask,
-    User,
-)
+from db.models import Client, Contract, RenewalTask, User
 from db.renewals.common import NotFound, _local_today
 from db.renewals.contracts import _pipeline_frame
 from renewals.tasks import Task, TaskKind, snooze, tasks_due

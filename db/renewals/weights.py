@@ -10,13 +10,8 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from db import audit
-from db.models import (
-    Setting,
-)
-from renewals.health import (
-    COMPONENTS,
-    HealthWeights,
-)
+from db.models import Setting
+from renewals.health import COMPONENTS, HealthWeights
 
 WEIGHTS_KEY = "renewals.health_weights"
 
