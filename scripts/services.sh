@@ -30,3 +30,7 @@ if [ -n "${CI:-}" ] && [ ! -x /usr/bin/chromium ]; then
   echo "CI needs /usr/bin/chromium for the browser tests." >&2
   exit 1
 fi
+# DejaVu fonts: the PDF reports embed them (Unicode text); tests read the PDFs back.
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ "$(id -u)" = 0 ]; then
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core) >/dev/null
+fi
