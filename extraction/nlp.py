@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from pathlib import Path
 
@@ -57,7 +58,14 @@ def make_contract_entities(nlp: Language, name: str, patterns_file: str) -> Rege
 
 
 _ENDERS = {".", "!", "?"}
-_BULLET = re.compile(r"^(?:[-•*▪◦–]|\(?[a-zA-Z0-9]{1,3}[.)]|\d+(?:\.\d+)+\.?)$")
+# Where a new sentence starts, as character positions: after . ! ? and whitespace; after a
+# blank line; at a bulleted or numbered line; after a line ending with ':'.
+_SENTENCE_START = re.compile(
+    r"(?P<stop>(?<=[.!?])\s+(?=\S))"
+    r"|\n[ \t]*\n\s*(?=\S)"
+    r"|\n[ \t]*(?=(?:[-•*▪◦–]|\(?[a-zA-Z0-9]{1,3}[.)]|\d+(?:\.\d+)+\.?)\s)"
+    r"|(?<=:)[ \t]*\n\s*(?=\S)"
+)
 
 
 @Language.component("contract_sentences")
@@ -65,28 +73,30 @@ def contract_sentences(doc: Doc) -> Doc:
     """Sentence starts for contract PDFs: after . ! ?, at blank lines, at bulleted lines.
 
     The stock sentencizer joins a heading or a list item with the next paragraph because
-    PDF lines carry no full stop; clauses then bleed into each other.
+    PDF lines carry no full stop; clauses then bleed into each other. Boundaries are found
+    with one regex pass over the text and mapped to tokens (a per-token Python loop cost
+    more than the rest of the pipeline).
     """
-    last = None  # last non-space token
-    gap = ""  # whitespace seen since it
-    for token in doc:
-        if token.i == 0:
-            token.is_sent_start = True
-        elif token.is_space:
-            token.is_sent_start = False
-            gap += token.text
+    if not len(doc):
+        return doc
+    starts = [token.idx for token in doc]
+    doc[0].is_sent_start = True
+    if len(doc) > 1:
+        # Marks the boundaries as annotated; tokens left unset then read as "not a start".
+        doc[1].is_sent_start = False
+    for match in _SENTENCE_START.finditer(doc.text):
+        i = bisect_left(starts, match.end())
+        if not 0 < i < len(starts) or doc[i].is_space:
             continue
-        elif last is None:
-            token.is_sent_start = False
-        else:
-            newlines = (last.whitespace_ + gap).count("\n")
-            token.is_sent_start = bool(
-                last.text in _ENDERS
-                or newlines >= 2
-                or (newlines and (_BULLET.match(token.text) is not None or last.text == ":"))
-            )
-        last = token
-        gap = ""
+        if match.group("stop"):
+            # Only a stop the tokenizer split off ends a sentence: 'Inc.', 'a.m.', 'No.'
+            # are single tokens (tokenizer exceptions) and do not.
+            k = i - 1
+            while k > 0 and doc[k].is_space:
+                k -= 1
+            if doc[k].text not in _ENDERS:
+                continue
+        doc[i].is_sent_start = True
     return doc
 
 
@@ -109,7 +119,7 @@ def _spanning_lines(nlp: Language, patterns: list[dict]) -> list[dict]:
         tokens: list[dict] = []
         for word in words:
             if tokens:
-                tokens.append({"IS_SPACE": True, "OP": "*"})
+                tokens.append({"IS_SPACE": True, "OP": "?"})
             tokens.append({"LOWER": word})
         out.append({**pattern, "pattern": tokens})
     return out
