@@ -713,7 +713,7 @@ def entitlement_view(
 
 def entitlements(*, session: Session, tickets: pd.DataFrame) -> pd.DataFrame:
     """ticket_id, outcome, reason of sla.check_entitlement for tickets[ticket_id, client_id,
-    created_at, service_type]."""
+    created_at, service_type, optional contract_id]."""
     cons = pd.DataFrame(
         session.execute(
             select(
@@ -742,6 +742,8 @@ def entitlements(*, session: Session, tickets: pd.DataFrame) -> pd.DataFrame:
     items = pd.DataFrame(
         {
             "client_id": known["client_id"].astype("int64").to_numpy(),
+            # A ticket attached to a contract is judged against that contract only.
+            "contract_id": (known["contract_id"].to_numpy() if "contract_id" in known else None),
             "instant": known["created_at"].to_numpy(),
             "service_type": known["service_type"].astype(str).to_numpy(),
         }

@@ -94,21 +94,39 @@ def _take_strings(
     out[rows] = texts[inverse]
 
 
+def _booked_first(items: pd.DataFrame, contracts: pd.DataFrame):
+    """Items booked to a contract (a non-null `contract_id`) are judged against that contract
+    only, never another contract of the same client: each contract also stands as its own
+    pseudo-client, which those items are matched on."""
+    if "contract_id" not in items.columns or not items["contract_id"].notna().any():
+        return items, contracts
+
+    def key(v: object) -> object:
+        return None if v is None or pd.isna(v) else f"\0contract:{int(v)}"
+
+    booked = items["contract_id"].map(key)
+    items = items.assign(client_id=booked.where(booked.notna(), items["client_id"]))
+    own = contracts.assign(client_id=contracts["contract_id"].map(key))
+    return items.drop(columns=["contract_id"]), pd.concat([contracts, own], ignore_index=True)
+
+
 def check_entitlement(
     items: pd.DataFrame,
     contracts: pd.DataFrame,
     *,
     calendars: Mapping[str, Calendar],
 ) -> pd.DataFrame:
-    """items[client_id, instant, service_type] x contracts[contract_id, client_id, start_date,
-    end_date (NaT = open), included, excluded, calendar_key] -> items + contract_id, outcome,
-    reason (same index and order as items).
+    """items[client_id, instant, service_type, optional contract_id] x contracts[contract_id,
+    client_id, start_date, end_date (NaT = open), included, excluded, calendar_key] -> items +
+    contract_id, outcome, reason (same index and order as items). An item with a contract_id
+    (work booked to a contract) is judged against that contract only.
 
     Vectorised: contracts are matched to a client's items by a sorted search on the instant
     (a window two days wider than the contract, then the exact local-date test in the
     contract's zone), service scope by set membership of (contract, service key) codes, and
     each reason is formatted once per distinct (template, contract, service, day).
     """
+    items, contracts = _booked_first(items, contracts)
     n = len(items)
     instants = pd.DatetimeIndex(items["instant"]).tz_convert("UTC")
     svc_code, svc_texts, svc_keys = _encode_services(items["service_type"])

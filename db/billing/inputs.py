@@ -160,18 +160,10 @@ def _entitle(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     con["included"] = [services.get(c, {}).get("included", []) for c in con["contract_id"]]
     con["excluded"] = [services.get(c, {}).get("excluded", []) for c in con["contract_id"]]
     calendars = {str(k): v for k, v in load_calendars(session=session).items()}
-    # An entry booked to a contract is judged against that contract, not whichever of the
-    # client's contracts matches first: each contract also stands as its own pseudo-client.
-    own = con.assign(client_id=[f"contract:{c}" for c in con["contract_id"]])
-    con = pd.concat([con, own], ignore_index=True)
     items = pd.DataFrame(
         {
-            "client_id": [
-                f"contract:{int(co)}"
-                if co is not None and not pd.isna(co)
-                else (-1 if cl is None or pd.isna(cl) else cl)
-                for cl, co in zip(frame["client_id"], frame["contract_id"], strict=True)
-            ],
+            "client_id": frame["client_id"].map(lambda c: -1 if c is None or pd.isna(c) else c),
+            "contract_id": frame["contract_id"],  # booked entries: judged on that contract
             "instant": pd.to_datetime(frame["started_at"], utc=True),
             "service_type": frame["service_type"].fillna(""),
         }

@@ -380,3 +380,37 @@ def test_same_as_reference_hypothesis(
     seed: int, n_items: int, n_contracts: int, n_clients: int
 ) -> None:
     _assert_same(*make_case(seed, n_items, n_contracts, n_clients=n_clients))
+
+
+def test_issue_item_booked_to_a_contract_is_judged_on_that_contract():
+    """Two overlapping contracts of one client on different calendars: an item booked to
+    the first is judged on the first's coverage, an unbooked one on the client's first match."""
+    from datetime import date
+
+    cals = {
+        "ldn": Calendar.from_spec("Mon-Fri 08:00-17:00", "Europe/London"),
+        "syd": Calendar.from_spec("Mon-Fri 08:00-18:00", "Australia/Sydney"),
+    }
+    contracts = pd.DataFrame(
+        {
+            "contract_id": [1, 2],
+            "client_id": [7, 7],
+            "start_date": [date(2025, 1, 1)] * 2,
+            "end_date": [date(2027, 1, 1)] * 2,
+            "included": [["desk"], ["desk"]],
+            "excluded": [[], []],
+            "calendar_key": ["syd", "ldn"],
+        }
+    )
+    friday_lunch_london = pd.Timestamp("2026-11-06 13:18", tz="UTC")  # Saturday in Sydney
+    items = pd.DataFrame(
+        {
+            "client_id": [7, 7, 7],
+            "contract_id": [2, 1, None],
+            "instant": [friday_lunch_london] * 3,
+            "service_type": ["desk"] * 3,
+        }
+    )
+    out = check_entitlement(items, contracts, calendars=cals)
+    assert out["contract_id"].tolist() == [2, 1, 1]
+    assert out["outcome"].tolist() == ["covered", "covered_after_hours", "covered_after_hours"]
