@@ -34,3 +34,8 @@ fi
 if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && [ "$(id -u)" = 0 ]; then
   (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core) >/dev/null
 fi
+# OCR for scanned contracts (extraction runs ocrmypdf when it is on PATH; a test covers it).
+if ! command -v ocrmypdf >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  echo "Installing ocrmypdf…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ocrmypdf) >/dev/null
+fi
