@@ -44,4 +44,4 @@ else:
         if st.button("Log out", icon=":material/logout:"):
             sign_out()
             st.rerun()
-    st.navigation(sections).run()
+    st.navigation(sections, expanded=True).run()
