@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
-from fpdf import FPDF
 
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+from documents.pdf import ReportPDF
 
 
 def _fmt(k, currency: str) -> str:
@@ -64,13 +62,8 @@ def email_context(view, *, week_start: date, week_end: date, link: str | None = 
 
 def report_pdf(view, *, week_start: date, week_end: date) -> bytes:
     """A short PDF of the KPI tiles, the pipeline and the underperforming contracts."""
-    pdf = FPDF()
-    if (DEJAVU / "DejaVuSans.ttf").exists():
-        pdf.add_font("body", "", str(DEJAVU / "DejaVuSans.ttf"))
-        pdf.add_font("body", "B", str(DEJAVU / "DejaVuSans-Bold.ttf"))
-        font = "body"
-    else:
-        font = "helvetica"
+    pdf = ReportPDF()
+    font, text = pdf.family, pdf.printable
     pdf.add_page()
     pdf.set_font(font, "B", 16)
     pdf.cell(0, 10, "Contract Desk weekly report", new_x="LMARGIN", new_y="NEXT")
@@ -78,7 +71,7 @@ def report_pdf(view, *, week_start: date, week_end: date) -> bytes:
     pdf.cell(
         0,
         6,
-        f"{week_start:%d %b %Y} to {week_end:%d %b %Y} · {view.currency}",
+        text(f"{week_start:%d %b %Y} to {week_end:%d %b %Y} · {view.currency}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -87,22 +80,22 @@ def report_pdf(view, *, week_start: date, week_end: date) -> bytes:
     pdf.cell(0, 8, "Key figures", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, "", 10)
     for k in view.tiles:
-        pdf.cell(80, 6, k.name)
-        pdf.cell(60, 6, _fmt(k, view.currency))
-        pdf.cell(0, 6, _change(k), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(80, 6, text(k.name))
+        pdf.cell(60, 6, text(_fmt(k, view.currency)))
+        pdf.cell(0, 6, text(_change(k)), new_x="LMARGIN", new_y="NEXT")
     for note in view.missing:
-        pdf.multi_cell(0, 6, f"Note: {note}", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6, text(f"Note: {note}"), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     pdf.set_font(font, "B", 12)
     pdf.cell(0, 8, "Renewal pipeline", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(font, "", 10)
     rows = pipeline_summary(view.pipeline)
     for r in rows:
-        pdf.cell(80, 6, str(r["stage"]).replace("_", " "))
+        pdf.cell(80, 6, text(str(r["stage"]).replace("_", " ")))
         pdf.cell(
             0,
             6,
-            f"{r['contracts']} contracts, {float(r['value']):,.0f} {view.currency}",
+            text(f"{r['contracts']} contracts, {float(r['value']):,.0f} {view.currency}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -114,7 +107,11 @@ def report_pdf(view, *, week_start: date, week_end: date) -> bytes:
     pdf.set_font(font, "", 9)
     for r in view.underperforming.head(25).itertuples():
         pdf.multi_cell(
-            0, 5, f"{r.reference} {r.client} ({r.tier}): {r.why}", new_x="LMARGIN", new_y="NEXT"
+            0,
+            5,
+            text(f"{r.reference} {r.client} ({r.tier}): {r.why}"),
+            new_x="LMARGIN",
+            new_y="NEXT",
         )
     if view.underperforming.empty:
         pdf.cell(0, 6, "None.", new_x="LMARGIN", new_y="NEXT")

@@ -4,22 +4,21 @@ One row per entry charge (date, ticket, technician, minutes, rate, rule, amount)
 one row per line that has no entries (a recurring fee, a unit count). Because line
 amounts are split over their entries by largest remainder, the rows add up to the
 invoice to the cent; `backup_frame` refuses to build a document that would not.
-Output as CSV, XLSX (openpyxl) and PDF (fpdf2, DejaVu Sans when installed).
+Output as CSV, XLSX (openpyxl) and PDF (fpdf2 via :mod:`documents.pdf`).
 """
 
 from __future__ import annotations
 
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
-from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from billing.model import Invoice
 from billing.money import format_money
+from documents.pdf import ReportPDF
 
 BACKUP_COLUMNS = [
     "invoice_no",
@@ -34,7 +33,6 @@ BACKUP_COLUMNS = [
     "rule",
     "amount",
 ]
-DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def backup_frame(invoice: Invoice) -> pd.DataFrame:
@@ -135,48 +133,29 @@ def backup_xlsx(invoice: Invoice) -> bytes:
     return buffer.getvalue()
 
 
-class _Pdf(FPDF):
-    def __init__(self) -> None:
-        super().__init__(orientation="L", unit="mm", format="A4")
-        regular, bold = DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"
-        if regular.exists() and bold.exists():
-            self.add_font("DejaVu", "", str(regular))
-            self.add_font("DejaVu", "B", str(bold))
-            self.body_font, self.has_unicode = "DejaVu", True
-        else:
-            self.body_font, self.has_unicode = "Helvetica", False
-
-    def safe(self, text: str) -> str:
-        """Core fonts only know Latin-1: replace what they cannot draw."""
-        if self.has_unicode:
-            return text
-        text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u00d7", "x")
-        return text.encode("latin-1", "replace").decode("latin-1")
-
-
 def backup_pdf(invoice: Invoice, *, client_name: str | None = None) -> bytes:
     """A4 landscape PDF: header, one table row per backup row, the invoice total."""
     frame = backup_frame(invoice)
-    pdf = _Pdf()
+    pdf = ReportPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
-    pdf.set_font(pdf.body_font, "B", 13)
+    pdf.set_font(pdf.family, "B", 13)
     who = client_name or str(invoice.client_id)
     pdf.cell(
         0,
         8,
-        pdf.safe(f"Backup for invoice {invoice.invoice_no} - {who}"),
+        pdf.printable(f"Backup for invoice {invoice.invoice_no} - {who}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
-    pdf.set_font(pdf.body_font, "", 9)
+    pdf.set_font(pdf.family, "", 9)
     span = ""
     if invoice.period_start and invoice.period_end:
         span = f"Period {invoice.period_start} to {invoice.period_end}. "
     pdf.cell(
         0,
         6,
-        pdf.safe(
+        pdf.printable(
             f"{span}Issued {invoice.issue_date}, due {invoice.due_date}. "
             f"Amounts in {invoice.currency}."
         ),
@@ -186,7 +165,7 @@ def backup_pdf(invoice: Invoice, *, client_name: str | None = None) -> bytes:
     pdf.ln(2)
     headers = ("Line", "Date", "Ticket", "Technician", "Role", "Minutes", "Rate", "Rule", "Amount")
     widths = (12, 24, 22, 28, 26, 18, 20, 97, 26)
-    pdf.set_font(pdf.body_font, "", 8)
+    pdf.set_font(pdf.family, "", 8)
     with pdf.table(
         col_widths=widths, text_align=("LEFT",) * 8 + ("RIGHT",), first_row_as_headings=True
     ) as table:
@@ -204,9 +183,9 @@ def backup_pdf(invoice: Invoice, *, client_name: str | None = None) -> bytes:
                 r.rule,
                 format_money(r.amount, invoice.currency),
             )
-            table.row([pdf.safe(c) for c in cells])
+            table.row([pdf.printable(c) for c in cells])
     pdf.ln(3)
-    pdf.set_font(pdf.body_font, "B", 11)
+    pdf.set_font(pdf.family, "B", 11)
     total = format_money(invoice.total, invoice.currency)
-    pdf.cell(0, 8, pdf.safe(f"Total {invoice.currency} {total}"), align="R")
+    pdf.cell(0, 8, pdf.printable(f"Total {invoice.currency} {total}"), align="R")
     return bytes(pdf.output())

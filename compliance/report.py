@@ -1,8 +1,8 @@
 """Compliance risk report as files people can forward: CSV for spreadsheets, PDF for reading.
 
-The PDF uses DejaVu Sans when the system has it (any character, e.g. "€" or "≥"); otherwise
-the PDF core font Helvetica, which only knows Latin-1, so text is folded to safe characters
-first rather than failing halfway through a report.
+The PDF's fonts come from :mod:`documents.pdf`: DejaVu Sans when the system has it (any
+character, e.g. "€" or "≥"), otherwise Helvetica with text folded to Latin-1 rather than
+failing halfway through a report.
 """
 
 from __future__ import annotations
@@ -12,26 +12,12 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from compliance.gaps import Gap
 from compliance.risk import gaps_frame, risk_by_contract, risk_by_technician
+from documents.pdf import ReportPDF
 
-DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
-_FOLD = {
-    "\u2014": "-",
-    "\u2013": "-",
-    "\u2018": "'",
-    "\u2019": "'",
-    "\u201c": '"',
-    "\u201d": '"',
-    "\u2026": "...",
-    "\u2265": ">=",
-    "\u2264": "<=",
-    "\u20ac": "EUR ",
-    "\u00a0": " ",
-}
 _GAP_HEADINGS = ("Severity", "Contract", "Technician", "Requirement", "Starts", "Reason")
 _GAP_WIDTHS = (20, 22, 24, 55, 22, 134)
 
@@ -57,34 +43,17 @@ def gaps_csv(gaps: Sequence[Gap]) -> bytes:
     return frame_csv(gaps_frame(gaps))
 
 
-def safe_text(text: str) -> str:
-    """Text the Latin-1 core fonts can draw: typographic characters folded, others '?'."""
-    folded = "".join(_FOLD.get(ch, ch) for ch in text)
-    return folded.encode("latin-1", errors="replace").decode("latin-1")
-
-
-class _Pdf(FPDF):
+class _Pdf(ReportPDF):
     def __init__(self, title: str, font_dir: Path | None) -> None:
-        super().__init__(orientation="L", format="A4")
+        super().__init__(orientation="L", format="A4", font_dir=font_dir)
         self.report_title = title
-        regular = font_dir / "DejaVuSans.ttf" if font_dir else None
-        bold = font_dir / "DejaVuSans-Bold.ttf" if font_dir else None
-        self.unicode = bool(regular and bold and regular.exists() and bold.exists())
-        if self.unicode:
-            self.add_font("DejaVu", "", str(regular))
-            self.add_font("DejaVu", "B", str(bold))
-        self.family = "DejaVu" if self.unicode else "Helvetica"
         self.set_auto_page_break(auto=True, margin=15)
-
-    def text_of(self, value: object) -> str:
-        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-        return text if self.unicode else safe_text(text)
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(self.family, "", 8)
         label = f"{self.report_title} - page {self.page_no()}/{{nb}}"
-        self.cell(0, 8, self.text_of(label), align="C")
+        self.cell(0, 8, self.printable(label), align="C")
 
 
 def _table(
@@ -100,9 +69,9 @@ def _table(
         width=sum(widths),
         align="LEFT",
     ) as table:
-        table.row([pdf.text_of(h) for h in headings])
+        table.row([pdf.printable(h) for h in headings])
         for row in rows:
-            table.row([pdf.text_of(v) for v in row])
+            table.row([pdf.printable(v) for v in row])
 
 
 def risk_pdf(
@@ -111,24 +80,25 @@ def risk_pdf(
     on: date,
     title: str = "Compliance risk report",
     company: str = "",
-    font_dir: Path | None = DEJAVU_DIR,
+    font_dir: Path | None = None,
     max_rows: int = 500,
 ) -> bytes:
     """A PDF with a summary per contract and per technician, then the gaps, worst first.
 
     Past ``max_rows`` gaps (about 15 pages) the rest are counted, not listed: the layout
     costs ~2.5 ms a row and nobody reads page 60; the CSV export has every row.
+    ``font_dir`` overrides where DejaVu is looked for (default ``documents.pdf.FONT_DIR``).
     """
     pdf = _Pdf(title, font_dir)
-    pdf.set_title(pdf.text_of(title))
+    pdf.set_title(pdf.printable(title))
     pdf.add_page()
     pdf.set_font(pdf.family, "B", 16)
-    pdf.cell(0, 10, pdf.text_of(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, pdf.printable(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(pdf.family, "", 10)
     real = [g for g in gaps if g.severity != "low"]
     subtitle = f"{company} - " if company else ""
     subtitle += f"as of {on.isoformat()}: {len(real)} gaps, {len(gaps) - len(real)} advisories"
-    pdf.cell(0, 7, pdf.text_of(subtitle), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, pdf.printable(subtitle), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
 
     counts = ["critical", "high", "medium", "low", "worst", "first_gap"]

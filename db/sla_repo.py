@@ -24,15 +24,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from fpdf import FPDF
 from sqlalchemy import DateTime, String, Text, bindparam, cast, select, type_coerce
 from sqlalchemy.orm import Session, selectinload
 
 import sla
+import sla.report
 from access.roles import Actor, require
 from db import audit
 from db.base import UTCDateTime
@@ -931,76 +930,10 @@ def at_risk_board(*, session: Session, actor: Actor, now: datetime) -> pd.DataFr
 
 # ---- per-client PDF report ----------------------------------------------------------------
 
-DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
-
 
 def client_report_pdf(
     frame: pd.DataFrame, *, client: str, start: date | None, end: date | None, now: datetime
 ) -> bytes:
-    """A client-review SLA report: compliance per metric, priority and service type, breaches."""
+    """A client-review SLA report (see `sla.report`) of `client`'s rows of the dashboard frame."""
     f = filter_frame(frame, DashboardFilters(clients=(client,), start=start, end=end))
-    pdf = FPDF(orientation="P", format="A4")
-    regular, bold = DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"
-    unicode = regular.exists() and bold.exists()
-    if unicode:
-        pdf.add_font("DejaVu", "", str(regular))
-        pdf.add_font("DejaVu", "B", str(bold))
-    family = "DejaVu" if unicode else "Helvetica"
-
-    def txt(value: object) -> str:
-        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
-        return text if unicode else text.encode("latin-1", "replace").decode("latin-1")
-
-    def table(df: pd.DataFrame, widths: Sequence[int]) -> None:
-        pdf.set_font(family, "B", 9)
-        for col, w in zip(df.columns, widths, strict=True):
-            pdf.cell(w, 6, txt(col), border="B")
-        pdf.ln()
-        pdf.set_font(family, "", 9)
-        for rec in df.itertuples(index=False):
-            for value, w in zip(rec, widths, strict=True):
-                pdf.cell(w, 5.5, txt(value)[:48])
-            pdf.ln()
-        pdf.ln(3)
-
-    def rates(df: pd.DataFrame) -> pd.DataFrame:
-        out = df.copy()
-        out["rate"] = out["rate"].map(lambda r: "n/a" if pd.isna(r) else f"{r:.1%}")
-        return out
-
-    pdf.add_page()
-    pdf.set_font(family, "B", 16)
-    pdf.cell(0, 10, txt(f"SLA report: {client}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(family, "", 10)
-    span = f"{start or f['created_at'].min():%Y-%m-%d} to {end or now:%Y-%m-%d}" if len(f) else "-"
-    pdf.cell(0, 6, txt(f"Tickets created {span}; generated {now:%Y-%m-%d %H:%M} UTC"),
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.cell(0, 6, txt(f"{f['ticket_id'].nunique()} tickets; targets in covered minutes."),
-             new_x="LMARGIN", new_y="NEXT")  # fmt: skip
-    pdf.ln(3)
-    pdf.set_font(family, "B", 12)
-    pdf.cell(0, 8, "Compliance", new_x="LMARGIN", new_y="NEXT")
-    table(rates(sla.compliance(f, by=["metric"])), [40, 30, 30, 30, 30])
-    pdf.set_font(family, "B", 12)
-    pdf.cell(0, 8, "By priority", new_x="LMARGIN", new_y="NEXT")
-    table(rates(sla.compliance(f, by=["priority", "metric"])), [25, 35, 28, 28, 28, 28])
-    pdf.set_font(family, "B", 12)
-    pdf.cell(0, 8, "By service type", new_x="LMARGIN", new_y="NEXT")
-    table(rates(sla.compliance(f, by=["service_type", "metric"])), [50, 30, 25, 25, 25, 25])
-    breached = f[f["state"] == "breached"].sort_values("due_at")
-    pdf.set_font(family, "B", 12)
-    pdf.cell(0, 8, txt(f"Breaches ({len(breached)})"), new_x="LMARGIN", new_y="NEXT")
-    rows = pd.DataFrame(
-        {
-            "ticket": breached["external_id"],
-            "priority": breached["priority"].astype(str),
-            "metric": breached["metric"].astype(str),
-            "due (UTC)": breached["due_at"].dt.strftime("%Y-%m-%d %H:%M"),
-            "target min": breached["target_min"].round(0).astype("Int64"),
-            "used min": breached["elapsed_min"].round(0).astype("Int64"),
-        }
-    ).head(200)
-    table(rows, [32, 20, 25, 40, 28, 28])
-    if len(breached) > 200:
-        pdf.cell(0, 6, txt(f"... and {len(breached) - 200} more (see the CSV export)."))
-    return bytes(pdf.output())
+    return sla.report.client_report_pdf(f, client=client, start=start, end=end, now=now)

@@ -2,28 +2,24 @@
 
 Both formats are rendered from the same :func:`proposal_content`, so they cannot
 disagree. The PDF is drawn with fpdf2 only (the usage chart is rectangles and lines, no
-image libraries). It embeds DejaVu Sans when Debian's fonts-dejavu-core is installed, so
-any client name prints; otherwise it falls back to the core Helvetica font and replaces
-characters outside Windows-1252 (accents are kept where a plain letter exists: "Łódź"
-prints as "?ódz"). The PDF's creation date is ``prepared_on``, so output is repeatable.
+image libraries). Fonts come from :mod:`documents.pdf`: DejaVu Sans when installed, so any
+client name prints, else Helvetica with text folded to Latin-1 ("Łódź" prints as "?ódz").
+The PDF's creation date is ``prepared_on``, so output is repeatable.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
-from fpdf import FPDF
 
+from documents.pdf import ReportPDF
 from renewals.healthcheck import HealthCheck, Term
 from renewals.recommend import Recommendation
 
-DEJAVU_DIR = Path("/usr/share/fonts/truetype/dejavu")
 CHART_MONTHS = 12
 
 
@@ -157,28 +153,19 @@ def _float(value: object) -> float | None:
 
 
 class _Writer:
-    """fpdf2 with a Unicode font when available, else core fonts and safe text."""
+    """Headings, paragraphs and tables over a :class:`documents.pdf.ReportPDF`."""
 
     def __init__(self, created: date) -> None:
-        self.pdf = FPDF(format="A4")
+        self.pdf = ReportPDF(format="A4")
         self.pdf.set_creation_date(datetime(created.year, created.month, created.day, tzinfo=UTC))
         self.pdf.set_auto_page_break(auto=True, margin=15)
-        regular, bold = DEJAVU_DIR / "DejaVuSans.ttf", DEJAVU_DIR / "DejaVuSans-Bold.ttf"
-        self.unicode = regular.is_file() and bold.is_file()
-        if self.unicode:
-            self.pdf.add_font("DejaVu", "", str(regular))
-            self.pdf.add_font("DejaVu", "B", str(bold))
-            self.family = "DejaVu"
-        else:
-            self.pdf.core_fonts_encoding = "windows-1252"
-            self.family = "Helvetica"
         self.pdf.add_page()
 
     def text(self, value: str) -> str:
-        return value if self.unicode else safe_core_text(value)
+        return self.pdf.printable(value)
 
     def font(self, size: float, bold: bool = False) -> None:
-        self.pdf.set_font(self.family, "B" if bold else "", size)
+        self.pdf.set_font(self.pdf.family, "B" if bold else "", size)
 
     def heading(self, value: str) -> None:
         self.pdf.ln(3)
@@ -197,19 +184,6 @@ class _Writer:
                 cells = table.row()
                 for value in row:
                     cells.cell(self.text(value))
-
-
-def safe_core_text(value: str) -> str:
-    """Text printable by the core PDF fonts (Windows-1252): decompose, else ``?``."""
-    out = []
-    for char in value:
-        try:
-            char.encode("cp1252")
-            out.append(char)
-        except UnicodeEncodeError:
-            base = unicodedata.normalize("NFKD", char).encode("cp1252", "ignore").decode("cp1252")
-            out.append(base or "?")
-    return "".join(out)
 
 
 def _chart(w: _Writer, usage: pd.DataFrame) -> None:

@@ -11,7 +11,7 @@ import pdfplumber
 import pytest
 
 from compliance.gaps import gaps
-from compliance.report import DEJAVU_DIR, gaps_csv, risk_pdf, safe_text
+from compliance.report import gaps_csv, risk_pdf
 from compliance.requirements import (
     Assignment,
     CompanyCertification,
@@ -23,6 +23,7 @@ from compliance.requirements import (
     ProviderCertification,
     TechnicianCredential,
 )
+from documents.pdf import FONT_DIR, fold_latin1
 
 ON = date(2026, 3, 2)
 
@@ -68,7 +69,7 @@ def test_csv_defuses_spreadsheet_formulas() -> None:
     assert text.splitlines()[1].startswith('"\'=HYPERLINK(""http://x"")",')
 
 
-@pytest.mark.skipif(not DEJAVU_DIR.exists(), reason="DejaVu fonts not installed on this machine")
+@pytest.mark.skipif(not FONT_DIR.exists(), reason="DejaVu fonts not installed on this machine")
 def test_pdf_reads_back_with_unicode_font() -> None:
     pages, text = pdf_text(risk_pdf(sample(), on=ON, company="Northfield IT — Zürich"))
     lines = text.splitlines()
@@ -93,7 +94,7 @@ def test_pdf_without_unicode_font_folds_to_safe_characters(tmp_path) -> None:
     assert text.splitlines()[1] == (
         "Northfield IT - EUR uro >= 1 ? - as of 2026-03-02: 2 gaps, 1 advisories"
     )
-    assert safe_text("“quoted” … café") == '"quoted" ... café'
+    assert fold_latin1("“quoted” … café") == '"quoted" ... café'
 
 
 def test_pdf_of_no_gaps_says_so() -> None:
