@@ -59,11 +59,15 @@ def demo_seed(args: argparse.Namespace) -> int:
         tickets=args.tickets,
         technicians=args.technicians,
     )
-    report = seed(engine, seed=args.seed, size=size)
+    from db.config import ROOT
+
+    report = seed(engine, seed=args.seed, size=size, pdf_folder=ROOT / "data" / "demo-contracts")
     print(
         f"Demo company seeded in {report.seconds:.1f}s: "
         + ", ".join(f"{v:,} {k}" for k, v in report.counts.items())
     )
+    if report.pdf_folder:
+        print(f"Sample contract PDFs for the upload page: {report.pdf_folder}")
     print("Demo logins (demo data only):")
     for username, role, password in report.users:
         print(f"  {username:<10} {role:<11} {password}")

@@ -7,10 +7,12 @@ under), technicians with credentials (some expiring), invoices and payments (som
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import holidays as holidays_lib
 import numpy as np
@@ -21,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from access.passwords import hash_password
+from access.roles import Actor
 from billing.frames import contract_from_row
 from billing.periods import invoice_key, iter_periods, prorate
 from contracts.schema import client_name_key
@@ -78,12 +81,23 @@ class SeedReport:
     counts: dict[str, int] = field(default_factory=dict)
     users: list[tuple[str, str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    pdf_folder: str | None = None
 
 
 def seed(
-    engine: Engine, *, seed: int = 42, size: SeedSize = SeedSize(), today: date | None = None
+    engine: Engine,
+    *,
+    seed: int = 42,
+    size: SeedSize = SeedSize(),
+    today: date | None = None,
+    pdf_folder: Path | None = None,
+    documents: int = 6,
 ) -> SeedReport:
-    """Fill an empty, migrated store with the demo company."""
+    """Fill an empty, migrated store with the demo company.
+
+    `documents` generated contract PDFs are written to `pdf_folder` (a temp folder when
+    None) for the upload demo, and stored with their extracted terms, pending review.
+    """
     started = time.perf_counter()
     today = today or datetime.now(UTC).date()
     now = datetime.combine(today, datetime.min.time(), UTC) + timedelta(hours=10)
@@ -101,8 +115,37 @@ def seed(
         report.counts.update(clients=len(clients), contracts=len(rows), technicians=len(techs))
     _work(engine, rng, rows, size.tickets, now, report)
     _invoices(engine, rng, rows, today, report)
+    if documents:
+        _documents(engine, rows, pdf_folder, documents, seed, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _documents(engine, rows, folder: Path | None, n: int, seed: int, report) -> None:
+    """Generated contract PDFs, stored like uploads on the first demo clients."""
+    from db.documents.review import set_document_contract
+    from db.documents.upload import store_upload
+    from demo.contract_pdfs import write_demo_set
+
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(folder) if folder else Path(tmp)
+        written = write_demo_set(target, n, seed=seed)
+        admin = Actor(user_id=None, username="demo-seed", role="admin")
+        for (path, _expected), row in zip(written, rows, strict=False):
+            with session_scope(engine) as s:
+                stored = store_upload(
+                    session=s,
+                    actor=admin,
+                    filename=path.name,
+                    data=path.read_bytes(),
+                    client_id=row.client_id,
+                )
+                set_document_contract(
+                    session=s, actor=admin, document_id=stored.document_id, contract_id=row.id
+                )
+    report.counts.update(documents=len(written))
+    if folder:
+        report.pdf_folder = str(folder)
 
 
 def _users(s: Session, report: SeedReport) -> dict[str, User]:
