@@ -92,12 +92,59 @@ def benchmark(
     return {"files": len(paths), "pages": pages, "seconds": ours, "baseline": base, "ratio": ratio}
 
 
+def sqlite_store(folder: Path) -> Callable[[Path, ContractTerms], object]:
+    """Store each result as the upload page does: the PDF with its SHA-256 and page text,
+    and one extracted-term row per field (in a fresh SQLite store under `folder`)."""
+    import hashlib
+
+    from sqlalchemy.orm import Session
+
+    from db.engine import open_store
+    from db.models import ContractDocument, ExtractedTerm
+
+    engine = open_store(f"sqlite:///{folder / 'bench.db'}")
+
+    def store(path: Path, terms: ContractTerms) -> None:
+        data = path.read_bytes()
+        with Session(engine) as s, s.begin():
+            doc = ContractDocument(
+                filename=path.name,
+                sha256=hashlib.sha256(data).hexdigest(),
+                size_bytes=len(data),
+                content=data,
+                page_count=terms.page_count,
+                text="\n".join(terms.pages),
+                extraction_status="ok",
+            )
+            s.add(doc)
+            s.flush()
+            s.add_all(
+                ExtractedTerm(
+                    document_id=doc.id,
+                    field=f.name,
+                    value=f.value,
+                    normalized=f.to_dict().get("normalized"),
+                    confidence=float(f.confidence),
+                    page=f.page,
+                    span_start=f.start,
+                    span_end=f.end,
+                    snippet=f.snippet,
+                )
+                for f in terms.terms().values()
+            )
+
+    return store
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-store", action="store_true", help="time extraction only")
     args = parser.parse_args()
-    benchmark(args.files, workers=args.workers)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = None if args.no_store else sqlite_store(Path(tmp))
+        benchmark(args.files, workers=args.workers, store=store)
     return 0
 
 
