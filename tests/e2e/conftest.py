@@ -17,9 +17,16 @@ from demo.seed import SeedSize, seed
 from tests.conftest import TODAY
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 
 
 def _free_port() -> int:
@@ -29,18 +36,41 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
-    """Base URL of the app serving a small seeded demo store."""
+def live_store(tmp_path_factory) -> str:
+    """Database URL of the small seeded demo store the live app serves."""
     url = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'demo.db'}"
-    seed(open_store(url), seed=11, size=SeedSize(clients=6, contracts=10, tickets=1500,
-                                                 technicians=3), today=TODAY)
+    seed(
+        open_store(url),
+        seed=11,
+        size=SeedSize(clients=6, contracts=10, tickets=1500, technicians=3),
+        today=TODAY,
+    )
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_app(live_store):
+    """Base URL of the app serving the small seeded demo store."""
+    url = live_store
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": url}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
-         "--browser.gatherUsageStats=false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
