@@ -589,6 +589,9 @@ def _invoices(engine, rng, rows, today, report) -> None:
     with Session(engine) as s:
         contracts = {c.id: c for c in s.query(Contract).all()}
     next_id = 1
+    # A few clients pay late and leave invoices overdue; most pay on time.
+    clients = sorted({r.client_id for r in rows})
+    slow_payers = set(rng.choice(clients, size=max(1, len(clients) // 12), replace=False))
     for r in rows:
         c = contracts[r.id]
         billing = contract_from_row(
@@ -625,11 +628,12 @@ def _invoices(engine, rng, rows, today, report) -> None:
             amount = prorate(amount, period).quantize(Decimal("0.01"))
             due = ms + timedelta(days=30)
             roll = rng.random()
+            slow = r.client_id in slow_payers
             if due > today:
                 status = "issued"
-            elif roll < 0.06:
+            elif roll < (0.2 if slow else 0.004):
                 status = "overdue"
-            elif roll < 0.09:
+            elif roll < (0.3 if slow else 0.012):
                 status = "partially_paid"
             else:
                 status = "paid"
@@ -661,7 +665,12 @@ def _invoices(engine, rng, rows, today, report) -> None:
                 )
             )
             if status in ("paid", "partially_paid"):
-                late = int(rng.choice([-5, 0, 3, 20, 45], p=[0.4, 0.3, 0.15, 0.1, 0.05]))
+                late = int(
+                    rng.choice(
+                        [-5, 0, 3, 20, 45],
+                        p=[0.3, 0.2, 0.2, 0.2, 0.1] if slow else [0.62, 0.3, 0.05, 0.025, 0.005],
+                    )
+                )
                 paid = amount if status == "paid" else (amount / 2).quantize(Decimal("0.01"))
                 pays.append(
                     dict(

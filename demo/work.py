@@ -47,12 +47,13 @@ def tickets_frame(
     rng: np.random.Generator, contracts: list[ContractRow], n: int, now: datetime
 ) -> pd.DataFrame:
     """n tickets spread over the contracts' active days in the last two years."""
-    weights = np.array([c.weight for c in contracts], dtype=float)
-    idx = rng.choice(len(contracts), size=n, p=weights / weights.sum())
     window_start = (now - timedelta(days=730)).date()
     starts = np.array([max(c.start, window_start).toordinal() for c in contracts])
     ends = np.array([min(c.end, now.date()).toordinal() for c in contracts])
     span = np.maximum(ends - starts, 1)
+    # Tickets per day, not per contract: a contract active for a month gets a month's worth.
+    weights = np.array([c.weight for c in contracts], dtype=float) * span
+    idx = rng.choice(len(contracts), size=n, p=weights / weights.sum())
     day = starts[idx] + (rng.random(n) * span[idx]).astype(int)
     # Weekdays mostly: push 90% of weekend tickets to the following Monday.
     weekday = (day - 1) % 7  # date.fromordinal(1) is a Monday

@@ -57,9 +57,16 @@ def health_inputs(*, session: Session, contracts: pd.DataFrame, now: datetime) -
         )
         return pd.Series(_grouped(session, q), dtype=float).reindex(out.index).fillna(0)
 
-    out["tickets_last_90"] = count(now - timedelta(days=90), now).astype(int)
-    out["tickets_previous_90"] = count(now - timedelta(days=180), now - timedelta(days=90))
-    out["tickets_previous_90"] = out["tickets_previous_90"].astype(int)
+    out["tickets_last_90"] = count(now - timedelta(days=90), now).astype(int).astype(object)
+    previous = count(now - timedelta(days=180), now - timedelta(days=90)).astype(int)
+    # A trend needs a full previous window: a contract younger than 180 days has none, and
+    # comparing its first weeks with "nothing before" would read as a surge.
+    started = pd.Series(
+        {int(r.id): r.start_date for r in contracts.itertuples(index=False)}
+    ).reindex(out.index)
+    young = started > (now - timedelta(days=180)).date()
+    out["tickets_previous_90"] = previous.astype(object).where(~young, None)
+    out.loc[young, "tickets_last_90"] = None
     csat = _grouped(
         session,
         select(Ticket.contract_id, func.avg(Ticket.csat))
