@@ -36,6 +36,9 @@ DEFINITIONS: dict[str, str] = {
     "Satisfaction": "Mean CSAT (1-5) of tickets created in the period.",
     "Contracts per admin": "Active contracts / active admin users (target 250-300).",
     "Tickets": "Tickets created in the period.",
+    "Revenue recovered": "Invoice lines that validation turned into revenue in the period: "
+    "out-of-scope work captured, overage billed, after-hours work billed.",
+    "At-risk value": "Sum of `value` of the at-risk contracts.",
 }
 
 

@@ -36,6 +36,8 @@ class ExecutiveView:
     utilisation: pd.DataFrame
     sla_trend: pd.DataFrame
     underperforming: pd.DataFrame
+    at_risk: pd.DataFrame = field(default_factory=pd.DataFrame)
+    recovered: pd.DataFrame = field(default_factory=pd.DataFrame)
     missing: list[str] = field(default_factory=list)
 
 
@@ -116,6 +118,50 @@ def _sla(session: Session, ids: list[int], start: date, end: date, now: datetime
     out = sla_outcomes(session=session, now=now, since=_utc(start), contract_ids=ids)
     out = out[pd.to_datetime(out["created_at"], utc=True) < _utc(end + timedelta(days=1))]
     return out
+
+
+RECOVERED_KINDS = {
+    "out_of_scope": "Out-of-scope work captured",
+    "overage": "Overage billed",
+    "after_hours": "After-hours work billed",
+}
+
+
+def _recovered(
+    session: Session, ids: list[int], currency: str, start: date, end: date
+) -> pd.DataFrame:
+    """Invoice lines that validation turned into revenue, by kind (see DEFINITIONS)."""
+    from db.models import InvoiceLine
+
+    rows = session.execute(
+        select(InvoiceLine.kind, func.count(), func.sum(InvoiceLine.amount))
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(
+            Invoice.contract_id.in_(ids),
+            Invoice.currency == currency,
+            Invoice.status != "void",
+            InvoiceLine.kind.in_(list(RECOVERED_KINDS)),
+            Invoice.period_start >= start,
+            Invoice.period_start <= end,
+        )
+        .group_by(InvoiceLine.kind)
+    ).all()
+    return pd.DataFrame(
+        [(RECOVERED_KINDS[k], n, float(a or 0)) for k, n, a in rows],
+        columns=["source", "lines", "amount"],
+    )
+
+
+def _renewal_risk(session: Session, now: datetime, currency: str, ids: list[int]):
+    """(weighted 90-day forecast, at-risk rows) from the renewal pipeline, one currency."""
+    from access.roles import SYSTEM
+    from db.renewals.pipeline import renewal_pipeline
+
+    pipe = renewal_pipeline(session=session, actor=SYSTEM, now=now, forecast_days=90)
+    fc = pipe.forecast[pipe.forecast["currency"] == currency]
+    forecast = fc["weighted value"].iloc[0] if len(fc) else None
+    risk = pipe.at_risk[(pipe.at_risk["currency"] == currency) & pipe.at_risk["id"].isin(ids)]
+    return forecast, risk.drop(columns=["id"])
 
 
 def executive_view(
@@ -212,6 +258,19 @@ def executive_view(
         kpis.Kpi("Satisfaction (CSAT)", csat, pcsat, "score"),
         kpis.Kpi("Contracts per admin", kpis.ratio(len(live), admins), None, "score"),
     ]
+    forecast, risk = _renewal_risk(session, now, currency, ids)
+    risk_value = sum((v for v in risk["value"].dropna()), start=0)
+    tiles += [
+        kpis.Kpi("Forecast renewals", forecast, None, "money"),
+        kpis.Kpi("At-risk contracts", len(risk), None, "count"),
+        kpis.Kpi("At-risk value", risk_value, None, "money"),
+    ]
+    recovered = _recovered(session, ids, currency, start, end)
+    tiles.append(
+        kpis.Kpi(
+            "Revenue recovered", recovered["amount"].sum() if len(recovered) else 0, None, "money"
+        )
+    )
     st_df = stages(live.assign(outcome=None), today)
     pipeline = live[["id", "reference", "client", "tier", "value", "end_date"]].join(
         st_df[["stage", "key_date"]]
@@ -229,6 +288,8 @@ def executive_view(
         utilisation=kpis.utilisation_table(c, hours, months),
         sla_trend=sla_trend,
         underperforming=kpis.underperforming(table, sla_by_contract, targets),
+        at_risk=risk,
+        recovered=recovered,
         missing=missing,
     )
 

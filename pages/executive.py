@@ -169,6 +169,20 @@ with b:
         util[util["quadrant"] == quadrant].drop(columns=["id"]), hide_index=True, width="stretch"
     )
 
+a, b = st.columns([3, 2])
+with a:
+    st.subheader("Contracts at risk, and why")
+    if view.at_risk.empty:
+        st.success("No contract at risk.")
+    else:
+        st.dataframe(view.at_risk, hide_index=True, width="stretch")
+with b:
+    st.subheader("Revenue recovered by billing validation")
+    if view.recovered.empty:
+        st.info("No out-of-scope, overage or after-hours lines invoiced in this period.")
+    else:
+        st.dataframe(view.recovered, hide_index=True, width="stretch")
+
 st.subheader("Underperforming contracts")
 if view.underperforming.empty:
     st.success("No contract below the margin floor or the SLA target.")

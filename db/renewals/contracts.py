@@ -45,7 +45,9 @@ def _by_zone(frame: pd.DataFrame, now: datetime, fn) -> pd.DataFrame:
     """Apply ``fn(rows, today)`` per time zone, today being the local day there."""
     parts = [fn(rows, _local_today(now, tz)) for tz, rows in frame.groupby("timezone")]
     parts = [p for p in parts if len(p)]
-    return pd.concat(parts).reindex(frame.index) if parts else pd.DataFrame(index=frame.index)
+    if parts:
+        return pd.concat(parts).reindex(frame.index)
+    return fn(frame.iloc[:0], now.date())  # no contracts: the right columns, no rows
 
 
 def _with_outcomes(session: Session, frame: pd.DataFrame, now: datetime) -> pd.DataFrame:

@@ -91,7 +91,10 @@ def renewal_pipeline(
             "account_manager",
         ],
     ]
-    risk = risk.assign(health=risky["score"], why=risky["why"].map("; ".join))  # fmt: skip
+    if len(risky):
+        risk = risk.assign(health=risky["score"], why=risky["why"].map("; ".join))
+    else:  # nothing scored (e.g. an empty store): an empty list with the same columns
+        risk = risk.assign(health=pd.Series(dtype=float), why=pd.Series(dtype=object))
 
     days = pd.to_numeric(frame["days_to_key_date"], errors="coerce")
     ahead = frame[frame["stage"].isin([s.value for s in OPEN_STAGES]) & (days <= forecast_days)]

@@ -1,4 +1,4 @@
-"""Regression: a contract younger than 180 days has no ticket trend (not a 'surge')."""
+"""Regressions of the renewal pipeline: young contracts have no ticket trend; an empty store."""
 
 from datetime import UTC, date, datetime, timedelta
 
@@ -58,3 +58,12 @@ def test_trend_only_with_a_full_previous_window(session):
     assert pd.isna(out.loc[young.id, "tickets_previous_90"])
     assert pd.isna(out.loc[young.id, "tickets_last_90"])
     assert (out.loc[old.id, "tickets_last_90"], out.loc[old.id, "tickets_previous_90"]) == (5, 2)
+
+
+def test_issue_pipeline_of_an_empty_store_is_empty_not_an_error(session):
+    from access.roles import SYSTEM
+    from db.renewals.pipeline import renewal_pipeline
+
+    pipe = renewal_pipeline(session=session, actor=SYSTEM, now=NOW)
+    assert pipe.contracts.empty and pipe.at_risk.empty and sum(pipe.counts.values()) == 0
+    assert {"health", "why"} <= set(pipe.at_risk.columns)
