@@ -15,13 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from access.roles import SYSTEM  # noqa: E402
 from db.engine import make_engine, session_scope  # noqa: E402
-from db.sla_repo import (  # noqa: E402
-    DashboardFilters,
-    at_risk_board,
-    dashboard_frame,
-    dashboard_views,
-    sla_outcomes,
-)
+from db.sla.dashboard import DashboardFilters, at_risk_board, dashboard_frame, dashboard_views  # noqa: E402
+from db.sla.outcomes import sla_outcomes  # noqa: E402
 
 
 def timed(fn, runs: int = 3) -> tuple[float, object]:

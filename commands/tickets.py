@@ -9,7 +9,7 @@ from pathlib import Path
 def import_file(args) -> int:
     from access.roles import SYSTEM
     from db.engine import open_store, session_scope
-    from db.tickets_repo import import_tickets
+    from db.sla.tickets_import import import_tickets
     from sla import ImportRejected
 
     if not args.preset and not args.mapping:

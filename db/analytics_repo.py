@@ -112,7 +112,7 @@ def _tickets(session: Session, ids: list[int], start: date, end: date) -> tuple[
 def _sla(session: Session, ids: list[int], start: date, end: date, now: datetime):
     """SLA outcomes from the SLA engine when it is installed in this build."""
     try:
-        from db.sla_repo import sla_outcomes
+        from db.sla.outcomes import sla_outcomes
     except ImportError:
         return None
     out = sla_outcomes(session=session, now=now, since=_utc(start), contract_ids=ids)
@@ -300,7 +300,7 @@ def performance_tickets(
     """Tickets created in [start, end] with names and their resolution business minutes."""
     require(actor, "work_sla")
     from db.models import Client
-    from db.sla_repo import sla_outcomes
+    from db.sla.outcomes import sla_outcomes
 
     rows = session.execute(
         select(

@@ -8,18 +8,17 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from db.sla_repo import (
+from db.sla.dashboard import (
     DIMENSIONS,
     WEEKDAYS,
     DashboardFilters,
     at_risk_board,
-    client_report_pdf,
     dashboard_frame,
     dashboard_views,
-    entitlement_view,
-    ticket_entitlements,
     ticket_table,
 )
+from db.sla.entitlements import entitlement_view, ticket_entitlements
+from db.sla.reports import client_report_pdf
 from ui.auth import guard
 from ui.store import session
 from ui.tables import downloads, paged, to_xlsx

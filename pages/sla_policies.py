@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 import streamlit as st
 
 from access.roles import PermissionDenied
-from db.sla_repo import contract_choices, policy_view, save_policy_version
+from db.sla.policy_editor import contract_choices, policy_view, save_policy_version
 from sla.policy import CALENDARS, PRIORITIES
 from ui.auth import guard
 from ui.store import session

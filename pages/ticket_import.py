@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from db.tickets_repo import import_tickets, list_mappings, save_mapping
+from db.sla.import_mappings import list_mappings, save_mapping
+from db.sla.tickets_import import import_tickets
 from sla import ImportRejected
 from sla.import_presets import FIELDS, PRESETS, REQUIRED
 from ui.auth import guard

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import altair as alt
 import streamlit as st
 
-from db.tickets_repo import find_tickets, ticket_timeline
+from db.sla.tickets_search import find_tickets
+from db.sla.timeline import ticket_timeline
 from ui.auth import guard
 from ui.store import session
 from ui.tables import downloads

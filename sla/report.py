@@ -2,7 +2,7 @@
 service type, then the breaches.
 
 Pure: the dashboard frame's rows for one client and period in, PDF bytes out (fonts from
-:mod:`documents.pdf`). `db.sla_repo.client_report_pdf` loads and filters, then calls this.
+:mod:`documents.pdf`). `db.sla.reports.client_report_pdf` loads and filters, then calls this.
 """
 
 from __future__ import annotations

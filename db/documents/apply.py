@@ -258,7 +258,7 @@ def _apply_sla(
     today: date,
     result: ApplyResult,
 ) -> None:
-    from db.sla_repo import save_policy_version
+    from db.sla.policy_editor import save_policy_version
 
     rows = []
     for priority, pair in sorted(targets.items()):

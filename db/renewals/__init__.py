@@ -14,7 +14,7 @@ back what the user decided (audited). Definitions the numbers rely on:
   the last 365 days; ticket trend last 90 days vs the 90 before; invoices issued in the
   last 365 days (void/draft ignored). Contracted hours = ``included_hours`` per month, pro
   rata by day over the part of the window the contract ran. SLA outcomes come from
-  :func:`db.sla_repo.sla_outcomes` (decided = met or breached).
+  :func:`db.sla.outcomes.sla_outcomes` (decided = met or breached).
 - **Weights** live in the ``renewals.health_weights`` setting (JSON object of the five
   component weights); a malformed value is reported and the documented defaults apply.
 - **Outcome values**: an opportunity has no "new value" column; the value kept is the

@@ -25,7 +25,7 @@ def _local_today(now: datetime, tz: str) -> date:
 
 
 def _sla_outcomes(session: Session, now: datetime, since: datetime | None, ids=None):
-    from db.sla_repo import sla_outcomes  # the SLA engine's view of every ticket
+    from db.sla.outcomes import sla_outcomes
 
     return sla_outcomes(session=session, now=now, since=since, contract_ids=ids)
 

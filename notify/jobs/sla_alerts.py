@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from db.engine import session_scope
 from db.models import Calendar, Client, Contact, Contract, Ticket, User
 from db.outbox import enqueue
-from db.sla_repo import sla_details
+from db.sla.outcomes import sla_details
 from notify.render import render
 
 ORDER = 20

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from access.roles import PermissionDenied
 from db.models import AuditEntry, Notification
-from db.sla_repo import policy_view, save_policy_version, sla_outcomes
+from db.sla.outcomes import sla_outcomes
+from db.sla.policy_editor import policy_view, save_policy_version
 from notify.jobs import sla_alerts
 from tests.factories import ADMIN, actor
 from tests.sla_integration.sla_data import NOW, build

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from db.sla_repo import OUTCOME_COLUMNS, sla_outcomes
+from db.sla.outcomes import OUTCOME_COLUMNS, sla_outcomes
 from tests.sla_integration.sla_data import NOW, at, build
 
 EXPECTED = {
@@ -57,7 +57,7 @@ def test_filters(session, store):
 
 def test_dashboard_views_roll_up_like_sla_compliance(session, store):
     import sla
-    from db.sla_repo import DashboardFilters, dashboard_frame, dashboard_views
+    from db.sla.dashboard import DashboardFilters, dashboard_frame, dashboard_views
     from tests.factories import ADMIN
 
     frame = dashboard_frame(session=session, actor=ADMIN, now=NOW)

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 
 from access.roles import PermissionDenied
 from db.models import AuditEntry, Ticket, TicketEvent
-from db.tickets_repo import import_tickets, save_mapping
+from db.sla.import_mappings import save_mapping
+from db.sla.tickets_import import import_tickets
 from sla import ImportRejected
 from tests.factories import ADMIN, actor
 from tests.sla_integration.sla_data import build

@@ -1,5 +1,4 @@
-"""Tickets in the store: import from help-desk exports (idempotent upsert), saved column
-mappings, search, and the per-ticket SLA timeline.
+"""Tickets from help-desk exports: parse, match and upsert (idempotent).
 
 Import rules: a file `sla.parse_tickets` rejects writes nothing; rows it reports as bad are
 listed (row number, column, reason) and the good rows import. A row whose client cannot be
@@ -15,9 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from sqlalchemy import delete, select
@@ -28,17 +25,9 @@ from access.roles import Actor, require
 from contracts.schema import client_name_key
 from db import audit
 from db.calendars import load_calendars
-from db.models import (
-    Client,
-    Contract,
-    ContractService,
-    ImportMapping,
-    Technician,
-    Ticket,
-    TicketEvent,
-)
-from db.sla_repo import event_log, policy_in_force, sla_details, to_instants
-from sla.import_presets import FIELDS, PRESETS, REQUIRED
+from db.models import Client, Contract, ContractService, Technician, Ticket, TicketEvent
+from db.sla.import_mappings import list_mappings
+from sla.import_presets import PRESETS
 
 FUZZY_CUTOFF = 90
 COMPARED = (
@@ -72,51 +61,6 @@ class ImportReport:
             f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged, "
             f"{len(self.errors)} row error(s), {len(self.fuzzy_matches)} fuzzy client match(es)"
         )
-
-
-# ---- saved mappings ---------------------------------------------------------------------
-
-
-def list_mappings(*, session: Session) -> dict[str, dict[str, Any]]:
-    """Saved custom mappings by name."""
-    rows = session.scalars(select(ImportMapping).order_by(ImportMapping.name))
-    return {m.name: dict(m.mapping) for m in rows}
-
-
-def save_mapping(
-    *, session: Session, actor: Actor, name: str, mapping: Mapping[str, str]
-) -> ImportMapping:
-    """Create or replace a named mapping (field -> column header), audited."""
-    require(actor, "work_sla")
-    name = " ".join(str(name).split())
-    if not name:
-        raise ValueError("Give the mapping a name")
-    clean = {k: str(v).strip() for k, v in mapping.items() if v and str(v).strip()}
-    unknown = sorted(set(clean) - set(FIELDS))
-    if unknown:
-        raise ValueError(f"Unknown field(s): {', '.join(unknown)} (known: {', '.join(FIELDS)})")
-    missing = [f for f in REQUIRED if f not in clean]
-    if missing:
-        raise ValueError(f"A mapping needs a column for: {', '.join(missing)}")
-    row = session.scalar(select(ImportMapping).where(ImportMapping.name == name))
-    if row is None:
-        row = ImportMapping(name=name, mapping=clean)
-        session.add(row)
-        session.flush()
-        audit.record(
-            session=session, actor=actor, entity="import_mapping", entity_id=row.id,
-            action="create", field="mapping", new=clean,
-        )  # fmt: skip
-    elif dict(row.mapping) != clean:
-        audit.record_changes(
-            session=session, actor=actor, entity="import_mapping", entity_id=row.id,
-            changes={"mapping": (dict(row.mapping), clean)},
-        )  # fmt: skip
-        row.mapping = clean
-    return row
-
-
-# ---- import -----------------------------------------------------------------------------
 
 
 def _match_clients(names: pd.Series, clients: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
@@ -364,98 +308,3 @@ def _write_pauses(session: Session, ticket_id: int, pauses: Sequence[tuple]) -> 
         session.add(TicketEvent(ticket_id=ticket_id, at=start, kind="paused", value="on hold"))
         if end is not None:
             session.add(TicketEvent(ticket_id=ticket_id, at=end, kind="resumed"))
-
-
-# ---- search and timeline ----------------------------------------------------------------
-
-
-def find_tickets(*, session: Session, actor: Actor, text: str, limit: int = 50) -> pd.DataFrame:
-    """Tickets whose external id contains `text` (case-insensitive), newest first."""
-    require(actor, "work_sla")
-    needle = text.strip()
-    if not needle:
-        return pd.DataFrame(columns=["id", "external_id", "source", "client", "priority", "status"])
-    rows = session.execute(
-        select(
-            Ticket.id, Ticket.external_id, Ticket.source, Client.name, Ticket.priority,
-            Ticket.status, Ticket.created_at,
-        )
-        .outerjoin(Client, Client.id == Ticket.client_id)
-        .where(Ticket.external_id.ilike(f"%{needle}%"))
-        .order_by(Ticket.created_at.desc())
-        .limit(limit)
-    ).all()  # fmt: skip
-    return pd.DataFrame(
-        rows, columns=["id", "external_id", "source", "client", "priority", "status", "created_at"]
-    )
-
-
-@dataclass(frozen=True)
-class TicketTimeline:
-    ticket: dict[str, Any]
-    outcomes: pd.DataFrame  # metric, state, elapsed_min, target_min, due_at, minutes_left
-    segments: pd.DataFrame  # start, end, minutes, kind, reason
-    calendar: str
-
-
-def ticket_timeline(
-    *, session: Session, actor: Actor, ticket_id: int, now: datetime
-) -> TicketTimeline:
-    """When the ticket's resolution clock ran, paused, was outside coverage or stopped, and why."""
-    require(actor, "work_sla")
-    t = session.get(Ticket, ticket_id)
-    if t is None:
-        raise LookupError(f"No ticket with id {ticket_id}")
-    client = session.get(Client, t.client_id) if t.client_id else None
-    info = {
-        "id": t.id,
-        "external_id": t.external_id,
-        "source": t.source,
-        "client": client.name if client else None,
-        "contract_id": t.contract_id,
-        "priority": t.priority,
-        "service_type": t.service_type,
-        "status": t.status,
-        "created_at": t.created_at,
-        "first_response_at": t.first_response_at,
-        "resolved_at": t.resolved_at,
-    }
-    empty = pd.DataFrame(columns=["start", "end", "minutes", "kind", "reason"])
-    if t.contract_id is None:
-        return TicketTimeline(info, pd.DataFrame(), empty, "no contract: no SLA clock")
-    policy, cal_key = policy_in_force(session=session, contract_id=t.contract_id, at=t.created_at)
-    outcomes = sla_details(session=session, now=now, ticket_ids=[t.id])
-    if policy is None:
-        return TicketTimeline(info, outcomes, empty, "no SLA policy for this contract's tier")
-    calendar = load_calendars(session=session)[cal_key if cal_key == "24x7" else int(str(cal_key))]
-    events = pd.DataFrame(
-        session.execute(
-            select(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.kind, TicketEvent.value)
-            .where(TicketEvent.ticket_id == t.id)
-            .order_by(TicketEvent.at, TicketEvent.id)
-        ).all(),
-        columns=["ticket_id", "at", "kind", "value"],
-    )
-    frame = pd.DataFrame(
-        [{k: info[k] for k in ("created_at", "first_response_at", "resolved_at", "priority")}]
-    ).assign(ticket_id=t.id)
-    for c in ("created_at", "first_response_at", "resolved_at"):
-        frame[c] = to_instants(frame[c].map(lambda v: v.isoformat() if v is not None else None))
-    if len(events):
-        events["at"] = pd.to_datetime(events["at"], utc=True)
-    log = event_log(events, frame) if len(events) else event_log(
-        pd.DataFrame({"ticket_id": [t.id], "at": [frame["created_at"].iloc[0]],
-                      "kind": ["priority_changed"], "value": [t.priority]}),
-        frame,
-    )  # fmt: skip
-    segments = sla.timeline(
-        log, calendar=calendar, policy=policy, now=now, service_type=t.service_type
-    )
-    seg = pd.DataFrame(
-        [{"start": s.start, "end": s.end, "kind": s.kind, "reason": s.reason} for s in segments],
-        columns=["start", "end", "kind", "reason"],
-    )
-    seg.insert(2, "minutes", (seg["end"] - seg["start"]).dt.total_seconds().div(60).round(1))
-    if len(seg) and seg["kind"].iloc[-1] == "stopped":  # stopped since: no running length
-        seg.loc[seg.index[-1], ["end", "minutes"]] = [pd.NaT, np.nan]
-    return TicketTimeline(info, outcomes, seg, calendar.describe())

@@ -1,0 +1,127 @@
+"""Ticket entitlement: whether a contract covered each ticket (`sla.check_entitlement`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import sla
+from access.roles import Actor, require
+from db.calendars import ALWAYS, load_calendars
+from db.models import Client, Contract, ContractService, Ticket
+from db.sla.frames import instant_column, read_frame, since_param, to_instants
+
+
+def ticket_entitlements(
+    *,
+    session: Session,
+    actor: Actor,
+    start: date | None = None,
+    end: date | None = None,
+    client_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Entitlement of the tickets created in [start, end] (UTC days; None = unbounded),
+    newest first.
+
+    Every ticket of the period: sla.check_entitlement is vectorised (200k tickets well under
+    a second), so the dashboard computes the whole history once per refresh and filters it
+    with `entitlement_view`.
+    """
+    require(actor, "work_sla")
+    q = select(
+        Ticket.id,
+        Ticket.external_id,
+        Ticket.client_id,
+        Ticket.contract_id,
+        Ticket.priority,
+        Ticket.service_type,
+        instant_column(session, Ticket.created_at),
+    )
+    if start is not None:
+        q = q.where(Ticket.created_at >= since_param(session, datetime.combine(start, time(), UTC)))
+    if end is not None:
+        until = datetime.combine(end + timedelta(days=1), time(), UTC)
+        q = q.where(Ticket.created_at < since_param(session, until, "until"))
+    if client_ids:
+        q = q.where(Ticket.client_id.in_([int(c) for c in client_ids]))
+    q = q.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    cols = ["ticket_id", "external_id", "client_id", "contract_id", "priority", "service_type",
+            "created_at"]  # fmt: skip
+    tickets = read_frame(session, q, cols)
+    tickets["created_at"] = to_instants(tickets["created_at"])
+    names = dict(session.execute(select(Client.id, Client.name)).all())
+    ent = entitlements(session=session, tickets=tickets)
+    out = tickets.merge(ent, on="ticket_id", how="left")
+    out["client"] = out["client_id"].map(names)
+    out["entitlement"] = out["entitlement"].fillna("no_contract")
+    out["entitlement_reason"] = out["entitlement_reason"].fillna("ticket has no client")
+    return out[["external_id", "client", "created_at", "priority", "service_type",
+                "entitlement", "entitlement_reason", "ticket_id"]]  # fmt: skip
+
+
+def entitlement_view(
+    frame: pd.DataFrame, *, start: date, end: date, clients: Sequence[str] = ()
+) -> pd.DataFrame:
+    """The rows of a `ticket_entitlements` frame created in [start, end] (UTC days) for the
+    named clients (all when empty), in the frame's order (pure: the frame is not copied
+    beyond the selected rows)."""
+    created = frame["created_at"]
+    mask = (created >= pd.Timestamp(start, tz="UTC")).to_numpy() & (
+        created < pd.Timestamp(end, tz="UTC") + pd.Timedelta(days=1)
+    ).to_numpy()
+    if clients:
+        mask &= frame["client"].isin(list(clients)).to_numpy()
+    return frame[mask]
+
+
+def entitlements(*, session: Session, tickets: pd.DataFrame) -> pd.DataFrame:
+    """ticket_id, outcome, reason of sla.check_entitlement for tickets[ticket_id, client_id,
+    created_at, service_type, optional contract_id]."""
+    cons = pd.DataFrame(
+        session.execute(
+            select(
+                Contract.id, Contract.client_id, Contract.start_date, Contract.end_date,
+                Contract.calendar_id,
+            ).where(Contract.deleted_at.is_(None))
+        ).all(),
+        columns=["contract_id", "client_id", "start_date", "end_date", "calendar_id"],
+    )  # fmt: skip
+    services = pd.DataFrame(
+        session.execute(
+            select(ContractService.contract_id, ContractService.kind, ContractService.name)
+        ).all(),
+        columns=["contract_id", "kind", "name"],
+    )
+    for kind in ("included", "excluded"):
+        names = services[services["kind"] == kind].groupby("contract_id")["name"].agg(list)
+        cons[kind] = (
+            cons["contract_id"].map(names).apply(lambda v: v if isinstance(v, list) else [])
+        )
+    cons["calendar_key"] = cons["calendar_id"].map(
+        lambda c: ALWAYS if c is None or pd.isna(c) else str(int(c))
+    )
+    calendars = {str(k): v for k, v in load_calendars(session=session).items()}
+    known = tickets[tickets["client_id"].notna()]
+    items = pd.DataFrame(
+        {
+            "client_id": known["client_id"].astype("int64").to_numpy(),
+            # A ticket attached to a contract is judged against that contract only.
+            "contract_id": (known["contract_id"].to_numpy() if "contract_id" in known else None),
+            "instant": known["created_at"].to_numpy(),
+            "service_type": known["service_type"].astype(str).to_numpy(),
+        }
+    )
+    items["instant"] = pd.to_datetime(items["instant"], utc=True)
+    checked = sla.check_entitlement(items, cons, calendars=calendars)
+    out = pd.DataFrame(
+        {
+            "ticket_id": known["ticket_id"].to_numpy(),
+            "entitlement": checked["outcome"].to_numpy(),
+            "entitlement_reason": checked["reason"].to_numpy(),
+        }
+    )
+    return out

@@ -1,0 +1,223 @@
+"""SLA outcomes from the store: tickets + events + calendars + policy in force -> sla.evaluate.
+
+`sla_outcomes` is the stable entry point other features call (renewal health, executive
+KPIs): one row per ticket and metric. How it gets there, and why it is fast over 200k
+tickets:
+
+- instants are read as text and parsed once by pandas (`db.sla.frames`);
+- the policy in force at creation is picked per ticket with one `merge_asof` over policy
+  versions (`db.sla.in_force`);
+- only tickets with events go through `sla.rows_from_events` to get their pauses; the
+  others have none (`db.sla.events`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import sla
+from db.calendars import ALWAYS, load_calendars
+from db.models import Ticket, TicketEvent
+from db.sla.events import pauses_from_events
+from db.sla.frames import instant_column, read_frame, since_param, to_instants
+from db.sla.in_force import _contracts, _policies, _policy_keys
+
+OUTCOME_COLUMNS = [
+    "ticket_id",
+    "contract_id",
+    "client_id",
+    "tier",
+    "priority",
+    "service_type",
+    "technician_id",
+    "created_at",
+    "metric",
+    "state",
+    "elapsed_min",
+    "target_min",
+    "due_at",
+    "minutes_left",
+]
+# Extra columns the SLA pages use (sla_outcomes leaves them out to keep its contract small).
+DETAIL_COLUMNS = ["external_id", "status", "stopped_at", "calendar_key"]
+
+
+def _filtered(session: Session, q, **flt):
+    """Ticket filters: since, contract_ids, ticket_ids, open_only."""
+    if flt.get("since") is not None:
+        q = q.where(Ticket.created_at >= since_param(session, flt["since"]))
+    if flt.get("contract_ids") is not None:
+        q = q.where(Ticket.contract_id.in_([int(c) for c in flt["contract_ids"]]))
+    if flt.get("ticket_ids") is not None:
+        q = q.where(Ticket.id.in_([int(c) for c in flt["ticket_ids"]]))
+    if flt.get("open_only"):
+        q = q.where(Ticket.resolved_at.is_(None))
+    return q
+
+
+def _tickets(session: Session, **flt) -> pd.DataFrame:
+    q = select(
+        Ticket.id,
+        Ticket.external_id,
+        Ticket.contract_id,
+        Ticket.client_id,
+        Ticket.technician_id,
+        Ticket.priority,
+        Ticket.service_type,
+        Ticket.status,
+        instant_column(session, Ticket.created_at),
+        instant_column(session, Ticket.first_response_at),
+        instant_column(session, Ticket.resolved_at),
+    )
+    q = _filtered(session, q, **flt)
+    cols = [
+        "ticket_id",
+        "external_id",
+        "contract_id",
+        "client_id",
+        "technician_id",
+        "priority",
+        "service_type",
+        "status",
+        "created_at",
+        "first_response_at",
+        "resolved_at",
+    ]
+    frame = read_frame(session, q, cols)
+    frame["ticket_id"] = frame["ticket_id"].astype("int64")
+    for name in ("created_at", "first_response_at", "resolved_at"):
+        frame[name] = to_instants(frame[name])
+    for name in ("contract_id", "client_id", "technician_id"):
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
+def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
+    """Pause intervals (ticket_id, start, end, reason) from the event log."""
+    q = select(
+        TicketEvent.ticket_id,
+        instant_column(session, TicketEvent.at),
+        TicketEvent.kind,
+        TicketEvent.value,
+    ).join(Ticket, Ticket.id == TicketEvent.ticket_id)
+    q = _filtered(session, q, **flt)
+    ev = read_frame(session, q, ["ticket_id", "at", "kind", "value"])
+    ev["ticket_id"] = ev["ticket_id"].astype("int64")
+    if ev.empty:
+        return pd.DataFrame(
+            {
+                "ticket_id": pd.Series([], dtype="int64"),
+                "start": pd.Series([], dtype="datetime64[us, UTC]"),
+                "end": pd.Series([], dtype="datetime64[us, UTC]"),
+                "reason": pd.Series([], dtype=object),
+            }
+        )
+    ev["at"] = to_instants(ev["at"])
+    return pauses_from_events(ev, tickets)
+
+
+def sla_details(
+    *,
+    session: Session,
+    now: datetime,
+    since: datetime | None = None,
+    contract_ids: Sequence[int] | None = None,
+    ticket_ids: Sequence[int] | None = None,
+    open_only: bool = False,
+) -> pd.DataFrame:
+    """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key);
+    `ticket_ids` and `open_only` (unresolved tickets) narrow the load."""
+    flt = {
+        "since": since,
+        "contract_ids": contract_ids,
+        "ticket_ids": ticket_ids,
+        "open_only": open_only,
+    }
+    tickets = _tickets(session, **flt)
+    contracts = _contracts(session)
+    tickets = tickets.merge(contracts[["contract_id", "tier"]], on="contract_id", how="left")
+    if tickets.empty:
+        return pd.DataFrame(columns=OUTCOME_COLUMNS + DETAIL_COLUMNS)
+    key, policies, cal_keys = _policy_keys(tickets, contracts, _policies(session))
+    work = tickets.assign(_pk=key.fillna("none").astype(object))
+    attached = sla.attach_targets(
+        work.rename(columns={"contract_id": "_cid", "_pk": "contract_id"}),
+        policies=policies,
+        calendar_keys=cal_keys,
+        always_on_key=ALWAYS,
+    ).rename(columns={"contract_id": "_pk", "_cid": "contract_id"})
+    attached["calendar_key"] = attached["calendar_key"].where(
+        attached["calendar_key"].notna(), ALWAYS
+    )
+    calendars = {str(k): v for k, v in load_calendars(session=session).items()}
+    attached["calendar_key"] = attached["calendar_key"].astype(str)
+    cal_map = {k: calendars[k] for k in attached["calendar_key"].unique()}
+    pauses = _pauses(session, tickets, **flt)
+    result = sla.evaluate(
+        attached[
+            [
+                "ticket_id",
+                "calendar_key",
+                "created_at",
+                "first_response_at",
+                "resolved_at",
+                "response_target_min",
+                "resolution_target_min",
+                "warning_share",
+                "pause_response",
+            ]
+        ],
+        pauses,
+        calendars=cal_map,
+        now=now,
+    )
+    info = tickets.set_index("ticket_id")
+    pos = info.index.get_indexer(result["ticket_id"])
+    out = pd.DataFrame({"ticket_id": result["ticket_id"].to_numpy()})
+    for name in [
+        "contract_id",
+        "client_id",
+        "tier",
+        "priority",
+        "service_type",
+        "technician_id",
+        "created_at",
+    ]:
+        out[name] = info[name].iloc[pos].reset_index(drop=True)
+    for name in ["metric", "state", "elapsed_min", "target_min", "due_at", "minutes_left"]:
+        out[name] = result[name]
+    out["external_id"] = info["external_id"].iloc[pos].reset_index(drop=True)
+    out["status"] = info["status"].iloc[pos].reset_index(drop=True)
+    out["stopped_at"] = result["stopped_at"]
+    out["calendar_key"] = result["calendar_key"].astype(str)
+    out["metric"] = out["metric"].astype("category")
+    out["tier"] = out["tier"].astype("category")
+    out["priority"] = out["priority"].astype("category")
+    out["service_type"] = out["service_type"].astype("category")
+    for name in ("contract_id", "client_id", "technician_id"):
+        out[name] = out[name].astype("Int64")
+    return out
+
+
+def sla_outcomes(
+    *,
+    session: Session,
+    now: datetime,
+    since: datetime | None = None,
+    contract_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """One row per ticket and metric ('response' | 'resolution') with its SLA state.
+
+    Columns: OUTCOME_COLUMNS. state is met | breached | at_risk | running | paused, or NA
+    when the ticket has no contract/policy. elapsed_min and target_min are covered minutes;
+    minutes_left is negative once breached. `since` filters on creation (aware instant);
+    `contract_ids` limits to those contracts.
+    """
+    return sla_details(session=session, now=now, since=since, contract_ids=contract_ids)[
+        OUTCOME_COLUMNS
+    ]
