@@ -57,7 +57,7 @@ def import_cmd(args) -> int:
     from access.roles import SYSTEM
     from db.documents.archives import expand_uploads
     from db.documents.settings import upload_limit
-    from db.documents.upload import match_client, store_upload
+    from db.documents.upload import match_client, store_many
     from db.engine import open_store, session_scope
 
     paths = [Path(p) for p in args.files]
@@ -73,25 +73,27 @@ def import_cmd(args) -> int:
         print(f"warning: {warning}", file=sys.stderr)
     files = expand_uploads([(p.name, p.read_bytes()) for p in paths], max_bytes=limit)
     counts = {"ok": 0, "failed": 0, "duplicate": 0}
-    for i, f in enumerate(files, start=1):
+    for f in files:
         if f.error:
             counts["failed"] += 1
-            print(f"[{i}/{len(files)}] failed  {f.error}")
-            continue
-        with session_scope(engine) as s:
-            r = store_upload(
-                session=s,
-                actor=SYSTEM,
-                filename=f.name,
-                data=f.data,
-                client_id=client_id,
-                password=args.password,
-            )
-        counts[r.status] += 1
+            print(f"[-/{len(files)}] failed  {f.error}")
+
+    def arrived(i: int, n: int, _name: str, r) -> None:
+        counts[r.status if r.status in counts else "failed"] += 1
         where = f" -> {r.client_name}" if r.client_name else ""
         if r.status == "ok" and not r.client_name and r.customer_name:
             where = f" (no client match; suggested new client {r.customer_name!r})"
-        print(f"[{i}/{len(files)}] {r.status:<8} {r.message}{where}")
+        print(f"[{i}/{n}] {r.status:<8} {r.message}{where}", flush=True)
+
+    store_many(
+        engine_or_session_factory=engine,
+        actor=SYSTEM,
+        files=[(f.name, f.data) for f in files if not f.error],
+        client_id=client_id,
+        workers=args.workers,
+        progress=arrived,
+        password=args.password,
+    )
     print(", ".join(f"{n} {k}" for k, n in counts.items()))
     return 1 if counts["failed"] else 0
 
@@ -127,4 +129,5 @@ def register(sub, commands) -> None:
     i.add_argument("files", nargs="+", metavar="FILE_OR_ZIP")
     i.add_argument("--client", help="attach every file to this client (created if missing)")
     i.add_argument("--password", help="password for encrypted PDFs")
+    i.add_argument("--workers", type=int, default=2, help="extraction processes (default 2)")
     commands["documents import"] = import_cmd

@@ -5,10 +5,11 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from db.contracts_repo import NotFound
 from db.documents.archives import expand_uploads
 from db.documents.clients import assign_client, client_options
 from db.documents.settings import upload_limit
-from db.documents.upload import retry_extraction, store_upload
+from db.documents.upload import retry_extraction, store_many
 from ui.auth import guard
 from ui.store import session
 
@@ -55,47 +56,38 @@ def _row(r) -> dict:
     }
 
 
+def _failed(name: str, message: str) -> dict:
+    return {"document": None, "file": name, "status": "failed", "message": message, "terms": 0}
+
+
 if files and st.button("Upload and extract", type="primary"):
     items = expand_uploads([(f.name, f.getvalue()) for f in files], max_bytes=limit)
+    readable = [item for item in items if not item.error]
     bar = st.progress(0.0, text=f"0 of {len(items)} files")
     table = st.empty()
-    rows: list[dict] = []
-    for i, item in enumerate(items, start=1):
-        bar.progress((i - 0.5) / len(items), text=f"{i} of {len(items)}: {item.name}")
-        if item.error:
-            rows.append(
-                {
-                    "document": None,
-                    "file": item.name,
-                    "status": "failed",
-                    "message": item.error,
-                    "terms": 0,
-                }
-            )
-        else:
-            try:
-                with session() as s:
-                    result = store_upload(
-                        session=s,
-                        actor=actor,
-                        filename=item.name,
-                        data=item.data,
-                        client_id=for_client,
-                    )
-                rows.append(_row(result))
-                for w in result.warnings:
-                    st.warning(w)
-            except Exception as exc:  # noqa: BLE001 - report it and go on with the batch
-                rows.append(
-                    {
-                        "document": None,
-                        "file": item.name,
-                        "status": "failed",
-                        "message": f"{item.name}: not stored ({exc})",
-                        "terms": 0,
-                    }
-                )
+    rows: list[dict] = [_failed(item.name, item.error) for item in items if item.error]
+
+    def _arrived(i: int, n: int, name: str, result) -> None:
+        rows.append(_row(result))
+        bar.progress(i / n, text=f"{i} of {n}: {name}")
         table.dataframe(pd.DataFrame(rows)[["file", "status", "message"]], hide_index=True)
+
+    results = []
+    try:
+        results = store_many(
+            engine_or_session_factory=session,
+            actor=actor,
+            files=[(item.name, item.data) for item in readable],
+            client_id=for_client,
+            progress=_arrived,
+        )
+    except NotFound as exc:  # the chosen client was deleted meanwhile: nothing was stored
+        st.error(f"{exc} Pick another client, or none, and upload again.")
+        st.stop()
+    if readable:
+        for warning_text in dict.fromkeys(w for r in results for w in r.warnings):
+            st.warning(warning_text)
+        rows = rows[: len(items) - len(readable)] + [_row(r) for r in results]  # input order
     bar.progress(1.0, text=f"{len(items)} of {len(items)} files processed")
     table.empty()
     st.session_state[RESULTS] = rows
