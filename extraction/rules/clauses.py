@@ -18,8 +18,18 @@ _INSURANCE_DUTY = re.compile(
     r"(?:shall|will|must|agrees?\s+to|is\s+required\s+to|undertakes?\s+to)\s+(?:\w+\s+){0,4}?"
     r"(?:obtain|maintain|carry|procure|keep|have|purchase|provide|effect)\b[^.]{0,200}"
     r"(?:insurance|insured|polic(?:y|ies)|cover(?:age)?)"
-    r"|insurance\s+(?:coverage|policy|policies)\s+(?:of|with|in)"
-    r"|(?:minimum|following)\s+(?:types\s+and\s+amounts\s+of\s+)?insurance",
+    r"|insurance\s+(?:coverage|policy|policies)\s+(?:of|with|in|maintained|required|carried)"
+    r"|(?:minimum|following)\s+(?:types\s+and\s+amounts\s+of\s+)?insurance"
+    r"|responsible\s+for\s+(?:obtaining|maintaining|procuring|carrying)[^.]{0,120}?insurance"
+    r"|\b(?:are|is|be|remain)\s+(?:\w+\s+){0,2}insured\s+against"
+    r"|insurance[^.]{0,80}?(?:minimum\s+(?:amount|sum|limit)|not\s+less\s+than|at\s+least)\s",
+    re.IGNORECASE,
+)
+# "insurance" that names an industry or a regulator, not cover ("under the insurance laws",
+# "Life Insurance Company"): removed before the duty test.
+_NOT_COVER = re.compile(
+    r"insurance\s+(?:laws?|code|regulations?|regulators?|departments?|commissioners?|"
+    r"compan(?:y|ies)|holdings?|products?|business|industry|agents?|brokers?)\b",
     re.IGNORECASE,
 )
 _INSURANCE_TYPES = [
@@ -43,9 +53,51 @@ _CAP = re.compile(
     r"(?:be\s+)?limited\s+to|in\s+excess\s+of|exceed(?:ing)?|greater\s+than|more\s+than|capped)"
     r"|(?:maximum|aggregate|total|cumulative|entire)\s+(?:\w+\s+){0,3}liability"
     r"|limitation\s+of\s+liability[^.]{0,40}(?:shall|will|is)"
-    r"|in\s+no\s+event[^.]{0,200}(?:exceed|in\s+excess)",
+    r"|in\s+no\s+event[^.]{0,200}(?:exceed|in\s+excess)"
+    r"|(?:amount|damages|sums?)\s+recoverable[^.]{0,200}?(?:shall|will|is|are)?\s*(?:not|never)\s+"
+    r"(?:to\s+)?exceed",
     re.IGNORECASE,
 )
+# Limits short of a stated cap, in the order tried: an excluded kind of loss, a sole
+# remedy, a time bar on claims. Reported with a lower confidence and the limit as `basis`.
+_LIMITS = [
+    (
+        "liable for no more than a stated maximum",
+        re.compile(
+            r"liable\s+(?:to\s+[^.]{0,80}?)?for\s+(?:no\s+more\s+than|any\s+amount\s+in\s+excess)"
+            r"|cumulative\s+maximum|maximum\s+(?:aggregate\s+)?(?:amount\s+of\s+)?liability",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "excludes indirect or consequential loss",
+        re.compile(
+            r"(?:not|no\s+event\b[^.]{0,120}?|no\s+circumstances\b[^.]{0,120}?|neither\s+party"
+            r"[^.]{0,40}?)\s*(?:be\s+)?(?:liable|responsible)\b[^.]{0,250}?"
+            r"(?:indirect|consequential|incidental|special|punitive|exemplary|"
+            r"(?:lost|loss\s+of)\s+(?:profits?|revenues?|business|savings))"
+            r"|liability\s+for\s+(?:any\s+)?(?:indirect|consequential)[^.]{0,200}?"
+            r"(?:is|are|shall\s+be)\s+excluded",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "sole liability or exclusive remedy",
+        re.compile(
+            r"sole\s+(?:and\s+exclusive\s+)?liability|(?:sole|exclusive)\s+remedy[^.]{0,200}?"
+            r"(?:liability|limited\s+to|shall\s+be)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "time limit on claims",
+        re.compile(
+            r"(?:action|claim|proceeding|suit)s?\b[^.]{0,120}?(?:must|shall|may\s+only)\s+be\s+"
+            r"(?:commenced|brought|filed|made)\s+within\s+[^.]{0,40}?(?:days?|months?|years?)",
+            re.IGNORECASE,
+        ),
+    ),
+]
 _CONVENIENCE = re.compile(
     r"terminat\w*[^.]{0,200}?(?:for\s+(?:its\s+)?convenience|without\s+cause|for\s+any\s+reason|"
     r"for\s+any\s+or\s+no\s+reason|for\s+no\s+reason|at\s+will|without\s+(?:giving\s+)?(?:any\s+)?reason|"
@@ -53,8 +105,22 @@ _CONVENIENCE = re.compile(
     r"|(?:for\s+(?:its\s+)?convenience|without\s+cause|for\s+any\s+reason|at\s+any\s+time|"
     r"in\s+(?:its|their)\s+sole\s+discretion)[^.]{0,120}?terminat"
     r"|(?:either\s+party|each\s+party|[A-Z][\w-]+)\s+may\s+(?:at\s+any\s+time\s+)?terminate\s+"
-    r"(?:this\s+agreement|the\s+agreement|the\s+services|this\s+contract)[^.]{0,100}?"
+    r"(?:this\s+agreement|the\s+agreement|the\s+services|this\s+contract|the\s+contract|"
+    r"its\s+participation)[^.]{0,100}?"
     r"(?:upon|by\s+giving|on|with|by\s+providing)[^.]{0,40}?notice",
+    re.IGNORECASE,
+)
+# What follows a termination ("survives termination for any reason") is not a right to
+# terminate; such a sentence counts only when it also grants one.
+_AFTERMATH = re.compile(
+    r"surviv|without\s+prejudice|(?:upon|on|after|following|from\s+and\s+after)\s+(?:the\s+)?"
+    r"(?:any\s+)?(?:termination|expiration|expiry)|(?:if|when|in\s+the\s+event)\b[^.]{0,120}?"
+    r"(?:is|are|be|been)\s+terminated|termination\s+or\s+expiration|expiration\s+or\s+termination",
+    re.IGNORECASE,
+)
+_GRANT = re.compile(
+    r"\bmay\s+(?:\w+\s+){0,4}?(?:terminate|cancel)|right\s+to\s+(?:terminate|cancel)|"
+    r"entitled\s+to\s+(?:terminate|cancel)|option\s+to\s+(?:terminate|cancel)",
     re.IGNORECASE,
 )
 _FOR_CAUSE = re.compile(
@@ -90,7 +156,9 @@ _CERTS = [
 
 def insurance(doc: Document) -> Field | None:
     """Insurance the contract requires: a list of {type, minimum, currency}."""
-    hits: list[Sentence] = [s for s in doc.with_cue("INSURANCE") if _INSURANCE_DUTY.search(s.flat)]
+    hits: list[Sentence] = [
+        s for s in doc.with_cue("INSURANCE") if _INSURANCE_DUTY.search(_NOT_COVER.sub("", s.flat))
+    ]
     if not hits:
         return None
     items: list[dict[str, object]] = []
@@ -150,6 +218,17 @@ def liability_cap(doc: Document) -> Field | None:
             "basis": basis.group(0) if basis else None,
         }
         return doc.make_field(sentence, "liability_cap", normalized, confidence=0.75)
+    return _limitation(doc)
+
+
+def _limitation(doc: Document) -> Field | None:
+    """A limitation of liability with no stated cap (see `_LIMITS`), the strongest kind first."""
+    sentences = doc.with_cue("LIABILITY")
+    for basis, pattern in _LIMITS:
+        for sentence in sentences:
+            if pattern.search(sentence.flat):
+                normalized = {"amount": None, "currency": None, "basis": basis}
+                return doc.make_field(sentence, "liability_cap", normalized, confidence=0.55)
     return None
 
 
@@ -167,6 +246,8 @@ def termination_for_convenience(doc: Document) -> Field | None:
             re.I,
         )
         if not explicit and _FOR_CAUSE.search(flat):
+            continue
+        if _AFTERMATH.search(flat) and not _GRANT.search(flat):
             continue
         notice = None
         for ent in sentence.of("DURATION"):
