@@ -60,10 +60,21 @@ _PERPETUAL = re.compile(
     r"|shall\s+be\s+perpetual|no\s+fixed\s+term",
     re.IGNORECASE,
 )
+# A term that ends on an event, not on a date ("until the earlier of (i) the Owner no
+# longer owns ... and (ii) notice", "ending on the expiration of all Service Attachments"):
+# no calendar end, so 'perpetual' when the sentence states no date and no duration.
+_EVENT_END = re.compile(
+    r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
+    r"until\s+the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of"
+    r"|end(?:ing|s)?\s+(?:on|upon|with)\s+the\s+(?:expiration|termination)\s+(?:and/or|or|and)\s+"
+    r"(?:termination|expiration)\s+of\s+(?:all|the\s+last|each)",
+    re.IGNORECASE,
+)
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
     r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at)?\s*(?:the\s*)?$",
+    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at)?\s*"
+    r"(?:the\s+(?:earlier|first)\s+(?:to\s+occur\s+)?of\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$",
     re.IGNORECASE,
 )
 _OWN_TERM = re.compile(
@@ -232,7 +243,11 @@ def expiration_date(
 
 def _perpetual(doc: Document) -> Field | None:
     for sentence in doc.with_cue("TERM"):
-        match = _PERPETUAL.search(sentence.flat)
+        match = _PERPETUAL.search(sentence.flat) or (
+            _EVENT_END.search(sentence.flat)
+            and not _dates(sentence)
+            and not sentence.of("DURATION")
+        )
         if match and re.search(r"agreement|employment|contract", sentence.text, re.IGNORECASE):
             # The commencement clause itself saying it runs until ended is the strongest sign.
             confidence = 0.7 if "EFFECTIVE" in sentence.cues else 0.6
