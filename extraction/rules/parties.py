@@ -53,16 +53,35 @@ _LEAD = re.compile(
     r"^(?:[\s,;:.]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.)+", re.I
 )
 _CUT = re.compile(
-    r",?\s+(?:a|an)\s+(?:\w[\w-]*\s+){0,4}?(?:corporation|company|limited|partnership|trust|"
+    r",?\s+(?:a|an)\s+(?:\w[\w-]*\s+){0,4}?(?i:corporation|company|limited|partnership|trust|"
     r"bank|association|entity|organi[sz]ation|body|society|division|registered|statutory|"
     r"societe|corp\b)"
     r"|,\s+(?:a|an|with|having|whose|as|on\s+behalf|represented|acting|located|organi[sz]ed|"
     r"incorporated|together|its|which|through|by|duly|existing|doing\s+business)\b"
-    r"|\s+(?:with|having|whose)\s+(?:a|an|its|the|his|her)?\s*(?:place|address|principal|"
+    r"|\s+(?:with|having|whose)\s+(?:a|an|its|the|his|her)?\s*(?i:place|address|principal|"
     r"registered|office)"
     r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
+    r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
 )
-_SPLIT = re.compile(rf",?\s+and\s+(?=[A-Z][^,()]{{0,60}}?{_SUFFIX})")
+_SPLIT = re.compile(
+    rf",?\s+(?:and|AND)\s+(?:\d{{1,2}}\.\s+)?(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
+)
+# What is left of an address after a split ("Massachusetts, 02148, USA"): not a name.
+_ADDRESS = re.compile(r"\b\d{4,}\b|\b(?:USA|U\.S\.A\.|United\s+States)\s*$")
+_ADDRESS_END = re.compile(r"(?:\b\d{4,}|\bUSA|\bU\.S\.A\.|\bUnited\s+States)[\s,.]*$")
+
+
+def _split_names(segment: str) -> list[str]:
+    """Split 'A Company, and B Securities, Inc.' in two, but not 'Swaps and Derivatives
+    Association, Inc.': only where the part before the 'and' is a company name or the end
+    of an address (the previous party's)."""
+    pieces, start = [], 0
+    for match in _SPLIT.finditer(segment):
+        left = segment[start : match.start()]
+        if re.search(rf"\b{_SUFFIX}", left) or _ADDRESS_END.search(left):
+            pieces.append(segment[start : match.start()])
+            start = match.end()
+    return [*pieces, segment[start:]]
 
 
 def _role(term: str) -> str | None:
@@ -97,6 +116,10 @@ def _clean_name(segment: str) -> str | None:
     if not (name[0].isupper() or name[0].isdigit() or name.startswith("[") or camel):
         return None
     if re.search(r"\bagreement\b|\bhereto\b|\bherein\b", name, re.I):
+        return None
+    if not re.search(r"\w", name.strip("[]* ")):  # a redaction, "[ * * * ]"
+        return None
+    if _ADDRESS.search(name) and not re.search(rf"\b{_SUFFIX}", name):
         return None
     return name
 
@@ -167,11 +190,13 @@ def parties(doc: Document) -> dict[str, Field]:
             break  # the preamble sentence has ended; later definitions are not parties
         if term.lower() in NOT_PARTY_TERMS:
             continue
-        pieces = _SPLIT.split(" ".join(segment.split()))
+        pieces = _split_names(" ".join(segment.split()))
         names = [n for n in (_clean_name(p) for p in pieces) if n]
         if not names:
             continue
         for name in names:
+            if any(_same(name, str(p["name"])) for p in found):
+                continue  # named again, e.g. under a second defined term
             found.append({"name": name, "role": _role(term), "defined_as": term})
         first_at = match.start() if first_at is None else first_at
         last_at = match.end()
