@@ -8,7 +8,7 @@ import streamlit as st
 
 from access.roles import SHARE
 from db.share_links import resolve
-from ui.auth import current_actor, sign_in, sign_out
+from ui.auth import current_actor, restore, sign_in, sign_out, write_cookie
 from ui.navigation import pages_for
 from ui.store import engine, session
 
@@ -22,9 +22,10 @@ if token and current_actor() is None:
     if result.actor is None:
         st.error(result.reason)
     else:
-        sign_in(result.actor)
+        sign_in(result.actor, remember=False)
 
-actor = current_actor()
+actor = restore()
+write_cookie()
 if actor is None:
     st.navigation(
         [st.Page("pages/login.py", title="Log in", icon=":material/login:")], position="hidden"

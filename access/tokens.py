@@ -1,4 +1,4 @@
-"""Share-link tokens: 256 random bits, only the SHA-256 is stored, compared in constant time."""
+"""Share-link and login tokens: 256 random bits; only the SHA-256 is stored."""
 
 from __future__ import annotations
 

@@ -1,29 +1,87 @@
-"""The logged-in actor and the server-side guard every page runs first."""
+"""The logged-in actor and the server-side guard every page runs first.
+
+A Streamlit session lives as long as its websocket, so a reload would log the user out.
+Signing in therefore also opens a remembered login (`db.login_sessions`): its random token
+goes into a `SameSite=Strict` cookie, and a new connection without an actor resumes from it.
+Logging out revokes the token on the server, so a copied cookie is useless afterwards.
+"""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from access.roles import Actor, PermissionDenied, require
 from db.config import ROOT
+from db.login_sessions import SESSION_HOURS, close_login, open_login, resume
+from ui.store import session
 
 ENTRY = ROOT / "app.py"
+COOKIE = "contract_desk_login"
 
 _KEY = "actor"
+_LOGIN_KEY = "_login_token"
+_COOKIE_JS = "_login_cookie_js"
 
 
 def current_actor() -> Actor | None:
     return st.session_state.get(_KEY)
 
 
-def sign_in(actor: Actor) -> None:
+def sign_in(actor: Actor, *, remember: bool = True) -> None:
+    """Sign this session in; `remember` keeps the browser signed in across reloads."""
     st.session_state[_KEY] = actor
+    if remember and actor.user_id is not None:
+        with session() as s:
+            token, _ = open_login(session=s, actor=actor, now=datetime.now(UTC))
+        st.session_state[_LOGIN_KEY] = token
+        st.session_state[_COOKIE_JS] = _cookie(token, SESSION_HOURS * 3600)
 
 
 def sign_out() -> None:
+    token = st.session_state.get(_LOGIN_KEY)
+    if token:
+        with session() as s:
+            close_login(session=s, token=token, now=datetime.now(UTC))
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    st.session_state[_COOKIE_JS] = _cookie("", 0)
+
+
+def restore() -> Actor | None:
+    """Resume a remembered login from this browser's cookie (a reload, a new tab)."""
+    if current_actor() is not None:
+        return current_actor()
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no browser request (e.g. a script run in tests)
+        token = None
+    if not isinstance(token, str) or not token:
+        return None
+    with session() as s:
+        actor = resume(session=s, token=token, now=datetime.now(UTC))
+    if actor is not None:
+        st.session_state[_KEY] = actor
+        st.session_state[_LOGIN_KEY] = token
+    return actor
+
+
+def write_cookie() -> None:
+    """Send a pending cookie change to the browser (after sign-in or sign-out)."""
+    script = st.session_state.pop(_COOKIE_JS, None)
+    if script:
+        st.html(script, unsafe_allow_javascript=True)
+
+
+def _cookie(token: str, max_age: int) -> str:
+    # The token is URL-safe base64 made here, never user input: nothing to escape.
+    secure = "; Secure" if str(st.context.url or "").startswith("https") else ""
+    return (
+        f"<script>document.cookie = '{COOKIE}={token}; Path=/; Max-Age={max_age}; "
+        f"SameSite=Strict{secure}';</script>"
+    )
 
 
 def guard(permission: str) -> Actor:

@@ -28,7 +28,13 @@ from db.models.ops import (
     ShareLink,
     ShareLinkUse,
 )
-from db.models.people import Technician, TechnicianAssignment, TechnicianCredential, User
+from db.models.people import (
+    LoginSession,
+    Technician,
+    TechnicianAssignment,
+    TechnicianCredential,
+    User,
+)
 from db.models.work import OutOfScopeRequest, Ticket, TicketEvent, TimeEntry
 
 __all__ = [
@@ -47,6 +53,7 @@ __all__ = [
     "ExtractedTerm",
     "ImportMapping",
     "Invoice",
+    "LoginSession",
     "InvoiceLine",
     "Notification",
     "NotificationAttachment",

@@ -1,0 +1,58 @@
+"""Remembered sign-ins: a browser keeps a random token in a cookie so a reload does not log
+the user out.
+
+Only the token's SHA-256 is stored. A token is refused once it has expired, was revoked
+(log out, user deactivated) or its user is inactive; the actor is rebuilt from the user row
+each time, so a role change applies on the next reload.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from access.roles import Actor
+from access.tokens import new_token, token_hash
+from db.models import LoginSession, User
+from db.users import actor_for
+
+SESSION_HOURS = 12  # one working day: a shared or lost laptop is not signed in for long
+
+
+def open_login(*, session: Session, actor: Actor, now: datetime) -> tuple[str, datetime]:
+    """A new token for this signed-in user and when it expires (the token is not stored)."""
+    if actor.user_id is None:
+        raise ValueError("Only a stored user can stay signed in.")
+    token = new_token()
+    expires = now + timedelta(hours=SESSION_HOURS)
+    session.add(
+        LoginSession(
+            token_hash=token_hash(token), user_id=actor.user_id, created_at=now, expires_at=expires
+        )
+    )
+    session.flush()
+    return token, expires
+
+
+def resume(*, session: Session, token: str, now: datetime) -> Actor | None:
+    """The actor of a valid token, else None (expired, revoked, unknown, inactive user)."""
+    if not token:
+        return None
+    row = session.scalar(select(LoginSession).where(LoginSession.token_hash == token_hash(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
+        return None
+    user = session.get(User, row.user_id)
+    if user is None or not user.active:
+        return None
+    return actor_for(session=session, user=user)
+
+
+def close_login(*, session: Session, token: str, now: datetime) -> None:
+    """Revoke one token (log out on this browser); unknown tokens are ignored."""
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.token_hash == token_hash(token), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
