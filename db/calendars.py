@@ -17,5 +17,6 @@ def load_calendars(*, session: Session) -> dict[int | str, Calendar]:
     rows = session.scalars(select(CalendarRow).options(selectinload(CalendarRow.holidays)))
     for row in rows:
         out[row.id] = Calendar.from_spec(
-            row.spec, row.timezone, extra_holidays=[h.day for h in row.holidays])
+            row.spec, row.timezone, extra_holidays=[h.day for h in row.holidays]
+        )
     return out
