@@ -11,11 +11,14 @@ from sqlalchemy.orm import Session
 
 from db.config import ConfigError
 from db.engine import open_store, session_scope
+from db.sla import outcome_cache
 
 
 @st.cache_resource(show_spinner="Opening the contract store…")
 def _engine() -> Engine:
-    return open_store()
+    engine = open_store()
+    outcome_cache.enable(engine)  # dashboards share one load of the tickets (see there)
+    return engine
 
 
 def engine() -> Engine:

@@ -14,6 +14,7 @@ tickets:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 import sla
 from db.calendars import ALWAYS, load_calendars
 from db.models import Ticket, TicketEvent
+from db.sla import outcome_cache
 from db.sla.events import pauses_from_events
 from db.sla.frames import instant_column, read_frame, since_param, to_instants
 from db.sla.in_force import _contracts, _policies, _policy_keys
@@ -121,28 +123,40 @@ def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
     return pauses_from_events(ev, tickets)
 
 
-def sla_details(
-    *,
-    session: Session,
-    now: datetime,
-    since: datetime | None = None,
-    contract_ids: Sequence[int] | None = None,
-    ticket_ids: Sequence[int] | None = None,
-    open_only: bool = False,
-) -> pd.DataFrame:
-    """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key);
-    `ticket_ids` and `open_only` (unresolved tickets) narrow the load."""
-    flt = {
-        "since": since,
-        "contract_ids": contract_ids,
-        "ticket_ids": ticket_ids,
-        "open_only": open_only,
-    }
+@dataclass(frozen=True)
+class _Loaded:
+    """Everything `sla.evaluate` needs except the clock (see `outcome_cache`)."""
+
+    tickets: pd.DataFrame  # one row per ticket, as `_tickets` reads it
+    attached: pd.DataFrame  # the same tickets with targets and calendar keys
+    pauses: pd.DataFrame
+    calendars: dict
+
+    def narrow(self, since: datetime | None, contract_ids: Sequence[int] | None) -> _Loaded:
+        """The same inputs for tickets created since `since` on `contract_ids`."""
+        keep = pd.Series(True, index=self.tickets.index)
+        if since is not None:
+            keep &= self.tickets["created_at"] >= pd.Timestamp(since)
+        if contract_ids is not None:
+            keep &= self.tickets["contract_id"].isin([int(c) for c in contract_ids]).fillna(False)
+        if keep.all():
+            return self
+        ids = self.tickets.loc[keep, "ticket_id"]
+        return _Loaded(
+            tickets=self.tickets[keep],
+            attached=self.attached[self.attached["ticket_id"].isin(ids)],
+            pauses=self.pauses[self.pauses["ticket_id"].isin(ids)],
+            calendars=self.calendars,
+        )
+
+
+def _load(session: Session, **flt) -> _Loaded | None:
+    """Tickets (filtered by `flt`), their policy targets and pauses; None when no ticket."""
     tickets = _tickets(session, **flt)
     contracts = _contracts(session)
     tickets = tickets.merge(contracts[["contract_id", "tier"]], on="contract_id", how="left")
     if tickets.empty:
-        return pd.DataFrame(columns=OUTCOME_COLUMNS + DETAIL_COLUMNS)
+        return None
     key, policies, cal_keys = _policy_keys(tickets, contracts, _policies(session))
     work = tickets.assign(_pk=key.fillna("none").astype(object))
     attached = sla.attach_targets(
@@ -157,9 +171,38 @@ def sla_details(
     calendars = {str(k): v for k, v in load_calendars(session=session).items()}
     attached["calendar_key"] = attached["calendar_key"].astype(str)
     cal_map = {k: calendars[k] for k in attached["calendar_key"].unique()}
-    pauses = _pauses(session, tickets, **flt)
+    return _Loaded(tickets, attached, _pauses(session, tickets, **flt), cal_map)
+
+
+def sla_details(
+    *,
+    session: Session,
+    now: datetime,
+    since: datetime | None = None,
+    contract_ids: Sequence[int] | None = None,
+    ticket_ids: Sequence[int] | None = None,
+    open_only: bool = False,
+) -> pd.DataFrame:
+    """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key);
+    `ticket_ids` and `open_only` (unresolved tickets) narrow the load.
+
+    Whole-store reads (no `ticket_ids`, not `open_only`) go through `outcome_cache` when the
+    app has enabled it, then are narrowed by `since` and `contract_ids` in memory.
+    """
+    if ticket_ids is None and not open_only and outcome_cache.is_enabled(session):
+        whole = outcome_cache.cached(session, lambda: _load(session))
+        loaded = whole.narrow(since, contract_ids) if whole is not None else None
+    else:
+        filters = {"ticket_ids": ticket_ids, "open_only": open_only}
+        loaded = _load(session, since=since, contract_ids=contract_ids, **filters)
+    if loaded is None or loaded.tickets.empty:
+        return pd.DataFrame(columns=OUTCOME_COLUMNS + DETAIL_COLUMNS)
+    return _evaluate(loaded, now)
+
+
+def _evaluate(loaded: _Loaded, now: datetime) -> pd.DataFrame:
     result = sla.evaluate(
-        attached[
+        loaded.attached[
             [
                 "ticket_id",
                 "calendar_key",
@@ -172,11 +215,11 @@ def sla_details(
                 "pause_response",
             ]
         ],
-        pauses,
-        calendars=cal_map,
+        loaded.pauses,
+        calendars=loaded.calendars,
         now=now,
     )
-    info = tickets.set_index("ticket_id")
+    info = loaded.tickets.set_index("ticket_id")
     pos = info.index.get_indexer(result["ticket_id"])
     out = pd.DataFrame({"ticket_id": result["ticket_id"].to_numpy()})
     for name in [

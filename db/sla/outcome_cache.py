@@ -1,0 +1,87 @@
+"""A process-wide cache of what `sla_details` loads, so dashboards opened one after another
+read 200k tickets, their pauses and policy targets once instead of once per page.
+
+What is cached never depends on the clock: states are evaluated against `now` on every call.
+An entry is reused only while the store's fingerprint is unchanged: counts and highest ids
+of tickets, ticket events, contracts, SLA policies and targets, calendars and holidays, the
+tickets' latest import time, the sum of contract versions and the last audit entry (every
+edit through the app is audited). Only the app turns it on (`ui.store`), per engine URL:
+library calls, jobs and tests read the store directly unless they enable it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from db.models import (
+    AuditEntry,
+    Calendar,
+    CalendarHoliday,
+    Contract,
+    SlaPolicy,
+    SlaTarget,
+    Ticket,
+    TicketEvent,
+)
+
+T = TypeVar("T")
+
+_enabled: set[str] = set()
+_entries: dict[str, tuple[tuple, object]] = {}
+_lock = threading.Lock()
+
+
+def enable(engine: Engine) -> None:
+    _enabled.add(engine.url.render_as_string(hide_password=False))
+
+
+def disable(engine: Engine) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    with _lock:
+        _enabled.discard(url)
+        _entries.pop(url, None)
+
+
+def _url(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=False)
+
+
+def is_enabled(session: Session) -> bool:
+    return _url(session) in _enabled
+
+
+def fingerprint(session: Session) -> tuple:
+    """Changes whenever a ticket, pause, contract, policy or calendar changes (see above)."""
+    parts: list[object] = []
+    for model in (TicketEvent, Contract, SlaPolicy, SlaTarget, Calendar, CalendarHoliday):
+        parts.extend(session.execute(select(func.count(), func.max(model.id))).one())
+    parts.extend(
+        session.execute(
+            select(func.count(), func.max(Ticket.id), func.max(Ticket.imported_at))
+        ).one()
+    )
+    parts.append(session.scalar(select(func.sum(Contract.version))))
+    parts.append(session.scalar(select(func.max(AuditEntry.id))))
+    return tuple(parts)
+
+
+def cached(session: Session, load: Callable[[], T]) -> T:
+    """`load()`, or its result from an earlier call while the store is unchanged."""
+    url = _url(session)
+    if url not in _enabled:
+        return load()
+    key = fingerprint(session)
+    with _lock:
+        hit = _entries.get(url)
+    if hit is not None and hit[0] == key:
+        return hit[1]  # type: ignore[return-value]
+    value = load()
+    with _lock:
+        _entries[url] = (key, value)
+    return value
