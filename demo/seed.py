@@ -115,10 +115,23 @@ def seed(
         report.counts.update(clients=len(clients), contracts=len(rows), technicians=len(techs))
     _work(engine, rng, rows, size.tickets, now, report)
     _invoices(engine, rng, rows, today, report)
+    _billing_run(engine, today, report)
     if documents:
         _documents(engine, rows, pdf_folder, documents, seed, report)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _billing_run(engine, today: date, report: SeedReport) -> None:
+    """Last month's billing run, as a manager would have done it: drafts for what the seeded
+    invoices left out, findings with reasons, and the accuracy the dashboards show."""
+    from access.roles import SYSTEM
+    from db.billing.run import run_billing
+
+    period = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    with session_scope(engine) as s:
+        result = run_billing(session=s, actor=SYSTEM, period=period)
+    report.counts["billing findings"] = result.findings
 
 
 def _documents(engine, rows, folder: Path | None, n: int, seed: int, report) -> None:

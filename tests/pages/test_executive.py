@@ -28,8 +28,9 @@ def test_executive_page_renders_kpis_for_executive(app_env):
         "Billing accuracy",
     }
     assert values["Total contract value"].endswith(("USD", "GBP", "EUR"))
-    assert values["Billing accuracy"] == "—"  # no billing run in the demo: shown as missing
-    assert any("billing accuracy unknown" in i.value for i in at.info)
+    # The demo ran last month's billing: its accuracy is shown, not reported missing.
+    assert values["Billing accuracy"].endswith("%")
+    assert not any("billing accuracy unknown" in i.value for i in at.info)
 
 
 @pytest.mark.parametrize("user", [TECH])
@@ -137,5 +138,7 @@ def test_executive_page_on_an_empty_store_renders_and_says_what_is_missing(tmp_p
     assert "No contracts in this selection." in [i.value for i in at.info]
     values = {m.label: m.value for m in at.metric}
     assert values["Renewal rate"] == "—" and values["Margin"] == "—"
+    assert values["Billing accuracy"] == "—"  # no billing run: shown as missing, not 0%
+    assert any("billing accuracy unknown" in i.value for i in at.info)
     st.cache_resource.clear()
     st.cache_data.clear()
