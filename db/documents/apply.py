@@ -53,6 +53,13 @@ def _days(d: Any) -> int | None:
     return None
 
 
+def _iso_date(v: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(v)) if isinstance(v, str) else None
+    except ValueError:
+        return None
+
+
 def _money(v: Any) -> Decimal | None:
     try:
         return Decimal(str(v)) if v is not None else None
@@ -159,8 +166,15 @@ def _map_terms(
     data: dict[str, Any],
     result: ApplyResult,
 ) -> None:
-    if terms.get("expiration_date"):
-        data["end_date"] = date.fromisoformat(str(terms["expiration_date"]))
+    if (start := _iso_date(terms.get("effective_date"))) is not None:
+        data["start_date"] = start
+    end = terms.get("expiration_date")
+    if end == "perpetual":
+        data["end_date"] = None  # runs until terminated
+    elif (end_date := _iso_date(end)) is not None:
+        data["end_date"] = end_date
+    elif end:
+        result.skipped.append("expiration date: not a calendar date")
     if (months := _months(terms.get("initial_term"))) is not None:
         data["term_months"] = months
     if isinstance(terms.get("auto_renewal"), bool):

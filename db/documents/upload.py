@@ -16,6 +16,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -26,7 +27,8 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from contracts.schema import client_name_key
 from db import audit
-from db.contracts_repo import NotFound
+from db.contracts_repo import ConflictError, NotFound
+from db.documents.apply import apply_to_contract
 from db.documents.common import (
     PAGE_BREAK,
     _document,
@@ -36,7 +38,7 @@ from db.documents.common import (
 )
 from db.documents.settings import auto_accept_threshold, upload_limit
 from db.engine import session_factory
-from db.models import Client, ContractDocument, ExtractedTerm
+from db.models import Client, Contract, ContractDocument, ExtractedTerm
 from extraction import (
     ContractTerms,
     EncryptedPdf,
@@ -75,6 +77,7 @@ class UploadResult:
     client_score: float | None = None  # rapidfuzz score of the match, None when given
     contract_id: int | None = None
     warnings: list[str] = field(default_factory=list)
+    applied: list[str] = field(default_factory=list)  # auto-accepted terms put live
 
     @property
     def needs_password(self) -> bool:
@@ -433,12 +436,19 @@ def _apply_outcome(
             doc.client_id, result.client_score = match[0], match[2]
     _attach_contract(session, doc, result)
     auto = sum(1 for f in found.values() if f.confidence >= threshold)
+    if auto:
+        _auto_apply(session, actor, doc, result)
     result.status = "ok"
     result.message = (
         f"{doc.filename}: {terms.page_count} pages, {len(found)} terms found"
         + (f" ({auto} auto-accepted)" if auto else "")
         + (" after OCR" if terms.ocr_applied else "")
         + "."
+        + (
+            f" Applied to contract {doc.contract_id}: {'; '.join(result.applied)}."
+            if result.applied
+            else ""
+        )
     )
     audit.record(
         session=session,
@@ -449,6 +459,41 @@ def _apply_outcome(
         field="terms",
         new=len(found),
     )
+
+
+def _auto_apply(
+    session: Session, actor: Actor, doc: ContractDocument, result: UploadResult
+) -> None:
+    """Auto-accepted terms go live without review when the document has its contract.
+
+    Applied like a reviewer's "Apply" (audited, optimistic lock, new SLA policy version), in
+    a savepoint: terms that would make an invalid contract, or an uploader who may not edit
+    contracts, leave everything as it was, and the terms wait on the review page.
+    """
+    if doc.contract_id is None:
+        return
+    if not (actor.can("edit_contracts") and actor.can("review_terms")):
+        result.warnings.append(
+            f"{doc.filename}: auto-accepted terms wait for someone who may edit contracts."
+        )
+        return
+    contract = session.get(Contract, doc.contract_id)
+    try:
+        with session.begin_nested():
+            applied = apply_to_contract(
+                session=session,
+                actor=actor,
+                document_id=doc.id,
+                contract_id=contract.id,
+                expected_version=contract.version,
+                today=datetime.now(UTC).date(),
+            )
+    except (ValueError, ConflictError) as exc:
+        result.warnings.append(
+            f"{doc.filename}: auto-accepted terms were not applied ({exc}); review them."
+        )
+        return
+    result.applied = applied.applied or ["no change"]
 
 
 def _attach_contract(session: Session, doc: ContractDocument, result: UploadResult) -> None:
