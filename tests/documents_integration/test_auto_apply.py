@@ -3,7 +3,7 @@ contract; everything below waits for review (both backends)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -60,3 +60,23 @@ def test_without_its_contract_auto_accepted_terms_wait(session, pdfs):
     session.refresh(first)
     assert r.contract_id is None and r.applied == []
     assert first.start_date == START
+
+
+def test_terms_that_would_break_the_contract_change_nothing_and_wait(session, pdfs):
+    data, expected = pdfs["msa_sla"]
+    effective = date.fromisoformat(expected.effective_date)
+    _, contract = make_contract(
+        session, name=expected.customer, start_date=START, end_date=effective - timedelta(days=1)
+    )  # ends before the document's effective date: applying it would be invalid
+    version = contract.version
+    r = store_upload(session=session, actor=ADMIN, filename="msa.pdf", data=data)
+    session.commit()
+    session.refresh(contract)
+    assert r.status == "ok" and r.applied == []
+    assert any("not applied" in w and "review them" in w for w in r.warnings)
+    assert (contract.start_date, contract.version) == (START, version)
+    assert session.scalar(select(ExtractedTerm.review_state).where(
+        ExtractedTerm.field == "effective_date")) == "auto_accepted"  # fmt: skip
+    assert not session.scalars(
+        select(AuditEntry.id).where(AuditEntry.action == "apply_terms")
+    ).all()
