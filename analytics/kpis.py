@@ -26,8 +26,8 @@ DEFINITIONS: dict[str, str] = {
     "At-risk contracts": "Contracts with health score below 60 or a red flag (renewals).",
     "SLA compliance": "Met / (met + breached) targets, per metric, tickets created in the "
     "period; running tickets count once decided.",
-    "Billing accuracy": "Billable lines passing validation / all lines, over billing runs "
-    "in the period.",
+    "Billing accuracy": "Billable lines passing validation / all lines, over the latest billing "
+    "run of each period in the range (a rerun supersedes earlier runs).",
     "Revenue per contract": "Invoiced amount (invoices and credit notes, not void) with "
     "period start in the period.",
     "Margin": "(Revenue - cost of technician time) / revenue; cost = minutes / 60 x the "
@@ -36,8 +36,9 @@ DEFINITIONS: dict[str, str] = {
     "Satisfaction": "Mean CSAT (1-5) of tickets created in the period.",
     "Contracts per admin": "Active contracts / active admin users (target 250-300).",
     "Tickets": "Tickets created in the period.",
-    "Revenue recovered": "Invoice lines that validation turned into revenue in the period: "
-    "out-of-scope work captured, overage billed, after-hours work billed.",
+    "Revenue recovered": "What billing validation turned into revenue in the period: "
+    "out-of-scope work captured, overage billed, after-hours work billed (invoice lines), and "
+    "undercharged rates corrected to the contract rate (latest run of each period).",
     "At-risk value": "Sum of `value` of the at-risk contracts.",
 }
 

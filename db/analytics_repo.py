@@ -13,6 +13,7 @@ from access.roles import Actor, require
 from analytics import kpis
 from db.loaders import contracts_frame
 from db.models import (
+    BillingFinding,
     BillingRun,
     Contract,
     Invoice,
@@ -88,12 +89,22 @@ def _opportunities(session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["contract_id", "term_end", "outcome", "value", "currency"])
 
 
+def _latest_runs(start: date, end: date):
+    """Ids of the newest run of each billing period starting in [start, end]: a rerun of a
+    period supersedes the earlier runs, which must not be counted twice."""
+    return (
+        select(func.max(BillingRun.id))
+        .where(BillingRun.period_start >= start, BillingRun.period_start <= end)
+        .group_by(BillingRun.period_start, BillingRun.period_end)
+    )
+
+
 def _accuracy(session: Session, start: date, end: date) -> float | None:
     total, passed = session.execute(
         select(
             func.coalesce(func.sum(BillingRun.lines_total), 0),
             func.coalesce(func.sum(BillingRun.lines_passed), 0),
-        ).where(BillingRun.period_start >= start, BillingRun.period_start <= end)
+        ).where(BillingRun.id.in_(_latest_runs(start, end)))
     ).one()
     return kpis.ratio(float(passed), float(total))
 
@@ -146,10 +157,35 @@ def _recovered(
         )
         .group_by(InvoiceLine.kind)
     ).all()
-    return pd.DataFrame(
-        [(RECOVERED_KINDS[k], n, float(a or 0)) for k, n, a in rows],
-        columns=["source", "lines", "amount"],
+    out = [(RECOVERED_KINDS[k], n, float(a or 0)) for k, n, a in rows]
+    corrected = _rates_corrected(session, ids, start, end)
+    if corrected[0]:
+        out.append(("Undercharged rates corrected", *corrected))
+    return pd.DataFrame(out, columns=["source", "lines", "amount"])
+
+
+def _rates_corrected(session: Session, ids: list[int], start: date, end: date):
+    """(entries, amount) of undercharged rates the invoices charged at the contracted rate:
+    RATE_MISMATCH findings with a positive amount on entries no other finding blocked."""
+    from billing.validation import CORRECTED, Reason
+
+    found = pd.DataFrame(
+        session.execute(
+            select(BillingFinding.time_entry_id, BillingFinding.code, BillingFinding.amount).where(
+                BillingFinding.run_id.in_(_latest_runs(start, end)),
+                BillingFinding.contract_id.in_(ids),
+                BillingFinding.time_entry_id.is_not(None),
+            )
+        ).all(),
+        columns=["entry", "code", "amount"],
     )
+    blocked = set(found.loc[~found["code"].isin([str(c) for c in CORRECTED]), "entry"])
+    under = found[
+        (found["code"] == str(Reason.RATE_MISMATCH))
+        & (found["amount"].fillna(0).astype(float) > 0)
+        & ~found["entry"].isin(blocked)
+    ]
+    return len(under), float(under["amount"].astype(float).sum())
 
 
 def _renewal_risk(session: Session, now: datetime, currency: str, ids: list[int]):

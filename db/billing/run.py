@@ -221,6 +221,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
             "code": str(f.reason),
             "message": f.message,
             "resolved": False,
+            "amount": f.amount,
         }
         for f in report.findings
     ]
@@ -232,6 +233,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
             "code": code,
             "message": message,
             "resolved": False,
+            "amount": None,
         }
         for cid, code, message in computed.problems
     ]

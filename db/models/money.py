@@ -76,6 +76,8 @@ class BillingFinding(Base):
     code: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
     resolved: Mapped[bool] = mapped_column(default=False)
+    # RATE_MISMATCH: contracted minus charged amount of the entry (> 0: undercharge recovered).
+    amount: Mapped[Decimal | None]
 
 
 class Payment(Base):
