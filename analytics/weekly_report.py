@@ -25,7 +25,9 @@ def _fmt(k, currency: str) -> str:
 def _change(k) -> str:
     if k.change is None:
         return ""
-    return f"{k.change:+.1%}" if k.unit == "share" else f"{k.change:+,.2f}"
+    if k.unit == "share":
+        return f"{k.change:+.1%}"
+    return f"{k.change:+,.0f}" if k.unit in ("count", "money") else f"{k.change:+,.2f}"
 
 
 def pipeline_summary(pipeline: pd.DataFrame) -> list[dict]:
@@ -115,4 +117,23 @@ def report_pdf(view, *, week_start: date, week_end: date) -> bytes:
         )
     if view.underperforming.empty:
         pdf.cell(0, 6, "None.", new_x="LMARGIN", new_y="NEXT")
+    _section(pdf, "Contracts at risk, and why")
+    for r in view.at_risk.head(25).itertuples():
+        line = f"{r.reference} {r.client}: {r.why}"
+        pdf.multi_cell(0, 5, text(line), new_x="LMARGIN", new_y="NEXT")
+    if view.at_risk.empty:
+        pdf.cell(0, 6, "None.", new_x="LMARGIN", new_y="NEXT")
+    _section(pdf, "Revenue recovered by billing validation")
+    for r in view.recovered.itertuples():
+        line = f"{r.source}: {r.lines} lines, {float(r.amount):,.2f} {view.currency}"
+        pdf.cell(0, 6, text(line), new_x="LMARGIN", new_y="NEXT")
+    if view.recovered.empty:
+        pdf.cell(0, 6, "None in this period.", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _section(pdf: ReportPDF, title: str) -> None:
+    pdf.ln(3)
+    pdf.set_font(pdf.family, "B", 12)
+    pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(pdf.family, "", 9)

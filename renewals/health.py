@@ -22,6 +22,7 @@ Curves (``np.interp`` between the points, flat outside them):
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -121,9 +122,9 @@ def score_health(
         c, t = float(i.sla_compliance), float(i.sla_target)  # type: ignore[arg-type]
         parts["sla"] = max(0.0, min(100.0, 100 * (1 - (t - c) / SLA_ZERO_BELOW_TARGET)))
         if c < t:
-            reasons.append(f"SLA compliance {_pct(c)} < {_pct(t)}")
+            reasons.append(f"SLA compliance {c * 100:.1f}% < {_pct(t)}")
         if c < flags.sla_floor:
-            red.append(f"SLA compliance {_pct(c)} below the {_pct(flags.sla_floor)} floor")
+            red.append(f"SLA compliance {c * 100:.1f}% below the {_pct(flags.sla_floor)} floor")
 
     if _known(i.hours_used, i.hours_contracted) and float(i.hours_contracted) > 0:  # type: ignore[arg-type]
         u = float(i.hours_used) / float(i.hours_contracted)  # type: ignore[arg-type]
@@ -220,6 +221,20 @@ def at_risk(health: pd.DataFrame, flags: RedFlags | None = None) -> pd.DataFrame
     return risky.sort_values("score", kind="stable")
 
 
+_TOPICS = ("utilisation", "invoice", "sla compliance", "satisfaction", "ticket")
+
+
+def _topic(text: str) -> tuple[str | None, str | None]:
+    """(what, first number) of a flag or reason: 'Invoice 305 days overdue' and 'Oldest
+    unpaid invoice 305 days overdue' say the same thing."""
+    low = text.lower()
+    what = next((t for t in _TOPICS if t in low), None)
+    number = re.search(r"\d[\d.,]*", text)
+    return what, number.group(0) if number else None
+
+
 def _why(red: list[str], score: float, reasons: list[str], threshold: float) -> list[str]:
+    """Red flags first, then the score, then the reasons not already said by a red flag."""
     low = [f"Health score {score:.1f} < {threshold:.0f}"] if score < threshold else []
-    return [*red, *low, *reasons]
+    said = {_topic(r) for r in red}
+    return [*red, *low, *(r for r in reasons if _topic(r) not in said)]

@@ -46,3 +46,5 @@ def test_weekly_report_queued_once_and_delivered_with_pdf(engine, smtp_server):
     assert "Contract Desk weekly report" in text
     assert "16 Nov 2026 to 22 Nov 2026" in text
     assert "Total contract value" in text and "Renewal pipeline" in text
+    assert "Contracts at risk, and why" in text and "At-risk value" in text
+    assert "Revenue recovered by billing validation" in text

@@ -40,7 +40,7 @@ def test_full_inputs_score_reasons_and_weights():
     }
     assert result.missing == ()
     assert result.reasons == (
-        "SLA compliance 91% < 95%",
+        "SLA compliance 91.0% < 95%",
         "Utilisation 130% of contracted hours (over-use, best 70-100%)",
         "Tickets rising: 80 in the last 90 days vs 50 before",
         "Satisfaction 3.2/5 < 4.0",
@@ -126,7 +126,7 @@ def test_red_flags():
         )
     )
     assert result.red_flags == (
-        "SLA compliance 80% below the 85% floor",
+        "SLA compliance 80.0% below the 85% floor",
         "Utilisation 20% of contracted hours",
         "Satisfaction 2.5/5 below 3.0",
         "Invoice 75 days overdue",
@@ -150,11 +150,12 @@ def test_health_frame_and_at_risk_list():
     assert frame.loc[10, "missing"] == ["utilisation", "ticket_trend", "payment"]
     risky = at_risk(frame)
     assert list(risky.index) == [30, 20]
-    assert risky.loc[30, "why"] == [
+    assert risky.loc[30, "why"] == [  # the reason repeating the red flag is left out
         "Invoice 75 days overdue",
         "Health score 16.7 < 60",
-        "Oldest unpaid invoice 75 days overdue",
     ]
+    assert risky.loc[20, "why"][0] == "SLA compliance 80.0% below the 85% floor"
+    assert not any(w.startswith("SLA compliance 80.0% <") for w in risky.loc[20, "why"])
     assert list(at_risk(frame, RedFlags(at_risk_below=90)).index) == [30, 20, 40]
 
 
