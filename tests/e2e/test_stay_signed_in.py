@@ -7,11 +7,21 @@ from tests.e2e.conftest import login
 pytestmark = pytest.mark.browser
 
 
+def _login_cookie(page, context) -> dict:
+    """The login cookie, once the page's script has set it (right after the sign-in run)."""
+    for _ in range(60):
+        found = [c for c in context.cookies() if c["name"] == "contract_desk_login"]
+        if found:
+            return found[0]
+        page.wait_for_timeout(250)
+    raise AssertionError("the login cookie was never set")
+
+
 def test_reload_keeps_the_login_and_log_out_ends_it(live_app, browser):
     context = browser.new_context()
     page = context.new_page()
     login(page, live_app, "manager", "demo-manager-pass")
-    cookie = next(c for c in context.cookies() if c["name"] == "contract_desk_login")
+    cookie = _login_cookie(page, context)
     assert cookie["sameSite"] == "Strict"
 
     page.reload()
