@@ -94,6 +94,12 @@ def _db_lines(inv: InvoiceModel) -> list[InvoiceLine]:
     ]
 
 
+# Work a run would bill for a period whose invoice was already issued (see run.py): reported
+# so it is billed on a supplementary invoice, never silently lost; it blocks nothing.
+LATE_ENTRY = "LATE_ENTRY"
+NOT_BLOCKING = frozenset({*(str(r) for r in CORRECTED), LATE_ENTRY})
+
+
 def _open_blocking(session: Session, inv: Invoice) -> list[BillingFinding]:
     if inv.run_id is None:
         return []
@@ -103,7 +109,7 @@ def _open_blocking(session: Session, inv: Invoice) -> list[BillingFinding]:
                 BillingFinding.run_id == inv.run_id,
                 BillingFinding.contract_id == inv.contract_id,
                 BillingFinding.resolved.is_(False),
-                BillingFinding.code.not_in([str(r) for r in CORRECTED]),
+                BillingFinding.code.not_in(list(NOT_BLOCKING)),
             )
         )
     )

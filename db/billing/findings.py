@@ -9,9 +9,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
-from billing.validation import CORRECTED, Reason
+from billing.validation import Reason
 from db import audit
-from db.billing.common import PERMISSION, _names, _refs, parse_period
+from db.billing.common import NOT_BLOCKING, PERMISSION, _names, _refs, parse_period
 from db.models import BillingFinding, BillingRun, TimeEntry
 
 
@@ -69,7 +69,7 @@ def run_findings(
     frame = pd.DataFrame(session.execute(q).all(), columns=cols)
     frame.insert(3, "contract", frame["contract_id"].map(_refs(session, frame["contract_id"])))
     frame.insert(4, "client", frame["client_id"].map(_names(session, frame["client_id"])))
-    frame["blocking"] = ~frame["code"].isin([str(r) for r in CORRECTED])
+    frame["blocking"] = ~frame["code"].isin(list(NOT_BLOCKING))
     return frame
 
 

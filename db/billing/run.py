@@ -9,6 +9,7 @@ paid or void invoices.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import select, update
@@ -18,7 +19,15 @@ from access.roles import Actor, require
 from billing.frames import lines_frame
 from billing.model import Invoice as InvoiceModel
 from db import audit
-from db.billing.common import PERMISSION, _chunks, _db_lines, _names, _refs, parse_period
+from db.billing.common import (
+    LATE_ENTRY,
+    PERMISSION,
+    _chunks,
+    _db_lines,
+    _names,
+    _refs,
+    parse_period,
+)
 from db.billing.compute import _compute, _Computed, _existing
 from db.models import BillingFinding, BillingRun, Invoice, TimeEntry
 
@@ -82,6 +91,12 @@ def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
     computed = _compute(session, first, last)
     result = computed.result
     existing = _existing(session, [i.invoice_no for i in result.invoices])
+    late = [
+        {"client_id": inv.client_id, "blocking": False, **f}
+        for inv in result.invoices
+        if (row := existing.get(inv.invoice_no)) is not None and row.status != "draft"
+        for f in _late_entries(session, inv, row)
+    ]
     names = _names(session, [i.client_id for i in result.invoices])
     refs = _refs(session, [i.contract_id for i in result.invoices])
     invoices = pd.DataFrame(
@@ -139,13 +154,59 @@ def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
         period=f"{first:%Y-%m}",
         invoices=invoices,
         lines=lines,
-        findings=_findings_frame(session, computed),
+        findings=_with_late(session, _findings_frame(session, computed), late),
         accuracy_by_client=by_client.reset_index(drop=True),
         accuracy=report.accuracy(),
         entries_checked=len(report.entries),
         entries_passed=len(report.passed),
         alerts=alerts,
     )
+
+
+def _with_late(session: Session, frame: pd.DataFrame, late: list[dict]) -> pd.DataFrame:
+    if not late:
+        return frame
+    extra = pd.DataFrame(late)
+    extra.insert(1, "client", extra["client_id"].map(_names(session, extra["client_id"])))
+    extra.insert(2, "contract", extra["contract_id"].map(_refs(session, extra["contract_id"])))
+    return pd.concat([frame, extra[frame.columns]], ignore_index=True)
+
+
+def _late_entries(session: Session, inv: InvoiceModel, row: Invoice) -> list[dict]:
+    """Findings for work `inv` would bill that is on no invoice, though the period's invoice
+    `row` was already issued: logged after it went out. Only for invoices a run drafted (their
+    entries are linked); included work (charged 0) needs no billing."""
+    if row.run_id is None:
+        return []
+    charged: dict[int, Decimal] = {}
+    for line in inv.lines:
+        for c in line.charges:
+            charged[int(c.entry_id)] = charged.get(int(c.entry_id), Decimal(0)) + c.amount
+    ids = sorted(e for e, amount in charged.items() if amount > 0)
+    invoiced: set[int] = set()
+    for chunk in _chunks(ids):
+        invoiced.update(
+            session.scalars(
+                select(TimeEntry.id).where(
+                    TimeEntry.id.in_(chunk), TimeEntry.invoice_id.is_not(None)
+                )
+            )
+        )
+    return [
+        {
+            "entry_id": entry,
+            "contract_id": int(inv.contract_id),
+            "code": LATE_ENTRY,
+            "message": (
+                f"logged after invoice {row.number} for {row.period_start:%b %Y} was issued: "
+                f"{charged[entry]:.2f} {inv.currency} on no invoice; bill it on a "
+                "supplementary invoice (or credit and re-issue)"
+            ),
+            "amount": charged[entry],
+        }
+        for entry in ids
+        if entry not in invoiced
+    ]
 
 
 def _action(found: Invoice | None) -> str:
@@ -241,10 +302,12 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
         session.execute(BillingFinding.__table__.insert(), findings)
     existing = _existing(session, [i.invoice_no for i in result.invoices])
     created = updated = untouched = 0
+    late: list[dict] = []
     for inv in result.invoices:
         row = existing.get(inv.invoice_no)
         if row is not None and row.status != "draft":
             untouched += 1
+            late += _late_entries(session, inv, row)
             continue
         if row is None:
             row = Invoice(number=f"DRAFT-{inv.invoice_no}", key=inv.invoice_no, status="draft")
@@ -278,6 +341,12 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
                 old=old_total,
                 new=inv.total,
             )
+    if late:
+        rows = [
+            {"run_id": run.id, "time_entry_id": f.pop("entry_id"), "resolved": False, **f}
+            for f in late
+        ]
+        session.execute(BillingFinding.__table__.insert(), rows)
     audit.record(
         session=session,
         actor=actor,
@@ -294,7 +363,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
         created,
         updated,
         untouched,
-        len(findings),
+        len(findings) + len(late),
         len(report.entries),
         len(report.passed),
     )
