@@ -34,12 +34,18 @@ with session() as s:
     cb = client_billing(session=s, actor=actor, client_id=picked, as_of=as_of)
 
 st.header(cb.client)
-m = st.columns(3)
+m = st.columns(4)
 owed = ", ".join(f"{r.balance:,.2f} {r.currency}" for r in cb.balance.itertuples()) or "nothing"
 m[0].metric("Owes", owed)
 m[1].metric("Invoices", len(cb.invoices))
 share = cb.punctuality["on_time_share"].iloc[0] if len(cb.punctuality) else float("nan")
 m[2].metric("Paid on time", "—" if share != share else f"{share:.0%}")
+last = cb.accuracy["accuracy"].iloc[0] if len(cb.accuracy) else float("nan")
+m[3].metric(
+    "Billing accuracy (last run)",
+    "—" if last != last else f"{last:.1%}",
+    help="Share of this client's time entries that passed validation in the latest run.",
+)
 
 st.subheader("Invoices")
 shown = cb.invoices.drop(columns=["client_id", "contract_id"])
@@ -62,3 +68,13 @@ if ev and ev.selection.rows:
     )
 st.subheader("Payments")
 st.dataframe(paged(cb.payments, "client-pay-page"), hide_index=True, width="stretch")
+st.subheader("Billing accuracy by run")
+if cb.accuracy.empty:
+    st.info("No billing run has checked this client's time entries yet.")
+else:
+    st.dataframe(
+        cb.accuracy,
+        hide_index=True,
+        width="stretch",
+        column_config={"accuracy": st.column_config.ProgressColumn(min_value=0, max_value=1)},
+    )

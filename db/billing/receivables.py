@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
@@ -15,7 +15,7 @@ from billing import ageing
 from billing.model import Invoice as InvoiceModel
 from billing.model import InvoiceLine as LineModel
 from db.billing.common import PERMISSION, _chunks, _names
-from db.models import Client, Invoice, Payment
+from db.models import BillingRun, BillingRunClient, Client, Invoice, Payment
 
 BUCKETS = ageing.BUCKETS
 
@@ -130,6 +130,7 @@ class ClientBilling:
     payments: pd.DataFrame
     balance: pd.DataFrame
     punctuality: pd.DataFrame
+    accuracy: pd.DataFrame  # per billing period, its latest run: entries, passed, accuracy
 
 
 def client_options(*, session: Session, actor: Actor) -> dict[int, str]:
@@ -158,4 +159,27 @@ def client_billing(*, session: Session, actor: Actor, client_id: int, as_of: dat
         pays.reset_index(drop=True),
         ageing.client_balance(models, payments, as_of=as_of),
         ageing.on_time_payment_share(models, payments, as_of=as_of),
+        _accuracy_by_run(session, client_id),
     )
+
+
+def _accuracy_by_run(session: Session, client_id: int) -> pd.DataFrame:
+    """The client's billing accuracy in the latest run of each period, newest first."""
+    latest = select(func.max(BillingRun.id)).group_by(
+        BillingRun.period_start, BillingRun.period_end
+    )
+    rows = session.execute(
+        select(
+            BillingRun.period_start,
+            BillingRun.id,
+            BillingRunClient.entries,
+            BillingRunClient.passed,
+        )
+        .join(BillingRunClient, BillingRunClient.run_id == BillingRun.id)
+        .where(BillingRunClient.client_id == client_id, BillingRun.id.in_(latest))
+        .order_by(BillingRun.period_start.desc())
+    ).all()
+    frame = pd.DataFrame(rows, columns=["period", "run", "entries", "passed"])
+    frame["period"] = pd.to_datetime(frame["period"]).dt.strftime("%Y-%m")
+    frame["accuracy"] = frame["passed"] / frame["entries"].where(frame["entries"] > 0)
+    return frame

@@ -29,7 +29,7 @@ from db.billing.common import (
     parse_period,
 )
 from db.billing.compute import _compute, _Computed, _existing
-from db.models import BillingFinding, BillingRun, Invoice, TimeEntry
+from db.models import BillingFinding, BillingRun, BillingRunClient, Invoice, TimeEntry
 
 
 @dataclass(frozen=True)
@@ -267,6 +267,18 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
     )
     session.add(run)
     session.flush()
+    per_client = [
+        {
+            "run_id": run.id,
+            "client_id": int(r.client_id),
+            "entries": int(r.entries),
+            "passed": int(r.passed),
+        }  # fmt: skip
+        for r in report.accuracy_by_client().itertuples()
+        if pd.notna(r.client_id) and int(r.client_id) != -1
+    ]
+    if per_client:
+        session.execute(BillingRunClient.__table__.insert(), per_client)
     # Earlier runs of the same period are superseded: their findings are no longer open.
     earlier = select(BillingRun.id).where(
         BillingRun.period_start == first, BillingRun.period_end == last, BillingRun.id != run.id

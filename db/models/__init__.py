@@ -17,7 +17,14 @@ from db.models.lifecycle import (
     RenewalOpportunity,
     RenewalTask,
 )
-from db.models.money import BillingFinding, BillingRun, Invoice, InvoiceLine, Payment
+from db.models.money import (
+    BillingFinding,
+    BillingRun,
+    BillingRunClient,
+    Invoice,
+    InvoiceLine,
+    Payment,
+)
 from db.models.ops import (
     AuditEntry,
     ImportMapping,
@@ -41,6 +48,7 @@ __all__ = [
     "AuditEntry",
     "BillingFinding",
     "BillingRun",
+    "BillingRunClient",
     "Calendar",
     "CalendarHoliday",
     "Client",

@@ -25,6 +25,17 @@ class BillingRun(Base):
     lines_passed: Mapped[int] = mapped_column(default=0)
 
 
+class BillingRunClient(Base):
+    """A run's accuracy for one client: its entries checked and those with no finding."""
+
+    __tablename__ = "billing_run_clients"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("billing_runs.id"), primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    entries: Mapped[int]
+    passed: Mapped[int]
+
+
 class Invoice(Base):
     __tablename__ = "invoices"
 

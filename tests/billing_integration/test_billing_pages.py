@@ -88,3 +88,6 @@ def test_receivables_and_client_history(billing_env):
     assert not at.exception
     assert at.title[0].value == "Client billing" and at.header[0].value
     assert len(at.dataframe[0].value) > 0
+    labels = [m.label for m in at.metric]
+    assert "Billing accuracy (last run)" in labels
+    assert any(h.value == "Billing accuracy by run" for h in at.subheader)

@@ -44,3 +44,26 @@ def test_undercharged_rate_is_revenue_recovered_once_across_reruns(session, bill
     assert again_tiles["Billing accuracy"] == accuracy
     assert again_tiles["Revenue recovered"] == tiles["Revenue recovered"]
     assert "Undercharged rates corrected" in set(again.recovered["source"])
+
+
+def test_client_accuracy_is_kept_per_run_and_a_rerun_replaces_it(session, billed):
+    from db.billing.receivables import client_billing
+
+    tm = billed["tm"]
+    run_billing(session=session, actor=actor("admin"), period=PERIOD)
+    second = run_billing(session=session, actor=actor("admin"), period=PERIOD)
+    cb = client_billing(session=session, actor=actor("admin"), client_id=tm.client_id,
+                        as_of=billed["today"])  # fmt: skip
+    # Tempo Labs: seven entries, only one without a finding (see the `billed` fixture).
+    assert cb.accuracy.to_dict("records") == [
+        {
+            "period": "2026-11",
+            "run": second.run_id,
+            "entries": 7,
+            "passed": 1,
+            "accuracy": 1 / 7,
+        }  # fmt: skip
+    ]
+    other = client_billing(session=session, actor=actor("admin"),
+                           client_id=billed["fixed"].client_id, as_of=billed["today"])  # fmt: skip
+    assert other.accuracy.empty  # no time entries: nothing checked, not 100%
