@@ -1,7 +1,7 @@
 """Bulk extraction speed: extract_many (2 workers) vs plain pdfplumber text, same files, same run.
 
 Generates N ten-page demo contracts once (cached in the temp folder), then times
-1. the upload path end to end, `db.documents.upload.store_many(..., workers=2)` into a fresh
+1. the upload path end to end, `db.documents.batch.store_many(..., workers=2)` into a fresh
    SQLite store: duplicate checks, PDFium text, pdfplumber tables where pages look tabular,
    all term rules, client matching, the document and its term rows stored
    (`--no-store`: `extract_many` alone);
@@ -49,7 +49,7 @@ def time_extract_many(paths: list[Path], *, workers: int) -> tuple[float, int]:
 def time_store_many(paths: list[Path], *, workers: int, folder: Path) -> tuple[float, int]:
     """Seconds for the upload path (`store_many`) into a fresh SQLite store; files not ok."""
     from access.roles import SYSTEM
-    from db.documents.upload import store_many
+    from db.documents.batch import store_many
     from db.engine import open_store
 
     engine = open_store(f"sqlite:///{folder / 'bench.db'}")

@@ -56,8 +56,9 @@ def extract_cmd(args) -> int:
 def import_cmd(args) -> int:
     from access.roles import SYSTEM
     from db.documents.archives import expand_uploads
+    from db.documents.batch import store_many
+    from db.documents.client_match import match_client
     from db.documents.settings import upload_limit
-    from db.documents.upload import match_client, store_many
     from db.engine import open_store, session_scope
 
     paths = [Path(p) for p in args.files]

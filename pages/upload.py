@@ -7,9 +7,10 @@ from streamlit.errors import StreamlitAPIException
 
 from db.contracts_repo import NotFound
 from db.documents.archives import expand_uploads
+from db.documents.batch import store_many
 from db.documents.clients import assign_client, client_options
 from db.documents.settings import upload_limit
-from db.documents.upload import retry_extraction, store_many
+from db.documents.upload import retry_extraction
 from ui.auth import guard
 from ui.store import session
 

@@ -1,10 +1,8 @@
 """Storing uploaded files: kept even when extraction fails, terms extracted, client matched.
 
 Extraction and storage are separate steps so a batch can extract in worker processes and
-store in this one: `store_extracted` stores a file whose extraction already ran,
-`store_upload` = extract in-process + the same storage, `store_many` = duplicate and size
-checks first, `extraction.extract_many` over the rest on both cores, and one short
-transaction per file as each result arrives (a file that cannot be stored loses no other).
+store in this one (`db.documents.batch.store_many`): `store_extracted` stores a file whose
+extraction already ran, `store_upload` = extract in-process + the same storage.
 
 Duplicates are refused by SHA-256 before any extraction work; terms whose confidence is at
 or above the setting `review.auto_accept_confidence` start as `auto_accepted`, not `pending`.
@@ -19,16 +17,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import select
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
-from contracts.schema import client_name_key
 from db import audit
 from db.contracts_repo import ConflictError, NotFound
 from db.documents.apply import apply_to_contract
+from db.documents.client_match import customer_name, match_client, party_names
 from db.documents.common import (
     PAGE_BREAK,
     _document,
@@ -37,7 +33,6 @@ from db.documents.common import (
     _only_live_contract,
 )
 from db.documents.settings import auto_accept_threshold, upload_limit
-from db.engine import session_factory
 from db.models import Client, Contract, ContractDocument, ExtractedTerm
 from extraction import (
     ContractTerms,
@@ -46,15 +41,8 @@ from extraction import (
     Field,
     TooLarge,
     extract,
-    extract_many,
 )
-from extraction.pdf import MAX_BYTES as EXTRACT_MAX_BYTES
 
-CLIENT_MATCH_SCORE = 90
-# Below this many files to extract, a batch runs in this process: starting a worker
-# (importing spaCy and pdfplumber, ~1.5 s) costs more than it saves (measured: 24 files
-# take 3.0 s either way, 100 ten-page files 11.3 s in one process vs 7.8 s with two).
-PARALLEL_FROM = 24
 UNEXPECTED_HINT = "The file is kept; report it to an admin."
 
 Outcome = ContractTerms | ExtractionError
@@ -82,9 +70,6 @@ class UploadResult:
     @property
     def needs_password(self) -> bool:
         return self.error_code == EncryptedPdf.code
-
-
-Progress = Callable[[int, int, str, UploadResult], None]
 
 
 def find_duplicate(*, session: Session, data: bytes) -> int | None:
@@ -134,131 +119,6 @@ def store_extracted(
     and its only live contract attached. The password is never stored.
     """
     return _store(session, actor, filename, data, client_id, lambda _max_bytes: outcome)
-
-
-def store_many(
-    *,
-    engine_or_session_factory: Engine | Callable[[], Session],
-    actor: Actor,
-    files: list[tuple[str, bytes]],
-    client_id: int | None = None,
-    workers: int = 2,
-    progress: Progress | None = None,
-    password: str | None = None,
-) -> list[UploadResult]:
-    """Store a batch: results in input order; `progress(i, n, name, result)` once per file.
-
-    Duplicates (of stored documents or of an earlier file in the batch) and files over the
-    size limit are settled first without extraction; the rest go through `extract_many`
-    with `workers` processes (one below `PARALLEL_FROM` files) and are stored one short
-    transaction each as they finish (`i` counts finished files from 1, in completion
-    order). A file that cannot be stored is reported as failed ("not stored") and the batch
-    goes on. Raises only for the batch as a whole: the actor may not upload, or
-    `client_id` is not a live client.
-    """
-    require(actor, "upload_documents")
-    new_session = (
-        session_factory(engine_or_session_factory)
-        if isinstance(engine_or_session_factory, Engine)
-        else engine_or_session_factory
-    )
-    files = [(_clean_name(name), bytes(data)) for name, data in files]
-    n = len(files)
-    results: list[UploadResult | None] = [None] * n
-    finished = 0
-
-    def settle(index: int, store: Callable[[Session], UploadResult]) -> None:
-        nonlocal finished
-        if results[index] is not None:
-            return
-        name = files[index][0]
-        try:
-            with new_session() as s:
-                result = store(s)
-                s.commit()
-        except Exception as exc:  # noqa: BLE001 - one file that cannot be stored stops nothing
-            result = UploadResult(
-                document_id=None,
-                duplicate_of=None,
-                status="failed",
-                message=f"{name}: not stored ({type(exc).__name__}: {exc})",
-                filename=name,
-                error_code="not_stored",
-            )
-        results[index] = result
-        finished += 1
-        if progress is not None:
-            progress(finished, n, name, result)
-
-    def store_outcome(index: int, outcome: Outcome) -> None:
-        name, data = files[index]
-        settle(
-            index,
-            lambda s: store_extracted(
-                session=s,
-                actor=actor,
-                filename=name,
-                data=data,
-                outcome=outcome,
-                client_id=client_id,
-                password=password,
-            ),
-        )
-
-    def upload_now(index: int) -> None:
-        """store_upload: duplicate check first, in-process extraction only when still new."""
-        name, data = files[index]
-        settle(
-            index,
-            lambda s: store_upload(
-                session=s,
-                actor=actor,
-                filename=name,
-                data=data,
-                client_id=client_id,
-                password=password,
-            ),
-        )
-
-    with new_session() as s:
-        if client_id is not None and _live_client(s, client_id) is None:
-            raise NotFound(f"Client {client_id} does not exist.")
-        max_bytes, _ = upload_limit(session=s)
-        shas = [_sha(data) for _, data in files]
-        stored = _stored_shas(s, set(shas))
-    batch: list[int] = []  # extracted in the worker processes
-    later: list[int] = []  # stored with store_upload once the batch is in
-    first_of: dict[str, int] = {}
-    for index, ((name, data), sha) in enumerate(zip(files, shas, strict=True)):
-        if sha in stored:
-            upload_now(index)  # reported as a duplicate, nothing extracted
-        elif len(data) > max_bytes:
-            store_outcome(index, TooLarge(len(data), max_bytes, name=name))
-        elif sha in first_of or len(data) > EXTRACT_MAX_BYTES:
-            later.append(index)  # a copy of an earlier file, or above extract_many's own limit
-        else:
-            first_of[sha] = index
-            batch.append(index)
-
-    # extract_many names a bytes input "document <k>" (k from 1); a name it does not
-    # report that way is stored from its returned list instead.
-    by_name = {f"document {k}": index for k, index in enumerate(batch, start=1)}
-
-    def arrived(_i: int, _n: int, name: str, outcome: Outcome) -> None:
-        if name in by_name:
-            store_outcome(by_name[name], outcome)
-
-    items = extract_many(
-        [files[index][1] for index in batch],
-        workers=workers if len(batch) >= PARALLEL_FROM else 1,
-        progress=arrived,
-        passwords=[password] * len(batch),
-    )
-    for index, item in zip(batch, items, strict=True):
-        store_outcome(index, item.terms if item.ok else item.error)
-    for index in later:
-        upload_now(index)  # a copy: a duplicate by now, unless its original was not stored
-    return results  # type: ignore[return-value] - every index was settled above
 
 
 def retry_extraction(
@@ -365,21 +225,6 @@ def _stored_with(session: Session, sha: str) -> int | None:
     return session.scalar(select(ContractDocument.id).where(ContractDocument.sha256 == sha))
 
 
-def _stored_shas(session: Session, shas: set[str], chunk: int = 500) -> set[str]:
-    """Which of these SHA-256 digests are stored already (one query per 500)."""
-    wanted = sorted(shas)
-    found: set[str] = set()
-    for first in range(0, len(wanted), chunk):
-        found.update(
-            session.scalars(
-                select(ContractDocument.sha256).where(
-                    ContractDocument.sha256.in_(wanted[first : first + chunk])
-                )
-            )
-        )
-    return found
-
-
 def _too_large(data: bytes, max_bytes: int) -> TooLarge | None:
     """The store's own limit (a setting), checked before any extraction."""
     return TooLarge(len(data), max_bytes) if len(data) > max_bytes else None
@@ -429,9 +274,9 @@ def _apply_outcome(
     for f in found.values():
         session.add(_term_row(doc.id, f, threshold))
     result.terms = terms
-    result.customer_name = _customer_name(terms)
+    result.customer_name = customer_name(terms)
     if doc.client_id is None and result.customer_name:
-        match = match_client(session=session, names=_party_names(terms))
+        match = match_client(session=session, names=party_names(terms))
         if match is not None:
             doc.client_id, result.client_score = match[0], match[2]
     _attach_contract(session, doc, result)
@@ -538,45 +383,3 @@ def _term_row(document_id: int, f: Field, threshold: float) -> ExtractedTerm:
         snippet=f.snippet,
         review_state="auto_accepted" if f.confidence >= threshold else "pending",
     )
-
-
-def _customer_name(terms: ContractTerms) -> str | None:
-    if terms.customer is not None:
-        return str(terms.customer.normalized or terms.customer.value)
-    names = _party_names(terms)
-    return names[0] if names else None
-
-
-def _party_names(terms: ContractTerms) -> list[str]:
-    """Names to match against clients: the customer first, then other non-provider parties."""
-    names = []
-    if terms.customer is not None:
-        names.append(str(terms.customer.normalized or terms.customer.value))
-    provider = str(terms.provider.normalized) if terms.provider is not None else None
-    parties = terms.parties.normalized if terms.parties is not None else None
-    for p in parties or []:
-        if (
-            isinstance(p, dict)
-            and p.get("name")
-            and p.get("name") not in (provider, *names)
-            and p.get("role") != "provider"
-        ):
-            names.append(str(p["name"]))
-    return names
-
-
-def match_client(*, session: Session, names: list[str]) -> tuple[int, str, float] | None:
-    """Best client (id, name, score) whose name scores >= 90 (token_set_ratio), or None."""
-    clients = session.execute(
-        select(Client.id, Client.name).where(Client.deleted_at.is_(None))
-    ).all()
-    best: tuple[int, str, float] | None = None
-    for wanted in names:
-        key = client_name_key(wanted)
-        for cid, cname in clients:
-            score = fuzz.token_set_ratio(key, client_name_key(cname))
-            if score >= CLIENT_MATCH_SCORE and (best is None or score > best[2]):
-                best = (cid, cname, float(score))
-        if best is not None:
-            return best
-    return None

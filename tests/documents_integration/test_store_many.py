@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from access.roles import PermissionDenied
 from db.contracts_repo import NotFound
-from db.documents import upload as upload_module
-from db.documents.upload import store_many, store_upload
+from db.documents import batch as batch_module
+from db.documents.batch import store_many
+from db.documents.upload import store_upload
 from db.engine import session_factory, session_scope
 from db.models import ContractDocument, ExtractedTerm, Setting
 from demo.contract_pdfs import write_demo_set
@@ -127,7 +128,7 @@ def _summary(results, engine) -> list[tuple]:
 def test_mixed_batch_comes_back_in_input_order_with_every_file_kept(
     engine, batch, generated, monkeypatch
 ):
-    monkeypatch.setattr(upload_module, "PARALLEL_FROM", 2)  # two worker processes here
+    monkeypatch.setattr(batch_module, "PARALLEL_FROM", 2)  # two worker processes here
     results, calls = _store_many(engine, batch, workers=2)
     assert [r.filename for r in results] == [name for name, _ in batch]
     assert [r.status for r in results] == STATUSES
@@ -201,13 +202,13 @@ def test_duplicate_of_a_stored_document_and_oversized_file_are_not_extracted(
         first = store_upload(session=s, actor=ADMIN, filename=name, data=data)
         s.add(Setting(key="upload.max_mb", value=0.001))  # 1,000 bytes
     sent = []
-    real = upload_module.extract_many
+    real = batch_module.extract_many
 
     def spy(items, **kw):
         sent.extend(items)
         return real(items, **kw)
 
-    monkeypatch.setattr(upload_module, "extract_many", spy)
+    monkeypatch.setattr(batch_module, "extract_many", spy)
     files = [("again.pdf", data), ("big.pdf", generated[1][1]), ("tiny.pdf", b"%PDF-1.4 x")]
     results, calls = _store_many(engine, files, workers=1)
     assert [r.status for r in results] == ["duplicate", "failed", "failed"]
@@ -221,7 +222,7 @@ def test_duplicate_of_a_stored_document_and_oversized_file_are_not_extracted(
 
 
 def test_a_file_that_cannot_be_stored_loses_no_other(engine, generated, monkeypatch):
-    real = upload_module.store_extracted
+    real = batch_module.store_extracted
 
     def flaky(**kw):
         if kw["filename"] == "boom.pdf":
@@ -229,7 +230,7 @@ def test_a_file_that_cannot_be_stored_loses_no_other(engine, generated, monkeypa
             kw["session"].flush()  # content is NOT NULL: the database refuses it
         return real(**kw)
 
-    monkeypatch.setattr(upload_module, "store_extracted", flaky)
+    monkeypatch.setattr(batch_module, "store_extracted", flaky)
     files = [(name, data) for name, data, _ in generated[:2]]
     files.insert(1, ("boom.pdf", generated[2][1]))
     results, calls = _store_many(engine, files, workers=2)
