@@ -3,7 +3,7 @@
 import streamlit as st
 
 from db.clients_repo import DuplicateClient, client_overview, create_client, list_clients
-from db.contracts_repo import ContractFilter, search_contracts
+from db.contract_search import ContractFilter, search_contracts
 from ui.auth import guard
 from ui.store import session
 from ui.tables import downloads

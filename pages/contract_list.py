@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from db.contracts_repo import ContractFilter, search_contracts
+from db.contract_search import ContractFilter, search_contracts
 from db.models.contracts import PRICING_MODELS, STATUSES, TIERS
 from ui.auth import guard
 from ui.store import session

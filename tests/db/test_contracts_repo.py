@@ -10,12 +10,11 @@ from access.roles import PermissionDenied
 from contracts.schema import friendly_errors
 from db.audit import history
 from db.clients_repo import DuplicateClient, create_client
+from db.contract_search import ContractFilter, search_contracts
 from db.contracts_repo import (
     ConflictError,
-    ContractFilter,
     contract_detail,
     delete_contract,
-    search_contracts,
     set_services,
     update_contract,
 )
