@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 from db.config import ConfigError
 from db.engine import open_store, session_scope
 from db.sla import outcome_cache
+from db.sla.outcomes import warm_up
 
 
 @st.cache_resource(show_spinner="Opening the contract store…")
 def _engine() -> Engine:
     engine = open_store()
     outcome_cache.enable(engine)  # dashboards share one load of the tickets (see there)
+    warm_up(engine)  # ... loaded in the background while the first user logs in
     return engine
 
 

@@ -4,9 +4,10 @@ read 200k tickets, their pauses and policy targets once instead of once per page
 What is cached never depends on the clock: states are evaluated against `now` on every call.
 An entry is reused only while the store's fingerprint is unchanged: counts and highest ids
 of tickets, ticket events, contracts, SLA policies and targets, calendars and holidays, the
-tickets' latest import time, the sum of contract versions and the last audit entry (every
-edit through the app is audited). Only the app turns it on (`ui.store`), per engine URL:
-library calls, jobs and tests read the store directly unless they enable it.
+tickets' latest import time, the sum of contract versions and the last audit entry about
+tickets, contracts or SLA policies (every edit through the app is audited). Only the app
+turns it on (`ui.store`), per engine URL: library calls, jobs and tests read the store
+directly unless they enable it; the app also warms it up at start (`outcomes.warm_up`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,13 @@ from db.models import (
 
 T = TypeVar("T")
 
+# Audited edits that can change an SLA outcome in place (a log-in or an invoice must not
+# throw the load away).
+AUDITED = ("ticket", "ticket_import", "contract", "sla_policy")
+
 _enabled: set[str] = set()
 _entries: dict[str, tuple[tuple, object]] = {}
+_loaders: dict[str, threading.Lock] = {}
 _lock = threading.Lock()
 
 
@@ -67,21 +73,33 @@ def fingerprint(session: Session) -> tuple:
         ).one()
     )
     parts.append(session.scalar(select(func.sum(Contract.version))))
-    parts.append(session.scalar(select(func.max(AuditEntry.id))))
+    parts.append(
+        session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.entity.in_(AUDITED)))
+    )
     return tuple(parts)
 
 
 def cached(session: Session, load: Callable[[], T]) -> T:
-    """`load()`, or its result from an earlier call while the store is unchanged."""
+    """`load()`, or its result from an earlier call while the store is unchanged.
+
+    One load per store at a time: a caller arriving while another loads waits for it and
+    reuses its result (the app's start-up warm-up and a first page, two tabs at once).
+    """
     url = _url(session)
     if url not in _enabled:
         return load()
-    key = fingerprint(session)
+    with _loading(url):
+        key = fingerprint(session)
+        with _lock:
+            hit = _entries.get(url)
+        if hit is not None and hit[0] == key:
+            return hit[1]  # type: ignore[return-value]
+        value = load()
+        with _lock:
+            _entries[url] = (key, value)
+        return value
+
+
+def _loading(url: str) -> threading.Lock:
     with _lock:
-        hit = _entries.get(url)
-    if hit is not None and hit[0] == key:
-        return hit[1]  # type: ignore[return-value]
-    value = load()
-    with _lock:
-        _entries[url] = (key, value)
-    return value
+        return _loaders.setdefault(url, threading.Lock())

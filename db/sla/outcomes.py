@@ -13,16 +13,20 @@ tickets:
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import sla
 from db.calendars import ALWAYS, load_calendars
+from db.engine import session_factory
 from db.models import Ticket, TicketEvent
 from db.sla import outcome_cache
 from db.sla.events import pauses_from_events
@@ -245,6 +249,30 @@ def _evaluate(loaded: _Loaded, now: datetime) -> pd.DataFrame:
     for name in ("contract_id", "client_id", "technician_id"):
         out[name] = out[name].astype("Int64")
     return out
+
+
+WARM_UP_FROM = 20_000  # tickets: below this the first load is quick anyway
+
+
+def warm_up(engine: Engine, *, min_tickets: int = WARM_UP_FROM) -> threading.Thread:
+    """Load the store's SLA inputs into `outcome_cache` in a background thread.
+
+    Called when the app opens its engine, so the first dashboard after a (re)start does not
+    wait for 200k tickets to be read: by the time someone has logged in, they are loaded.
+    Never raises: a failure only means the first page loads them itself.
+    """
+
+    def run() -> None:
+        try:
+            with session_factory(engine)() as s:
+                if (s.scalar(select(func.count()).select_from(Ticket)) or 0) >= min_tickets:
+                    outcome_cache.cached(s, lambda: _load(s))
+        except Exception:  # noqa: BLE001 - a warm-up must never take the app down
+            logging.getLogger(__name__).exception("SLA warm-up failed")
+
+    thread = threading.Thread(target=run, name="sla-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def sla_outcomes(

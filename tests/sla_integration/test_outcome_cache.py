@@ -98,3 +98,33 @@ def test_any_change_to_tickets_or_pauses_loads_again(session, store, loads):
     session.commit()
     assert len(sla_outcomes(session=session, now=NOW)) == len(paused) + 2
     assert len(loads) == 3
+
+
+def test_warm_up_loads_in_the_background_so_the_first_page_does_not(session, store, loads):
+    from db.sla.outcomes import warm_up
+
+    warm_up(session.get_bind().engine, min_tickets=0).join(timeout=120)
+    assert len(loads) == 1  # the background thread loaded the store
+    sla_outcomes(session=session, now=NOW)
+    assert len(loads) == 1  # ... and the first call reused it
+
+
+def test_warm_up_leaves_small_stores_to_the_first_page(session, store, loads):
+    from db.sla.outcomes import warm_up
+
+    warm_up(session.get_bind().engine, min_tickets=1_000_000).join(timeout=120)
+    assert loads == []
+
+
+def test_a_log_in_does_not_throw_the_load_away(session, store, loads):
+    from db.users import authenticate, create_user
+    from tests.factories import ADMIN
+
+    sla_outcomes(session=session, now=NOW)
+    create_user(session=session, username="ada", password="long-enough-pw", role="admin",
+                actor=ADMIN)  # fmt: skip
+    session.commit()
+    assert authenticate(session=session, username="ada", password="long-enough-pw")
+    session.commit()  # audited, but not about tickets, contracts or SLA policies
+    sla_outcomes(session=session, now=NOW)
+    assert len(loads) == 1
