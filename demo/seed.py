@@ -16,46 +16,35 @@ from pathlib import Path
 
 import holidays as holidays_lib
 import numpy as np
-import pandas as pd
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from access.passwords import hash_password
 from access.roles import Actor
-from billing.frames import contract_from_row
-from billing.periods import invoice_key, iter_periods, prorate
 from contracts.schema import client_name_key
-from db.calendars import load_calendars
 from db.engine import session_scope
 from db.models import (
     Calendar,
     CalendarHoliday,
     Client,
-    CompanyHolding,
-    ComplianceRequirement,
     Contact,
     Contract,
     ContractService,
-    Invoice,
-    InvoiceLine,
-    Payment,
     RenewalOpportunity,
-    Setting,
     Site,
     SlaPolicy,
     SlaTarget,
     Technician,
     TechnicianAssignment,
     TechnicianCredential,
-    Ticket,
-    TicketEvent,
-    TimeEntry,
     User,
 )
 from demo import catalogue as cat
-from demo.work import ContractRow, pause_events, tickets_frame, time_entries_frame
+from demo.invoices import billing_run, store_invoices
+from demo.requirements import store_requirements
+from demo.work import ContractRow
+from demo.work_rows import store_work
 
 # Demo-only accounts: they exist only in demo data and are printed by the seed command.
 DEMO_USERS = [
@@ -110,28 +99,16 @@ def seed(
         clients = _clients(s, rng, size.clients, users)
         techs = _technicians(s, rng, size.technicians, clients, users, today)
         rows = _contracts(s, rng, size.contracts, clients, cal_ids, users, techs, today)
-        _compliance(s, rng, rows, today)
+        store_requirements(s, rng, rows, today)
         s.flush()
         report.counts.update(clients=len(clients), contracts=len(rows), technicians=len(techs))
-    _work(engine, rng, rows, size.tickets, now, report)
-    _invoices(engine, rng, rows, today, report)
-    _billing_run(engine, today, report)
+    store_work(engine, rng, rows, size.tickets, now, report)
+    store_invoices(engine, rng, rows, today, report)
+    billing_run(engine, today, report)
     if documents:
         _documents(engine, rows, pdf_folder, documents, seed, report)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _billing_run(engine, today: date, report: SeedReport) -> None:
-    """Last month's billing run, as a manager would have done it: drafts for what the seeded
-    invoices left out, findings with reasons, and the accuracy the dashboards show."""
-    from access.roles import SYSTEM
-    from db.billing.run import run_billing
-
-    period = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
-    with session_scope(engine) as s:
-        result = run_billing(session=s, actor=SYSTEM, period=period)
-    report.counts["billing findings"] = result.findings
 
 
 def _documents(engine, rows, folder: Path | None, n: int, seed: int, report) -> None:
@@ -416,288 +393,3 @@ def _contracts(s, rng, n, clients, cal_ids, users, techs, today) -> list[Contrac
                 )
             )
     return rows
-
-
-def _compliance(s, rng, rows, today) -> None:
-    s.add_all(
-        [
-            CompanyHolding(
-                kind="insurance",
-                name="Professional indemnity",
-                cover_amount=Decimal("2000000"),
-                currency="GBP",
-                expires_on=today + timedelta(days=45),
-            ),
-            CompanyHolding(
-                kind="insurance",
-                name="General liability",
-                cover_amount=Decimal("5000000"),
-                currency="GBP",
-                expires_on=today + timedelta(days=220),
-            ),
-            CompanyHolding(
-                kind="insurance",
-                name="Cyber",
-                cover_amount=Decimal("1000000"),
-                currency="GBP",
-                expires_on=today + timedelta(days=300),
-            ),
-            CompanyHolding(
-                kind="certification", name="ISO 27001", expires_on=today + timedelta(days=400)
-            ),
-            CompanyHolding(
-                kind="certification",
-                name="Cyber Essentials Plus",
-                expires_on=today - timedelta(days=10),
-            ),
-        ]
-    )
-    for r in rows:
-        if rng.random() < 0.35:
-            s.add(
-                ComplianceRequirement(
-                    contract_id=r.id,
-                    kind="credential",
-                    name="Background check",
-                    applies_to="onsite",
-                )
-            )
-        if rng.random() < 0.3:
-            s.add(
-                ComplianceRequirement(
-                    contract_id=r.id,
-                    kind="insurance",
-                    name="Professional indemnity",
-                    minimum_cover=Decimal(str(int(rng.choice([1, 2, 5])) * 1_000_000)),
-                    currency="GBP",
-                )
-            )
-        if rng.random() < 0.15:
-            s.add(
-                ComplianceRequirement(
-                    contract_id=r.id,
-                    kind="certification",
-                    name=str(rng.choice(["ISO 27001", "Cyber Essentials Plus"])),
-                )
-            )
-    s.add(Setting(key="review.auto_accept_confidence", value=0.95))
-
-
-def _records(df: pd.DataFrame) -> list[dict]:
-    """DataFrame rows as dicts: None for missing values, Python datetimes to the microsecond."""
-    cols = {}
-    for col in df.columns:
-        series = df[col]
-        if pd.api.types.is_datetime64_any_dtype(series):
-            series = series.dt.floor("us")
-            cols[col] = [None if pd.isna(v) else v.to_pydatetime() for v in series]
-        else:
-            cols[col] = [
-                None if (not isinstance(v, str) and pd.isna(v)) else v
-                for v in series.astype(object)
-            ]
-    return [dict(zip(cols, vals, strict=True)) for vals in zip(*cols.values(), strict=True)]
-
-
-def _work(engine, rng, rows, n, now, report) -> None:
-    t = tickets_frame(rng, rows, n, now)
-    t["id"] = np.arange(1, len(t) + 1)
-    t["source"] = "demo"
-    t["external_id"] = [f"D-{i:07d}" for i in t["id"]]
-    t["subject"] = t["service_type"].str.capitalize() + " request"
-    t["technician_id"] = t["technician_id"].where(t["technician_id"] > 0, None)
-    ev = pause_events(rng, t, now)
-    ev["ticket_id"] = t["id"].to_numpy()[ev.pop("ticket_row").to_numpy()]
-    te = time_entries_frame(rng, t, rows)
-    te["ticket_id"] = t["id"].to_numpy()[te.pop("ticket_row").to_numpy()]
-    cur = {r.id: c for r, c in zip(rows, _currencies(engine, rows), strict=True)}
-    te["currency"] = te["contract_id"].map(cur)
-    _price_entries(engine, rng, te, rows)
-    ticket_cols = [
-        "id",
-        "source",
-        "external_id",
-        "client_id",
-        "contract_id",
-        "technician_id",
-        "subject",
-        "service_type",
-        "priority",
-        "status",
-        "created_at",
-        "first_response_at",
-        "resolved_at",
-        "csat",
-    ]
-    with engine.begin() as conn:
-        for chunk in range(0, len(t), 50_000):
-            conn.execute(insert(Ticket), _records(t[ticket_cols].iloc[chunk : chunk + 50_000]))
-        if len(ev):
-            conn.execute(insert(TicketEvent), _records(ev[["ticket_id", "at", "kind", "value"]]))
-        for chunk in range(0, len(te), 50_000):
-            conn.execute(insert(TimeEntry), _records(te.iloc[chunk : chunk + 50_000]))
-    _set_included_hours(engine, rows, te, now)
-    report.counts.update(tickets=len(t), ticket_events=len(ev), time_entries=len(te))
-
-
-def _price_entries(engine, rng, te: pd.DataFrame, rows) -> None:
-    """Charge what the contract says: role rate, x multiplier outside coverage; approve most
-    out-of-scope work. A few entries keep a stale rate so billing validation has work to do."""
-    with Session(engine) as s:
-        cal_of = dict(s.query(Contract.id, Contract.calendar_id).all())
-        calendars = load_calendars(session=s)
-    started = pd.to_datetime(te["started_at"], utc=True)
-    after = np.zeros(len(te), dtype=bool)
-    cal_ids = te["contract_id"].map(cal_of).to_numpy()
-    for cal_id in pd.unique(cal_ids):
-        mask = cal_ids == cal_id
-        after[mask] = ~np.asarray(calendars[cal_id].is_covered_many(started[mask]))
-    base = {r.id: r.hourly_rate for r in rows}
-    rates = []
-    for cid, role, off, old in zip(
-        te["contract_id"], te["role"], after, te["rate_charged"], strict=True
-    ):
-        rate = base[cid] + (Decimal(40) if role == "senior engineer" else Decimal(0))
-        rate = rate * Decimal("1.5") if off else rate
-        stale = old != base[cid]  # time_entries_frame marked it as charged at a stale rate
-        rates.append((rate + Decimal(10) if stale else rate).quantize(Decimal("0.01")))
-    te["rate_charged"] = rates
-    included = {r.id: set(r.included) for r in rows}
-    out_of_scope = np.array(
-        [st not in included[c] for c, st in zip(te["contract_id"], te["service_type"], strict=True)]
-    )
-    te["approved"] = out_of_scope & (rng.random(len(te)) < 0.6)
-
-
-def _currencies(engine, rows) -> list[str]:
-    with Session(engine) as s:
-        found = dict(s.query(Contract.id, Contract.currency).all())
-    return [found[r.id] for r in rows]
-
-
-def _set_included_hours(engine, rows, te, now) -> None:
-    """Contracted hours = what the client really uses / its usage factor (over/under use)."""
-    used = te.groupby("contract_id")["minutes"].sum() / 60
-    months = {
-        r.id: max(
-            1.0,
-            (min(r.end, now.date()) - max(r.start, (now - timedelta(days=730)).date())).days / 30.4,
-        )
-        for r in rows
-    }
-    with Session(engine) as s, s.begin():
-        for r in rows:
-            c = s.get(Contract, r.id)
-            per_month = float(used.get(r.id, 0.0)) / months[r.id]
-            c.included_hours = Decimal(str(max(2, round(per_month / r.usage))))
-            if c.rollover:
-                c.rollover_cap_hours = c.included_hours
-
-
-def _invoices(engine, rng, rows, today, report) -> None:
-    """Invoices for the last 12 months, on the billing engine's own periods and keys (so a
-    billing run finds them instead of drafting duplicates); most paid, some late or overdue.
-    """
-    inv, lines, pays = [], [], []
-    with Session(engine) as s:
-        contracts = {c.id: c for c in s.query(Contract).all()}
-    next_id = 1
-    # A few clients pay late and leave invoices overdue; most pay on time.
-    clients = sorted({r.client_id for r in rows})
-    slow_payers = set(rng.choice(clients, size=max(1, len(clients) // 12), replace=False))
-    for r in rows:
-        c = contracts[r.id]
-        billing = contract_from_row(
-            {
-                "id": c.id,
-                "client_id": c.client_id,
-                "currency": c.currency,
-                "pricing_model": c.pricing_model,
-                "billing_cycle": c.billing_cycle,
-                "billing_timing": c.billing_timing,
-                "start_date": c.start_date,
-                "end_date": c.end_date,
-                "recurring_fee": c.recurring_fee,
-                "unit_price": c.unit_price,
-                "unit_count": c.unit_count,
-                "included_hours": c.included_hours,
-                "overage_rate": c.overage_rate,
-                "hourly_rate": c.hourly_rate,
-                "after_hours_multiplier": c.after_hours_multiplier,
-                "role_rates": c.role_rates,
-                "rollover": c.rollover,
-                "rollover_cap_hours": c.rollover_cap_hours,
-                "timezone": c.timezone,
-            }
-        )
-        first = today - relativedelta(months=12)
-        for period in iter_periods(billing, until=today + timedelta(days=1)):
-            if period.start < first:
-                continue
-            ms, me = period.start, period.last_day
-            amount = c.recurring_fee or ((c.unit_price or Decimal(0)) * (c.unit_count or 0))
-            if c.pricing_model == "time_materials":
-                amount = c.hourly_rate * Decimal(int(rng.integers(5, 40)))
-            amount = prorate(amount, period).quantize(Decimal("0.01"))
-            due = ms + timedelta(days=30)
-            roll = rng.random()
-            slow = r.client_id in slow_payers
-            if due > today:
-                status = "issued"
-            elif roll < (0.2 if slow else 0.004):
-                status = "overdue"
-            elif roll < (0.3 if slow else 0.012):
-                status = "partially_paid"
-            else:
-                status = "paid"
-            inv.append(
-                dict(
-                    id=next_id,
-                    number=f"INV-{ms:%Y%m}-{r.id:04d}",
-                    key=invoice_key(r.id, period),
-                    client_id=r.client_id,
-                    contract_id=r.id,
-                    period_start=ms,
-                    period_end=me,
-                    issue_date=ms,
-                    due_date=due,
-                    status=status,
-                    currency=c.currency,
-                    total=amount,
-                )
-            )
-            lines.append(
-                dict(
-                    invoice_id=next_id,
-                    kind="fee",
-                    description=f"{c.title} {ms:%B %Y}",
-                    quantity=Decimal(1),
-                    unit_price=amount,
-                    amount=amount,
-                    rule=c.pricing_model,
-                )
-            )
-            if status in ("paid", "partially_paid"):
-                late = int(
-                    rng.choice(
-                        [-5, 0, 3, 20, 45],
-                        p=[0.3, 0.2, 0.2, 0.2, 0.1] if slow else [0.62, 0.3, 0.05, 0.025, 0.005],
-                    )
-                )
-                paid = amount if status == "paid" else (amount / 2).quantize(Decimal("0.01"))
-                pays.append(
-                    dict(
-                        invoice_id=next_id,
-                        paid_on=min(today, due + timedelta(days=late)),
-                        amount=paid,
-                        method="bank transfer",
-                    )
-                )
-            next_id += 1
-    with engine.begin() as conn:
-        if inv:
-            conn.execute(insert(Invoice), inv)
-            conn.execute(insert(InvoiceLine), lines)
-        if pays:
-            conn.execute(insert(Payment), pays)
-    report.counts.update(invoices=len(inv), payments=len(pays))
