@@ -180,6 +180,8 @@ def pricing_from_columns(
         start = _as_date(row.get("start_date"))
         count = clean(row.get("unit_count"))
         counts: dict[date, int] = {start: int(count)} if count is not None and start else {}
+        # Counts taken later ("unit_counts": effective date -> count) override from their date.
+        counts.update({_as_date(d): int(n) for d, n in (row.get("unit_counts") or {}).items()})
         pricing = PerUnit(
             clean(row.get("unit_name")) or "unit", _dec(row, "unit_price"), counts, cycle=cycle
         )

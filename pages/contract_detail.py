@@ -1,7 +1,10 @@
 """One contract: terms, services, SLA matrix, documents with preview, contacts, history, edit."""
 
+from datetime import date
+
 import streamlit as st
 
+from db.billing.units import record_unit_count, unit_count_history
 from db.contracts_repo import (
     ConflictError,
     NotFound,
@@ -79,6 +82,26 @@ with tabs[0]:
     if not d.terms.empty:
         st.markdown("**Extracted terms**")
         st.dataframe(d.terms, hide_index=True, width="stretch")
+    if c.pricing_model == "per_unit" and actor.can("work_billing"):
+        st.markdown(f"**Unit counts** ({c.unit_name or 'units'}; each applies until the next)")
+        with session() as s:
+            history = unit_count_history(session=s, actor=actor, contract_id=c.id)
+        st.dataframe(history, hide_index=True, width="stretch")
+        with st.form("unit-count"):
+            f1, f2 = st.columns(2)
+            day = f1.date_input("From", value=date.today().replace(day=1))
+            count = f2.number_input("Count", min_value=0, step=1, value=int(c.unit_count or 0))
+            if st.form_submit_button("Record count"):
+                try:
+                    with session() as s:
+                        record_unit_count(
+                            session=s, actor=actor, contract_id=c.id, effective_from=day,
+                            count=count,
+                        )  # fmt: skip
+                except ValueError as exc:
+                    st.error(str(exc))
+                else:
+                    st.rerun()  # the history above shows the new count
 with tabs[1]:
     a, b = st.columns(2)
     a.markdown("**Included**")

@@ -22,7 +22,7 @@ from billing.run import invoice_run
 from billing.validation import Reason
 from db.billing.common import _chunks, _start
 from db.calendars import load_calendars
-from db.models import Contract, ContractService, Ticket, TimeEntry
+from db.models import Contract, ContractService, Ticket, TimeEntry, UnitCount
 from sla import check_entitlement
 
 CONTRACT_COLUMNS = (
@@ -58,9 +58,22 @@ NEEDS = {
 
 
 def _contract_rows(session: Session, *where) -> list[dict]:
+    """Contract columns, plus `unit_counts` (effective date -> count) of per-unit contracts."""
     cols = [getattr(Contract, c) for c in CONTRACT_COLUMNS]
     q = select(Contract.id.label("contract_id"), *cols).where(Contract.deleted_at.is_(None), *where)
-    return [dict(r._mapping) for r in session.execute(q)]
+    rows = [dict(r._mapping) for r in session.execute(q)]
+    per_unit = [r["contract_id"] for r in rows if r["pricing_model"] == "per_unit"]
+    history: dict[int, dict[date, int]] = {}
+    for chunk in _chunks(per_unit):
+        for cid, day, count in session.execute(
+            select(UnitCount.contract_id, UnitCount.effective_from, UnitCount.count).where(
+                UnitCount.contract_id.in_(chunk)
+            )
+        ):
+            history.setdefault(cid, {})[day] = count
+    for row in rows:
+        row["unit_counts"] = history.get(row["contract_id"], {})
+    return rows
 
 
 def _billing(row: dict) -> tuple[ContractBilling | None, tuple[str, str] | None]:

@@ -10,6 +10,7 @@ from db.models.contracts import (
     ExtractedTerm,
     SlaPolicy,
     SlaTarget,
+    UnitCount,
 )
 from db.models.lifecycle import (
     CompanyHolding,
@@ -82,5 +83,6 @@ __all__ = [
     "Ticket",
     "TicketEvent",
     "TimeEntry",
+    "UnitCount",
     "User",
 ]

@@ -113,6 +113,21 @@ class ContractService(Base):
     contract: Mapped[Contract] = relationship(back_populates="services")
 
 
+class UnitCount(Base):
+    """A per-unit contract's count (devices, users) from a date on: the count taken for a
+    period, so a past period is billed on the count it had, not today's."""
+
+    __tablename__ = "unit_counts"
+    __table_args__ = (UniqueConstraint("contract_id", "effective_from"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    effective_from: Mapped[date]
+    count: Mapped[int]
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class SlaPolicy(Base):
     """An SLA matrix in force from a date; tickets use the policy in force at creation."""
 

@@ -91,3 +91,29 @@ def test_receivables_and_client_history(billing_env):
     labels = [m.label for m in at.metric]
     assert "Billing accuracy (last run)" in labels
     assert any(h.value == "Billing accuracy by run" for h in at.subheader)
+
+
+def test_contract_page_records_a_unit_count(billing_env):
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from db.engine import open_store, session_scope
+    from db.models import Contract, UnitCount
+
+    with session_scope(open_store(billing_env)) as s:
+        cid = s.scalar(select(Contract.id).where(Contract.pricing_model == "per_unit"))
+    assert cid is not None, "the demo has per-unit contracts"
+    at = page("pages/contract_detail.py", billing_env, user=MANAGER, query={"id": str(cid)})
+    at.run()
+    assert not at.exception
+    assert any("Unit counts" in m.value for m in at.markdown)
+    next(w for w in at.number_input if w.label == "Count").set_value(123)
+    next(w for w in at.date_input if w.label == "From").set_value(date(2026, 10, 1))
+    next(b for b in at.button if b.label == "Record count").click().run()
+    assert not at.exception and not at.error
+    with session_scope(open_store(billing_env)) as s:
+        got = s.execute(
+            select(UnitCount.effective_from, UnitCount.count).where(UnitCount.contract_id == cid)
+        ).all()
+    assert [tuple(g) for g in got] == [(date(2026, 10, 1), 123)]
