@@ -6,32 +6,27 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-import streamlit as st
 
-from db.engine import open_store
 from db.models import ContractService, Technician, Ticket, TimeEntry
-from demo.seed import seed
-from tests.conftest import TODAY
 from tests.factories import make_contract
-from tests.pages.conftest import SMALL
+from tests.pages.conftest import (
+    demo_url,  # noqa: F401 - fixture re-export
+    private_copy,
+    serving,
+)
 
 
 @pytest.fixture(scope="session")
-def billing_demo_url(tmp_path_factory) -> str:
-    """Our own seeded store: billing pages write drafts, other page tests must not see them."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('billing-pages') / 'demo.db'}"
-    seed(open_store(url), seed=7, size=SMALL, today=TODAY)
-    return url
+def billing_demo_url(demo_url, tmp_path_factory) -> str:  # noqa: F811
+    """Our own copy of the seeded store: billing pages write drafts, other page tests must
+    not see them."""
+    return private_copy(demo_url, tmp_path_factory.mktemp("billing-pages"))
 
 
 @pytest.fixture
 def billing_env(billing_demo_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", billing_demo_url)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield billing_demo_url
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with serving(billing_demo_url, monkeypatch):
+        yield billing_demo_url
 
 
 class Store:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from demo.contract_pdfs import DemoContractSpec, ExpectedTerms, generate_contract
-from tests.pages.conftest import demo_url  # noqa: F401 - the seeded store the page tests copy
+from tests.pages.conftest import (
+    demo_url,  # noqa: F401 - fixture re-export
+    private_copy,
+    serving,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 PASSWORD = "desk-2024"  # the password of tests/data/encrypted.pdf (demo.contract_pdfs)
@@ -29,15 +32,5 @@ def pdfs(tmp_path_factory) -> dict[str, tuple[bytes, ExpectedTerms]]:
 @pytest.fixture
 def store_env(demo_url, tmp_path, monkeypatch):  # noqa: F811
     """A private copy of the small seeded page-test store (this module writes to it)."""
-    import streamlit as st
-
-    path = Path(demo_url.removeprefix("sqlite:///"))
-    copy = tmp_path / "store.db"
-    shutil.copy(path, copy)
-    url = f"sqlite:///{copy}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield url
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with serving(private_copy(demo_url, tmp_path), monkeypatch) as url:
+        yield url

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -22,14 +27,31 @@ def demo_url(tmp_path_factory) -> str:
     return url
 
 
+def private_copy(url: str, folder: Path) -> str:
+    """A copy of a seeded SQLite store, for tests whose pages write to it."""
+    target = folder / "store.db"
+    shutil.copy(url.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
+@contextmanager
+def serving(url: str, monkeypatch) -> Iterator[str]:
+    """The app's store is `url` while this lasts; Streamlit's caches (the engine among them)
+    are cleared on the way in and out so no other test's store leaks in."""
+    monkeypatch.setenv("DATABASE_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    try:
+        yield url
+    finally:
+        st.cache_resource.clear()
+        st.cache_data.clear()
+
+
 @pytest.fixture
 def app_env(demo_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", demo_url)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield demo_url
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with serving(demo_url, monkeypatch):
+        yield demo_url
 
 
 def login_as(url: str, username: str, password: str):

@@ -9,7 +9,7 @@ from db.config import ROOT
 from db.engine import open_store
 from db.share_links import create_link, list_links, resolve, revoke
 from tests.factories import ADMIN, actor
-from tests.pages.conftest import EXEC, MANAGER, TECH, page
+from tests.pages.conftest import EXEC, MANAGER, TECH, page, serving
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
 
@@ -122,23 +122,17 @@ def test_performance_page_for_managers_only(app_env):
 
 
 def test_executive_page_on_an_empty_store_renders_and_says_what_is_missing(tmp_path, monkeypatch):
-    import streamlit as st
-
     from access.roles import Actor
 
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     open_store(url)
-    monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    at = page("pages/executive.py", url)
-    at.session_state["actor"] = Actor(user_id=None, username="x", role="executive")
-    at.run(timeout=60)
+    with serving(url, monkeypatch):
+        at = page("pages/executive.py", url)
+        at.session_state["actor"] = Actor(user_id=None, username="x", role="executive")
+        at.run(timeout=60)
     assert not at.exception
     assert "No contracts in this selection." in [i.value for i in at.info]
     values = {m.label: m.value for m in at.metric}
     assert values["Renewal rate"] == "—" and values["Margin"] == "—"
     assert values["Billing accuracy"] == "—"  # no billing run: shown as missing, not 0%
     assert any("billing accuracy unknown" in i.value for i in at.info)
-    st.cache_resource.clear()
-    st.cache_data.clear()

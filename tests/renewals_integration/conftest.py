@@ -7,19 +7,21 @@ end date; Autoco (C-4) auto-renews with 30 days' notice, 100 days from its end.
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import streamlit as st
 
 from access.roles import Actor
 from db.models import Contact, Invoice, Payment, Ticket, TimeEntry, User
 from tests.factories import make_contract
 from tests.notify.conftest import smtp_server  # noqa: F401 - fixture re-export
-from tests.pages.conftest import demo_url  # noqa: F401 - fixture re-export
+from tests.pages.conftest import (
+    demo_url,  # noqa: F401 - fixture re-export
+    private_copy,
+    serving,
+)
 
 
 @dataclass
@@ -94,13 +96,5 @@ def make_book(session, now: datetime) -> Book:
 @pytest.fixture
 def renewals_store(demo_url, tmp_path, monkeypatch):  # noqa: F811
     """A private copy of the seeded page-test store (pages here write tasks and outcomes)."""
-    source = demo_url.removeprefix("sqlite:///")
-    target = tmp_path / "renewals-demo.db"
-    shutil.copy(source, target)
-    url = f"sqlite:///{target}"
-    monkeypatch.setenv("DATABASE_URL", url)
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield url
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    with serving(private_copy(demo_url, tmp_path), monkeypatch) as url:
+        yield url
