@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from db.models import (
+    CompanyHolding,
     ComplianceRequirement,
     Contact,
     ContractService,
@@ -94,6 +95,15 @@ def world(session):
         "tech": tech,
         "manager": manager,
     }
+
+
+def indemnity(session, last_valid_day: date | None, **kw):
+    """The company's professional indemnity insurance (GBP 2m unless given)."""
+    fields = {"name": "Professional indemnity", "cover_amount": Decimal("2000000"), **kw}
+    row = CompanyHolding(kind="insurance", currency="GBP", expires_on=last_valid_day, **fields)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def credential(session, tech, name: str, last_valid_day: date | None, **kw):

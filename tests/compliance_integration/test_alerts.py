@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 
 from access.roles import SYSTEM
 from db.compliance.alerts import enqueue_gap_alerts
-from db.models import CompanyHolding, Notification, User
+from db.models import Notification, User
 from notify.jobs import compliance_gaps
-from tests.compliance_integration.conftest import ON, credential
+from tests.compliance_integration.conftest import ON, credential, indemnity
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 
@@ -21,16 +20,7 @@ def alerts(session):
 
 
 def test_each_gap_is_alerted_once_to_the_account_manager(session, world):
-    session.add(
-        CompanyHolding(
-            kind="insurance",
-            name="Professional indemnity",
-            cover_amount=Decimal("2000000"),
-            currency="GBP",
-            expires_on=ON + timedelta(days=30),
-        )
-    )
-    session.flush()
+    indemnity(session, ON + timedelta(days=30))
     assert enqueue_gap_alerts(session=session, actor=SYSTEM, now=NOW) == (2, 2)
     assert enqueue_gap_alerts(session=session, actor=SYSTEM, now=NOW + timedelta(days=1)) == (2, 0)
     rows = alerts(session)
@@ -46,15 +36,7 @@ def test_each_gap_is_alerted_once_to_the_account_manager(session, world):
 
 
 def test_renewal_then_new_lapse_is_a_new_alert(session, world):
-    session.add(
-        CompanyHolding(
-            kind="insurance",
-            name="Professional indemnity",
-            cover_amount=Decimal("2000000"),
-            currency="GBP",
-            expires_on=date(2030, 1, 1),
-        )
-    )
+    indemnity(session, date(2030, 1, 1))
     cred = credential(session, world["tech"], "DBS check", ON + timedelta(days=20))
     assert enqueue_gap_alerts(session=session, actor=SYSTEM, now=NOW) == (1, 1)
     cred.expires_on = ON + timedelta(days=40)  # renewed: the gap moves, a new key

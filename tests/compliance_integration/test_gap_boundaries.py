@@ -9,23 +9,13 @@ import pytest
 
 from access.roles import PermissionDenied
 from db.compliance.gaps import gap_report
-from db.models import CompanyHolding
-from tests.compliance_integration.conftest import ON, credential
+from tests.compliance_integration.conftest import ON, credential, indemnity
 from tests.factories import ADMIN, actor
 
 
 @pytest.fixture
 def insured(session, world):
-    session.add(
-        CompanyHolding(
-            kind="insurance",
-            name="Professional indemnity",
-            cover_amount=Decimal("2000000"),
-            currency="GBP",
-            expires_on=date(2027, 12, 31),
-        )
-    )
-    session.flush()
+    indemnity(session, date(2027, 12, 31))
     return world
 
 
@@ -75,16 +65,8 @@ def test_renewal_recorded_before_expiry_closes_the_gap(session, insured):
 
 
 def test_missing_credential_and_low_cover_are_reported(session, world):
-    session.add(
-        CompanyHolding(
-            kind="insurance",
-            name="Professional indemnity insurance",
-            cover_amount=Decimal("5"),
-            currency="GBP",
-            expires_on=date(2030, 1, 1),
-        )
-    )
-    session.flush()
+    indemnity(session, date(2030, 1, 1), name="Professional indemnity insurance",
+              cover_amount=Decimal("5"))  # fmt: skip
     report = gap_report(session=session, actor=ADMIN, on=ON)
     kinds = sorted(report.table["kind"])
     assert kinds == ["insufficient_cover", "missing"]
