@@ -131,38 +131,22 @@ def test_certificate_pdf_is_stored_and_checked(session, world):
         "cscs.pdf",
         PDF,
     )
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ({"filename": "x.pdf", "document": b"MZ\x90"}, "not a PDF"),
+        ({"filename": "big.pdf", "document": PDF + b"0" * MAX_PDF_BYTES}, "limit is 5 MB"),
+        ({"issued_on": date(2026, 5, 1), "expires_on": date(2026, 4, 1)}, "before the issue date"),
+    ],
+)
+def test_bad_credentials_are_refused_and_nothing_is_stored(session, world, bad, message):
     before = count(session, TechnicianCredential)
-    with pytest.raises(ValueError, match="not a PDF"):
-        add_credential(
-            session=session,
-            actor=MANAGER,
-            technician_id=tid,
-            name="CSCS card",
-            issued_on=None,
-            expires_on=None,
-            filename="x.pdf",
-            document=b"MZ\x90",
-        )
-    with pytest.raises(ValueError, match="limit is 5 MB"):
-        add_credential(
-            session=session,
-            actor=MANAGER,
-            technician_id=tid,
-            name="CSCS card",
-            issued_on=None,
-            expires_on=None,
-            filename="big.pdf",
-            document=PDF + b"0" * MAX_PDF_BYTES,
-        )
-    with pytest.raises(ValueError, match="before the issue date"):
-        add_credential(
-            session=session,
-            actor=MANAGER,
-            technician_id=tid,
-            name="CSCS card",
-            issued_on=date(2026, 5, 1),
-            expires_on=date(2026, 4, 1),
-        )
+    fields = {"issued_on": None, "expires_on": None, **bad}
+    with pytest.raises(ValueError, match=message):
+        add_credential(session=session, actor=MANAGER, technician_id=world["tech"].id,
+                       name="CSCS card", **fields)  # fmt: skip
     assert count(session, TechnicianCredential) == before
 
 
