@@ -12,6 +12,7 @@ from db.models.contracts import (
     SlaTarget,
     UnitCount,
 )
+from db.models.credits import ServiceCreditRule
 from db.models.lifecycle import (
     CompanyHolding,
     ComplianceRequirement,
@@ -71,6 +72,7 @@ __all__ = [
     "Payment",
     "RenewalOpportunity",
     "RenewalTask",
+    "ServiceCreditRule",
     "Setting",
     "ShareLink",
     "ShareLinkUse",
