@@ -36,6 +36,7 @@ PAGES: list[PageSpec] = [
     _p("pages/contract_detail.py", "Contract detail", "article", "view_contracts", "Contracts"),
     _p("pages/contract_new.py", "New contract", "note_add", "edit_contracts", "Contracts"),
     _p("pages/client_list.py", "Clients", "business", "view_contracts", "Contracts"),
+    _p("pages/contract_import.py", "Import contracts", "upload", "edit_contracts", "Contracts"),
     _p("pages/upload.py", "Upload contracts", "upload_file", "upload_documents", "Contracts"),
     _p("pages/review.py", "Review terms", "fact_check", "review_terms", "Contracts"),
     _p("pages/sla_dashboard.py", "SLA dashboard", "timer", "work_sla", "Service"),
