@@ -40,6 +40,9 @@ DEFINITIONS: dict[str, str] = {
     "out-of-scope work captured, overage billed, after-hours work billed (invoice lines), and "
     "undercharged rates corrected to the contract rate (latest run of each period).",
     "At-risk value": "Sum of `value` of the at-risk contracts.",
+    "Underperforming contracts": "Contracts in the lowest 10% of the selection for margin "
+    "(among contracts with revenue) and under the margin target, or in the lowest 10% for "
+    "resolution SLA compliance and under the SLA target; worst first.",
 }
 
 
@@ -60,12 +63,42 @@ class Kpi:
     value: float | Decimal | None
     previous: float | Decimal | None
     unit: str  # "money" | "share" | "count" | "score"
+    target: float | tuple[float, float] | None = None  # a floor, or a (low, high) band
+    higher_is_better: bool = True  # colours the change: more at-risk contracts is worse
 
     @property
     def change(self) -> float | None:
         if self.value is None or self.previous is None:
             return None
         return float(self.value) - float(self.previous)
+
+    @property
+    def status(self) -> str | None:
+        """'on target', 'below target' or 'above target' (a band); None without a target."""
+        if self.value is None or self.target is None:
+            return None
+        v = float(self.value)
+        low, high = self.target if isinstance(self.target, tuple) else (self.target, None)
+        if v < low:
+            return "below target"
+        if high is not None and v > high:
+            return "above target"
+        return "on target"
+
+
+def tile_targets(targets: Targets) -> dict[str, float | tuple[float, float]]:
+    """The goal each executive tile is judged against (tiles without one have no status)."""
+    return {
+        "Renewal rate": targets.renewal_rate,
+        "SLA compliance (response)": targets.sla_compliance,
+        "SLA compliance (resolution)": targets.sla_compliance,
+        "Billing accuracy": targets.billing_accuracy,
+        "Margin": targets.margin,
+        "Contracts per admin": (
+            float(targets.contracts_per_admin[0]),
+            float(targets.contracts_per_admin[1]),
+        ),
+    }
 
 
 CYCLE_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
@@ -170,28 +203,47 @@ def renewal_rates(opps: pd.DataFrame, start: date, end: date) -> tuple[float | N
 
 
 def underperforming(
-    table: pd.DataFrame, sla_by_contract: pd.Series, targets: Targets, *, margin_floor: float = 0.15
+    table: pd.DataFrame, sla_by_contract: pd.Series, targets: Targets, *, share: float = 0.1
 ) -> pd.DataFrame:
-    """Contracts with a margin under the floor or SLA compliance under target, with why."""
+    """The few contracts that need attention, judged against the rest of the portfolio
+    (DEFINITIONS["Underperforming contracts"]), worst first."""
+    margins = pd.Series(list(table["margin"]), index=table["id"].tolist(), dtype=float).dropna()
+    sla = pd.to_numeric(sla_by_contract, errors="coerce").dropna()
+
+    def flagged(values: pd.Series, target: float) -> pd.Series:
+        """Gap to target of the values in the lowest `share` that are also under target."""
+        if values.empty:
+            return values
+        low = values[(values <= values.quantile(share)) & (values < target)]
+        return target - low
+
+    m_gap, s_gap = flagged(margins, targets.margin), flagged(sla, targets.sla_compliance)
     rows = []
     for r in table.itertuples():
         why = []
-        if r.margin is not None and r.margin < margin_floor:
-            why.append(f"margin {r.margin:.0%} < {margin_floor:.0%}")
-        rate = sla_by_contract.get(r.id)
-        if rate is not None and not pd.isna(rate) and rate < targets.sla_compliance:
-            why.append(f"SLA compliance {rate:.1%} < {targets.sla_compliance:.1%}")
+        if r.id in m_gap.index:
+            why.append(
+                f"margin {margins[r.id]:.0%}, among the lowest {share:.0%} "
+                f"(target {targets.margin:.0%})"
+            )
+        if r.id in s_gap.index:
+            why.append(
+                f"SLA compliance {sla[r.id]:.1%}, among the lowest {share:.0%} "
+                f"(target {targets.sla_compliance:.1%})"
+            )
         if why:
             rows.append(
                 {
                     "reference": r.reference,
                     "client": r.client,
                     "tier": r.tier,
-                    "margin": r.margin,
-                    "sla compliance": rate,
+                    "margin": margins.get(r.id),
+                    "sla compliance": sla.get(r.id),
                     "why": "; ".join(why),
+                    "gap": m_gap.get(r.id, 0.0) + s_gap.get(r.id, 0.0),
                 }
             )
-    return pd.DataFrame(
-        rows, columns=["reference", "client", "tier", "margin", "sla compliance", "why"]
-    )
+    columns = ["reference", "client", "tier", "margin", "sla compliance", "why"]
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame(rows).sort_values("gap", ascending=False)[columns].reset_index(drop=True)

@@ -200,6 +200,10 @@ def _renewal_risk(session: Session, now: datetime, currency: str, ids: list[int]
     return forecast, risk.drop(columns=["id"])
 
 
+def _value(rows: pd.DataFrame):
+    return sum((v for v in rows["value"].dropna()), start=0)
+
+
 def executive_view(
     *,
     session: Session,
@@ -280,31 +284,60 @@ def executive_view(
     accuracy = _accuracy(session, start, end)
     if accuracy is None:
         missing.append("No billing runs in this period: billing accuracy unknown.")
+    prev_live = kpis.active(c, p_end)
+    prev_mrr = kpis.monthly_recurring(prev_live)
+    prev_sla = _sla(session, ids, p_start, p_end, now) if sla is not None else None
+    prev_resp = kpis.sla_rate(prev_sla, "response") if prev_sla is not None else None
+    prev_res = kpis.sla_rate(prev_sla, "resolution") if prev_sla is not None else None
+    _, prev_retained = kpis.renewal_rates(opps, p_start, p_end)
+    # Workload per admin is the whole portfolio's, whatever currency or tier is shown.
+    everyone = len(kpis.active(contracts, today))
+    everyone_before = len(kpis.active(contracts, p_end))
+    goals = kpis.tile_targets(targets)
+
+    def tile(name, value, previous, unit, *, higher_is_better=True):
+        return kpis.Kpi(name, value, previous, unit, goals.get(name), higher_is_better)
+
     tiles = [
-        kpis.Kpi("Total contract value", live["value"].dropna().sum(), None, "money"),
-        kpis.Kpi("MRR", sum(mrr, start=0), None, "money"),
-        kpis.Kpi("ARR", 12 * sum(mrr, start=0), None, "money"),
-        kpis.Kpi("Renewal rate", rate, prev_rate, "share"),
-        kpis.Kpi("Value retained", retained, None, "share"),
-        kpis.Kpi("SLA compliance (response)", resp, None, "share"),
-        kpis.Kpi("SLA compliance (resolution)", res, None, "share"),
-        kpis.Kpi("Billing accuracy", accuracy, None, "share"),
-        kpis.Kpi("Margin", total_margin(table), total_margin(prev_table), "share"),
-        kpis.Kpi("Tickets", n, pn, "count"),
-        kpis.Kpi("Satisfaction (CSAT)", csat, pcsat, "score"),
-        kpis.Kpi("Contracts per admin", kpis.ratio(len(live), admins), None, "score"),
+        tile(
+            "Total contract value",
+            live["value"].dropna().sum(),
+            prev_live["value"].dropna().sum(),
+            "money",
+        ),
+        tile("MRR", sum(mrr, start=0), sum(prev_mrr, start=0), "money"),
+        tile("ARR", 12 * sum(mrr, start=0), 12 * sum(prev_mrr, start=0), "money"),
+        tile("Renewal rate", rate, prev_rate, "share"),
+        tile("Value retained", retained, prev_retained, "share"),
+        tile("SLA compliance (response)", resp, prev_resp, "share"),
+        tile("SLA compliance (resolution)", res, prev_res, "share"),
+        tile("Billing accuracy", accuracy, _accuracy(session, p_start, p_end), "share"),
+        tile("Margin", total_margin(table), total_margin(prev_table), "share"),
+        tile("Tickets", n, pn, "count"),
+        tile("Satisfaction (CSAT)", csat, pcsat, "score"),
+        tile(
+            "Contracts per admin",
+            kpis.ratio(everyone, admins),
+            kpis.ratio(everyone_before, admins),
+            "score",
+        ),
     ]
     forecast, risk = _renewal_risk(session, now, currency, ids)
-    risk_value = sum((v for v in risk["value"].dropna()), start=0)
+    prev_now = datetime.combine(p_end, time(12), UTC)
+    prev_forecast, prev_risk = _renewal_risk(session, prev_now, currency, ids)
     tiles += [
-        kpis.Kpi("Forecast renewals", forecast, None, "money"),
-        kpis.Kpi("At-risk contracts", len(risk), None, "count"),
-        kpis.Kpi("At-risk value", risk_value, None, "money"),
+        tile("Forecast renewals", forecast, prev_forecast, "money"),
+        tile("At-risk contracts", len(risk), len(prev_risk), "count", higher_is_better=False),
+        tile("At-risk value", _value(risk), _value(prev_risk), "money", higher_is_better=False),
     ]
     recovered = _recovered(session, ids, currency, start, end)
+    prev_recovered = _recovered(session, ids, currency, p_start, p_end)
     tiles.append(
-        kpis.Kpi(
-            "Revenue recovered", recovered["amount"].sum() if len(recovered) else 0, None, "money"
+        tile(
+            "Revenue recovered",
+            recovered["amount"].sum() if len(recovered) else 0,
+            prev_recovered["amount"].sum() if len(prev_recovered) else 0,
+            "money",
         )
     )
     st_df = stages(live.assign(outcome=None), today)

@@ -13,6 +13,9 @@ from db.models.contracts import TIERS
 from ui.auth import guard
 from ui.store import session
 
+STAGE_ORDER = ["health_check", "proposal", "closing", "lapsed", "needs_data"]
+STAGE_COLOURS = ["#90caf9", "#42a5f5", "#fb8c00", "#c62828", "#bdbdbd"]
+
 actor = guard("view_executive")
 targets = Targets()
 st.title("Executive dashboard")
@@ -50,6 +53,18 @@ for note in view.missing:
     st.info(note)
 
 
+def goal_line(value: float, label: str) -> alt.LayerChart:
+    """A dashed target rule with its label, for a chart whose y axis is a share."""
+    data = pd.DataFrame({"y": [value], "label": [f"{label} {value:.1%}"]})
+    rule = alt.Chart(data).mark_rule(strokeDash=[4, 4], color="#555").encode(y="y:Q")
+    text = (
+        alt.Chart(data)
+        .mark_text(align="left", dx=4, dy=-6, color="#555")
+        .encode(y="y:Q", x=alt.value(0), text="label:N")
+    )
+    return rule + text
+
+
 def fmt(k) -> str:
     if k.value is None:
         return "—"
@@ -67,13 +82,37 @@ def delta(k) -> str | None:
     if k.change is None:
         return None
     if k.unit == "share":
-        return f"{k.change:+.1%}"
+        return f"{k.change * 100:+.1f} pts"
+    if k.unit == "money":
+        return f"{k.change:+,.0f} {view.currency}"
     return f"{k.change:+,.0f}" if k.unit == "count" else f"{k.change:+,.2f}"
 
 
+def goal(k) -> str:
+    if k.target is None:
+        return "No target set"
+    if isinstance(k.target, tuple):
+        text = f"Target {k.target[0]:,.0f}–{k.target[1]:,.0f}"
+    else:
+        text = f"Target {k.target:.1%}" if k.unit == "share" else f"Target {k.target:,}"
+    if k.status is None:
+        return f"{text} · no figure yet"
+    return f":{'green' if k.status == 'on target' else 'red'}[{text} · {k.status}]"
+
+
+st.caption(f"Changes compare with the previous {days} days.")
 cols = st.columns(4)
 for i, k in enumerate(view.tiles):
-    cols[i % 4].metric(k.name, fmt(k), delta(k), help=DEFINITIONS.get(k.name.split(" (")[0]))
+    with cols[i % 4]:
+        st.metric(
+            k.name,
+            fmt(k),
+            delta(k),
+            delta_color="normal" if k.higher_is_better else "inverse",
+            help=DEFINITIONS.get(k.name.split(" (")[0]),
+            border=True,
+        )
+        st.caption(goal(k))
 
 st.subheader("Renewal pipeline")
 if view.pipeline.empty:
@@ -88,8 +127,17 @@ else:
                 "month:O", title="Key date (end or notice deadline)", axis=alt.Axis(labelAngle=0)
             ),
             y=alt.Y("sum(value):Q", title=f"Value ({view.currency})"),
-            color=alt.Color("stage:N"),
-            tooltip=["stage", "count()", "sum(value)"],
+            color=alt.Color(
+                "stage:N",
+                title="Stage",
+                sort=STAGE_ORDER,
+                scale=alt.Scale(domain=STAGE_ORDER, range=STAGE_COLOURS),
+            ),
+            tooltip=[
+                alt.Tooltip("stage", title="Stage"),
+                alt.Tooltip("count()", title="Contracts"),
+                alt.Tooltip("sum(value)", title=f"Value ({view.currency})", format=",.0f"),
+            ],
         ),
         width="stretch",
     )
@@ -105,37 +153,44 @@ with a:
         alt.Chart(mt)
         .mark_bar()
         .encode(
-            x="tier:N",
-            y=alt.Y("margin:Q", axis=alt.Axis(format="%")),
-            tooltip=["tier", "revenue", "cost", alt.Tooltip("margin", format=".1%")],
+            x=alt.X("tier:N", title="Tier", sort=list(TIERS), axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("margin:Q", title="Margin", axis=alt.Axis(format="%")),
+            tooltip=[
+                alt.Tooltip("tier", title="Tier"),
+                alt.Tooltip("revenue", title=f"Revenue ({view.currency})", format=",.0f"),
+                alt.Tooltip("cost", title=f"Cost ({view.currency})", format=",.0f"),
+                alt.Tooltip("margin", title="Margin", format=".1%"),
+            ],
         )
     )
-    goal = (
-        alt.Chart(pd.DataFrame({"y": [targets.margin]}))
-        .mark_rule(strokeDash=[4, 4], color="firebrick")
-        .encode(y="y:Q")
-    )
-    st.altair_chart(bars + goal, width="stretch")
+    st.altair_chart(bars + goal_line(targets.margin, "Target"), width="stretch")
 with b:
     st.subheader("SLA compliance trend")
     if view.sla_trend.empty:
         st.info("No decided SLA targets in this period.")
     else:
+        low = min(float(view.sla_trend["rate"].min()), targets.sla_compliance)
+        floor = max(0.0, (int(low * 20) - 1) / 20)  # a 5-point step below the lowest figure
         line = (
             alt.Chart(view.sla_trend)
             .mark_line(point=True)
             .encode(
-                x="month:O",
-                y=alt.Y("rate:Q", scale=alt.Scale(zero=False), axis=alt.Axis(format="%")),
-                color="metric:N",
+                x=alt.X("month:O", title="Month tickets were created", axis=alt.Axis(labelAngle=0)),
+                y=alt.Y(
+                    "rate:Q",
+                    title="Targets met",
+                    scale=alt.Scale(domain=[floor, 1.0]),
+                    axis=alt.Axis(format="%"),
+                ),
+                color=alt.Color("metric:N", title="Metric"),
+                tooltip=[
+                    alt.Tooltip("month", title="Month"),
+                    alt.Tooltip("metric", title="Metric"),
+                    alt.Tooltip("rate", title="Met", format=".1%"),
+                ],
             )
         )
-        goal = (
-            alt.Chart(pd.DataFrame({"y": [targets.sla_compliance]}))
-            .mark_rule(strokeDash=[4, 4], color="firebrick")
-            .encode(y="y:Q")
-        )
-        st.altair_chart(line + goal, width="stretch")
+        st.altair_chart(line + goal_line(targets.sla_compliance, "Target"), width="stretch")
 
 a, b = st.columns(2)
 with a:
@@ -146,7 +201,7 @@ with a:
         .mark_bar()
         .encode(
             x=alt.X("revenue:Q", bin=alt.Bin(maxbins=30), title=f"Revenue ({view.currency})"),
-            y="count():Q",
+            y=alt.Y("count():Q", title="Contracts"),
         ),
         width="stretch",
     )
@@ -159,8 +214,20 @@ with b:
         .encode(
             x=alt.X("contracted:Q", title="Contracted hours"),
             y=alt.Y("used:Q", title="Hours used"),
-            color="quadrant:N",
-            tooltip=["reference", "client", "tier", alt.Tooltip("utilisation", format=".0%")],
+            color=alt.Color(
+                "quadrant:N",
+                title="Quadrant",
+                scale=alt.Scale(
+                    domain=["upgrade opportunity", "on plan", "churn risk"],
+                    range=["#2e7d32", "#90a4ae", "#c62828"],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("reference", title="Contract"),
+                alt.Tooltip("client", title="Client"),
+                alt.Tooltip("tier", title="Tier"),
+                alt.Tooltip("utilisation", title="Utilisation", format=".0%"),
+            ],
         ),
         width="stretch",
     )
@@ -184,7 +251,8 @@ with b:
         st.dataframe(view.recovered, hide_index=True, width="stretch")
 
 st.subheader("Underperforming contracts")
+st.caption(DEFINITIONS["Underperforming contracts"])
 if view.underperforming.empty:
-    st.success("No contract below the margin floor or the SLA target.")
+    st.success("No contract is among the weakest tenth and under target.")
 else:
     st.dataframe(view.underperforming, hide_index=True, width="stretch")

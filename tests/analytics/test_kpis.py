@@ -166,18 +166,51 @@ def test_sla_rate_and_renewal_rates():
     assert kpis.renewal_rates(opps.iloc[0:0], date(2026, 1, 1), date(2026, 12, 31)) == (None, None)
 
 
-def test_underperforming_reasons():
+def test_underperforming_picks_the_worst_tenth_under_target_not_everyone_under_target():
+    n = 20
+    t = pd.DataFrame(
+        {
+            "id": range(1, n + 1),
+            "reference": [f"C-{i}" for i in range(1, n + 1)],
+            "client": ["A"] * n,
+            "tier": ["gold"] * n,
+            # All but the two best are under the 35% target; only the lowest 10% are picked.
+            "margin": [0.05, 0.10] + [0.20] * 16 + [0.5, 0.6],
+        }
+    )
+    sla = pd.Series({i: 0.97 for i in range(1, n + 1)} | {7: 0.80, 8: 0.90})
+    u = kpis.underperforming(t, sla, kpis.Targets())
+    # Worst first: by the distance under target (30 points of margin, then 25, 18.5, 8.5).
+    assert u["reference"].tolist() == ["C-1", "C-2", "C-7", "C-8"]
+    assert u["why"].tolist()[::2] == [
+        "margin 5%, among the lowest 10% (target 35%)",
+        "SLA compliance 80.0%, among the lowest 10% (target 98.5%)",
+    ]
+
+
+def test_underperforming_is_empty_when_the_bottom_is_on_target():
     t = pd.DataFrame(
         {
             "id": [1, 2],
-            "reference": ["C-1", "C-2"],
+            "reference": ["a", "b"],
             "client": ["A", "B"],
-            "tier": ["gold", "gold"],
-            "margin": [0.1, 0.5],
+            "tier": ["gold"] * 2,
+            "margin": [0.40, 0.50],
         }
     )
-    u = kpis.underperforming(t, pd.Series({2: 0.9}), kpis.Targets())
-    assert u["why"].tolist() == ["margin 10% < 15%", "SLA compliance 90.0% < 98.5%"]
+    assert kpis.underperforming(t, pd.Series({1: 0.99, 2: 1.0}), kpis.Targets()).empty
+
+
+def test_tile_status_against_floor_and_band():
+    rate = kpis.Kpi("Renewal rate", 0.71, 0.80, "share", target=0.94)
+    assert rate.status == "below target" and rate.change == pytest.approx(-0.09)
+    assert kpis.Kpi("Margin", 0.40, None, "share", target=0.35).status == "on target"
+    band = (250.0, 300.0)
+    assert kpis.Kpi("Contracts per admin", 275, None, "score", target=band).status == "on target"
+    assert kpis.Kpi("Contracts per admin", 320, None, "score", target=band).status == (
+        "above target"
+    )
+    assert kpis.Kpi("Tickets", 10, 5, "count").status is None
 
 
 def test_portfolio_summary_sums_per_currency():

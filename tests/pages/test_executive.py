@@ -33,6 +33,25 @@ def test_executive_page_renders_kpis_for_executive(app_env):
     assert not any("billing accuracy unknown" in i.value for i in at.info)
 
 
+def test_tiles_show_change_and_target_and_admin_load_ignores_the_currency(app_env):
+    at = page("pages/executive.py", app_env, user=EXEC).run(timeout=120)
+    tiles = {m.label: m for m in at.metric}
+    # Every tile that has a figure in both periods shows its change.
+    with_change = [m.label for m in at.metric if m.delta]
+    assert {"Tickets", "Margin", "MRR", "At-risk contracts", "Contracts per admin"} <= set(
+        with_change
+    )
+    captions = [c.value for c in at.caption]
+    assert any("Target 94.0%" in c for c in captions)  # renewal rate
+    assert any(c.startswith((":red[Target", ":green[Target")) for c in captions)
+    assert any("Target 250–300" in c for c in captions)
+    per_admin = tiles["Contracts per admin"].value
+    box = next(b for b in at.selectbox if b.label == "Currency")
+    assert len(box.options) > 1  # the demo sells in several currencies
+    box.select(box.options[1]).run(timeout=120)
+    assert {m.label: m.value for m in at.metric}["Contracts per admin"] == per_admin
+
+
 @pytest.mark.parametrize("user", [TECH])
 def test_executive_page_refuses_technicians(app_env, user):
     at = page("pages/executive.py", app_env, user=user).run()
