@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 import pandas as pd
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
@@ -116,5 +116,7 @@ def search_contracts(*, session: Session, actor: Actor, flt: ContractFilter) -> 
         "start_date": Contract.start_date,
         "tier": Contract.tier,
     }.get(flt.sort, Contract.end_date)
-    q = q.order_by(sort_col.desc() if flt.descending else sort_col.asc(), Contract.id)
+    # Live contracts first: an expired one is rarely what someone opens the list for.
+    live_first = case((Contract.status == "active", 0), (Contract.status == "draft", 1), else_=2)
+    q = q.order_by(live_first, sort_col.desc() if flt.descending else sort_col.asc(), Contract.id)
     return pd.DataFrame(session.execute(q).all(), columns=LIST_COLUMNS)

@@ -56,23 +56,51 @@ flt = ContractFilter(
 with session() as s:
     df = search_contracts(session=s, actor=actor, flt=flt)
 
-st.caption(
-    f"{len(df):,} contracts · total value "
-    f"{df['value'].dropna().sum():,.0f} (mixed currencies shown per row)"
-)
+totals = df.dropna(subset=["value"]).groupby("currency")["value"].sum().sort_values(ascending=False)
+value_text = " · ".join(f"{v:,.0f} {cur}" for cur, v in totals.items()) or "no values"
+st.caption(f"{len(df):,} contracts · total value {value_text} (never added across currencies)")
 shown = paged(df, key="contracts-page")
 event = st.dataframe(
-    shown.drop(columns=["id", "version"]),
+    shown.assign(open=[f"contract_detail?id={i}" for i in shown["id"]]).drop(
+        columns=["id", "version"]
+    ),
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
     key="contracts-table",
-    column_config={"value": st.column_config.NumberColumn(format="%.2f")},
+    column_order=[
+        "open",
+        "reference",
+        "client",
+        "title",
+        "tier",
+        "status",
+        "start_date",
+        "end_date",
+        "auto_renew",
+        "value",
+        "currency",
+        "pricing_model",
+    ],
+    column_config={
+        "open": st.column_config.LinkColumn("Open", display_text="Open ↗", width="small"),
+        "reference": "Reference",
+        "client": "Client",
+        "title": "Title",
+        "tier": "Tier",
+        "status": "Status",
+        "start_date": st.column_config.DateColumn("Start", format="D MMM YYYY"),
+        "end_date": st.column_config.DateColumn("End", format="D MMM YYYY"),
+        "auto_renew": st.column_config.CheckboxColumn("Auto-renews"),
+        "value": st.column_config.NumberColumn("Value", format="localized"),
+        "currency": "Currency",
+        "pricing_model": "Pricing",
+    },
 )
 rows = event.selection.rows if event else []
 if rows:
     chosen = int(shown.iloc[rows[0]]["id"])
     st.switch_page("pages/contract_detail.py", query_params={"id": str(chosen)})
-st.caption("Select a row to open the contract.")
+st.caption("Open a contract with its link (new tab) or by selecting its row. Live contracts first.")
 downloads(df.drop(columns=["version"]), "contracts")

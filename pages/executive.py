@@ -74,7 +74,7 @@ def fmt(k) -> str:
     if k.unit == "share":
         return f"{float(k.value):.1%}"
     if k.unit == "score":
-        return f"{float(k.value):,.1f}" if k.name.startswith("Contracts") else f"{k.value:.2f}"
+        return f"{float(k.value):,.0f}" if k.name.startswith("Contracts") else f"{k.value:.2f}"
     return f"{int(k.value):,}"
 
 
@@ -89,8 +89,6 @@ def delta(k) -> str | None:
 
 
 def goal(k) -> str:
-    if k.target is None:
-        return "No target set"
     if isinstance(k.target, tuple):
         text = f"Target {k.target[0]:,.0f}–{k.target[1]:,.0f}"
     else:
@@ -103,16 +101,16 @@ def goal(k) -> str:
 st.caption(f"Changes compare with the previous {days} days.")
 cols = st.columns(4)
 for i, k in enumerate(view.tiles):
-    with cols[i % 4]:
+    with cols[i % 4].container(border=True):
         st.metric(
             k.name,
             fmt(k),
             delta(k),
             delta_color="normal" if k.higher_is_better else "inverse",
             help=DEFINITIONS.get(k.name.split(" (")[0]),
-            border=True,
         )
-        st.caption(goal(k))
+        if k.target is not None:
+            st.caption(goal(k))
 
 st.subheader("Renewal pipeline")
 if view.pipeline.empty:
