@@ -7,6 +7,7 @@ import streamlit as st
 from access.roles import Actor
 from db.compliance.gaps import GapReport, gap_report, report_csv, report_pdf
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import paged
 
@@ -96,10 +97,10 @@ with gaps_tab:
     )
 with contract_tab:
     by_contract = report.by_contract.drop(columns="contract_id")
-    st.dataframe(paged(by_contract, key="contract-page"), hide_index=True, width="stretch")
+    show_table(paged(by_contract, key="contract-page"))
 with tech_tab:
     by_tech = report.by_technician.drop(columns="technician_id")
     if by_tech.empty:
         st.info("No technician is missing a credential in this window.")
     else:
-        st.dataframe(paged(by_tech, key="tech-page"), hide_index=True, width="stretch")
+        show_table(paged(by_tech, key="tech-page"))

@@ -15,6 +15,7 @@ from db.compliance.requirements import (
     requirements_frame,
 )
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 
 actor = guard("work_compliance")
@@ -115,7 +116,7 @@ with req_tab:
     else:
         for problem in reqs.loc[reqs["problem"] != "", "problem"]:
             st.warning(problem)
-        st.dataframe(reqs, hide_index=True, width="stretch")
+        show_table(reqs)
         clauses = reqs[reqs["kind"] == "security_clause"]
         if not clauses.empty:
             with st.expander("Attest a security clause"), st.form("attest"):
@@ -172,4 +173,4 @@ with hold_tab:
                 st.warning(warning)
     with session() as s:
         holdings = holdings_frame(session=s, actor=actor, on=date.today())
-    st.dataframe(holdings.drop(columns="id"), hide_index=True, width="stretch")
+    show_table(holdings.drop(columns="id"))

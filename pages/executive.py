@@ -11,6 +11,7 @@ from analytics.kpis import DEFINITIONS, Targets
 from db.analytics_repo import executive_view
 from db.models.contracts import TIERS
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 
 STAGE_ORDER = ["health_check", "proposal", "closing", "lapsed", "needs_data"]
@@ -141,7 +142,7 @@ else:
     )
     stage = st.selectbox("Contracts behind the pipeline", ["all", *sorted(pipe["stage"].unique())])
     shown = pipe if stage == "all" else pipe[pipe["stage"] == stage]
-    st.dataframe(shown.drop(columns=["id"]), hide_index=True, width="stretch")
+    show_table(shown.drop(columns=["id"]), currency=view.currency)
 
 a, b = st.columns(2)
 with a:
@@ -230,9 +231,7 @@ with b:
         width="stretch",
     )
     quadrant = st.selectbox("Contracts in", ["upgrade opportunity", "churn risk", "on plan"])
-    st.dataframe(
-        util[util["quadrant"] == quadrant].drop(columns=["id"]), hide_index=True, width="stretch"
-    )
+    show_table(util[util["quadrant"] == quadrant].drop(columns=["id"]))
 
 a, b = st.columns([3, 2])
 with a:
@@ -240,17 +239,17 @@ with a:
     if view.at_risk.empty:
         st.success("No contract at risk.")
     else:
-        st.dataframe(view.at_risk, hide_index=True, width="stretch")
+        show_table(view.at_risk, currency=view.currency)
 with b:
     st.subheader("Revenue recovered by billing validation")
     if view.recovered.empty:
         st.info("No out-of-scope, overage or after-hours lines invoiced in this period.")
     else:
-        st.dataframe(view.recovered, hide_index=True, width="stretch")
+        show_table(view.recovered, currency=view.currency)
 
 st.subheader("Underperforming contracts")
 st.caption(DEFINITIONS["Underperforming contracts"])
 if view.underperforming.empty:
     st.success("No contract is among the weakest tenth and under target.")
 else:
-    st.dataframe(view.underperforming, hide_index=True, width="stretch")
+    show_table(view.underperforming, currency=view.currency)

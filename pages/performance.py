@@ -8,6 +8,7 @@ import streamlit as st
 from analytics.performance import DIMENSIONS, breakdown, suggestions, weekly_volume
 from db.analytics_repo import executive_view, performance_tickets
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads
 
@@ -62,5 +63,5 @@ sugg = suggestions(view.utilisation, view.revenue, breakdown(tickets, "service t
 if sugg.empty:
     st.success("Nothing to suggest for this period.")
 else:
-    st.dataframe(sugg, hide_index=True, width="stretch")
+    show_table(sugg)
     downloads(sugg, "suggestions")

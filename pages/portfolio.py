@@ -8,6 +8,7 @@ import streamlit as st
 from analytics.portfolio import summarize
 from db.loaders import contracts_frame
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 
 actor = guard("view_dashboards")
@@ -36,4 +37,4 @@ b.altair_chart(
     width="stretch",
 )
 st.subheader("Ending in the next 90 days")
-st.dataframe(summary.ending_soon, hide_index=True, width="stretch")
+show_table(summary.ending_soon)

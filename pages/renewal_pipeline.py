@@ -15,6 +15,7 @@ from db.renewals.proposals import proposal_files, record_proposal
 from db.renewals.weights import set_health_weights
 from renewals.health import COMPONENTS
 from ui.auth import guard, run_action
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads, paged
 
@@ -128,7 +129,7 @@ with forecast:
         "Contract value weighted by the chance of renewal read from the health score "
         "(unscored contracts count at 50%). Totals per currency, never added across."
     )
-    st.dataframe(p.forecast, hide_index=True, width="stretch")
+    show_table(p.forecast)
 
 with one:
     options = _options(actor)
@@ -173,10 +174,8 @@ with one:
             if h.score.missing:
                 st.caption("No data for: " + ", ".join(h.score.missing))
             st.markdown("**Health check: this term against the previous one**")
-            st.dataframe(
-                pd.DataFrame(files.performance, columns=["measure", "previous term", "this term"]),
-                hide_index=True,
-                width="stretch",
+            show_table(
+                pd.DataFrame(files.performance, columns=["measure", "previous term", "this term"])
             )
             usage = h.check.usage.melt(
                 id_vars="period", value_vars=["hours_used", "hours_contracted"], var_name="series"

@@ -20,6 +20,7 @@ from db.sla.dashboard import (
 from db.sla.entitlements import entitlement_view, ticket_entitlements
 from db.sla.reports import client_report_pdf
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads, paged, to_xlsx
 
@@ -189,7 +190,7 @@ with tabs[0]:
         .properties(height=max(120, 36 * len(worst))),
         width="stretch",
     )
-    st.dataframe(paged(table, "p_dim"), hide_index=True, width="stretch")
+    show_table(paged(table, "p_dim"))
     downloads(table, f"sla-compliance-by-{column}")
 
 with tabs[1]:
@@ -205,7 +206,7 @@ with tabs[1]:
         ),
         width="stretch",
     )
-    st.dataframe(paged(trend, "p_trend"), hide_index=True, width="stretch")
+    show_table(paged(trend, "p_trend"))
     downloads(trend, "sla-trend")
 
 with tabs[2]:
@@ -280,13 +281,13 @@ with tabs[5]:
         alt.Chart(counts).mark_bar().encode(x="tickets:Q", y=alt.Y("entitlement:N", sort="-x")),
         width="stretch",
     )
-    st.dataframe(paged(shown.drop(columns="ticket_id"), "p_ent"), hide_index=True, width="stretch")
+    show_table(paged(shown.drop(columns="ticket_id"), "p_ent"))
     _lazy_downloads(shown, "sla-entitlement")
 
 with tabs[6]:
     tickets = _tickets(stamp, flt)
     st.caption("Newest 5,000 tickets matching the filters, both SLA metrics side by side.")
-    st.dataframe(paged(tickets, "p_tickets"), hide_index=True, width="stretch")
+    show_table(paged(tickets, "p_tickets"))
     _lazy_downloads(tickets, "sla-tickets")
 
 with tabs[7]:

@@ -8,6 +8,7 @@ from access.roles import PermissionDenied
 from db.sla.policy_editor import contract_choices, policy_view, save_policy_version
 from sla.policy import CALENDARS, PRIORITIES
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads
 
@@ -73,8 +74,8 @@ with tab_versions:
     if view.versions.empty:
         st.info("This contract has no own policy: its tier defaults apply.")
     else:
-        st.dataframe(view.versions, hide_index=True, width="stretch")
+        show_table(view.versions)
         downloads(view.versions, f"sla-policy-versions-{c['reference']}")
 with tab_tiers:
-    st.dataframe(view.tier_defaults, hide_index=True, width="stretch")
+    show_table(view.tier_defaults)
     downloads(view.tier_defaults, "sla-tier-defaults")

@@ -21,6 +21,7 @@ from db.compliance.credentials import (
     technician_choices,
 )
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import paged
 
@@ -92,11 +93,7 @@ with cred_tab:
         a.metric("Expired", int((status == "expired").sum()))
         b.metric("Expiring", int(status.str.startswith("expiring").sum()))
         c.metric("No expiry recorded", int((status == "no expiry recorded").sum()))
-        st.dataframe(
-            paged(creds.drop(columns=["id", "technician_id"]), key="cred-page"),
-            hide_index=True,
-            width="stretch",
-        )
+        show_table(paged(creds.drop(columns=["id", "technician_id"]), key="cred-page"))
         with_doc = creds[creds["certificate"] != ""]
         if not with_doc.empty:
             labels = {
@@ -140,11 +137,7 @@ with assign_tab:
         assigned = assignments_frame(session=s, actor=actor, on=today, technician_id=chosen)
     flagged = int((assigned["missing"] != "ok").sum())
     st.caption(f"{len(assigned)} assignments, {flagged} with a missing credential")
-    st.dataframe(
-        paged(assigned.drop(columns=["technician_id", "client_id"]), key="assign-page"),
-        hide_index=True,
-        width="stretch",
-    )
+    show_table(paged(assigned.drop(columns=["technician_id", "client_id"]), key="assign-page"))
     if chosen is not None and not assigned.empty:
         with st.expander("Take off a client"):
             mine = dict(zip(assigned["client_id"], assigned["client"], strict=True))

@@ -8,6 +8,7 @@ import streamlit as st
 from db.sla.tickets_search import find_tickets
 from db.sla.timeline import ticket_timeline
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads
 
@@ -56,11 +57,7 @@ c[2].metric("Status", t["status"])
 c[3].metric("Contract", t["contract_id"] or "none")
 st.caption(f"Coverage: {tl.calendar}")
 if len(tl.outcomes):
-    st.dataframe(
-        tl.outcomes[OUTCOME_COLS],
-        hide_index=True,
-        width="stretch",
-    )
+    show_table(tl.outcomes[OUTCOME_COLS])
 if tl.segments.empty:
     st.info("No SLA clock for this ticket.")
     st.stop()
@@ -83,5 +80,5 @@ st.altair_chart(
     .properties(height=140),
     width="stretch",
 )
-st.dataframe(seg, hide_index=True, width="stretch")
+show_table(seg)
 downloads(seg, f"timeline-{t['external_id']}")

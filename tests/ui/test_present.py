@@ -1,0 +1,70 @@
+"""The presentation layer: human headers and formats inferred from names and types."""
+
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+
+from ui.present import column_config, days_text, label, prepared
+
+
+def _kind(cfg: dict, name: str) -> tuple[str | None, str | None]:
+    c = cfg[name]
+    if c is None:
+        return None, None
+    return c.get("type_config", {}).get("type"), c.get("type_config", {}).get("format")
+
+
+def test_labels_are_human():
+    assert label("share_used") == "Share used"
+    assert label("sla_compliance") == "SLA compliance"
+    assert label("mrr") == "MRR"
+    assert label("key_date") == "Key date"
+
+
+def test_days_read_as_words():
+    assert days_text(-66) == "66 days overdue"
+    assert days_text(1) == "in 1 day"
+    assert days_text(0) == "today"
+    assert days_text(None) == "—"
+
+
+def test_kinds_are_inferred_from_names_and_types():
+    df = pd.DataFrame(
+        {
+            "id": [1],
+            "contract_id": [3],
+            "key_date": [pd.Timestamp("2027-01-06")],
+            "created_at": [pd.Timestamp("2027-01-06 09:30", tz="UTC")],
+            "margin": [0.4161],
+            "share_used": [1.0677],
+            "hourly_rate": [Decimal("95.00")],
+            "value": [Decimal("10108.13")],
+            "contracted_hours": [81.9737],
+            "auto_renew": [True],
+            "client": ["Acme"],
+        }
+    )
+    cfg = column_config(df, currency="USD")
+    assert cfg["id"] is None and cfg["contract_id"] is None
+    assert _kind(cfg, "key_date") == ("date", "D MMM YYYY")
+    assert _kind(cfg, "created_at") == ("datetime", "D MMM YYYY, HH:mm")
+    assert _kind(cfg, "margin") == ("number", "percent")
+    assert _kind(cfg, "share_used") == ("number", "percent")
+    assert _kind(cfg, "hourly_rate") == ("number", "localized")
+    assert cfg["value"]["label"] == "Value (USD)"
+    assert _kind(cfg, "contracted_hours") == ("number", "%.1f h")
+    assert _kind(cfg, "auto_renew")[0] == "checkbox"
+    assert cfg["client"]["label"] == "Client"
+
+
+def test_prepared_turns_decimals_to_numbers_and_date_text_to_dates():
+    df = pd.DataFrame(
+        {"value": [Decimal("1.50"), None], "end_date": ["2027-01-06", None],
+         "days_to_key_date": [-66, 3], "start_date": [date(2026, 1, 1), None]}
+    )
+    out = prepared(df)
+    assert out["value"].dtype.kind == "f"
+    assert pd.api.types.is_datetime64_any_dtype(out["end_date"])
+    assert pd.api.types.is_datetime64_any_dtype(out["start_date"])
+    assert out["days_to_key_date"].tolist() == ["66 days overdue", "in 3 days"]

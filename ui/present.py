@@ -1,0 +1,139 @@
+"""How figures look on screen: one place for headers, money, shares, dates, hours and days.
+
+Capability code returns plain frames with snake_case columns, Decimal money, 0..1 shares and
+timestamps; `table` shows them the way a manager reads them (human headers, thousands
+separators, percentages, dates without 00:00:00, hidden internal keys), inferring each
+column's kind from its name and type. Pages pass what cannot be inferred (the currency).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+ACRONYMS = {"sla": "SLA", "csat": "CSAT", "mrr": "MRR", "arr": "ARR", "id": "ID", "pdf": "PDF"}
+ACRONYMS |= {"vat": "VAT", "it": "IT", "utc": "UTC"}
+MONEY = re.compile(
+    r"(^|_| )(value|amount|total|revenue|cost|fee|price|balance|outstanding|invoiced|paid|"
+    r"credit|overage|subtotal|tax|due)s?($|_| )|(hourly|overage|blended|standard|unit)[_ ]rate"
+)
+SHARE = re.compile(
+    r"(margin|utilisation|utilization|share|(^|_| )rate$|compliance|accuracy|probability|"
+    r"ratio|on[_ ]time)"
+)
+HOURS = re.compile(r"hours")
+HIDDEN = re.compile(r"^(id|version|_.*)$|_id$")
+
+
+def label(name: str) -> str:
+    """'share_used' -> 'Share used', 'sla_compliance' -> 'SLA compliance'."""
+    words = str(name).replace("_", " ").split()
+    out = [ACRONYMS.get(w.lower(), w) for w in words]
+    if out and out[0] == out[0].lower():
+        out[0] = out[0].capitalize()
+    return " ".join(out)
+
+
+def days_text(n: Any) -> str:
+    """-66 -> '66 days overdue', 0 -> 'today', 1 -> 'in 1 day'."""
+    if n is None or pd.isna(n):
+        return "—"
+    n = int(n)
+    if n == 0:
+        return "today"
+    unit = "day" if abs(n) == 1 else "days"
+    return f"{-n} {unit} overdue" if n < 0 else f"in {n} {unit}"
+
+
+def money_text(v: Any, currency: str | None = None) -> str:
+    if v is None or pd.isna(v):
+        return "—"
+    return f"{float(v):,.2f}" + (f" {currency}" if currency else "")
+
+
+def _midnight(col: pd.Series) -> bool:
+    ts = pd.to_datetime(col, errors="coerce").dropna()
+    if ts.empty:
+        return True
+    return bool((ts.dt.hour == 0).all() and (ts.dt.minute == 0).all() and (ts.dt.second == 0).all())
+
+
+def column_config(df: pd.DataFrame, *, currency: str | None = None) -> dict[str, Any]:
+    """A Streamlit column config for every column of `df`, inferred from names and types."""
+    cfg: dict[str, Any] = {}
+    for name in df.columns:
+        key = str(name)
+        col = df[name]
+        low = key.lower()
+        title = label(key)
+        if HIDDEN.search(low):
+            cfg[key] = None
+        elif pd.api.types.is_bool_dtype(col):
+            cfg[key] = st.column_config.CheckboxColumn(title)
+        elif _datelike(key, col):
+            if _midnight(col):
+                cfg[key] = st.column_config.DateColumn(title, format="D MMM YYYY")
+            else:
+                cfg[key] = st.column_config.DatetimeColumn(title, format="D MMM YYYY, HH:mm")
+        elif _numeric(col) and MONEY.search(low):
+            suffix = f" ({currency})" if currency and "currency" not in df.columns else ""
+            cfg[key] = st.column_config.NumberColumn(title + suffix, format="localized")
+        elif _numeric(col) and SHARE.search(low):
+            cfg[key] = st.column_config.NumberColumn(title, format="percent")
+        elif _numeric(col) and HOURS.search(low):
+            cfg[key] = st.column_config.NumberColumn(title, format="%.1f h")
+        elif _numeric(col):
+            cfg[key] = st.column_config.NumberColumn(title, format="localized")
+        else:
+            cfg[key] = st.column_config.Column(title)
+    return cfg
+
+
+def _numeric(col: pd.Series) -> bool:
+    if pd.api.types.is_numeric_dtype(col):
+        return True
+    sample = col.dropna().head(20)
+    return len(sample) > 0 and all(isinstance(v, int | float) or _decimal(v) for v in sample)
+
+
+def _decimal(v: Any) -> bool:
+    from decimal import Decimal
+
+    return isinstance(v, Decimal)
+
+
+def _datelike(name: str, col: pd.Series) -> bool:
+    low = name.lower()
+    return pd.api.types.is_datetime64_any_dtype(col) or low.endswith(("_date", "_at", " date"))
+
+
+def prepared(df: pd.DataFrame) -> pd.DataFrame:
+    """Decimals as floats and date-named text as dates, so the formats above apply."""
+    out = df.copy()
+    for name in out.columns:
+        col = out[name]
+        if str(name).lower().startswith(("days_to", "days_left", "days_until", "days to")):
+            out[name] = col.map(days_text)  # "66 days overdue", not "-66"
+        elif _datelike(str(name), col) and not pd.api.types.is_datetime64_any_dtype(col):
+            out[name] = pd.to_datetime(col, errors="coerce")
+        elif col.dtype == object and _numeric(col):
+            out[name] = pd.to_numeric(col, errors="coerce")
+    return out
+
+
+def show_table(
+    df: pd.DataFrame,
+    *,
+    currency: str | None = None,
+    key: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    **kwargs: Any,
+):
+    """`st.dataframe` with the house formats; `overrides` replaces inferred columns."""
+    cfg = column_config(df, currency=currency) | (overrides or {})
+    return st.dataframe(
+        prepared(df), hide_index=True, width="stretch", column_config=cfg, key=key, **kwargs
+    )
