@@ -68,10 +68,26 @@ def demo_seed(args: argparse.Namespace) -> int:
     )
     if report.pdf_folder:
         print(f"Sample contract PDFs for the upload page: {report.pdf_folder}")
+    _first_job_run(engine)
     print("Demo logins (demo data only):")
     for username, role, password in report.users:
         print(f"  {username:<10} {role:<11} {password}")
     return 0
+
+
+def _first_job_run(engine) -> None:
+    """Run the scheduled jobs once (queue only), so a new demo opens with its tasks, alerts
+    and outbox filled instead of "nothing to do" until someone runs `jobs run`."""
+    from datetime import UTC, datetime
+
+    from notify.jobs import discover
+
+    now = datetime.now(UTC)
+    for name, job in discover():
+        try:
+            print(f"First run of {name}: {job(engine, now)}")
+        except Exception as exc:  # a demo convenience: a failing job must not undo the seed
+            print(f"First run of {name} failed: {exc}", file=sys.stderr)
 
 
 @command("users add")
