@@ -45,4 +45,13 @@ else:
         if st.button("Log out", icon=":material/logout:"):
             sign_out()
             st.rerun()
+    if actor.can("manage_users") and "Admin" in sections:
+        from db.onboarding import setup_incomplete
+
+        with session() as s:
+            if setup_incomplete(session=s):  # a new company: the checklist opens first
+                start = next(p for p in sections["Admin"] if p.title == "Getting started")
+                sections = {"Start": [start]} | {
+                    k: [p for p in v if p is not start] for k, v in sections.items()
+                }
     st.navigation(sections, expanded=True).run()
