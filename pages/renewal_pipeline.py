@@ -159,7 +159,12 @@ with one:
             st.subheader(f"{h.reference} · {h.client}")
             score = h.score.score
             m = st.columns(3)
-            m[0].metric("Health score", "n/a" if score is None else f"{score:.0f}/100")
+            m[0].metric(
+                "Health score",
+                "n/a" if score is None else f"{score:.0f}/100",
+                help="Weighted score of SLA, utilisation, ticket trend, satisfaction, payment.",
+            )
+            m[0].caption(h.score.based_on.capitalize())
             m[1].metric("Key date", str(h.key_date or "—"))
             m[2].metric("Proposed / month", f"{h.currency} {files.proposed_price:,.2f}")
             st.caption(

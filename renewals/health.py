@@ -34,6 +34,7 @@ TREND_CURVE = ((1.1, 100.0), (2.0, 0.0))
 TREND_SMOOTHING = 5
 SLA_ZERO_BELOW_TARGET = 0.25
 OVERDUE_ZERO_DAYS = 90
+LOW_CONFIDENCE = 0.6  # under this share of the weight with data, the score is a guess
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,18 @@ class HealthScore:
     missing: tuple[str, ...]
     reasons: tuple[str, ...]
     red_flags: tuple[str, ...]
+    # Share of the full weight that had data: a score from one input of five is a guess,
+    # shown beside the score ("based on ..."), never a reason to read it as healthy.
+    confidence: float = 0.0
+
+    @property
+    def based_on(self) -> str:
+        n = len(self.components)
+        if n == 0:
+            return "no data"
+        names = ", ".join(c.replace("_", " ") for c in self.components)
+        level = "low" if self.confidence < LOW_CONFIDENCE else "good"
+        return f"based on {n} of {len(COMPONENTS)} inputs ({names}); {level} confidence"
 
 
 def _pct(x: float) -> str:
@@ -177,7 +190,8 @@ def score_health(
     used = {c: w / total for c, w in raw.items()}
     score = round(sum(parts[c] * used[c] for c in parts), 1)
     parts = {c: round(v, 1) for c, v in parts.items()}
-    return HealthScore(score, parts, used, missing, tuple(reasons), tuple(red))
+    confidence = round(total / sum(getattr(weights, c) for c in COMPONENTS), 3)
+    return HealthScore(score, parts, used, missing, tuple(reasons), tuple(red), confidence)
 
 
 def health_frame(
@@ -194,8 +208,9 @@ def health_frame(
         row = {"score": result.score, **{c: result.components.get(c) for c in COMPONENTS}}
         row["missing"], row["reasons"] = list(result.missing), list(result.reasons)
         row["red_flags"] = list(result.red_flags)
+        row["confidence"] = result.confidence
         rows.append(row)
-    columns = ["score", *COMPONENTS, "missing", "reasons", "red_flags"]
+    columns = ["score", "confidence", *COMPONENTS, "missing", "reasons", "red_flags"]
     frame = pd.DataFrame(rows, index=inputs.index, columns=columns)
     numeric = ["score", *COMPONENTS]
     frame[numeric] = frame[numeric].astype(float)

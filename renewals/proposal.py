@@ -18,7 +18,7 @@ import pandas as pd
 
 from documents.pdf import ReportPDF
 from renewals.healthcheck import HealthCheck, Term
-from renewals.recommend import Recommendation
+from renewals.recommend import Recommendation, Rule
 
 CHART_MONTHS = 12
 
@@ -93,8 +93,7 @@ def proposal_content(p: Proposal) -> ProposalContent:
         ("Utilisation", _pct(prev.utilisation), _pct(cur.utilisation)),
         ("Overage hours", _num(prev.overage_hours), _num(cur.overage_hours)),
         ("Satisfaction (1-5)", _num(prev.csat_avg, "{:.2f}"), _num(cur.csat_avg, "{:.2f}")),
-        ("Invoices paid on time", _pct(prev.on_time_share), _pct(cur.on_time_share)),
-    ]
+    ]  # payment punctuality and the health score are internal: not in a client document
     first = p.recommendations[0]
     months = Decimal(p.new_term_months)
     prices = [
@@ -102,18 +101,23 @@ def proposal_content(p: Proposal) -> ProposalContent:
         ("Proposed price", first.proposed_price, first.proposed_price * months),
         ("Difference", first.price_difference, first.price_difference * months),
     ]
-    score = "" if p.health_score is None else f" - health score {p.health_score:.0f}/100"
     return ProposalContent(
         title=f"Renewal proposal: {p.client}",
         subtitle=(
-            f"Contract {p.contract_reference} - term {p.term.start} to {p.term.end}{score} - "
+            f"Contract {p.contract_reference} - term {p.term.start} to {p.term.end} - "
             f"prepared {p.prepared_on} by {p.prepared_by}"
         ),
         performance=rows,
         usage=p.check.usage.tail(CHART_MONTHS)[["period", "hours_used", "hours_contracted"]],
-        recommendation=first.summary,
+        recommendation=(
+            "Renew at the current price, billed in advance."
+            if first.rule == Rule.PAYMENT_RISK
+            else first.summary
+        ),
         actions=[r.summary for r in p.recommendations[1:]],
-        evidence=[f"{k.replace('_', ' ')}: {_evidence(v)}" for k, v in first.data.items()],
+        evidence=[]
+        if first.rule == Rule.PAYMENT_RISK  # the client knows what it owes; no internal scoring
+        else [f"{k.replace('_', ' ')}: {_evidence(v)}" for k, v in first.data.items()],
         prices=[(label, money(p.currency, m), money(p.currency, t)) for label, m, t in prices],
     )
 

@@ -10,6 +10,9 @@ propose; later ones are additional actions):
   the smallest tier covering the busiest period plus 20% headroom, or fewer hours.
 - ``sla_remediation``: combined SLA compliance below target in >= 2 of the last 3
   months -> a remediation plan; the price stays flat (no uplift while we miss SLAs).
+- ``payment_risk``: the oldest unpaid invoice is more than 60 days overdue, or fewer than
+  70% of invoices were paid on time -> collect first, renew at the current price billed in
+  advance (no uplift, and never "renew as is" while money is owed).
 - ``renew_as_is``: none of the above -> same plan with the standard uplift (3%).
 
 Tier prices are list prices: a tier change is proposed at the tier's price without an
@@ -36,6 +39,7 @@ class Rule(StrEnum):
     OVER_USE = "over_use"
     UNDER_USE = "under_use"
     SLA_REMEDIATION = "sla_remediation"
+    PAYMENT_RISK = "payment_risk"
     RENEW_AS_IS = "renew_as_is"
 
 
@@ -66,6 +70,8 @@ class RecommendRules:
     sla_target: float = 0.95
     sla_window: int = 3
     sla_min_misses: int = 2
+    overdue_days: float = 60.0
+    on_time_floor: float = 0.70
 
     def __post_init__(self) -> None:
         if self.uplift < 0 or self.window < 1 or self.sla_window < 1:
@@ -195,6 +201,33 @@ def _sla_rule(sla: pd.DataFrame, plan: CurrentPlan, rules: RecommendRules) -> Re
     )
 
 
+def _payment_rule(
+    days_overdue: float | None, on_time: float | None, plan: CurrentPlan, rules: RecommendRules
+) -> Recommendation | None:
+    late = days_overdue is not None and days_overdue > rules.overdue_days
+    slow = on_time is not None and on_time < rules.on_time_floor
+    if not (late or slow):
+        return None
+    why = []
+    if late:
+        why.append(f"the oldest unpaid invoice is {days_overdue:.0f} days overdue")
+    if slow:
+        why.append(f"only {on_time:.0%} of invoices were paid on time")
+    return Recommendation(
+        Rule.PAYMENT_RISK,
+        f"Payment trouble: {' and '.join(why)}. Collect what is owed before renewing, then "
+        "renew at the current price, billed in advance, without uplift.",
+        plan.price_per_month,
+        _cents(plan.price_per_month),
+        plan.tier,
+        plan.hours_per_month,
+        {
+            "days overdue": days_overdue,
+            "paid on time": None if on_time is None else f"{on_time:.0%}",
+        },
+    )
+
+
 def recommend(
     *,
     plan: CurrentPlan,
@@ -202,14 +235,17 @@ def recommend(
     sla: pd.DataFrame | None = None,
     tiers: Sequence[Tier] = (),
     rules: RecommendRules | None = None,
+    days_overdue: float | None = None,
+    paid_on_time: float | None = None,
 ) -> list[Recommendation]:
-    """Every rule that fires, usage first; ``renew_as_is`` only when none does.
+    """Every rule that fires, payment trouble first; ``renew_as_is`` only when none does.
 
     usage: ``period``, ``hours_used``, ``hours_contracted`` (oldest first);
-    sla: ``period``, ``compliance`` and optional ``target`` (oldest first).
+    sla: ``period``, ``compliance`` and optional ``target`` (oldest first);
+    days_overdue / paid_on_time: the client's payment record (share 0..1).
     """
     rules = rules or RecommendRules()
-    found = []
+    found = [_payment_rule(days_overdue, paid_on_time, plan, rules)]
     if usage is not None and not usage.empty:
         found.append(_usage_rule(usage, plan, tiers, rules))
     if sla is not None and not sla.empty:
@@ -226,6 +262,6 @@ def recommend(
             price,
             plan.tier,
             plan.hours_per_month,
-            {"uplift": rules.uplift},
+            {"uplift": _percent(rules.uplift)},
         )
     ]

@@ -154,4 +154,11 @@ def recommendations(health: ContractHealth) -> list[Recommendation]:
     month = f"{health.today:%Y-%m}"
     usage = health.check.usage
     usage = usage[usage["period"] < month] if health.plan.hours_per_month > 0 else None
-    return recommend(plan=health.plan, usage=usage, sla=health.sla_months)
+    inputs = to_health_inputs(health.check)
+    return recommend(
+        plan=health.plan,
+        usage=usage,
+        sla=health.sla_months,
+        days_overdue=inputs.days_overdue,
+        paid_on_time=inputs.paid_on_time_share,
+    )

@@ -204,3 +204,25 @@ def test_forecast_weights_value_per_currency():
 def test_forecast_refuses_float_money():
     with pytest.raises(TypeError, match="Decimal"):
         renewal_forecast(pd.DataFrame({"value": [100.5], "health_score": [80]}))
+
+
+def test_little_data_gives_low_confidence_not_a_confident_score():
+    from renewals.health import HealthInputs, score_health
+
+    thin = score_health(HealthInputs(tickets_last_90=0, tickets_previous_90=0))
+    assert thin.score == 100.0 and thin.confidence == 0.15
+    assert thin.based_on == "based on 1 of 5 inputs (ticket trend); low confidence"
+    full = score_health(
+        HealthInputs(
+            sla_compliance=0.97,
+            hours_used=10,
+            hours_contracted=12,
+            tickets_last_90=4,
+            tickets_previous_90=4,
+            csat=4.5,
+            paid_on_time_share=1.0,
+            days_overdue=0,
+        )
+    )
+    assert full.confidence == 1.0 and full.based_on.endswith("good confidence")
+    assert score_health(HealthInputs()).based_on == "no data"

@@ -150,3 +150,17 @@ def test_rules_are_validated():
         RecommendRules(uplift=Decimal("-0.01"))
     with pytest.raises(ValueError):
         RecommendRules(window=2)
+
+
+def test_payment_trouble_replaces_renew_as_is_and_keeps_the_price():
+    from renewals.recommend import Rule, recommend
+
+    plan = CurrentPlan(tier="gold", hours_per_month=Decimal("20"), price_per_month=Decimal("1000"))
+    (rec,) = recommend(plan=plan, days_overdue=280, paid_on_time=0.95)
+    assert rec.rule == Rule.PAYMENT_RISK
+    assert rec.proposed_price == Decimal("1000.00")
+    assert "280 days overdue" in rec.summary
+    (slow,) = recommend(plan=plan, days_overdue=0, paid_on_time=0.5)
+    assert slow.rule == Rule.PAYMENT_RISK and "only 50% of invoices" in slow.summary
+    (fine,) = recommend(plan=plan, days_overdue=10, paid_on_time=0.95)
+    assert fine.rule == Rule.RENEW_AS_IS and fine.data == {"uplift": "3%"}
