@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, PermissionDenied, require
@@ -89,6 +89,26 @@ def search_clients(*, session: Session, actor: Actor, text: str) -> dict[int, st
             )
         )
     return dict(session.execute(q.limit(50)).all())
+
+
+def todays_work(*, session: Session, actor: Actor, today: date) -> dict[int, int]:
+    """Client id -> the technician's tickets there today (open, or created today), busiest
+    first: the field view opens on these instead of the alphabetically first client."""
+    if actor.technician_id is None:
+        return {}
+    start = datetime.combine(today, time.min, UTC)
+    rows = session.execute(
+        select(Ticket.client_id, func.count())
+        .where(
+            Ticket.technician_id == actor.technician_id,
+            or_(Ticket.resolved_at.is_(None), Ticket.created_at >= start),
+            Ticket.created_at < start + timedelta(days=1),
+        )
+        .group_by(Ticket.client_id)
+        .order_by(func.count().desc())
+    ).all()
+    visible = visible_client_ids(session=session, actor=actor)
+    return {int(c): int(n) for c, n in rows if c is not None and (visible is None or c in visible)}
 
 
 @dataclass

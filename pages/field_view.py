@@ -17,6 +17,7 @@ from db.field_repo import (
     out_of_scope_requests,
     record_out_of_scope,
     search_clients,
+    todays_work,
 )
 from ui.auth import guard
 from ui.store import session
@@ -32,13 +33,23 @@ st.title("Field view")
 text = st.text_input(
     "Find client", placeholder="Name, site, city or contract", key="field_q"
 ).strip()
+today = date.today()
 with session() as s:
     found = search_clients(session=s, actor=actor, text=text)
+    work = todays_work(session=s, actor=actor, today=today)
 if not found:
     st.info("No client matches." if text else "No clients are assigned to you yet.")
     st.stop()
-client_id = st.selectbox("Client", list(found), format_func=found.get, key="field_client")
-today = date.today()
+# Today's visits first (busiest first), then everyone else alphabetically.
+order = [c for c in work if c in found] + [c for c in found if c not in work]
+
+
+def _label(cid: int) -> str:
+    n = work.get(cid)
+    return f"{found[cid]} · {n} ticket{'s' if n > 1 else ''} today" if n else found[cid]
+
+
+client_id = st.selectbox("Client", order, format_func=_label, key="field_client")
 try:
     with session() as s:
         card = field_card(session=s, actor=actor, client_id=int(client_id), today=today)

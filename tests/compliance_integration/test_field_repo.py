@@ -150,3 +150,46 @@ def test_carve_out_inside_an_included_service_is_read_as_an_exclusion(
         session=session, actor=ADMIN, client_id=world["client"].id, text=text, today=ON
     )
     assert answer.verdict == verdict
+
+
+def test_todays_work_lists_the_technicians_clients_with_tickets_today(session, world):
+    from datetime import UTC, datetime, timedelta
+
+    from db.field_repo import todays_work
+    from db.models import Technician, TechnicianAssignment, Ticket
+
+    me = tech_actor(world)
+    assert todays_work(session=session, actor=me, today=ON) == {}
+    morning = datetime(2026, 11, 23, 8, tzinfo=UTC)
+
+    def ticket(n, client, tech, created, resolved=None):
+        session.add(
+            Ticket(
+                source="t",
+                external_id=str(n),
+                client_id=client.id,
+                technician_id=tech.id,
+                service_type="desktop",
+                priority="P3",
+                status="open",
+                created_at=created,
+                resolved_at=resolved,
+            )
+        )
+
+    ticket(1, world["client"], world["tech"], morning)
+    ticket(2, world["client"], world["tech"], morning - timedelta(days=3))  # still open
+    ticket(
+        3, world["client"], world["tech"], morning - timedelta(days=3), morning
+    )  # resolved: not open work
+    ticket(
+        4, world["client"], world["tech"], morning - timedelta(days=9), morning - timedelta(days=8)
+    )  # done last week: not today's work
+    someone = Technician(name="Other Tech")
+    session.add(someone)
+    session.flush()
+    session.add(TechnicianAssignment(technician_id=someone.id, client_id=world["other"].id))
+    ticket(5, world["other"], someone, morning)  # another technician's visit
+    session.flush()
+    assert todays_work(session=session, actor=me, today=ON) == {world["client"].id: 2}
+    assert todays_work(session=session, actor=ADMIN, today=ON) == {}
