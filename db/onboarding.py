@@ -16,7 +16,7 @@ class Step:
     title: str
     done: bool
     detail: str  # what is there, or what to do
-    page: str  # where to do it
+    page: str  # where to do it, as the menu names it
 
 
 def _count(session: Session, model, *where) -> int:
@@ -38,7 +38,7 @@ def first_day_steps(*, session: Session, actor: Actor) -> list[Step]:
             f"{calendars} calendar(s)"
             if calendars
             else "Set your office hours, time zone and holidays, and the SLA targets per tier.",
-            "pages/sla_policies.py",
+            "Service › SLA policies",
         ),
         Step(
             "Users",
@@ -46,7 +46,7 @@ def first_day_steps(*, session: Session, actor: Actor) -> list[Step]:
             f"{others} user(s) besides admins"
             if others
             else "Add your account managers, executives and technicians.",
-            "pages/user_admin.py",
+            "Admin › Users",
         ),
         Step(
             "Import your contract list",
@@ -55,7 +55,7 @@ def first_day_steps(*, session: Session, actor: Actor) -> list[Step]:
             if contracts
             else "Bring in the spreadsheet or the PSA "
             "export (ConnectWise, Autotask, HaloPSA) you have today.",
-            "pages/contract_import.py",
+            "Contracts › Import contracts",
         ),
         Step(
             "Upload the contract PDFs",
@@ -64,7 +64,7 @@ def first_day_steps(*, session: Session, actor: Actor) -> list[Step]:
             if documents
             else "Drop the signed contracts: their terms "
             "are extracted for review and each attaches to its client's contract.",
-            "pages/upload.py",
+            "Contracts › Upload contracts",
         ),
         Step(
             "Connect your tickets",
@@ -73,7 +73,7 @@ def first_day_steps(*, session: Session, actor: Actor) -> list[Step]:
             if tickets
             else "Import a help-desk export (or connect "
             "the ticketing system) so SLA, entitlement and billing run on real work.",
-            "pages/ticket_import.py",
+            "Service › Import tickets",
         ),
     ]
 

@@ -17,4 +17,4 @@ for step in steps:
         mark = ":material/check_circle:" if step.done else ":material/radio_button_unchecked:"
         st.markdown(f"{mark} **{step.title}**")
         st.caption(step.detail)
-        st.page_link(step.page, label="Open", icon=":material/arrow_forward:")
+        st.caption(f"Where: **{step.page}**")
