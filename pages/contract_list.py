@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import streamlit as st
 
-from db.contract_search import ContractFilter, search_contracts
+from db.contract_search import LIST_COLUMNS, ContractFilter, search_contracts
 from db.models.contracts import PRICING_MODELS, STATUSES, TIERS
 from ui.auth import guard
 from ui.store import session
@@ -69,20 +69,7 @@ event = st.dataframe(
     on_select="rerun",
     selection_mode="single-row",
     key="contracts-table",
-    column_order=[
-        "open",
-        "reference",
-        "client",
-        "title",
-        "tier",
-        "status",
-        "start_date",
-        "end_date",
-        "auto_renew",
-        "value",
-        "currency",
-        "pricing_model",
-    ],
+    column_order=["open", *(c for c in LIST_COLUMNS if c not in ("id", "version"))],
     column_config={
         "open": st.column_config.LinkColumn("Open", display_text="Open ↗", width="small"),
         "reference": "Reference",
