@@ -80,11 +80,31 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def _refuse_newer_store(conn, cfg: Config) -> None:
+    """A store a newer Contract Desk migrated has a revision this code does not know: refuse
+    with both versions instead of Alembic's "Can't locate revision"."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(cfg)
+    known = {rev.revision for rev in script.walk_revisions()}
+    current = MigrationContext.configure(conn).get_current_heads()
+    unknown = [rev for rev in current if rev not in known]
+    if unknown:
+        raise ConfigError(
+            f"The database is at schema revision {', '.join(unknown)}, written by a newer "
+            f"version of Contract Desk; this version knows revisions up to "
+            f"{script.get_current_head()}. Upgrade Contract Desk (or point DATABASE_URL at "
+            "another store); nothing was changed."
+        )
+
+
 def upgrade(engine: Engine) -> None:
     """Apply every pending migration (the app and the CLI call this on start)."""
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
+        _refuse_newer_store(conn, cfg)
         command.upgrade(cfg, "head")
 
 
