@@ -13,11 +13,11 @@ from extraction.it.common import PLACEHOLDER, Item, Sentence, clean_snippet
 
 _CAP = r"[A-Z][a-z]+"
 _AGENCY = re.compile(
-    r"(?:(?:U\.\s?S\.|United States)\s+)?Department\s+of\s+(?:the\s+)?" + _CAP + r"(?:\s+(?:and|of)\s+" + _CAP + r"(?:\s+" + _CAP + r")*|\s+" + _CAP + r"(?=\s+(?:and|Services|Security)))?(?:\s+(?:and\s+)?" + _CAP + r"\s+Services)?"
+    r"(?:(?:U\.\s?S\.|United States)\s+)?Department\s+of\s+(?:the\s+)?" + _CAP + r"(?:\s+(?:and|of)\s+" + _CAP + r"(?:\s+" + _CAP + r")*|\s+" + _CAP + r"(?=\s+(?:and|Services|Security)))?(?:\s+Security)?(?:\s+(?:and\s+)?" + _CAP + r"\s+Services)?"
     r"|(?:(?:U\.\s?S\.|United States)\s+)?(?:" + _CAP + r"\s+){1,4}(?:and\s+(?:" + _CAP + r"\s+){1,2})?(?:Administration|Protection|Agency|Commission|Bureau)\b"
     r"|(?:" + _CAP + r"\s+){1,4}(?:Center|Command)\s*(?:\([A-Z]{2,8}\)\s*)?(?:Atlantic|Pacific)?"
 )
-_STOP = re.compile(r"^(?:The|This|A|An|Each|Any|All|Contracting|Federal Acquisition|Small Business|Contractor|Offeror|Government)\b")
+_STOP = re.compile(r"^(?:The|This|A|An|Each|Any|All|Contracting|Federal Acquisition|Small Business|Data Protection|Contractor|Offeror|Government)\b")
 _PROVIDER = [
     re.compile(r"between\s+(?P<n>(?:The\s+)?(?:[A-Z][\w&'-]*\s+){0,4}(?:Ltd|Limited|Inc\.?|LLC|plc|GmbH|AG|SA|Corp(?:oration)?\.?))", re.M),
     re.compile(r"(?:^|\.\s+)(?P<n>[\w&'-]+(?:\s+[\w&'-]+){0,3})\s+has\s+created\s+this\s+(?:Service\s+Level\s+)?Agreement", re.I),

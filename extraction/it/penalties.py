@@ -15,8 +15,8 @@ from extraction.it.money import money_in
 _KIND = [
     ("disincentive", re.compile(r"\bdisincentive\b(?!\s*/)|liquidated damages", re.I)),
     ("price_reduction", re.compile(r"reduce\s+the\s+(?:task\s+order\s+|contract\s+)?price|price\s+reduction|downward\s+adjustment", re.I)),
-    ("credit", re.compile(r"\bdeduction\b(?!\s*(?:/|schedule))|service\s+credits?|\bcredit\s+(?:on|against|to)\s+(?:the\s+)?(?:next\s+)?invoice|enforced credit|refund\s+or\s+waive|\bwaive\s+the\s+\w+\s+fees|\brefund\b[^.]{0,40}\bfees?", re.I)),
-    ("incentive", re.compile(r"(?<!dis)incentive\b(?!\s*/)|\d+\s*%\s+addition\s+of|award\s+fee|\bof\s+AAF\b", re.I)),
+    ("credit", re.compile(r"\bdeduction\b(?!\s*(?:/|schedule))|service\s+credits?|\bcredit\s+(?:on|against|to)\s+(?:the\s+)?(?:next\s+)?invoice|enforced credit|refund\s+or\s+waive|\bwaive\s+the\s+\w+\s+fees|\brefund\b[^.]{0,40}\bfees?|^\W*(?:\$|USD|EUR|GBP|CHF|€|£)\s?[\d,.']+\s+per\s+(?:business\s+)?(?:day|hour|occurrence|incident)", re.I)),
+    ("incentive", re.compile(r"(?<![/\w])incentive\b(?!\s*[/(])|\d+\s*%\s+addition\s+of|award\s+fee|\bof\s+AAF\b", re.I)),
 ]
 _PCT_OF = re.compile(r"(\d+(?:\.\d+)?)\s*%\s*(?:deduction|credit|addition|reduction)?\s*(?:of|per|for)?", re.I)
 _CAP_PCT = re.compile(r"(?:up\s+to\s+(?:a\s+)?(?:maximum|total|max(?:imum)?)\s+of|not\s+to\s+exceed|capped\s+at|maximum\s+of)\s+(\d+(?:\.\d+)?)\s*%", re.I)
@@ -29,7 +29,7 @@ def penalty_rules(sents: list[Sentence]) -> list[Item]:
     seen: set[tuple[Any, ...]] = set()
     for s in sents:
         text = s.text
-        if len(text) > 1500 or PLACEHOLDER.search(text) and not re.search(r"\d\s*%", text):
+        if len(text) > 3000 or PLACEHOLDER.search(text) and not re.search(r"\d\s*%", text):
             continue
         for kind, pattern in _KIND:
             m = pattern.search(text)

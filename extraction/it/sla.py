@@ -36,12 +36,13 @@ _METRICS = [
     ("onsite", re.compile(r"\bdispatch|\bon-?\s?site\b|\barriv", re.I)),
     ("restore", re.compile(r"\brestor|\btemporary device|\bsubstitute device|\bwork-?around", re.I)),
     ("resolve", re.compile(r"\bresol|\bremediat|\bcomplet(?:ed|ion)\b|\bfix(?:ed)?\b|\brepair(?:ed)?\b", re.I)),
-    ("response", re.compile(r"\brespon|\brepl(?:y|ies)\b|\backnowledg", re.I)),
+    ("response", re.compile(r"\brespon(?:d|ds|se|ses|ded|ding)\b|\brepl(?:y|ies)\b|\backnowledg", re.I)),
 ]
 # sentences about deadlines that are not service levels
 _NOT_SLA = re.compile(
     r"corrective action|invoice|kick-?off|post[- ]award|non-disclosure|training|closing date|"
-    r"submission of (?:the )?(?:quote|proposal)|deliverable|\bplan will be\b",
+    r"submission of (?:the )?(?:quote|proposal)|\bplan will be\b|mitigation plan|protest|closeout|\breport\b|"
+    r"readiness review|\btest\b",
     re.I,
 )
 _DUR = re.sub(r"\(\?P<\w+>", "(?:", DURATION.pattern)
@@ -49,7 +50,7 @@ _TARGET = re.compile(
     rf"(?:within|in under|no (?:later|more) than|not to exceed|under|<)\s*(?:the\s+first\s+)?(?:a\s+)?{_DUR}"
     rf"|\(\s*{_DUR}\s*\)"
     r"|(?P<next>(?:by\s+(?P<at>\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?)\s+(?:on\s+)?)?(?:the\s+)?next\s+business\s+day)"
-    r"|(?P<immediate>\bimmediate(?:ly)?\b)",
+    r"|(?P<immediate>\bimmediate(?:ly)?\s+(?=respon|dispatch|on-?site|restor)|(?<=respond\s)immediately\b)",
     re.I,
 )
 _SCOPE = re.compile(r"^\s*\((standard|enhanced|premium|basic|gold|silver|bronze|remote|on-?site)\)", re.I)
@@ -107,6 +108,14 @@ def _durations(s: Sentence) -> list[dict[str, Any]]:
     return out
 
 
+_STRONG = re.compile(r"\brespon(?:d|ds|se|ses|ded|ding)\b|\brepl(?:y|ies)\b|\bresol|\bremediat|\brestor|\bdispatch|\bon-?\s?site|\banswer", re.I)
+_TICKETISH = re.compile(
+    r"\b(?:tickets?|incidents?|problems?|issues?|requests?|calls?|outages?|service orders?|"
+    r"work orders?|faults?|failures?|help|defects?|devices?|tasks?)\b|<\s*\d", re.I
+)
+_AFTER_NOUN = re.compile(r"^[^.;]{0,40}?\b(?:devices?|tickets?|incidents?|requests?|issues?|calls?|problems?|systems?|equipment|priority|severity)\b", re.I)
+
+
 def _metric(clause: str) -> str | None:
     for name, pattern in _METRICS:
         if pattern.search(clause):
@@ -118,7 +127,7 @@ def sla_targets(sents: list[Sentence]) -> tuple[list[Item], list[dict[str, Any]]
     raw: list[dict[str, Any]] = []
     last: dict[str, Any] | None = None
     for s in sents:
-        if _NOT_SLA.search(s.text) or PLACEHOLDER.search(s.text) and not DURATION.search(s.text):
+        if PLACEHOLDER.search(s.text) and not DURATION.search(s.text):
             continue
         found = _durations(s)
         if not found:
@@ -132,9 +141,11 @@ def sla_targets(sents: list[Sentence]) -> tuple[list[Item], list[dict[str, Any]]
             after = s.text[d["end"] : nxt]
             prev_end = d["end"]
             clause = before[-160:] + s.text[d["start"] : d["end"]] + after[:120]
+            if _NOT_SLA.search(clause):
+                continue
             metric = _metric(clause)
             if metric is None:
-                if d.get("scope") and raw and raw[-1]["sentence"] == s:
+                if raw and raw[-1]["sentence"] == s:
                     metric = raw[-1]["metric"]
                 else:
                     continue
@@ -154,16 +165,22 @@ def sla_targets(sents: list[Sentence]) -> tuple[list[Item], list[dict[str, Any]]
             elif d.get("scope") and raw and raw[-1]["sentence"] == s:
                 chosen = raw[-1]["levels"]
             else:
-                after_words = [lv for lv in levels if d["end"] <= lv[0] < d["end"] + 80 and lv[0] < nxt]
+                after_words = [lv for lv in levels if d["end"] <= lv[0] < d["end"] + 80 and lv[0] < nxt and _AFTER_NOUN.match(s.text[lv[1]:])]
                 if after_words:
                     chosen = [after_words[0][2]]
-                elif last and last["page"] == s.page and s.start - last["end"] < 600 and last["levels"]:
+                elif (last and last["page"] == s.page and s.start - last["end"] < 600 and last["levels"]
+                      and metric in ("restore", "resolve") and last["metric"] in ("response", "onsite")):
+                    # the restore step of the row whose response step named the level
                     chosen = last["levels"]
             entry = {
                 "sentence": s, "page": s.page, "end": s.end, "levels": chosen, "metric": metric,
                 "minutes": d["minutes"], "business": d["business"], "scope": d.get("scope"),
                 "share": d.get("share"), "span": (s.start + d["start"], s.start + d["end"]),
             }  # fmt: skip
+            if not chosen and not (_STRONG.search(clause) and _TICKETISH.search(clause)):
+                continue  # without a priority, only a clear service-level sentence counts
+            if d["minutes"] == 0 and not chosen:
+                continue
             if _ALL_DAY.search(s.text):
                 entry["business"] = False
             raw.append(entry)
