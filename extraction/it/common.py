@@ -63,7 +63,7 @@ class Sentence:
     text: str  # whitespace-flattened (same length as the page slice)
 
 
-_SPLIT = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\"“<$]|\d+(?:\.\d+)?\s*%)|\n\s*\n|\n(?=\s*(?:[-*•]\s|\d+(?:\.\d+)*\.\s|\d+\)\s|#))")
+_SPLIT = re.compile(r"(?<=[.;!?])(?<![ap]\.m\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bNo\.)\s+(?=[A-Z(\"“<$]|\d+(?:\.\d+)?\s*%)|\n\s*\n|\n(?=\s*(?:[-*•]\s|\d+(?:\.\d+)*\.\s|\d+\)\s|#))")
 
 
 def flatten(text: str) -> str:
