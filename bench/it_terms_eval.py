@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - regexes and sample contract sentences read best unbroken
 """Score extraction.it on the labelled IT support documents (tests/data/it_labels.json).
 
 Per term kind, recall = labelled items found / labelled items, precision = extracted items
@@ -57,18 +58,30 @@ def matches(kind: str, label: dict[str, Any], got: dict[str, Any]) -> bool:
             return False
         return all(label.get(k) is None or label[k] == got.get(k) for k in ("months", "count"))
     if kind == "fees":
-        return label["kind"] == got["kind"] and (label.get("amount") is None or label["amount"] == got.get("amount"))
+        return label["kind"] == got["kind"] and (
+            label.get("amount") is None or label["amount"] == got.get("amount")
+        )
     if kind == "penalties":
-        pairs = {"pct": "percent", "cap_pct": "cap_percent", "amount": "amount", "cap_amount": "cap_amount"}
+        pairs = {
+            "pct": "percent",
+            "cap_pct": "cap_percent",
+            "amount": "amount",
+            "cap_amount": "cap_amount",
+        }
         return label["kind"] == got["kind"] and all(
             label.get(k) is None or got.get(v) == label[k] for k, v in pairs.items()
         )
     if kind == "parties":
-        return label["role"] == got["role"] and fuzz.token_set_ratio(label["name"].lower(), got["name"].lower()) >= 85
+        return (
+            label["role"] == got["role"]
+            and fuzz.token_set_ratio(label["name"].lower(), got["name"].lower()) >= 85
+        )
     raise ValueError(kind)
 
 
-def score_document(labels: dict[str, Any], extracted: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+def score_document(
+    labels: dict[str, Any], extracted: dict[str, list[dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
     out = {}
     for kind in KINDS:
         gold = labels.get(kind, [])
@@ -77,14 +90,22 @@ def score_document(labels: dict[str, Any], extracted: dict[str, list[dict[str, A
         tp_labels = 0
         misses = []
         for g in gold:
-            hit = next((j for j, x in enumerate(got) if j not in used and matches(kind, g, x)), None)
+            hit = next(
+                (j for j, x in enumerate(got) if j not in used and matches(kind, g, x)), None
+            )
             if hit is None:
                 misses.append(g)
             else:
                 used.add(hit)
                 tp_labels += 1
         extra = [x for j, x in enumerate(got) if j not in used]
-        out[kind] = {"tp": tp_labels, "gold": len(gold), "got": len(got), "misses": misses, "extra": extra}
+        out[kind] = {
+            "tp": tp_labels,
+            "gold": len(gold),
+            "got": len(got),
+            "misses": misses,
+            "extra": extra,
+        }
     return out
 
 
@@ -106,12 +127,19 @@ def main(argv: list[str] | None = None) -> int:
             if args.verbose and (sc["misses"] or sc["extra"]):
                 print(f"{name} [{kind}]")
                 for m in sc["misses"]:
-                    print("   MISS ", {k: v for k, v in m.items() if k != "quote"}, "|", m.get("quote", ""))
+                    print(
+                        "   MISS ",
+                        {k: v for k, v in m.items() if k != "quote"},
+                        "|",
+                        m.get("quote", ""),
+                    )
                 for x in sc["extra"]:
                     print("   EXTRA", x)
         if args.verbose and result["notes"]:
             print(f"{name} notes: {result['notes']}")
-    print(f"{'kind':<10} {'labels':>6} {'found':>6} {'right':>6} {'recall':>7} {'precision':>9}  target")
+    print(
+        f"{'kind':<10} {'labels':>6} {'found':>6} {'right':>6} {'recall':>7} {'precision':>9}  target"
+    )
     ok = True
     for kind in KINDS:
         t = totals[kind]
@@ -121,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
         met = recall >= r_target and (p_target is None or precision >= p_target)
         ok &= met
         target = f"R>={r_target}" + (f" P>={p_target}" if p_target else "")
-        print(f"{kind:<10} {t['gold']:>6} {t['got']:>6} {t['tp']:>6} {recall:>7.2f} {precision:>9.2f}  {target} {'ok' if met else 'MISSED'}")
+        print(
+            f"{kind:<10} {t['gold']:>6} {t['got']:>6} {t['tp']:>6} {recall:>7.2f} {precision:>9.2f}  {target} {'ok' if met else 'MISSED'}"
+        )
     return 0 if ok else 1
 
 

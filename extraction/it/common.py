@@ -63,7 +63,9 @@ class Sentence:
     text: str  # whitespace-flattened (same length as the page slice)
 
 
-_SPLIT = re.compile(r"(?<=[.;!?])(?<![ap]\.m\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bNo\.)\s+(?=[A-Z(\"“<$]|\d+(?:\.\d+)?\s*%)|\n\s*\n|\n(?=\s*(?:[-*•]\s|\d+(?:\.\d+)*\.\s|\d+\)\s|#))")
+_SPLIT = re.compile(
+    r"(?<=[.;!?])(?<![ap]\.m\.)(?<!e\.g\.)(?<!i\.e\.)(?<!\bNo\.)\s+(?=[A-Z(\"“<$]|\d+(?:\.\d+)?\s*%)|\n\s*\n|\n(?=\s*(?:[-*•]\s|\d+(?:\.\d+)*\.\s|\d+\)\s|#))"
+)
 
 
 def flatten(text: str) -> str:
@@ -104,7 +106,14 @@ def to_number(text: str) -> float | None:
         return float(value) if value is not None else None
 
 
-UNIT_MINUTES = {"second": 1 / 60, "minute": 1, "hour": 60, "day": 1440, "week": 10080, "month": 43200}
+UNIT_MINUTES = {
+    "second": 1 / 60,
+    "minute": 1,
+    "hour": 60,
+    "day": 1440,
+    "week": 10080,
+    "month": 43200,
+}
 
 
 def unit_of(word: str) -> str | None:
@@ -131,5 +140,7 @@ def parse_duration(m: re.Match[str]) -> tuple[float, bool] | None:
     if value is None or unit is None:
         return None
     clock = (m.group("clock") or "").lower()
-    business = clock in ("business", "working", "work", "duty") or m.group("unit").lower().startswith("workday")
+    business = clock in ("business", "working", "work", "duty") or m.group(
+        "unit"
+    ).lower().startswith("workday")
     return value * UNIT_MINUTES[unit], business

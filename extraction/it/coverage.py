@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - regexes and sample contract sentences read best unbroken
 """Coverage windows: days, start/end (24-hour 'HH:MM'), time zone, holidays, scope.
 
 Reads "8:00AM through 5:00PM EST", "0600 through 1800 hours", "10:00-18:00 Monday-Friday",
@@ -26,10 +27,18 @@ _ALL = re.compile(
     r"any time of the day or night|around the clock|365\s*days\s*a\s*year,?\s*24",
     re.I,
 )
-_HOURISH = re.compile(r"hours|monday|friday|business|operat|support|coverage|core|open|shift|\b[ECMP][SD]?T\b|GMT|UTC|CET", re.I)
-_NOT_COVERAGE = re.compile(r"closing date|due (?:date|by)|submitted (?:no later|by)|deadline|quotes? (?:are|is) due|kick-?off|meeting", re.I)
+_HOURISH = re.compile(
+    r"hours|monday|friday|business|operat|support|coverage|core|open|shift|\b[ECMP][SD]?T\b|GMT|UTC|CET",
+    re.I,
+)
+_NOT_COVERAGE = re.compile(
+    r"closing date|due (?:date|by)|submitted (?:no later|by)|deadline|quotes? (?:are|is) due|kick-?off|meeting",
+    re.I,
+)
 _TZ = re.compile(r"\b(EST|EDT|ET|CST|CDT|CT|MST|MDT|PST|PDT|PT|GMT|UTC|BST|CET|CEST)\b")
-_HOLIDAYS = re.compile(r"(?:except(?:ing)?|excluding|exception of|other than|not including)[^.]{0,60}holidays", re.I)
+_HOLIDAYS = re.compile(
+    r"(?:except(?:ing)?|excluding|exception of|other than|not including)[^.]{0,60}holidays", re.I
+)
 _WEEKEND = re.compile(r"weekends?|saturdays?|sundays?", re.I)
 _ONCALL = re.compile(r"on-?call|emergency", re.I)
 _DAYNUM = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
@@ -72,7 +81,16 @@ def coverage_windows(sents: list[Sentence]) -> list[Item]:
         if key in seen:
             return
         seen.add(key)
-        items.append(Item("coverage_window", data, s.page, s.start + span[0], s.start + span[1], clean_snippet(s.text)))
+        items.append(
+            Item(
+                "coverage_window",
+                data,
+                s.page,
+                s.start + span[0],
+                s.start + span[1],
+                clean_snippet(s.text),
+            )
+        )
 
     for s in sents:
         text = s.text
@@ -83,7 +101,10 @@ def coverage_windows(sents: list[Sentence]) -> list[Item]:
         for m in _ALL.finditer(text):
             scope = None
             ctx = text[max(0, m.start() - 120) : m.end() + 120]
-            sc = re.search(r"\b(?:for|during)\s+(?:the\s+)?([A-Z][\w-]+(?:\s[\w-]+)?)", text[m.end() : m.end() + 60])
+            sc = re.search(
+                r"\b(?:for|during)\s+(?:the\s+)?([A-Z][\w-]+(?:\s[\w-]+)?)",
+                text[m.end() : m.end() + 60],
+            )
             if re.search(r"\burgent\b|priority\s*1|\bP1\b|critical|emergenc", ctx, re.I):
                 scope = "P1"
             elif sc:

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - regexes and sample contract sentences read best unbroken
 """SLA matrix: targets per priority from sentences and table rows (flattened to sentences).
 
 Each target: priority ('P1'..'P4' or None), level (the document's own word), metric
@@ -13,7 +14,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extraction.it.common import DURATION, PLACEHOLDER, Item, Sentence, clean_snippet, parse_duration
+from extraction.it.common import (
+    DURATION,
+    PLACEHOLDER,
+    Item,
+    Sentence,
+    clean_snippet,
+    parse_duration,
+)
 
 # rank of a scale word: lower is more urgent; the document's scale maps ranks to P1.. in order
 _LEVEL_RANK = [
@@ -34,9 +42,20 @@ _LEVEL = re.compile(
 _METRICS = [
     ("answer", re.compile(r"\banswer(?:ed)?\b.{0,40}\bcalls?|\bcalls?\b.{0,40}\banswer", re.I)),
     ("onsite", re.compile(r"\bdispatch|\bon-?\s?site\b|\barriv", re.I)),
-    ("restore", re.compile(r"\brestor|\btemporary device|\bsubstitute device|\bwork-?around", re.I)),
-    ("resolve", re.compile(r"\bresol|\bremediat|\bcomplet(?:ed|ion)\b|\bfix(?:ed)?\b|\brepair(?:ed)?\b", re.I)),
-    ("response", re.compile(r"\brespon(?:d|ds|se|ses|ded|ding)\b|\brepl(?:y|ies)\b|\backnowledg", re.I)),
+    (
+        "restore",
+        re.compile(r"\brestor|\btemporary device|\bsubstitute device|\bwork-?around", re.I),
+    ),
+    (
+        "resolve",
+        re.compile(
+            r"\bresol|\bremediat|\bcomplet(?:ed|ion)\b|\bfix(?:ed)?\b|\brepair(?:ed)?\b", re.I
+        ),
+    ),
+    (
+        "response",
+        re.compile(r"\brespon(?:d|ds|se|ses|ded|ding)\b|\brepl(?:y|ies)\b|\backnowledg", re.I),
+    ),
 ]
 # sentences about deadlines that are not service levels
 _NOT_SLA = re.compile(
@@ -53,8 +72,13 @@ _TARGET = re.compile(
     r"|(?P<immediate>\bimmediate(?:ly)?\s+(?=respon|dispatch|on-?site|restor)|(?<=respond\s)immediately\b)",
     re.I,
 )
-_SCOPE = re.compile(r"^\s*\((standard|enhanced|premium|basic|gold|silver|bronze|remote|on-?site)\)", re.I)
-_SHARE = re.compile(r"(\d{1,3})\s*%\s*(?:of\s+(?:all\s+)?(?:calls|tickets|incidents|requests)\s+)?(?:within|in)\s*$", re.I)
+_SCOPE = re.compile(
+    r"^\s*\((standard|enhanced|premium|basic|gold|silver|bronze|remote|on-?site)\)", re.I
+)
+_SHARE = re.compile(
+    r"(\d{1,3})\s*%\s*(?:of\s+(?:all\s+)?(?:calls|tickets|incidents|requests)\s+)?(?:within|in)\s*$",
+    re.I,
+)
 _ALL_DAY = re.compile(r"any time of the day or night|24\s*(?:x|/|×)\s*7|around the clock", re.I)
 
 
@@ -108,12 +132,19 @@ def _durations(s: Sentence) -> list[dict[str, Any]]:
     return out
 
 
-_STRONG = re.compile(r"\brespon(?:d|ds|se|ses|ded|ding)\b|\brepl(?:y|ies)\b|\bresol|\bremediat|\brestor|\bdispatch|\bon-?\s?site|\banswer", re.I)
+_STRONG = re.compile(
+    r"\brespon(?:d|ds|se|ses|ded|ding)\b|\brepl(?:y|ies)\b|\bresol|\bremediat|\brestor|\bdispatch|\bon-?\s?site|\banswer",
+    re.I,
+)
 _TICKETISH = re.compile(
     r"\b(?:tickets?|incidents?|problems?|issues?|requests?|calls?|outages?|service orders?|"
-    r"work orders?|faults?|failures?|help|defects?|devices?|tasks?)\b|<\s*\d", re.I
+    r"work orders?|faults?|failures?|help|defects?|devices?|tasks?)\b|<\s*\d",
+    re.I,
 )
-_AFTER_NOUN = re.compile(r"^[^.;]{0,40}?\b(?:devices?|tickets?|incidents?|requests?|issues?|calls?|problems?|systems?|equipment|priority|severity)\b", re.I)
+_AFTER_NOUN = re.compile(
+    r"^[^.;]{0,40}?\b(?:devices?|tickets?|incidents?|requests?|issues?|calls?|problems?|systems?|equipment|priority|severity)\b",
+    re.I,
+)
 
 
 def _metric(clause: str) -> str | None:
@@ -165,11 +196,23 @@ def sla_targets(sents: list[Sentence]) -> tuple[list[Item], list[dict[str, Any]]
             elif d.get("scope") and raw and raw[-1]["sentence"] == s:
                 chosen = raw[-1]["levels"]
             else:
-                after_words = [lv for lv in levels if d["end"] <= lv[0] < d["end"] + 80 and lv[0] < nxt and _AFTER_NOUN.match(s.text[lv[1]:])]
+                after_words = [
+                    lv
+                    for lv in levels
+                    if d["end"] <= lv[0] < d["end"] + 80
+                    and lv[0] < nxt
+                    and _AFTER_NOUN.match(s.text[lv[1] :])
+                ]
                 if after_words:
                     chosen = [after_words[0][2]]
-                elif (last and last["page"] == s.page and s.start - last["end"] < 600 and last["levels"]
-                      and metric in ("restore", "resolve") and last["metric"] in ("response", "onsite")):
+                elif (
+                    last
+                    and last["page"] == s.page
+                    and s.start - last["end"] < 600
+                    and last["levels"]
+                    and metric in ("restore", "resolve")
+                    and last["metric"] in ("response", "onsite")
+                ):
                     # the restore step of the row whose response step named the level
                     chosen = last["levels"]
             entry = {
@@ -206,10 +249,18 @@ def sla_targets(sents: list[Sentence]) -> tuple[list[Item], list[dict[str, Any]]
                 Item(
                     kind="sla_target",
                     data={
-                        "priority": p, "level": w, "metric": e["metric"], "minutes": e["minutes"],
-                        "business": e["business"], "share": e["share"], "scope": e["scope"],
+                        "priority": p,
+                        "level": w,
+                        "metric": e["metric"],
+                        "minutes": e["minutes"],
+                        "business": e["business"],
+                        "share": e["share"],
+                        "scope": e["scope"],
                     },  # fmt: skip
-                    page=s.page, start=e["span"][0], end=e["span"][1], snippet=clean_snippet(s.text),
+                    page=s.page,
+                    start=e["span"][0],
+                    end=e["span"][1],
+                    snippet=clean_snippet(s.text),
                     confidence=0.8 if p else 0.6,
                 )  # fmt: skip
             )

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - regexes and sample contract sentences read best unbroken
 """Term with options: base period and option periods (months, count), from prose and CLIN tables."""
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ _OPTIONS = re.compile(
     rf"(?:\s+of\s+(?P<len2>{_LEN})(?:\s+each)?)?",
     re.I,
 )
-_ROMAN = re.compile(r"\bOption\s+(?:Period\s+|Year\s+)?(?P<r>[IVX]{1,5}|\d{1,2})\b\s+(?:[A-Z][a-z]+\s+\d{1,2},\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})")
-_CLIN = re.compile(r"(?m)^\s*(?P<clin>\d{4})[A-Z]{0,2}\s+(?P<n>\d{1,2})\s+Months?\b(?P<rest>[^\n]*\n?[^\n]*)")
+_ROMAN = re.compile(
+    r"\bOption\s+(?:Period\s+|Year\s+)?(?P<r>[IVX]{1,5}|\d{1,2})\b\s+(?:[A-Z][a-z]+\s+\d{1,2},\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})"
+)
+_CLIN = re.compile(
+    r"(?m)^\s*(?P<clin>\d{4})[A-Z]{0,2}\s+(?P<n>\d{1,2})\s+Months?\b(?P<rest>[^\n]*\n?[^\n]*)"
+)
 _LEASE = re.compile(r"(?P<n>\d{1,3})\s*Mo\.(?=\s)", re.I)
 
 
@@ -55,7 +60,9 @@ def term_periods(sents: list[Sentence], pages: list[str]) -> list[Item]:
     def add(kind: str, data: dict[str, Any], page: int, start: int, end: int, snippet: str) -> None:
         if kind in have:
             return
-        item = Item("term_" + kind, {"kind": kind, **data}, page, start, end, clean_snippet(snippet))
+        item = Item(
+            "term_" + kind, {"kind": kind, **data}, page, start, end, clean_snippet(snippet)
+        )
         have[kind] = item
         items.append(item)
 
@@ -73,14 +80,28 @@ def term_periods(sents: list[Sentence], pages: list[str]) -> list[Item]:
             months = _months(m.group("len") or m.group("len2")) or (12 if m.group("adj") else None)
             if count is None or count > 20:
                 continue
-            add("option", {"months": months, "count": int(count)}, s.page, s.start + m.start(), s.start + m.end(), s.text)
+            add(
+                "option",
+                {"months": months, "count": int(count)},
+                s.page,
+                s.start + m.start(),
+                s.start + m.end(),
+                s.text,
+            )
     # option tables: "Option I January 1, 2005 December 31, 2005" ... "Option IX ..."
     if "option" not in have:
         for number, page in enumerate(pages, start=1):
             found = list(_ROMAN.finditer(page))
             if len(found) >= 2:
                 count = max(_roman(m.group("r")) for m in found)
-                add("option", {"months": 12, "count": count}, number, found[0].start(), found[-1].end(), page[found[0].start() : found[-1].end()])
+                add(
+                    "option",
+                    {"months": 12, "count": count},
+                    number,
+                    found[0].start(),
+                    found[-1].end(),
+                    page[found[0].start() : found[-1].end()],
+                )
                 break
     # CLIN schedules: 0001 12 Months (base), 1001 12 Months OPTION (option year 1), 2001 ...
     if "base" not in have or "option" not in have:
@@ -92,12 +113,31 @@ def term_periods(sents: list[Sentence], pages: list[str]) -> list[Item]:
             opts = {c.group("clin")[0] for c in clins if not c.group("clin").startswith("0")}
             if base:
                 c = base[0]
-                add("base", {"months": int(c.group("n")), "count": 1}, number, c.start("clin"), c.end("n"), c.group(0))
+                add(
+                    "base",
+                    {"months": int(c.group("n")), "count": 1},
+                    number,
+                    c.start("clin"),
+                    c.end("n"),
+                    c.group(0),
+                )
             if opts:
                 c = next(c for c in clins if not c.group("clin").startswith("0"))
                 # later pages continue the schedule: count distinct option digits over all pages
-                digits = {m.group("clin")[0] for p in pages for m in _CLIN.finditer(p) if not m.group("clin").startswith("0")}
-                add("option", {"months": int(c.group("n")), "count": len(digits)}, number, c.start("clin"), c.end("n"), c.group(0))
+                digits = {
+                    m.group("clin")[0]
+                    for p in pages
+                    for m in _CLIN.finditer(p)
+                    if not m.group("clin").startswith("0")
+                }
+                add(
+                    "option",
+                    {"months": int(c.group("n")), "count": len(digits)},
+                    number,
+                    c.start("clin"),
+                    c.end("n"),
+                    c.group(0),
+                )
             if "base" in have and "option" in have:
                 break
     # lease / service term column ("60 Mo.") on a page that speaks of a term
@@ -106,6 +146,13 @@ def term_periods(sents: list[Sentence], pages: list[str]) -> list[Item]:
             if re.search(r"\b(?:lease|service|contract)\s+term\b|\bterm\s*\(", page, re.I):
                 m = _LEASE.search(page)
                 if m:
-                    add("base", {"months": int(m.group("n")), "count": 1}, number, m.start(), m.end(), page[max(0, m.start() - 80) : m.end() + 40])
+                    add(
+                        "base",
+                        {"months": int(m.group("n")), "count": 1},
+                        number,
+                        m.start(),
+                        m.end(),
+                        page[max(0, m.start() - 80) : m.end() + 40],
+                    )
                     break
     return items

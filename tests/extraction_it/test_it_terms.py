@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - regexes and sample contract sentences read best unbroken
 """extraction.it on sentences written the way IT support contracts write them, and the bench
 on the labelled real documents (../shared/data/it-docs-dev)."""
 
@@ -54,16 +55,20 @@ def test_target_without_priority_is_kept_with_no_priority() -> None:
 def test_no_sla_says_so_and_placeholders_are_never_values() -> None:
     it = extract_it_terms(["This agreement covers office supplies. Delivery is free."])
     assert it.sla == [] and NO_SLA in it.notes
-    blank = extract_it_terms(["Critical incidents shall receive a response within ____ hours. Customer: [Fill in]."])
+    blank = extract_it_terms(
+        ["Critical incidents shall receive a response within ____ hours. Customer: [Fill in]."]
+    )
     assert blank.sla == [] and NO_SLA in blank.notes
     assert all("Fill in" not in p.data["name"] for p in blank.parties)
 
 
 def test_conflicting_targets_for_one_priority_are_shown_as_conflict() -> None:
-    it = extract_it_terms([
-        "Critical incidents shall receive a response within 15 minutes. "
-        "Critical incidents shall receive a response within 1 hour."
-    ])
+    it = extract_it_terms(
+        [
+            "Critical incidents shall receive a response within 15 minutes. "
+            "Critical incidents shall receive a response within 1 hour."
+        ]
+    )
     assert len(it.conflicts) == 1
     c = it.conflicts[0]
     assert c["priority"] == "P1" and c["metric"] == "response"
@@ -98,7 +103,10 @@ def test_coverage_windows(text: str, want: dict) -> None:
 def test_several_coverage_windows_24x7_remote_and_onsite_business_hours() -> None:
     text = ("Remote support is available 24x7 for critical incidents. "
             "On-site support is available 8:00 a.m. to 5:00 p.m. Monday through Friday.")  # fmt: skip
-    got = {(d["days"], d["start"], d["end"], d["scope"]) for d in (i.data for i in extract_it_terms([text]).coverage)}
+    got = {
+        (d["days"], d["start"], d["end"], d["scope"])
+        for d in (i.data for i in extract_it_terms([text]).coverage)
+    }
     assert ("Mon-Sun", "00:00", "24:00", "P1") in got
     assert ("Mon-Fri", "08:00", "17:00", None) in got
 
@@ -112,7 +120,12 @@ def test_term_base_and_options_in_months() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("151'440.00", "151440.00"), ("1.234,50", "1234.50"), ("1,234.50", "1234.50"), ("12,000", "12000")],
+    [
+        ("151'440.00", "151440.00"),
+        ("1.234,50", "1234.50"),
+        ("1,234.50", "1234.50"),
+        ("12,000", "12000"),
+    ],
 )
 def test_local_number_formats(raw: str, value: str) -> None:
     assert str(parse_amount(raw)) == value
@@ -152,7 +165,9 @@ def test_parties_agency_customer_and_placeholder_agency() -> None:
     assert [(p.data["role"], p.data["name"]) for p in it.parties] == [
         ("customer", "Department of Health and Human Services")
     ]
-    assert extract_it_terms(["Agency XXXX manages the devices for Agency XXXX offices."]).parties == []
+    assert (
+        extract_it_terms(["Agency XXXX manages the devices for Agency XXXX offices."]).parties == []
+    )
 
 
 DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "it-docs-dev" / "pdf"
