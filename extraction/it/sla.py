@@ -36,7 +36,7 @@ _LEVEL = re.compile(
     r"(?:priority|severity|sev)\s*-?\s*[1-4]\b|P[1-4]\b"
     r"|level\s*[1-4]\s*[:\-–]\s*(?=(?:emergen|critical|urgent|high|routine|non-routine|normal|low|moderate|serious))"
     r"|non-?\s?critical|non-?\s?routine|emergen(?:cy|t)|critical|urgent|high|serious|moderate|medium|normal|routine|low|minor"
-    r")(?![\w-])(?!\s+(?:level|quality|school|season|volume|value|cost|risk|failure|use|path|number))",
+    r")(?![\w-])(?!\s*\((?:AQL|\+|-)\))(?!\s+(?:level|quality|school|season|volume|value|cost|risk|failure|use|path|number))",
     re.I,
 )
 _METRICS = [
@@ -174,14 +174,15 @@ def sla_targets(sents: list[Sentence]) -> tuple[list[Item], list[dict[str, Any]]
             clause = before[-160:] + s.text[d["start"] : d["end"]] + after[:120]
             if _NOT_SLA.search(clause):
                 continue
-            metric = _metric(clause)
+            # the verb usually comes before "within"; only look after it when nothing does
+            metric = _metric(before[-160:] + s.text[d["start"] : d["end"]]) or _metric(clause)
             if metric is None:
                 if raw and raw[-1]["sentence"] == s:
                     metric = raw[-1]["metric"]
                 else:
                     continue
             # level words: the nearest before (with "X or Y" coordination), else just after
-            words = [lv for lv in levels if seg_start <= lv[0] < d["start"]]
+            words = [lv for lv in levels if d["start"] - 300 < lv[0] < d["start"]]
             chosen: list[str] = []
             if words:
                 last_word = words[-1]
