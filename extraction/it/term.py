@@ -66,6 +66,20 @@ def term_periods(sents: list[Sentence], pages: list[str]) -> list[Item]:
         have[kind] = item
         items.append(item)
 
+    # dated option tables ("Option I January 1, 2005 ...") state the periods best: read them first
+    for number, page in enumerate(pages, start=1):
+        found = list(_ROMAN.finditer(page))
+        if len(found) >= 2:
+            count = max(_roman(m.group("r")) for m in found)
+            add(
+                "option",
+                {"months": 12, "count": count},
+                number,
+                found[0].start(),
+                found[-1].end(),
+                page[found[0].start() : found[-1].end()],
+            )
+            break
     for s in sents:
         if PLACEHOLDER.search(s.text):
             continue
@@ -88,21 +102,6 @@ def term_periods(sents: list[Sentence], pages: list[str]) -> list[Item]:
                 s.start + m.end(),
                 s.text,
             )
-    # option tables: "Option I January 1, 2005 December 31, 2005" ... "Option IX ..."
-    if "option" not in have:
-        for number, page in enumerate(pages, start=1):
-            found = list(_ROMAN.finditer(page))
-            if len(found) >= 2:
-                count = max(_roman(m.group("r")) for m in found)
-                add(
-                    "option",
-                    {"months": 12, "count": count},
-                    number,
-                    found[0].start(),
-                    found[-1].end(),
-                    page[found[0].start() : found[-1].end()],
-                )
-                break
     # CLIN schedules: 0001 12 Months (base), 1001 12 Months OPTION (option year 1), 2001 ...
     if "base" not in have or "option" not in have:
         for number, page in enumerate(pages, start=1):
