@@ -12,7 +12,7 @@ from contracts.spreadsheet import SheetRejected, parse_amount, parse_date, read_
 CONNECTWISE = (
     "Agreement Type,Agreement Name,Company Name,Amount,Billing Cycle,Date Start,Date End,"
     "Agreement Status\n"
-    'Managed Services,Acme MSA,Acme Dental,"$1,250.00",Monthly,01/15/2026,01/14/2027,Active\n'
+    "Managed Services,Acme MSA,Acme Dental,\"$1,250.00\",Monthly,01/15/2026,01/14/2027,Active\n"
     "Block Time,Acme Block,Acme Dental,900.00,Monthly,2026-02-01,,Active\n"
     "Managed Services,Broken,Northwind,12x,Quarterly,someday,,Cancelled\n"
 )
@@ -52,28 +52,10 @@ def test_xlsx_with_a_title_above_the_header_row_is_read():
     ws = wb.active
     ws.append(["Contracts export 2026-11-30"])
     ws.append([])
-    ws.append(
-        [
-            "Contract Name",
-            "Organization",
-            "Contract Type",
-            "Start Date",
-            "End Date",
-            "Contract Number",
-            "Hourly Rate",
-        ]
-    )
-    ws.append(
-        [
-            "Northwind T&M",
-            "Northwind Logistics",
-            "Time & Materials",
-            date(2026, 3, 1),
-            date(2027, 2, 28),
-            "AT-77",
-            95,
-        ]
-    )
+    ws.append(["Contract Name", "Organization", "Contract Type", "Start Date", "End Date",
+               "Contract Number", "Hourly Rate"])
+    ws.append(["Northwind T&M", "Northwind Logistics", "Time & Materials",
+               date(2026, 3, 1), date(2027, 2, 28), "AT-77", 95])
     buf = BytesIO()
     wb.save(buf)
     (row,) = read_sheet(buf.getvalue(), "contracts.xlsx", preset="autotask")
