@@ -34,6 +34,10 @@ class ContractInput(BaseModel):
     auto_renew: bool = False
     renewal_term_months: int | None = Field(default=None, ge=1, le=120)
     notice_days: int | None = Field(default=None, ge=0, le=730)
+    # term model (contracts/term.py)
+    evergreen: bool = False
+    notice_given_on: date | None = None
+    terminated_on: date | None = None
     value: NonNegative | None = None
     currency: str = "USD"
     pricing_model: str | None = None
@@ -113,6 +117,10 @@ class ContractInput(BaseModel):
     def _cross_field(self) -> ContractInput:
         if self.end_date is not None and self.end_date <= self.start_date:
             raise ValueError(f"end date {self.end_date} is not after start date {self.start_date}")
+        if self.terminated_on is not None and self.terminated_on < self.start_date:
+            raise ValueError(
+                f"terminated on {self.terminated_on} is before the start date {self.start_date}"
+            )
         if self.auto_renew and self.notice_days is None:
             raise ValueError("an auto-renewing contract needs a notice period (days)")
         needs = {

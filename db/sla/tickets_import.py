@@ -93,7 +93,7 @@ def _contracts_for(session: Session, rows: pd.DataFrame) -> pd.Series:
     cons = pd.DataFrame(
         session.execute(
             select(
-                Contract.id, Contract.client_id, Contract.start_date, Contract.end_date,
+                Contract.id, Contract.client_id, Contract.start_date, Contract.in_force_until,
                 Contract.calendar_id,
             ).where(
                 Contract.deleted_at.is_(None),
