@@ -41,7 +41,8 @@ def enqueue(
     """Queue one message per recipient; a key already queued is skipped. Returns rows added."""
     added = 0
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    for recipient in dict.fromkeys(r.strip() for r in recipients if r and r.strip()):
+    clean = (r.strip() for r in recipients if isinstance(r, str))  # NaN/None: no recipient
+    for recipient in dict.fromkeys(r for r in clean if r):
         row_key = f"{key}|{recipient.lower()}"
         stmt = (
             dialect.insert(Notification)

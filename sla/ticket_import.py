@@ -151,6 +151,21 @@ def _pauses(raw: pd.Series, tz: str) -> tuple[list[object], pd.Series]:
     return values, bad
 
 
+MAX_REPLY_MINUTES = 525_600  # one year: anything larger is a typo or a unit mix-up
+
+
+def _check_tz(tz: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(tz))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImportRejected(
+            f"Unknown time zone '{tz}': use an IANA name such as UTC, Europe/Berlin or "
+            "America/New_York"
+        ) from exc
+
+
 def parse_tickets(
     data: bytes,
     *,
@@ -163,6 +178,7 @@ def parse_tickets(
 ) -> ParseResult:
     """Read a ticket export with a preset (zendesk, freshdesk, jira, servicenow, connectwise)
     or a custom field -> column mapping (fields as in sla.import_presets.FIELDS)."""
+    _check_tz(source_tz)
     if len(data) > max_bytes:
         raise ImportRejected(
             f"'{filename}' is {_size(len(data))}, over the {_size(max_bytes)} limit"
@@ -209,8 +225,19 @@ def parse_tickets(
         out[name] = _dates(raw, tz=source_tz, preset=chosen, dayfirst=first)
         fail(raw.notna() & out[name].isna(), name, "cannot read date '" + raw.fillna("") + "'")
     if "first_response_minutes" in found and "first_response_at" not in found:
-        minutes = pd.to_numeric(_text(frame, found["first_response_minutes"]), errors="coerce")
+        raw_min = _text(frame, found["first_response_minutes"])
+        minutes = pd.to_numeric(raw_min, errors="coerce")
+        fail(raw_min.notna() & minutes.isna(), "first_response_minutes",
+             "first reply minutes '" + raw_min.fillna("") + "' is not a number")  # fmt: skip
+        out_of_range = minutes.notna() & ((minutes < 0) | (minutes > MAX_REPLY_MINUTES))
+        fail(out_of_range, "first_response_minutes",
+             "first reply minutes '" + raw_min.fillna("") + "' is outside 0 to "
+             f"{MAX_REPLY_MINUTES} (one year)")  # fmt: skip
+        minutes = minutes.mask(out_of_range)
         out["first_response_at"] = out["created_at"] + pd.to_timedelta(minutes, unit="min")
+        late = out["first_response_at"] > out["resolved_at"]
+        fail(late.fillna(False), "first_response_minutes",
+             "first reply after the ticket was resolved")  # fmt: skip
     for name in REQUIRED:
         fail(_text(frame, found[name]).isna(), name, f"{name.replace('_', ' ')} is empty")
     fail(

@@ -13,6 +13,7 @@ from db.models.contracts import (
     UnitCount,
 )
 from db.models.credits import ServiceCreditRule
+from db.models.jobs import JobIssue, RunLock
 from db.models.lifecycle import (
     CompanyHolding,
     ComplianceRequirement,
@@ -62,6 +63,7 @@ __all__ = [
     "ContractService",
     "ExtractedTerm",
     "ImportMapping",
+    "JobIssue",
     "Invoice",
     "LoginSession",
     "InvoiceLine",
@@ -72,6 +74,7 @@ __all__ = [
     "Payment",
     "RenewalOpportunity",
     "RenewalTask",
+    "RunLock",
     "ServiceCreditRule",
     "Setting",
     "ShareLink",
