@@ -14,6 +14,7 @@ from db.models.contracts import (
     UnitCount,
 )
 from db.models.credits import ServiceCreditRule
+from db.models.jobs import JobIssue, RunLock
 from db.models.lifecycle import (
     CompanyHolding,
     ComplianceRequirement,
@@ -64,6 +65,7 @@ __all__ = [
     "ContractVersion",
     "ExtractedTerm",
     "ImportMapping",
+    "JobIssue",
     "Invoice",
     "LoginSession",
     "InvoiceLine",
@@ -74,6 +76,7 @@ __all__ = [
     "Payment",
     "RenewalOpportunity",
     "RenewalTask",
+    "RunLock",
     "ServiceCreditRule",
     "Setting",
     "ShareLink",
