@@ -78,6 +78,50 @@ def run_jobs(args) -> int:
         return EXIT_FAILED if failed else 0
 
 
+def worker(args) -> int:
+    """Run `jobs run` every --interval seconds until SIGTERM/SIGINT (finishes the tick first).
+
+    Several workers are safe: on PostgreSQL a tick runs only while holding an advisory lock
+    (the others skip that tick), and every job is keyed so a rerun adds nothing.
+    """
+    import signal
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from db.engine import make_engine
+
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    engine = make_engine()
+    ticks = 0
+    print(f"jobs worker: every {args.interval}s (SIGTERM stops after the current tick)", flush=True)
+    while not stop.is_set():
+        started = time.monotonic()
+        with engine.connect() as conn:
+            pg = engine.dialect.name == "postgresql"
+            got = conn.execute(text("SELECT pg_try_advisory_lock(15015)")).scalar() if pg else True
+            try:
+                if got:
+                    run_jobs(args)
+                else:
+                    print("jobs worker: another worker holds this tick", flush=True)
+            except Exception as exc:  # noqa: BLE001 - one failing tick must not stop the loop
+                print(f"jobs worker: tick failed: {exc}", file=sys.stderr, flush=True)
+            finally:
+                if pg and got:
+                    conn.execute(text("SELECT pg_advisory_unlock(15015)"))
+                conn.commit()
+        ticks += 1
+        if args.max_ticks and ticks >= args.max_ticks:
+            break
+        stop.wait(max(0.0, args.interval - (time.monotonic() - started)))
+    print("jobs worker: stopped", flush=True)
+    return 0
+
+
 def register(sub, commands) -> None:
     jobs = sub.add_parser("jobs", help="scheduled jobs (run from cron)").add_subparsers(
         dest="cmd", required=True
@@ -90,3 +134,9 @@ def register(sub, commands) -> None:
     r.add_argument("--only", nargs="*", help="run only these jobs")
     r.add_argument("--no-send", action="store_true", help="queue messages but do not send")
     commands["jobs run"] = run_jobs
+    w = jobs.add_parser("worker", help="run the jobs in a loop (graceful stop on SIGTERM)")
+    w.add_argument("--interval", type=float, default=60.0, help="seconds between runs")
+    w.add_argument("--only", nargs="*", help="run only these jobs")
+    w.add_argument("--no-send", action="store_true", help="queue messages but do not send")
+    w.add_argument("--max-ticks", type=int, default=0, help="stop after N runs (0: never)")
+    commands["jobs worker"] = worker

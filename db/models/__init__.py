@@ -1,5 +1,6 @@
 """All ORM models; importing this package registers every table on Base.metadata."""
 
+from db.models.api import ApiRequest, ApiToken, InboundEvent, SyncCursor
 from db.models.clients import Client, Contact, Site
 from db.models.contracts import (
     Calendar,
@@ -49,6 +50,10 @@ from db.models.people import (
 from db.models.work import OutOfScopeRequest, Ticket, TicketEvent, TimeEntry
 
 __all__ = [
+    "ApiRequest",
+    "ApiToken",
+    "InboundEvent",
+    "SyncCursor",
     "AuditEntry",
     "BillingFinding",
     "BillingRun",
