@@ -220,4 +220,5 @@ def contract_from_row(row: Mapping[str, Any]) -> ContractBilling:
         end_date=_as_date(row.get("end_date")),
         rates=card,
         timezone=clean(row.get("timezone")) or "UTC",
+        alignment=clean(row.get("billing_alignment")) or "contract",
     )
