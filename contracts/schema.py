@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from db.models.contracts import BILLING_CYCLES, PRICING_MODELS
+from db.models.contracts import BILLING_ALIGNMENTS, BILLING_CYCLES, PRICING_MODELS
 
 NonNegative = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
 
@@ -43,6 +43,8 @@ class ContractInput(BaseModel):
     pricing_model: str | None = None
     billing_cycle: str = "monthly"
     billing_timing: str = "advance"
+    # None: calendar for a new contract, unchanged on an update (imports never flip it).
+    billing_alignment: str | None = None
     recurring_fee: NonNegative | None = None
     unit_name: str | None = None
     unit_price: NonNegative | None = None
@@ -103,6 +105,13 @@ class ContractInput(BaseModel):
     def _timing(cls, v: str) -> str:
         if v not in ("advance", "arrears"):
             raise ValueError("billing timing must be 'advance' or 'arrears'")
+        return v
+
+    @field_validator("billing_alignment")
+    @classmethod
+    def _alignment(cls, v: str | None) -> str | None:
+        if v is not None and v not in BILLING_ALIGNMENTS:
+            raise ValueError("billing alignment must be 'calendar' or 'anniversary'")
         return v
 
     @field_validator("timezone")
