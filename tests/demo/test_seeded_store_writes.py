@@ -39,7 +39,7 @@ def test_every_write_path_works_after_the_demo_seed(engine, monkeypatch, tmp_pat
     invoices, tickets = _count(engine, Invoice), _count(engine, Ticket)
 
     # billing run (drafts new invoices: the invoice sequence must be past the seeded ids)
-    assert _cli(engine, monkeypatch, "billing", "run", "--period", "2026-11") == 0
+    assert _cli(engine, monkeypatch, "billing", "run", "--period", "2026-12") == 0
     assert _count(engine, Invoice) > invoices
 
     # ticket import (new tickets after 2,000 seeded with explicit ids)
@@ -53,6 +53,19 @@ def test_every_write_path_works_after_the_demo_seed(engine, monkeypatch, tmp_pat
     )
     assert _cli(engine, monkeypatch, "tickets", "import", str(csv), "--preset", "connectwise") == 0
     assert _count(engine, Ticket) == tickets + 1
+
+    # webhook (a ticket created through the API)
+    from fastapi.testclient import TestClient
+
+    from api.app import create_app
+    from tests.api.conftest import NOW, token_for
+    from tests.api.test_webhooks import generic, post
+
+    api = TestClient(create_app(engine, webhook_secrets={}, clock=lambda: NOW))
+    token = token_for(engine, ["tickets:write", "tickets:read"])
+    answer = post(api, token, generic("seeded-1", "created", "2026-03-02T09:00:00Z", client=client))
+    assert answer.status_code == 200, answer.text
+    assert _count(engine, Ticket) == tickets + 2
 
     # upload (a document and its extracted terms)
     with session_scope(engine) as s:
