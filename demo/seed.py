@@ -24,7 +24,6 @@ from access.passwords import hash_password
 from access.roles import Actor
 from contracts.schema import client_name_key
 from db.engine import session_scope
-from db.sequences import reset_sequences
 from db.models import (
     Calendar,
     CalendarHoliday,
@@ -41,6 +40,7 @@ from db.models import (
     TechnicianCredential,
     User,
 )
+from db.sequences import reset_sequences
 from demo import catalogue as cat
 from demo.invoices import billing_run, store_invoices
 from demo.requirements import store_requirements

@@ -34,7 +34,8 @@ def _fresh_store(backend: str, tmp_path, name: str) -> str:
     db = f"{base.database}_migrations"
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": db}).first():
+        found = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": db})
+        if not found.first():
             conn.execute(text(f'CREATE DATABASE "{db}"'))
     admin.dispose()
     url = base.set(database=db)
