@@ -44,7 +44,7 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
         status = b.selectbox("Status", STATUSES, index=STATUSES.index(c.status) if c else 1)
         currency = d.text_input("Currency (ISO 4217)", value=c.currency if c else "USD")
         start = a.date_input("Start date", value=c.start_date if c else date.today())
-        end = b.date_input("End date", value=c.end_date if c else None)
+        end = b.date_input("End of initial term", value=c.end_date if c else None)
         value = _dec("Contract value", c.value if c else None, f"{key}-value", d)
         auto = a.checkbox("Auto-renews", value=c.auto_renew if c else False)
         renewal = b.number_input(
@@ -59,6 +59,14 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
             max_value=730,
             value=(c.notice_days or 0) if c else 60,
         )
+        evergreen = a.checkbox(
+            "Evergreen (runs until notice)", value=bool(c.evergreen) if c else False
+        )
+        notice_given = b.date_input(
+            "Notice of non-renewal given on", value=c.notice_given_on if c else None
+        )
+        terminated = d.date_input("Terminated (last day in force)",
+                                  value=c.terminated_on if c else None)
         st.markdown("**Pricing**")
         a, b, d = st.columns(3)
         models = [None, *PRICING_MODELS]
@@ -133,6 +141,9 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
             auto_renew=auto,
             renewal_term_months=renewal or None,
             notice_days=notice or None,
+            evergreen=evergreen,
+            notice_given_on=notice_given,
+            terminated_on=terminated,
             value=value,
             currency=currency,
             pricing_model=model,
