@@ -8,12 +8,14 @@ from db.models.contracts import (
     Contract,
     ContractDocument,
     ContractService,
+    ContractVersion,
     ExtractedTerm,
     SlaPolicy,
     SlaTarget,
     UnitCount,
 )
 from db.models.credits import ServiceCreditRule
+from db.models.jobs import JobIssue, RunLock
 from db.models.lifecycle import (
     CompanyHolding,
     ComplianceRequirement,
@@ -65,8 +67,10 @@ __all__ = [
     "Contract",
     "ContractDocument",
     "ContractService",
+    "ContractVersion",
     "ExtractedTerm",
     "ImportMapping",
+    "JobIssue",
     "Invoice",
     "LoginSession",
     "InvoiceLine",
@@ -77,6 +81,7 @@ __all__ = [
     "Payment",
     "RenewalOpportunity",
     "RenewalTask",
+    "RunLock",
     "ServiceCreditRule",
     "Setting",
     "ShareLink",
