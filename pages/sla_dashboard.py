@@ -21,11 +21,13 @@ from db.sla.entitlements import entitlement_view, ticket_entitlements
 from db.sla.reports import client_report_pdf
 from ui.auth import guard
 from ui.present import show_table
+from ui.sources import show_source_activity
 from ui.store import session
 from ui.tables import downloads, paged, to_xlsx
 
 actor = guard("work_sla")
 st.title("SLA dashboard")
+show_source_activity(datetime.now(UTC))
 
 REFRESH_MIN = 5
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -249,6 +251,7 @@ with tabs[4]:
             board = at_risk_board(session=s, actor=actor, now=now)
         if clients:
             board = board[board["client"].isin(clients)]
+        show_source_activity(now)
         counts = board.groupby("state").size()
         k = st.columns(3)
         for col, state in zip(k, ("breached", "at_risk", "paused"), strict=True):
