@@ -98,3 +98,26 @@ def test_end_before_start_is_refused_and_nothing_written(session, foreign):
         _apply(session, doc, contract, party_override="same client")
     assert session.get(Contract, contract.id).version == version
     assert session.scalar(select(func.count(SlaPolicy.id))) == 0
+
+
+def test_accept_all_above_a_confidence(session, pdfs):
+    from db.documents.review import accept_pending
+
+    data, _ = pdfs["managed_prose"]
+    doc = store_upload(session=session, actor=ADMIN, filename="m.pdf", data=data).document_id
+    terms = list(session.scalars(select(ExtractedTerm).where(ExtractedTerm.document_id == doc)))
+    pending = [t for t in terms if t.review_state == "pending"]
+    high = [t for t in pending if t.confidence >= 0.9]
+    assert accept_pending(session=session, actor=ADMIN, document_id=doc, min_confidence=0.9) == len(
+        high
+    )
+    assert {t.id for t in high} == {
+        t.id for t in pending if session.get(ExtractedTerm, t.id).review_state == "accepted"
+    }
+    rest = accept_pending(session=session, actor=ADMIN, document_id=doc)
+    assert rest == len(pending) - len(high)
+    assert session.scalar(
+        select(func.count(AuditEntry.id)).where(
+            AuditEntry.entity == "extracted_term", AuditEntry.action == "accept"
+        )
+    ) == len(pending)
