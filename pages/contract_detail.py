@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from contracts.term import term_at
+from db.billing.alignment import alignment_text
 from db.billing.units import record_unit_count, unit_count_history
 from db.contracts_repo import (
     ConflictError,
@@ -70,6 +71,7 @@ with tabs[0]:
     terms = {
         "Pricing model": c.pricing_model,
         "Billing": f"{c.billing_cycle}, in {c.billing_timing}",
+        "Billing periods": f"{c.billing_alignment}: {alignment_text(c.billing_alignment)}",
         "Recurring fee": c.recurring_fee,
         "Hourly rate": c.hourly_rate,
         "After-hours multiplier": c.after_hours_multiplier,

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from contracts.schema import ContractInput, friendly_errors
 from db.contracts_repo import FormChoices
-from db.models.contracts import BILLING_CYCLES, PRICING_MODELS, STATUSES, TIERS
+from db.models.contracts import BILLING_ALIGNMENTS, BILLING_CYCLES, PRICING_MODELS, STATUSES, TIERS
 
 
 def _dec(label: str, current, key: str, col) -> Decimal | None:
@@ -81,6 +81,15 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
             ["advance", "arrears"],
             index=["advance", "arrears"].index(c.billing_timing) if c else 0,
         )
+        alignments = list(BILLING_ALIGNMENTS)
+        alignment = a.selectbox(
+            "Billing periods",
+            alignments,
+            index=alignments.index(c.billing_alignment) if c else 0,
+            help="calendar: months/quarters/years from the 1st, the first and last partial "
+            "periods prorated by day; anniversary: periods from the start date. Cannot change "
+            "once an invoice was issued.",
+        )
         fee = _dec("Recurring fee", c.recurring_fee if c else None, f"{key}-fee", a)
         hourly = _dec("Hourly rate", c.hourly_rate if c else None, f"{key}-hourly", b)
         mult = _dec(
@@ -140,6 +149,7 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
             pricing_model=model,
             billing_cycle=cycle,
             billing_timing=timing,
+            billing_alignment=alignment,
             recurring_fee=fee,
             hourly_rate=hourly,
             after_hours_multiplier=mult,

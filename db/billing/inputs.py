@@ -35,6 +35,7 @@ CONTRACT_COLUMNS = (
     "pricing_model",
     "billing_cycle",
     "billing_timing",
+    "billing_alignment",
     "recurring_fee",
     "unit_name",
     "unit_price",

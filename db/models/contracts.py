@@ -16,6 +16,7 @@ TIERS = ("platinum", "gold", "silver", "bronze")
 STATUSES = ("draft", "active", "expired", "terminated")
 PRICING_MODELS = ("fixed", "per_unit", "block_hours", "time_materials")
 BILLING_CYCLES = ("monthly", "quarterly", "annual")
+BILLING_ALIGNMENTS = ("calendar", "anniversary")
 
 
 class Calendar(Base):
@@ -80,6 +81,10 @@ class Contract(Base):
     pricing_model: Mapped[str | None] = mapped_column(String(20))
     billing_cycle: Mapped[str] = mapped_column(String(20), default="monthly")
     billing_timing: Mapped[str] = mapped_column(String(10), default="advance")
+    # calendar: months/quarters/years from the 1st, partial first/last periods prorated by
+    # day; anniversary: periods from the start date. New contracts bill on the calendar;
+    # contracts stored before the choice existed keep anniversary (migration 0009).
+    billing_alignment: Mapped[str] = mapped_column(String(12), default="calendar")
     recurring_fee: Mapped[Decimal | None]
     unit_name: Mapped[str | None] = mapped_column(String(40))
     unit_price: Mapped[Decimal | None] = mapped_column(Rate)

@@ -185,6 +185,7 @@ def import_tickets(
     mapping: str | Mapping[str, str] | None = None,
     source_tz: str = "UTC",
     max_bytes: int | None = None,
+    dayfirst: bool | None = None,
 ) -> ImportReport:
     """Parse, match and upsert a ticket export. Raises sla.ImportRejected for a bad file.
 
@@ -210,7 +211,7 @@ def import_tickets(
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
     parsed = sla.parse_tickets(
         data, filename=filename, preset=None if columns else preset, mapping=columns,
-        source_tz=source_tz, **kwargs,
+        source_tz=source_tz, dayfirst=dayfirst, **kwargs,
     )  # fmt: skip
     rows = parsed.valid.copy()
     errors = [parsed.errors]
