@@ -121,3 +121,20 @@ def test_accept_all_above_a_confidence(session, pdfs):
             AuditEntry.entity == "extracted_term", AuditEntry.action == "accept"
         )
     ) == len(pending)
+
+
+def test_extra_mappers_run_inside_apply(session, foreign, monkeypatch):
+    from db.documents import apply_homes
+
+    seen = {}
+
+    def mapper(session, contract, terms, *, effective_from, document_id, actor):
+        seen.update(pages=len(terms["pages"]), effective_from=effective_from, doc=document_id)
+        return [{"field": "probe", "old": None, "new": "x", "page": 1}]
+
+    monkeypatch.setattr(apply_homes, "EXTRA_MAPPERS", [mapper])
+    doc, contract, expected = foreign
+    result = _apply(session, doc, contract, party_override="same client")
+    assert seen == {"pages": 3, "doc": doc,
+                    "effective_from": date.fromisoformat(expected.effective_date)}
+    assert result.rows == [{"field": "probe", "old": None, "new": "x", "page": 1}]
