@@ -109,7 +109,10 @@ def ratio(num: float, den: float) -> float | None:
 
 
 def active(contracts: pd.DataFrame, today: date) -> pd.DataFrame:
-    ends = pd.to_datetime(contracts["end_date"])
+    # the last day in force (contracts/term.py), never the initial term's end
+    ends = pd.to_datetime(
+        contracts["in_force_until" if "in_force_until" in contracts else "end_date"]
+    )
     return contracts[
         (contracts["status"] == "active") & (ends.isna() | (ends >= pd.Timestamp(today)))
     ]

@@ -20,10 +20,8 @@ class PortfolioSummary:
 
 def summarize(contracts: pd.DataFrame, *, today: date) -> PortfolioSummary:
     """Totals over active contracts; values are summed per currency, never across them."""
-    active = contracts[
-        (contracts["status"] == "active")
-        & (contracts["end_date"].isna() | (contracts["end_date"] >= today))
-    ]
+    ends = _last_days(contracts)
+    active = contracts[(contracts["status"] == "active") & (ends.isna() | (ends >= today))]
     valued = active.dropna(subset=["value"])
     by_cur = (
         valued.groupby("currency")["value"]
@@ -37,7 +35,7 @@ def summarize(contracts: pd.DataFrame, *, today: date) -> PortfolioSummary:
         .reset_index()
         .sort_values("contracts", ascending=False)
     )
-    days = (pd.to_datetime(active["end_date"]) - pd.Timestamp(today)).dt.days
+    days = (pd.to_datetime(_last_days(active)) - pd.Timestamp(today)).dt.days
     soon = active.assign(days_left=days)[(days >= 0) & (days <= 90)].sort_values("days_left")
     return PortfolioSummary(
         active_contracts=len(active),
@@ -49,3 +47,10 @@ def summarize(contracts: pd.DataFrame, *, today: date) -> PortfolioSummary:
         ],
         missing_value=int(active["value"].isna().sum()),
     )
+
+
+def _last_days(contracts: pd.DataFrame) -> pd.Series:
+    """The last day in force (contracts/term.py ``in_force_until``) when the frame has it,
+    else ``end_date``: an auto-renewing contract never ends at its initial term's end."""
+    column = "in_force_until" if "in_force_until" in contracts else "end_date"
+    return contracts[column]

@@ -156,6 +156,11 @@ def _dec(row: Mapping[str, Any], key: str) -> Decimal | None:
     return to_decimal(clean(row.get(key)))
 
 
+def _first_set(*values: Decimal | None) -> Decimal:
+    """The first value that is not None (a Decimal 0 counts: zero means zero)."""
+    return next(v for v in values if v is not None)
+
+
 def pricing_from_columns(
     row: Mapping[str, Any],
 ) -> tuple[PricingModel | None, TimeAndMaterials | None]:
@@ -167,7 +172,9 @@ def pricing_from_columns(
     cycle = clean(row.get("billing_cycle")) or "monthly"
     role_rates = clean(row.get("role_rates")) or {}
     hourly = _dec(row, "hourly_rate")
-    mult = _dec(row, "after_hours_multiplier") or Decimal("1.5")
+    # Zero means zero: only a missing value takes a default, never an explicit 0.
+    mult = _dec(row, "after_hours_multiplier")
+    mult = Decimal("1.5") if mult is None else mult
     card = None
     if role_rates or hourly is not None:
         card = TimeAndMaterials(dict(role_rates), after_hours_multiplier=mult, default_rate=hourly)
@@ -188,8 +195,8 @@ def pricing_from_columns(
     elif model == "block_hours" and _dec(row, "included_hours") is not None:
         pricing = BlockHours(
             included_hours_per_period=_dec(row, "included_hours"),
-            fee=fee or Decimal(0),
-            overage_rate=_dec(row, "overage_rate") or hourly or Decimal(0),
+            fee=Decimal(0) if fee is None else fee,
+            overage_rate=_first_set(_dec(row, "overage_rate"), hourly, Decimal(0)),
             rollover=bool(clean(row.get("rollover"))),
             rollover_cap_hours=_dec(row, "rollover_cap_hours"),
         )
@@ -213,4 +220,5 @@ def contract_from_row(row: Mapping[str, Any]) -> ContractBilling:
         end_date=_as_date(row.get("end_date")),
         rates=card,
         timezone=clean(row.get("timezone")) or "UTC",
+        alignment=clean(row.get("billing_alignment")) or "contract",
     )

@@ -67,7 +67,7 @@ class ContractBilling:
     """The billing terms of one contract.
 
     `end_date` is the last covered day (inclusive); None means open-ended.
-    `alignment`: 'contract' anchors periods on the start date (every period full except
+    `alignment`: 'contract' (stored as 'anniversary') anchors periods on the start date (every period full except
     possibly the last); 'calendar' bills calendar months/quarters/years, so the first
     period is prorated too. `rates` is the rate card for work billed by the hour on top
     of a recurring fee (out-of-scope, after-hours); a TimeAndMaterials pricing is its
@@ -90,6 +90,8 @@ class ContractBilling:
     def __post_init__(self) -> None:
         object.__setattr__(self, "cycle", Cycle(self.cycle))
         object.__setattr__(self, "currency", str(self.currency).upper())
+        if self.alignment == "anniversary":  # the stored name of contract alignment
+            object.__setattr__(self, "alignment", "contract")
         if len(self.currency) != 3:
             raise ValueError(f"currency must be an ISO 4217 code, got {self.currency!r}")
         if self.billing_timing not in ("advance", "arrears"):

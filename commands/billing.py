@@ -8,8 +8,11 @@ from pathlib import Path
 
 def billing_run(args) -> int:
     from access.roles import SYSTEM
+    from sqlalchemy.exc import IntegrityError
+
     from db.billing.run import preview_run, run_billing
     from db.engine import open_store, session_scope
+    from db.run_lock import RunInProgress, run_lock
 
     engine = open_store()
     try:
@@ -22,7 +25,14 @@ def billing_run(args) -> int:
                     f"{p.entries_checked} entries (nothing written)."
                 )
                 return 0
-            print(run_billing(session=s, actor=SYSTEM, period=args.period).text())
+            with run_lock(s, "billing"):
+                print(run_billing(session=s, actor=SYSTEM, period=args.period).text())
+    except RunInProgress as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    except IntegrityError:  # a concurrent run (SQLite) committed the same drafts first
+        print(RunInProgress("billing"), file=sys.stderr)
+        return 3
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2

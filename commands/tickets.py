@@ -8,7 +8,10 @@ from pathlib import Path
 
 def import_file(args) -> int:
     from access.roles import SYSTEM
+    from sqlalchemy.exc import IntegrityError
+
     from db.engine import open_store, session_scope
+    from db.run_lock import RunInProgress, run_lock
     from db.sla.tickets_import import import_tickets
     from sla import ImportRejected
 
@@ -21,7 +24,7 @@ def import_file(args) -> int:
         return 2
     engine = open_store()
     try:
-        with session_scope(engine) as s:
+        with session_scope(engine) as s, run_lock(s, "tickets-import"):
             report = import_tickets(
                 session=s,
                 actor=SYSTEM,
@@ -30,7 +33,14 @@ def import_file(args) -> int:
                 preset=args.preset,
                 mapping=args.mapping,
                 source_tz=args.tz,
+                dayfirst=args.dayfirst,
             )
+    except RunInProgress as exc:
+        print(str(exc).replace("tickets-import", "tickets import"), file=sys.stderr)
+        return 3
+    except IntegrityError:  # a concurrent import (SQLite) committed the same tickets first
+        print("another tickets import run is in progress; nothing was done.", file=sys.stderr)
+        return 3
     except (ImportRejected, ValueError) as exc:
         print(f"rejected, nothing imported: {exc}", file=sys.stderr)
         return 2
@@ -49,4 +59,8 @@ def register(sub, commands) -> None:
     p.add_argument("--preset", help="zendesk, freshdesk, jira, servicenow or connectwise")
     p.add_argument("--mapping", help="a custom mapping saved by name in the app")
     p.add_argument("--tz", default="UTC", help="time zone of naive timestamps in the file")
+    p.add_argument(
+        "--dayfirst", action="store_true", default=None,
+        help="read 05.11.2026 as 5 November (default: the preset's, else detected from the file)",
+    )
     commands["tickets import"] = import_file

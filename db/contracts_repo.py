@@ -15,6 +15,7 @@ from access.roles import Actor, require
 from contracts.schema import ContractInput
 from db import audit
 from db.base import utcnow
+from db.billing.alignment import refuse_alignment_change
 from db.models import (
     Calendar,
     Client,
@@ -152,13 +153,18 @@ def contract_detail(*, session: Session, actor: Actor, contract_id: int) -> Cont
     )
 
 
+def _unset_alignment(data: ContractInput) -> set[str]:
+    """No alignment given: the model default on create, the stored value on update."""
+    return {"billing_alignment"} if data.billing_alignment is None else set()
+
+
 def create_contract(*, session: Session, actor: Actor, data: ContractInput) -> Contract:
     require(actor, "edit_contracts")
     if session.get(Client, data.client_id) is None:
         raise NotFound(f"Client {data.client_id} does not exist.")
     if session.scalar(select(Contract.id).where(Contract.reference == data.reference)):
         raise ValueError(f"Reference {data.reference!r} is already used by another contract.")
-    contract = Contract(**data.model_dump())
+    contract = Contract(**data.model_dump(exclude=_unset_alignment(data)))
     session.add(contract)
     session.flush()
     audit.record(
@@ -200,8 +206,13 @@ def update_contract(
         select(Contract.id).where(Contract.reference == data.reference)
     ):
         raise ValueError(f"Reference {data.reference!r} is already used by another contract.")
+    fields = data.model_dump(exclude=_unset_alignment(data))
+    if "billing_alignment" in fields:
+        refuse_alignment_change(
+            session=session, contract=contract, alignment=fields["billing_alignment"]
+        )
     changes = {}
-    for name, new in data.model_dump().items():
+    for name, new in fields.items():
         old = getattr(contract, name)
         if old != new:
             changes[name] = (old, new)

@@ -137,9 +137,10 @@ def _active_contract(session: Session, client_id: int, today: date) -> Contract 
             Contract.client_id == client_id,
             Contract.deleted_at.is_(None),
             Contract.start_date <= today,
-            or_(Contract.end_date.is_(None), Contract.end_date >= today),
+            or_(Contract.in_force_until.is_(None), Contract.in_force_until >= today),
         )
-        .order_by(Contract.end_date.desc(), Contract.id.desc())
+        .order_by(Contract.in_force_until.is_(None).desc(), Contract.in_force_until.desc(),
+                  Contract.id.desc())
         .limit(1)
     )
 

@@ -64,3 +64,12 @@ def release_message(*, session: Session, actor: Actor, notification_id: int, res
                  entity_id=notification_id, action="release", field="status",
                  old="uncertain", new="pending" if resend else "sent")  # fmt: skip
     return "pending" if resend else "sent"
+
+
+def job_issues_overview(*, session: Session, actor: Actor):
+    """What the last run of each job could not do: missing recipients ("needs data") and
+    items that failed, with the reason and how to fix it."""
+    from db.job_issues import issues_frame
+
+    require(actor, "work_renewals")
+    return issues_frame(session=session)

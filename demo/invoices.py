@@ -41,6 +41,7 @@ def store_invoices(engine, rng, rows, today, report) -> None:
                 "pricing_model": c.pricing_model,
                 "billing_cycle": c.billing_cycle,
                 "billing_timing": c.billing_timing,
+                "billing_alignment": c.billing_alignment,
                 "start_date": c.start_date,
                 "end_date": c.end_date,
                 "recurring_fee": c.recurring_fee,

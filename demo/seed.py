@@ -24,6 +24,7 @@ from access.passwords import hash_password
 from access.roles import Actor
 from contracts.schema import client_name_key
 from db.engine import session_scope
+from db.sequences import reset_sequences
 from db.models import (
     Calendar,
     CalendarHoliday,
@@ -104,6 +105,7 @@ def seed(
         report.counts.update(clients=len(clients), contracts=len(rows), technicians=len(techs))
     store_work(engine, rng, rows, size.tickets, now, report)
     store_invoices(engine, rng, rows, today, report)
+    reset_sequences(engine)  # tickets and invoices were written with explicit ids
     billing_run(engine, today, report)
     if documents:
         _documents(engine, rows, pdf_folder, documents, seed, report)

@@ -4,6 +4,8 @@ from datetime import date
 
 import streamlit as st
 
+from contracts.term import term_at
+from db.billing.alignment import alignment_text
 from db.billing.units import record_unit_count, unit_count_history
 from db.contracts_repo import (
     ConflictError,
@@ -54,7 +56,14 @@ st.caption(f"{c.title} · {c.tier} · {c.status} · version {c.version}")
 m = st.columns(4)
 m[0].metric("Value", f"{c.value:,.2f} {c.currency}" if c.value is not None else "—")
 m[1].metric("Start", str(c.start_date))
-m[2].metric("End", str(c.end_date) if c.end_date else "open-ended")
+term = term_at(c, date.today())
+m[2].metric(
+    "Term in force",
+    (f"{term.kind} {term.number}: to {term.end}" if term.end else f"{term.kind}, open-ended")
+    if term
+    else f"ended {c.in_force_until}" if c.in_force_until else "not started",
+    help=f"initial term ends {c.end_date}" if c.end_date else None,
+)
 m[3].metric("Auto-renew", f"yes, notice {c.notice_days} d" if c.auto_renew else "no")
 
 tabs = st.tabs(["Terms", "Services", "SLA", "Documents", "Contacts", "History", "Edit"])
@@ -62,6 +71,7 @@ with tabs[0]:
     terms = {
         "Pricing model": c.pricing_model,
         "Billing": f"{c.billing_cycle}, in {c.billing_timing}",
+        "Billing periods": f"{c.billing_alignment}: {alignment_text(c.billing_alignment)}",
         "Recurring fee": c.recurring_fee,
         "Hourly rate": c.hourly_rate,
         "After-hours multiplier": c.after_hours_multiplier,
@@ -70,6 +80,11 @@ with tabs[0]:
         "Units": f"{c.unit_count} x {c.unit_name} at {c.unit_price}" if c.unit_name else None,
         "Renewal term (months)": c.renewal_term_months,
         "Notice period (days)": c.notice_days,
+        "Evergreen": "yes" if c.evergreen else None,
+        "Notice given on": c.notice_given_on,
+        "Terminated (last day)": c.terminated_on,
+        "In force until": c.in_force_until or "runs on (renews until notice)",
+        **{k.replace("_", " ").capitalize(): v for k, v in (c.facts or {}).items()},
         "Coverage": (
             f"{d.calendar.name} — {d.calendar.spec} ({d.calendar.timezone})" if d.calendar else None
         ),

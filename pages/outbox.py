@@ -4,7 +4,12 @@ messages whose delivery is uncertain are released by a person, never resent blin
 import streamlit as st
 
 from db.config import ConfigError
-from db.outbox_views import message_preview, outbox_overview, release_message
+from db.outbox_views import (
+    job_issues_overview,
+    message_preview,
+    outbox_overview,
+    release_message,
+)
 from db.renewals.common import NotFound
 from notify.config import smtp_settings
 from ui.auth import guard, run_action
@@ -18,6 +23,7 @@ STATUSES = ["pending", "sending", "sent", "failed", "dead", "uncertain"]
 
 with session() as s:
     frame, counts = outbox_overview(session=s, actor=actor)
+    issues = job_issues_overview(session=s, actor=actor)
 
 m = st.columns(len(STATUSES))
 for i, status in enumerate(STATUSES):
@@ -39,6 +45,18 @@ if counts.get("uncertain"):
         f"{counts['uncertain']} message(s) may or may not have gone out (a runner stopped "
         "mid-send). Check with the recipient, then release each one below."
     )
+
+if len(issues):
+    needs = issues[issues["kind"] == "needs_data"]
+    failed = issues[issues["kind"] == "failed"]
+    st.subheader(f"Needs data ({len(needs)})")
+    st.caption(
+        "Messages the scheduled jobs could not queue because a recipient is missing, and items "
+        "that failed (the job went on with the others). Fix the data; the next run clears it."
+    )
+    if len(failed):
+        st.error(f"{len(failed)} item(s) failed in the last job runs; see the reason below.")
+    st.dataframe(issues, hide_index=True, width="stretch", key="needs-data")
 
 if frame.empty:
     st.info("The outbox is empty. Scheduled jobs queue messages here.")

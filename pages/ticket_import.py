@@ -16,7 +16,8 @@ st.title("Import tickets")
 st.caption(
     "Upserts by (source, ticket id): importing the same file again changes nothing. A file "
     "that cannot be read or lacks a required column imports nothing; bad rows are listed "
-    "and the good rows import."
+    "and the good rows import. Files up to 100 MiB (104.9 MB); the header may sit below a "
+    "title row."
 )
 
 with session() as s:
@@ -26,6 +27,12 @@ with st.form("import"):
     upload = st.file_uploader("Ticket export", type=["csv", "xlsx"])
     how = st.selectbox("Columns", choices)
     tz = st.text_input("Time zone of times without an offset", "UTC")
+    order = st.radio(
+        "Dates like 05.11.2026", ["detect", "day first (5 Nov)", "month first (11 May)"],
+        horizontal=True, key="dayfirst",
+        help="'detect' uses the preset's order unless a row settles it (13.05.2026 can only be "
+        "day first).",
+    )
     go = st.form_submit_button("Import", type="primary")
 if go:
     if upload is None:
@@ -42,6 +49,7 @@ if go:
                     preset=name if kind == "preset" else None,
                     mapping=name if kind == "mapping" else None,
                     source_tz=tz.strip() or "UTC",
+                    dayfirst={"detect": None}.get(order, order.startswith("day")),
                 )
         except (ImportRejected, ValueError) as exc:
             st.error(f"Nothing was imported. {exc}")

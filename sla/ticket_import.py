@@ -62,19 +62,41 @@ def _read(data: bytes, filename: str) -> pd.DataFrame:
         text = data.decode("cp1252", errors="replace")
     if not text.strip():
         raise ImportRejected(f"'{filename}' is empty")
-    first = text.splitlines()[0]
-    sep = max([",", ";", "\t"], key=first.count)
+    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS + 1])
+    sep = max([",", ";", "\t"], key=head.count)
+    skip = _title_lines(text, sep)
     try:
-        return pd.read_csv(
+        frame = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             dtype=str,
             keep_default_na=False,
             skip_blank_lines=False,
             index_col=False,
+            skiprows=skip,
         )
     except (pd.errors.ParserError, csv.Error) as exc:
         raise ImportRejected(f"Cannot read '{filename}' as CSV: {exc}") from exc
+    frame.attrs["header_line"] = skip + 1
+    return frame
+
+
+def _title_lines(text: str, sep: str) -> int:
+    """Lines above the header (a report title, notes): records before the first one with as
+    many fields as the widest of the first rows. Quotes are honoured, so a comma inside a
+    subject never makes a data row look wider than the header."""
+    try:
+        records = []
+        for rec in csv.reader(io.StringIO(text), delimiter=sep):
+            records.append(len(rec))
+            if len(records) > HEADER_SEARCH_ROWS:
+                break
+    except csv.Error:
+        return 0
+    if not records:
+        return 0
+    widest = max(records)
+    return next(i for i, n in enumerate(records) if n == widest)
 
 
 def _columns(frame: pd.DataFrame, preset: Preset, source: str) -> dict[str, str]:
@@ -151,6 +173,59 @@ def _pauses(raw: pd.Series, tz: str) -> tuple[list[object], pd.Series]:
     return values, bad
 
 
+MAX_REPLY_MINUTES = 525_600  # one year: anything larger is a typo or a unit mix-up
+
+
+def _check_tz(tz: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(tz))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ImportRejected(
+            f"Unknown time zone '{tz}': use an IANA name such as UTC, Europe/Berlin or "
+            "America/New_York"
+        ) from exc
+
+
+_NUMERIC_DATE = r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b"
+HEADER_SEARCH_ROWS = 20
+
+
+def detect_dayfirst(values: pd.Series) -> bool | None:
+    """True when some numeric date can only be day-first (13.05.2026), False when some can
+    only be month-first (05/13/2026), None when nothing settles it (or the file mixes both)."""
+    parts = values.dropna().astype(str).str.extract(_NUMERIC_DATE)
+    if parts.empty:
+        return None
+    a = pd.to_numeric(parts[0], errors="coerce")
+    b = pd.to_numeric(parts[1], errors="coerce")
+    day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
+    if day_first == month_first:
+        return None
+    return day_first
+
+
+def _find_header(frame: pd.DataFrame, preset: Preset, missing: ImportRejected):
+    """The header is not on the first row (a title or notes above it): find the first of the
+    next rows that holds every required column, or name the problem with a hint."""
+    for i, values in enumerate(frame.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
+        labels = ["" if pd.isna(v) else str(v).strip() for v in values]
+        if not any(labels):
+            continue
+        candidate = frame.iloc[i + 1:].copy()
+        candidate.columns = [lab or f"column {j + 1}" for j, lab in enumerate(labels)]
+        try:
+            _columns(candidate, preset, preset.name)
+        except ImportRejected:
+            continue
+        return candidate.reset_index(drop=True), int(frame.attrs.get("header_line", 1)) + i + 1
+    raise ImportRejected(
+        f"{missing} (looked for the header in the first {HEADER_SEARCH_ROWS + 1} rows; "
+        "check the file is a ticket export of this tool, or pick another preset or a mapping)"
+    ) from missing
+
+
 def parse_tickets(
     data: bytes,
     *,
@@ -163,6 +238,7 @@ def parse_tickets(
 ) -> ParseResult:
     """Read a ticket export with a preset (zendesk, freshdesk, jira, servicenow, connectwise)
     or a custom field -> column mapping (fields as in sla.import_presets.FIELDS)."""
+    _check_tz(source_tz)
     if len(data) > max_bytes:
         raise ImportRejected(
             f"'{filename}' is {_size(len(data))}, over the {_size(max_bytes)} limit"
@@ -182,12 +258,21 @@ def parse_tickets(
             f"Unknown preset '{preset}': use one of {', '.join(PRESETS)} or a custom mapping"
         )
     frame = _read(data, filename)
-    found = _columns(frame, chosen, chosen.name)
+    header_line = frame.attrs.get("header_line", 1)
+    try:
+        found = _columns(frame, chosen, chosen.name)
+    except ImportRejected as exc:
+        frame, header_line = _find_header(frame, chosen, exc)
+        found = _columns(frame, chosen, chosen.name)
     frame = frame.dropna(how="all")
-    frame = frame[
-        ~frame.astype("string").fillna("").apply(lambda c: c.str.strip() == "").all(axis=1)
-    ]
-    rows = pd.Series(frame.index.to_numpy() + 2, index=frame.index)
+    if len(frame):
+        blank = frame.astype(object).fillna("").astype(str).apply(lambda c: c.str.strip() == "")
+        frame = frame[~blank.all(axis=1)]
+    if frame.empty:
+        raise ImportRejected(
+            f"'{filename}' has a header row but no tickets: export the tickets with the header"
+        )
+    rows = pd.Series(frame.index.to_numpy() + header_line + 1, index=frame.index)
     errors: list[dict[str, object]] = []
 
     def fail(mask: pd.Series, field: str, reason: pd.Series | str) -> None:
@@ -204,13 +289,29 @@ def parse_tickets(
     raw_priority = _text(frame, found.get("priority"))
     out["priority"] = raw_priority.map(normalise_priority, na_action="ignore").astype("string")
     first = dayfirst if dayfirst is not None else chosen.dayfirst
+    if dayfirst is None and not chosen.date_format:
+        detected = detect_dayfirst(
+            pd.concat([_text(frame, found.get(n)) for n in DATE_FIELDS if n in found])
+        )
+        first = detected if detected is not None else first
     for name in DATE_FIELDS:
         raw = _text(frame, found.get(name))
         out[name] = _dates(raw, tz=source_tz, preset=chosen, dayfirst=first)
         fail(raw.notna() & out[name].isna(), name, "cannot read date '" + raw.fillna("") + "'")
     if "first_response_minutes" in found and "first_response_at" not in found:
-        minutes = pd.to_numeric(_text(frame, found["first_response_minutes"]), errors="coerce")
+        raw_min = _text(frame, found["first_response_minutes"])
+        minutes = pd.to_numeric(raw_min, errors="coerce")
+        fail(raw_min.notna() & minutes.isna(), "first_response_minutes",
+             "first reply minutes '" + raw_min.fillna("") + "' is not a number")  # fmt: skip
+        out_of_range = minutes.notna() & ((minutes < 0) | (minutes > MAX_REPLY_MINUTES))
+        fail(out_of_range, "first_response_minutes",
+             "first reply minutes '" + raw_min.fillna("") + "' is outside 0 to "
+             f"{MAX_REPLY_MINUTES} (one year)")  # fmt: skip
+        minutes = minutes.mask(out_of_range)
         out["first_response_at"] = out["created_at"] + pd.to_timedelta(minutes, unit="min")
+        late = out["first_response_at"] > out["resolved_at"]
+        fail(late.fillna(False), "first_response_minutes",
+             "first reply after the ticket was resolved")  # fmt: skip
     for name in REQUIRED:
         fail(_text(frame, found[name]).isna(), name, f"{name.replace('_', ' ')} is empty")
     fail(

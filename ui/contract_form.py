@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from contracts.schema import ContractInput, friendly_errors
 from db.contracts_repo import FormChoices
-from db.models.contracts import BILLING_CYCLES, PRICING_MODELS, STATUSES, TIERS
+from db.models.contracts import BILLING_ALIGNMENTS, BILLING_CYCLES, PRICING_MODELS, STATUSES, TIERS
 
 
 def _dec(label: str, current, key: str, col) -> Decimal | None:
@@ -44,7 +44,7 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
         status = b.selectbox("Status", STATUSES, index=STATUSES.index(c.status) if c else 1)
         currency = d.text_input("Currency (ISO 4217)", value=c.currency if c else "USD")
         start = a.date_input("Start date", value=c.start_date if c else date.today())
-        end = b.date_input("End date", value=c.end_date if c else None)
+        end = b.date_input("End of initial term", value=c.end_date if c else None)
         value = _dec("Contract value", c.value if c else None, f"{key}-value", d)
         auto = a.checkbox("Auto-renews", value=c.auto_renew if c else False)
         renewal = b.number_input(
@@ -59,6 +59,14 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
             max_value=730,
             value=(c.notice_days or 0) if c else 60,
         )
+        evergreen = a.checkbox(
+            "Evergreen (runs until notice)", value=bool(c.evergreen) if c else False
+        )
+        notice_given = b.date_input(
+            "Notice of non-renewal given on", value=c.notice_given_on if c else None
+        )
+        terminated = d.date_input("Terminated (last day in force)",
+                                  value=c.terminated_on if c else None)
         st.markdown("**Pricing**")
         a, b, d = st.columns(3)
         models = [None, *PRICING_MODELS]
@@ -72,6 +80,15 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
             "Billed",
             ["advance", "arrears"],
             index=["advance", "arrears"].index(c.billing_timing) if c else 0,
+        )
+        alignments = list(BILLING_ALIGNMENTS)
+        alignment = a.selectbox(
+            "Billing periods",
+            alignments,
+            index=alignments.index(c.billing_alignment) if c else 0,
+            help="calendar: months/quarters/years from the 1st, the first and last partial "
+            "periods prorated by day; anniversary: periods from the start date. Cannot change "
+            "once an invoice was issued.",
         )
         fee = _dec("Recurring fee", c.recurring_fee if c else None, f"{key}-fee", a)
         hourly = _dec("Hourly rate", c.hourly_rate if c else None, f"{key}-hourly", b)
@@ -124,11 +141,15 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
             auto_renew=auto,
             renewal_term_months=renewal or None,
             notice_days=notice or None,
+            evergreen=evergreen,
+            notice_given_on=notice_given,
+            terminated_on=terminated,
             value=value,
             currency=currency,
             pricing_model=model,
             billing_cycle=cycle,
             billing_timing=timing,
+            billing_alignment=alignment,
             recurring_fee=fee,
             hourly_rate=hourly,
             after_hours_multiplier=mult,

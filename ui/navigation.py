@@ -74,6 +74,7 @@ PAGES: list[PageSpec] = [
     _p("pages/outbox.py", "Outbox", "outgoing_mail", "work_renewals", "Admin"),
     _p("pages/share_links.py", "Share links", "share", "manage_share_links", "Admin"),
     _p("pages/user_admin.py", "Users", "group", "manage_users", "Admin"),
+    _p("pages/api_tokens.py", "API tokens", "key", "manage_users", "Admin"),
     _p("pages/getting_started.py", "Getting started", "flag", "manage_users", "Admin"),
 ]
 

@@ -43,7 +43,10 @@ def _compute(session: Session, first: date, last: date) -> _Computed:
         session,
         Contract.status != "draft",
         Contract.start_date <= last,
-        or_(Contract.end_date.is_(None), Contract.end_date >= first - timedelta(days=400)),
+        or_(
+            Contract.in_force_until.is_(None),
+            Contract.in_force_until >= first - timedelta(days=400),
+        ),
     )
     run_contracts: list[ContractBilling] = []
     windows: dict[int, list] = {}

@@ -35,6 +35,7 @@ CONTRACT_COLUMNS = (
     "pricing_model",
     "billing_cycle",
     "billing_timing",
+    "billing_alignment",
     "recurring_fee",
     "unit_name",
     "unit_price",
@@ -59,7 +60,11 @@ NEEDS = {
 
 def _contract_rows(session: Session, *where) -> list[dict]:
     """Contract columns, plus `unit_counts` (effective date -> count) of per-unit contracts."""
-    cols = [getattr(Contract, c) for c in CONTRACT_COLUMNS]
+    # end_date here is the last day in force (contracts/term.py), not the initial term's end
+    cols = [
+        Contract.in_force_until.label("end_date") if c == "end_date" else getattr(Contract, c)
+        for c in CONTRACT_COLUMNS
+    ]
     q = select(Contract.id.label("contract_id"), *cols).where(Contract.deleted_at.is_(None), *where)
     rows = [dict(r._mapping) for r in session.execute(q)]
     per_unit = [r["contract_id"] for r in rows if r["pricing_model"] == "per_unit"]

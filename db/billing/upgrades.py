@@ -30,7 +30,10 @@ def upgrade_candidates(
         session,
         Contract.pricing_model == "block_hours",
         Contract.start_date <= today,
-        or_(Contract.end_date.is_(None), Contract.end_date >= today - timedelta(days=366)),
+        or_(
+            Contract.in_force_until.is_(None),
+            Contract.in_force_until >= today - timedelta(days=366),
+        ),
     )
     contracts = [
         c for c in (_billing(r)[0] for r in rows) if c and isinstance(c.pricing, BlockHours)

@@ -49,7 +49,7 @@ def _context(session: Session, on: date) -> _Context:
         select(Contract.id, Contract.client_id, Contract.reference).where(
             Contract.deleted_at.is_(None),
             Contract.start_date <= on,
-            (Contract.end_date.is_(None)) | (Contract.end_date >= on),
+            (Contract.in_force_until.is_(None)) | (Contract.in_force_until >= on),
         )
     ):
         live.setdefault(client_id, []).append(cid)

@@ -6,7 +6,8 @@ How rows map (read this before changing a loader):
   it is valid (``expires_on``). ``compliance`` counts an expiry as the *first day* a holding
   no longer counts, so the loaders pass ``expires_on + 1 day``. A credential with
   ``expires_on = 2026-12-31`` covers New Year's Eve and leaves a gap from 2027-01-01.
-- **Requirements** apply for the contract's own dates (``start_date`` .. ``end_date``,
+- **Requirements** apply for the contract's own dates (``start_date`` .. the last day in
+  force, ``in_force_until`` from contracts/term.py, never the initial term's ``end_date``;
   inclusive). Kinds: ``insurance`` (name = insurance type, ``minimum_cover`` + ``currency``),
   ``certification`` (provider certification), ``credential`` (technician credential,
   ``applies_to`` onsite/all) and ``security_clause``. A clause's ``details`` holds a small
@@ -57,7 +58,7 @@ def _day(value: object) -> date | None:
 def load_requirements(*, session: Session) -> list[ContractRequirements]:
     """Every live contract that has requirements, as ``ContractRequirements``."""
     rows = session.execute(
-        select(ComplianceRequirement, Contract.start_date, Contract.end_date, Client.name)
+        select(ComplianceRequirement, Contract.start_date, Contract.in_force_until, Client.name)
         .join(Contract, Contract.id == ComplianceRequirement.contract_id)
         .join(Client, Client.id == Contract.client_id)
         .where(ComplianceRequirement.deleted_at.is_(None), Contract.deleted_at.is_(None))
@@ -137,7 +138,7 @@ def load_assignments(*, session: Session) -> list[Assignment]:
             TechnicianAssignment.technician_id,
             Contract.id,
             Contract.start_date,
-            Contract.end_date,
+            Contract.in_force_until,
         )
         .join(Contract, Contract.client_id == TechnicianAssignment.client_id)
         .join(Technician, Technician.id == TechnicianAssignment.technician_id)

@@ -16,13 +16,70 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from contracts.schema import ContractInput
 from db import audit
-from db.contracts_repo import get_contract, set_services, update_contract
+from db.contracts_repo import ConflictError, get_contract, set_services, update_contract
 from db.documents.review import set_document_contract
 from db.documents.values import coverage_spec, parse_correction
 from db.models import Calendar, Contract, ExtractedTerm, SlaPolicy
 
 LIVE_STATES = ("accepted", "corrected", "auto_accepted")
 _UNITS = {"minute": 1, "hour": 60, "day": 1440, "week": 7 * 1440}
+
+
+class PartyMismatch(ValueError):
+    """The document's parties are not the contract's client (refused unless overridden)."""
+
+
+def document_parties(*, session: Session, document_id: int) -> list[str]:
+    """Customer and non-provider party names extracted from the document (any review state)."""
+    names: list[str] = []
+    for fld, value in session.execute(
+        select(ExtractedTerm.field, ExtractedTerm.normalized)
+        .where(ExtractedTerm.document_id == document_id)
+        .where(ExtractedTerm.field.in_(("customer", "parties")))
+        .where(ExtractedTerm.review_state != "rejected")
+    ):
+        if fld == "customer" and value:
+            names.append(str(value))
+        elif fld == "parties" and isinstance(value, list):
+            names += [
+                str(p["name"])
+                for p in value
+                if isinstance(p, dict) and p.get("name") and p.get("role") != "provider"
+            ]
+    return names
+
+
+def _check_parties(
+    session: Session, actor: Actor, contract: Contract, document_id: int, override: str | None
+) -> None:
+    from rapidfuzz import fuzz
+
+    from contracts.schema import client_name_key
+    from db.documents.client_match import CLIENT_MATCH_SCORE
+
+    names = document_parties(session=session, document_id=document_id)
+    client = contract.client.name
+    key = client_name_key(client)
+    if not names or any(
+        fuzz.token_set_ratio(client_name_key(n), key) >= CLIENT_MATCH_SCORE for n in names
+    ):
+        return
+    if not (override or "").strip():
+        raise PartyMismatch(
+            f"The document's parties ({', '.join(dict.fromkeys(names))}) do not match the "
+            f"contract's client {client}: nothing was applied. Pick the right contract, or "
+            "override with a reason if the client trades under another name."
+        )
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="contract",
+        entity_id=contract.id,
+        action="apply_party_override",
+        field=f"document {document_id}",
+        old=", ".join(dict.fromkeys(names)),
+        new=f"client {client}: {override.strip()}",
+    )
 
 
 @dataclass
@@ -92,6 +149,8 @@ def apply_to_contract(
     contract_id: int,
     expected_version: int,
     today: date,
+    effective_from: date | None = None,
+    party_override: str | None = None,
 ) -> ApplyResult:
     """Write the document's accepted terms onto the contract (one audited, locked update).
 
@@ -99,6 +158,12 @@ def apply_to_contract(
     replace the contract's lists; SLA targets become a new SLA policy version from `today`;
     coverage hours select the existing calendar with the same weekly hours. Raises ValueError
     (nothing written) when the result would not be a valid contract.
+
+    The SLA policy is effective from ``effective_from`` (the reviewer's pick), else the
+    document's effective date, else ``today``; never silently from the day of the click.
+    A document whose parties do not match the contract's client (fuzzy, see
+    client_match.CLIENT_MATCH_SCORE) is refused with `PartyMismatch` unless
+    ``party_override`` gives the reviewer's reason, which is audited.
     """
     require(actor, "review_terms")
     require(actor, "edit_contracts")
@@ -107,6 +172,13 @@ def apply_to_contract(
     from contracts.schema import friendly_errors
 
     contract = get_contract(session=session, contract_id=contract_id)
+    if contract.version != expected_version:
+        raise ConflictError(
+            f"{contract.reference} was changed by someone else after you opened the review "
+            f"(version {contract.version}, yours {expected_version}); nothing was applied: "
+            "reload the review and apply again."
+        )
+    _check_parties(session, actor, contract, document_id, party_override)
     terms = accepted_terms(session=session, document_id=document_id)
     result = ApplyResult(contract_id=contract_id)
     if not terms:
@@ -143,7 +215,8 @@ def apply_to_contract(
             result.applied.append(f"{kind} services: {len(names)}")
     targets = terms.get("sla_targets")
     if isinstance(targets, dict) and targets:
-        _apply_sla(session, actor, contract, targets, today, result)
+        policy_from = effective_from or _iso_date(terms.get("effective_date")) or today
+        _apply_sla(session, actor, contract, targets, policy_from, result)
     set_document_contract(
         session=session, actor=actor, document_id=document_id, contract_id=contract_id
     )
@@ -170,7 +243,8 @@ def _map_terms(
         data["start_date"] = start
     end = terms.get("expiration_date")
     if end == "perpetual":
-        data["end_date"] = None  # runs until terminated
+        data["end_date"] = None  # runs until notice or termination (contracts/term.py)
+        data["evergreen"] = True
     elif (end_date := _iso_date(end)) is not None:
         data["end_date"] = end_date
     elif end:
@@ -269,7 +343,7 @@ def _apply_sla(
     actor: Actor,
     contract: Contract,
     targets: dict[str, Any],
-    today: date,
+    effective_from: date,
     result: ApplyResult,
 ) -> None:
     from db.sla.policy_editor import save_policy_version
@@ -304,14 +378,14 @@ def _apply_sla(
         session=session,
         actor=actor,
         contract_id=contract.id,
-        effective_from=today,
+        effective_from=effective_from,
         rows=rows,
         warning_share=share,
     )
     result.policy_id = policy.id
     result.applied.append(
         "SLA policy from "
-        + today.isoformat()
+        + effective_from.isoformat()
         + ": "
         + ", ".join(
             f"{r['priority']} {r['response_minutes']}/{r['resolution_minutes']} min" for r in rows

@@ -1,5 +1,6 @@
 """All ORM models; importing this package registers every table on Base.metadata."""
 
+from db.models.api import ApiRequest, ApiToken, InboundEvent, SyncCursor
 from db.models.clients import Client, Contact, Site
 from db.models.contracts import (
     Calendar,
@@ -7,12 +8,14 @@ from db.models.contracts import (
     Contract,
     ContractDocument,
     ContractService,
+    ContractVersion,
     ExtractedTerm,
     SlaPolicy,
     SlaTarget,
     UnitCount,
 )
 from db.models.credits import ServiceCreditRule
+from db.models.jobs import JobIssue, RunLock
 from db.models.lifecycle import (
     CompanyHolding,
     ComplianceRequirement,
@@ -47,6 +50,10 @@ from db.models.people import (
 from db.models.work import OutOfScopeRequest, Ticket, TicketEvent, TimeEntry
 
 __all__ = [
+    "ApiRequest",
+    "ApiToken",
+    "InboundEvent",
+    "SyncCursor",
     "AuditEntry",
     "BillingFinding",
     "BillingRun",
@@ -60,8 +67,10 @@ __all__ = [
     "Contract",
     "ContractDocument",
     "ContractService",
+    "ContractVersion",
     "ExtractedTerm",
     "ImportMapping",
+    "JobIssue",
     "Invoice",
     "LoginSession",
     "InvoiceLine",
@@ -72,6 +81,7 @@ __all__ = [
     "Payment",
     "RenewalOpportunity",
     "RenewalTask",
+    "RunLock",
     "ServiceCreditRule",
     "Setting",
     "ShareLink",

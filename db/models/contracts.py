@@ -6,15 +6,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from contracts.term import last_day
 from db.base import Base, Rate, utcnow
 
 TIERS = ("platinum", "gold", "silver", "bronze")
 STATUSES = ("draft", "active", "expired", "terminated")
 PRICING_MODELS = ("fixed", "per_unit", "block_hours", "time_materials")
 BILLING_CYCLES = ("monthly", "quarterly", "annual")
+BILLING_ALIGNMENTS = ("calendar", "anniversary")
 
 
 class Calendar(Base):
@@ -63,11 +65,26 @@ class Contract(Base):
     auto_renew: Mapped[bool] = mapped_column(default=False)
     renewal_term_months: Mapped[int | None]
     notice_days: Mapped[int | None]
+    # Term model (contracts/term.py): evergreen runs until notice; notice_given_on is the
+    # day notice of non-renewal was given; terminated_on the last day in force.
+    evergreen: Mapped[bool] = mapped_column(default=False)
+    notice_given_on: Mapped[date | None]
+    terminated_on: Mapped[date | None]
+    # Derived, kept by the ORM on every save: contracts.term.last_day(self) (None = runs on).
+    # Engines filter "in force on d" with it, never with end_date (the initial term's end).
+    in_force_until: Mapped[date | None] = mapped_column(index=True)
+    # Contract facts from the document, shown on the contract page: liability cap,
+    # termination for convenience, warranty, governing law ({"governing_law": "England"}).
+    facts: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     value: Mapped[Decimal | None]
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     pricing_model: Mapped[str | None] = mapped_column(String(20))
     billing_cycle: Mapped[str] = mapped_column(String(20), default="monthly")
     billing_timing: Mapped[str] = mapped_column(String(10), default="advance")
+    # calendar: months/quarters/years from the 1st, partial first/last periods prorated by
+    # day; anniversary: periods from the start date. New contracts bill on the calendar;
+    # contracts stored before the choice existed keep anniversary (migration 0009).
+    billing_alignment: Mapped[str] = mapped_column(String(12), default="calendar")
     recurring_fee: Mapped[Decimal | None]
     unit_name: Mapped[str | None] = mapped_column(String(40))
     unit_price: Mapped[Decimal | None] = mapped_column(Rate)
@@ -99,6 +116,34 @@ class Contract(Base):
         back_populates="contract", cascade="all, delete-orphan"
     )
     documents: Mapped[list[ContractDocument]] = relationship(back_populates="contract")
+
+
+@event.listens_for(Contract, "before_insert")
+@event.listens_for(Contract, "before_update")
+def _keep_in_force_until(_mapper, _connection, target: Contract) -> None:
+    target.in_force_until = last_day(target)
+
+
+class ContractVersion(Base):
+    """What changed on a contract, from when, from which document (an Apply or an edit).
+
+    ``changes`` maps field -> [before, after] (JSON-safe strings); ``snapshot`` holds the
+    values of the versioned fields in force from ``effective_from`` on, so the version in
+    force on a day (a ticket's creation, a billing period) is readable without replaying.
+    """
+
+    __tablename__ = "contract_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    effective_from: Mapped[date]
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("contract_documents.id"))
+    kind: Mapped[str] = mapped_column(String(20), default="apply")  # apply | amendment | edit
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class ContractService(Base):

@@ -27,6 +27,7 @@ def _contracts(session: Session, contract_ids: list[int] | None = None) -> pd.Da
             Contract.included_hours, Contract.timezone, Contract.account_manager_id,
             manager.c.display_name.label("account_manager"),
             manager.c.email.label("manager_email"), Client.email_opt_out,
+            Contract.notice_given_on, Contract.terminated_on, Contract.in_force_until,
         )
         .join(Client, Client.id == Contract.client_id)
         .outerjoin(manager, manager.c.id == Contract.account_manager_id)
@@ -38,6 +39,13 @@ def _contracts(session: Session, contract_ids: list[int] | None = None) -> pd.Da
     rows = session.execute(q).all()
     frame = pd.DataFrame(rows, columns=list(q.selected_columns.keys()))
     frame["timezone"] = frame["timezone"].fillna("UTC")
+    # Term model (contracts/term.py): once notice was given or the contract terminated it
+    # no longer renews; its term ends on the last day in force.
+    ending = frame["notice_given_on"].notna() | frame["terminated_on"].notna()
+    if ending.any():
+        frame["end_date"] = frame["end_date"].astype(object)
+        frame.loc[ending, "end_date"] = frame.loc[ending, "in_force_until"]
+        frame.loc[ending, "auto_renew"] = False
     return frame
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor
+from db.job_issues import Issue, replace_issues, text_or_none
 from db.models import Contact, Notification
 from db.renewals.common import NotFound, _local_today
 from db.renewals.contracts import _pipeline_frame
@@ -61,9 +62,6 @@ def _client_contact(session: Session, client_id: int, contract_id: int) -> Conta
 def enqueue_renewal_notices(*, session: Session, now: datetime) -> NoticeReport:
     """Queue what is due: a reminder to the account manager per new task date, and one
     client notice (performance report attached) when the proposal stage starts."""
-    from db.outbox import enqueue
-    from notify.render import Attachment, render
-
     report = NoticeReport()
     frame = _pipeline_frame(session, now)
     frame = frame[frame["stage"].isin([s.value for s in OPEN_STAGES])]
@@ -73,53 +71,81 @@ def enqueue_renewal_notices(*, session: Session, now: datetime) -> NoticeReport:
     for tz, rows in bare.groupby("timezone"):
         for t in tasks_due(rows, _local_today(now, tz)):
             tasks.setdefault(t.contract_id, []).append(t)
+    issues: list[Issue] = []
     reminders, notices = (
         _queued(session, "renewal_reminder"),
         _queued(session, "client_renewal_notice"),
     )
     for row in frame.itertuples(index=False):
-        due = tasks.get(row.id, [])
-        if due:
-            latest = max(t.due_date for t in due)
-            key = f"renewal_reminder:{row.id}:{latest.isoformat()}"
-            if key not in reminders:
-                if not row.manager_email:
-                    report.no_recipient += 1
-                else:
-                    email = render("renewal_reminder", _reminder_context(row, due))
-                    report.reminders += enqueue(
-                        session=session, key=key, rule="renewal_reminder", email=email,
-                        recipients=[row.manager_email], now=now, contract_id=row.id,
-                    )  # fmt: skip
-        if row.stage not in (Stage.PROPOSAL.value, Stage.CLOSING.value):
-            continue
-        notice_due = row.key_date - timedelta(days=CLIENT_NOTICE_DAYS)
-        key = f"client_renewal_notice:{row.id}:{notice_due.isoformat()}"
-        if key in notices:
-            continue
-        if row.email_opt_out:
-            report.opted_out += 1
-            continue
-        contact = _client_contact(session, row.client_id, row.id)
-        if contact is None:
-            report.no_recipient += 1
-            continue
         try:
-            health = contract_health(session=session, actor=_SYSTEM, contract_id=row.id, now=now)
-            files = _proposal(health, row.account_manager or "Account management")
-        except (ValueError, NotFound):
+            with session.begin_nested():  # one bad contract never stops the others
+                _one_contract(session, row, tasks.get(row.id, []), reminders, notices, now,
+                              report, issues)  # fmt: skip
+        except Exception as exc:  # noqa: BLE001 - recorded with its reason, the job goes on
             report.failed += 1
-            continue
-        attachment = Attachment(f"performance-report-{row.reference}.pdf", files.pdf)
-        email = render(
-            "client_renewal_notice", _notice_context(row, contact, files),
-            attachments=[attachment],
-        )  # fmt: skip
-        report.client_notices += enqueue(
-            session=session, key=key, rule="client_renewal_notice", email=email,
-            recipients=[contact.email], now=now, contract_id=row.id,
-        )  # fmt: skip
+            issues.append(Issue(f"contract:{row.id}", "failed",
+                                f"{type(exc).__name__}: {exc}", int(row.id)))  # fmt: skip
+    replace_issues(session=session, job="renewal_notices", issues=issues, now=now)
     return report
+
+
+def _one_contract(session, row, due, reminders, notices, now, report, issues) -> None:
+    from db.outbox import enqueue
+    from notify.render import Attachment, render
+
+    if due:
+        latest = max(t.due_date for t in due)
+        key = f"renewal_reminder:{row.id}:{latest.isoformat()}"
+        if key not in reminders:
+            manager_email = text_or_none(row.manager_email)
+            if manager_email is None:
+                report.no_recipient += 1
+                issues.append(Issue(
+                    f"contract:{row.id}:manager", "needs_data",
+                    "Renewal reminder not sent: the contract has no account manager with an "
+                    "email. Set the account manager on the contract page.", int(row.id),
+                ))  # fmt: skip
+            else:
+                email = render("renewal_reminder", _reminder_context(row, due))
+                report.reminders += enqueue(
+                    session=session, key=key, rule="renewal_reminder", email=email,
+                    recipients=[manager_email], now=now, contract_id=row.id,
+                )  # fmt: skip
+    if row.stage not in (Stage.PROPOSAL.value, Stage.CLOSING.value):
+        return
+    notice_due = row.key_date - timedelta(days=CLIENT_NOTICE_DAYS)
+    key = f"client_renewal_notice:{row.id}:{notice_due.isoformat()}"
+    if key in notices:
+        return
+    if row.email_opt_out:
+        report.opted_out += 1
+        return
+    contact = _client_contact(session, row.client_id, row.id)
+    if contact is None:
+        report.no_recipient += 1
+        issues.append(Issue(
+            f"contract:{row.id}:client_contact", "needs_data",
+            "Client renewal notice not sent: the client has no contact with an email. Add one "
+            "(an escalation contact is preferred) on the client page.", int(row.id),
+        ))  # fmt: skip
+        return
+    try:
+        health = contract_health(session=session, actor=_SYSTEM, contract_id=row.id, now=now)
+        files = _proposal(health, text_or_none(row.account_manager) or "Account management")
+    except (ValueError, NotFound) as exc:
+        report.failed += 1
+        issues.append(Issue(f"contract:{row.id}", "failed",
+                            f"Performance report could not be built: {exc}", int(row.id)))
+        return
+    attachment = Attachment(f"performance-report-{row.reference}.pdf", files.pdf)
+    email = render(
+        "client_renewal_notice", _notice_context(row, contact, files),
+        attachments=[attachment],
+    )  # fmt: skip
+    report.client_notices += enqueue(
+        session=session, key=key, rule="client_renewal_notice", email=email,
+        recipients=[contact.email], now=now, contract_id=row.id,
+    )  # fmt: skip
 
 
 def _reminder_context(row, due: list[Task]) -> dict[str, Any]:
@@ -131,7 +157,7 @@ def _reminder_context(row, due: list[Task]) -> dict[str, Any]:
     tasks = [
         {"title": t.title, "due_date": t.due_date} for t in sorted(due, key=lambda t: t.due_date)
     ]
-    return {"contract": contract, "manager_name": row.account_manager or "", "tasks": tasks}
+    return {"contract": contract, "manager_name": text_or_none(row.account_manager) or "", "tasks": tasks}
 
 
 def _notice_context(row, contact: Contact, files: ProposalFiles) -> dict[str, Any]:
@@ -148,7 +174,7 @@ def _notice_context(row, contact: Contact, files: ProposalFiles) -> dict[str, An
         "end_date": row.effective_end, "notice_deadline": row.notice_deadline,
         "currency": row.currency, "proposed_price": files.proposed_price,
         "new_term_months": files.new_term_months, "highlights": highlights,
-        "sender_name": row.account_manager or "Account management",
+        "sender_name": text_or_none(row.account_manager) or "Account management",
         "sender_title": "Account manager",
     }  # fmt: skip
 

@@ -84,7 +84,7 @@ def entitlements(*, session: Session, tickets: pd.DataFrame) -> pd.DataFrame:
     cons = pd.DataFrame(
         session.execute(
             select(
-                Contract.id, Contract.client_id, Contract.start_date, Contract.end_date,
+                Contract.id, Contract.client_id, Contract.start_date, Contract.in_force_until,
                 Contract.calendar_id,
             ).where(Contract.deleted_at.is_(None))
         ).all(),

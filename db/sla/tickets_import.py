@@ -93,7 +93,7 @@ def _contracts_for(session: Session, rows: pd.DataFrame) -> pd.Series:
     cons = pd.DataFrame(
         session.execute(
             select(
-                Contract.id, Contract.client_id, Contract.start_date, Contract.end_date,
+                Contract.id, Contract.client_id, Contract.start_date, Contract.in_force_until,
                 Contract.calendar_id,
             ).where(
                 Contract.deleted_at.is_(None),
@@ -185,6 +185,7 @@ def import_tickets(
     mapping: str | Mapping[str, str] | None = None,
     source_tz: str = "UTC",
     max_bytes: int | None = None,
+    dayfirst: bool | None = None,
 ) -> ImportReport:
     """Parse, match and upsert a ticket export. Raises sla.ImportRejected for a bad file.
 
@@ -210,7 +211,7 @@ def import_tickets(
     kwargs = {"max_bytes": max_bytes} if max_bytes else {}
     parsed = sla.parse_tickets(
         data, filename=filename, preset=None if columns else preset, mapping=columns,
-        source_tz=source_tz, **kwargs,
+        source_tz=source_tz, dayfirst=dayfirst, **kwargs,
     )  # fmt: skip
     rows = parsed.valid.copy()
     errors = [parsed.errors]

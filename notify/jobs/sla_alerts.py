@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db.engine import session_scope
+from db.job_issues import Issue, replace_issues
 from db.models import Calendar, Client, Contact, Contract, Ticket, User
 from db.outbox import enqueue
 from db.sla.outcomes import sla_details
@@ -58,6 +59,7 @@ def queue_alerts(*, session: Session, now: datetime) -> int:
     f = sla_details(session=session, now=now, open_only=True)
     f = f[f["state"].astype(str).isin(list(THRESHOLD)) & f["contract_id"].notna()]
     added = 0
+    issues: dict[int, Issue] = {}
     contracts: dict[int, tuple[Contract, Client, str, list[str]]] = {}
     for rec in f.itertuples(index=False):
         cid = int(rec.contract_id)
@@ -69,6 +71,12 @@ def queue_alerts(*, session: Session, now: datetime) -> int:
             contracts[cid] = (contract, client, tz, _recipients(session, contract, client))
         contract, client, tz, recipients = contracts[cid]
         if not recipients:
+            issues.setdefault(cid, Issue(
+                f"contract:{cid}:sla_recipients", "needs_data",
+                "SLA alerts not sent: no account manager with an email and no level-1 "
+                "escalation contact with an email (or the client opted out). Set one on the "
+                "contract or client page.", cid,
+            ))  # fmt: skip
             continue
         ticket = session.get(Ticket, int(rec.ticket_id))
         state = str(rec.state)
@@ -101,6 +109,7 @@ def queue_alerts(*, session: Session, now: datetime) -> int:
             now=now,
             contract_id=cid,
         )
+    replace_issues(session=session, job="sla_alerts", issues=list(issues.values()), now=now)
     return added
 
 

@@ -3,13 +3,14 @@ new SLA policy version; only reviewed (or auto-accepted) terms go live."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from access.roles import PermissionDenied
+from contracts.term import term_at
 from db.contracts_repo import ConflictError
 from db.documents.apply import apply_to_contract
 from db.documents.preview import snippet_boxes, term_preview
@@ -148,8 +149,13 @@ def test_apply_writes_the_contract_and_a_new_sla_policy_version(session, uploade
         today=TODAY,
     )
     session.refresh(contract)
-    assert contract.end_date == date.fromisoformat(expected.expiration_date)
+    # end_date is the initial term's end; the auto-renewing contract does not end there
+    initial_end = date.fromisoformat(expected.expiration_date)
+    assert contract.end_date == initial_end
     assert contract.auto_renew is True
+    assert contract.in_force_until is None
+    renewed = term_at(contract, initial_end + timedelta(days=1))
+    assert renewed is not None and renewed.kind == "renewal" and renewed.number == 1
     assert contract.renewal_term_months == 12
     assert contract.notice_days == 45  # the correction, not the extracted 30 days
     assert contract.recurring_fee == Decimal("8400.00") and contract.currency == "USD"
@@ -159,7 +165,9 @@ def test_apply_writes_the_contract_and_a_new_sla_policy_version(session, uploade
         expected.included_services
     )
     policy = session.get(SlaPolicy, result.policy_id)
-    assert (policy.contract_id, policy.effective_from) == (contract.id, TODAY)
+    # the SLA policy runs from the document's effective date, not the day of Apply
+    effective = date.fromisoformat(expected.effective_date)
+    assert (policy.contract_id, policy.effective_from) == (contract.id, effective)
     targets = {t.priority: (t.response_minutes, t.resolution_minutes) for t in policy.targets}
     assert targets == {"P1": (30, 240), "P2": (60, 480), "P3": (240, 1440), "P4": (480, 4320)}
     fields = set(

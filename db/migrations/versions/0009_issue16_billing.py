@@ -1,4 +1,4 @@
-"""issue16 billing (reserved slot: filled by the work on that issue; empty until then)
+"""issue16 billing: per-contract billing alignment (calendar / anniversary)
 
 Revision ID: 0009
 Revises: 0008
@@ -17,8 +17,18 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    # Contracts stored before the choice existed were billed from their start date: they
+    # keep anniversary alignment (their invoice keys stay the same); new ones default to
+    # calendar in the model.
+    with op.batch_alter_table('contracts', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('billing_alignment', sa.String(length=12), nullable=False,
+                      server_default='anniversary')
+        )
+    with op.batch_alter_table('contracts', schema=None) as batch_op:
+        batch_op.alter_column('billing_alignment', server_default=None)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('contracts', schema=None) as batch_op:
+        batch_op.drop_column('billing_alignment')

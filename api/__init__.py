@@ -1,0 +1,1 @@
+"""The HTTP service (FastAPI): tokens, ticketing webhooks, entitlement answers."""

@@ -1,0 +1,88 @@
+"""The answer a dispatcher needs for a ticket: entitlement, SLA targets and due times, state.
+
+Reuses `db.sla.entitlements.entitlements` and `db.sla.outcomes.sla_details`, the same code
+the SLA dashboard runs, so the API and the pages never disagree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db.models import Client, Ticket
+from db.sla.entitlements import entitlements
+from db.sla.outcomes import sla_details
+
+
+def _iso(v: Any) -> str | None:
+    return None if v is None or v is pd.NaT or (not isinstance(v, str) and pd.isna(v)) else (
+        pd.Timestamp(v).isoformat())
+
+
+def entitlement_at(*, session: Session, client_id: int, service: str, at: datetime
+                   ) -> dict[str, Any]:
+    """Is `service` for this client covered at `at`? outcome, reason, contract_id."""
+    frame = pd.DataFrame({"ticket_id": [0], "client_id": [client_id],
+                          "created_at": [pd.Timestamp(at)], "service_type": [service]})  # fmt: skip
+    ent = entitlements(session=session, tickets=frame)
+    from sla import check_entitlement  # noqa: F401  (documented: the same engine)
+
+    row = ent.iloc[0] if len(ent) else None
+    return {
+        "client_id": client_id,
+        "service": service,
+        "at": at.isoformat(),
+        "entitlement": row["entitlement"] if row is not None else "no_contract",
+        "reason": row["entitlement_reason"] if row is not None else "no contract",
+        "contract_id": _contract_of(session, client_id, service, at),
+    }
+
+
+def _contract_of(session: Session, client_id: int, service: str, at: datetime) -> int | None:
+    from db.sla.tickets_import import _contracts_for
+
+    frame = pd.DataFrame({"client_id": [client_id], "created_at": [pd.Timestamp(at)],
+                          "service_type": [service]})  # fmt: skip
+    v = _contracts_for(session, frame).iloc[0]
+    return None if pd.isna(v) else int(v)
+
+
+def ticket_answer(*, session: Session, ticket: Ticket, now: datetime) -> dict[str, Any]:
+    """Entitlement (with reason and contract), SLA per metric, current state of one ticket."""
+    client = session.get(Client, ticket.client_id) if ticket.client_id else None
+    frame = pd.DataFrame({"ticket_id": [ticket.id], "client_id": [ticket.client_id],
+                          "contract_id": [ticket.contract_id],
+                          "created_at": [pd.Timestamp(ticket.created_at)],
+                          "service_type": [ticket.service_type]})  # fmt: skip
+    if ticket.contract_id is None:
+        frame = frame.drop(columns="contract_id")
+    ent = entitlements(session=session, tickets=frame) if ticket.client_id else pd.DataFrame()
+    details = sla_details(session=session, now=now, ticket_ids=[ticket.id])
+    sla_rows = [
+        {
+            "metric": str(r["metric"]),
+            "state": None if pd.isna(r["state"]) else str(r["state"]),
+            "target_min": None if pd.isna(r["target_min"]) else float(r["target_min"]),
+            "elapsed_min": None if pd.isna(r["elapsed_min"]) else round(float(r["elapsed_min"]), 1),
+            "due_at": _iso(r["due_at"]),
+            "minutes_left": None if pd.isna(r["minutes_left"]) else round(float(r["minutes_left"]), 1),
+        }
+        for r in details.to_dict("records")
+    ]  # fmt: skip
+    return {
+        "ticket": {"id": ticket.id, "source": ticket.source, "external_id": ticket.external_id,
+                   "client": client.name if client else None, "priority": ticket.priority,
+                   "service_type": ticket.service_type, "status": ticket.status,
+                   "created_at": _iso(ticket.created_at),
+                   "first_response_at": _iso(ticket.first_response_at),
+                   "resolved_at": _iso(ticket.resolved_at)},
+        "entitlement": {
+            "outcome": ent["entitlement"].iloc[0] if len(ent) else "no_contract",
+            "reason": ent["entitlement_reason"].iloc[0] if len(ent) else "ticket has no client",
+            "contract_id": ticket.contract_id,
+        },
+        "sla": sla_rows,
+    }  # fmt: skip

@@ -1,0 +1,216 @@
+"""Inbound ticket events: stored raw first (receipt id), then applied in event-time order.
+
+`store_event` commits the raw event before anything else, so an acknowledged event is never
+lost; (source, event_id) is unique, so a replay is recognised and not applied twice.
+`apply_ticket` rebuilds the ticket from all its applied events sorted by event time, so an
+event that arrives late lands where it belongs. For a ticket fed by webhooks the event
+stream is authoritative for its pause/reopen/priority history (those rows are rewritten).
+An event whose client is unknown stays `unmatched` (the unmatched queue) until the client
+exists; `retry_unmatched` applies them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime, timedelta
+
+import pandas as pd
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.sources import Event
+from contracts.schema import client_name_key
+from db.models import Client, InboundEvent, Ticket, TicketEvent
+from db.sla.tickets_import import _contracts_for
+from sla.events import PAUSE_STATUSES, STOP_STATUSES
+
+QUIET_AFTER = timedelta(hours=2)
+
+
+def store_event(
+    *, session: Session, source: str, event: Event | None, payload: str, now: datetime,
+    token_id: int | None, error: str | None = None, fallback_id: str,
+) -> tuple[InboundEvent, bool]:
+    """Commit the raw event; (row, duplicate). A rejected event is kept with its reason."""
+    event_id = event.event_id if event else fallback_id
+    existing = session.scalar(
+        select(InboundEvent).where(InboundEvent.source == source, InboundEvent.event_id == event_id)
+    )
+    if existing is not None:
+        return existing, True
+    row = InboundEvent(
+        receipt_id=str(uuid.uuid4()), source=source, event_id=event_id, received_at=now,
+        event_at=event.event_at if event else None, kind=event.kind if event else None,
+        external_ticket_id=event.ticket_id if event else None,
+        client_name=(event.client or None) if event else None, payload=payload,
+        normalised=json.dumps(event.as_dict()) if event else None,
+        status="rejected" if error else "received", error=error and error[:300],
+        token_id=token_id,
+    )  # fmt: skip
+    session.add(row)
+    try:
+        session.commit()
+    except IntegrityError:  # the same event raced in on another worker
+        session.rollback()
+        return session.scalar(
+            select(InboundEvent).where(
+                InboundEvent.source == source, InboundEvent.event_id == event_id
+            )
+        ), True
+    return row, False
+
+
+def _client_id(session: Session, name: str | None) -> int | None:
+    if not name:
+        return None
+    key = client_name_key(name)
+    for cid, cname in session.execute(
+        select(Client.id, Client.name).where(Client.deleted_at.is_(None))
+    ).all():
+        if client_name_key(cname) == key:
+            return cid
+    return None
+
+
+def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket | None:
+    """Rebuild one ticket from its events (event-time order); None when its client is unknown.
+
+    Marks the events applied or unmatched; the caller commits.
+    """
+    rows = session.scalars(
+        select(InboundEvent)
+        .where(
+            InboundEvent.source == source,
+            InboundEvent.external_ticket_id == external_id,
+            InboundEvent.status.in_(("received", "applied", "unmatched")),
+        )
+        .order_by(InboundEvent.event_at, InboundEvent.id)
+    ).all()
+    events = [json.loads(r.normalised) for r in rows]
+    if not events:
+        return None
+    client = next((e["client"] for e in reversed(events) if e["client"]), None)
+    ticket = session.scalar(
+        select(Ticket).where(Ticket.source == source, Ticket.external_id == external_id)
+    )
+    client_id = _client_id(session, client) if client else (ticket.client_id if ticket else None)
+    if client_id is None:
+        for r in rows:
+            r.status, r.error = "unmatched", f"no client named {client!r}" if client else "no client"
+        return None
+    state = _fold(events)
+    if ticket is None:
+        ticket = Ticket(source=source, external_id=external_id)
+        session.add(ticket)
+    ticket.client_id = client_id
+    for k in ("subject", "service_type", "priority", "status", "created_at", "first_response_at",
+              "resolved_at"):  # fmt: skip
+        setattr(ticket, k, state[k])
+    frame = pd.DataFrame({"client_id": [client_id], "created_at": [pd.Timestamp(state["created_at"])],
+                          "service_type": [state["service_type"]]})  # fmt: skip
+    ticket.contract_id = _py_int(_contracts_for(session, frame).iloc[0])
+    session.flush()
+    session.execute(delete(TicketEvent).where(TicketEvent.ticket_id == ticket.id))
+    for at, kind, value in state["history"]:
+        session.add(TicketEvent(ticket_id=ticket.id, at=at, kind=kind, value=value))
+    for r in rows:
+        r.status, r.error, r.ticket_id = "applied", None, ticket.id
+    return ticket
+
+
+def _py_int(v) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def _fold(events: list[dict]) -> dict:
+    """The ticket's columns and stored history after its events, in event-time order."""
+    s: dict = {"subject": None, "service_type": "unspecified", "priority": "P3", "status": "open",
+               "created_at": None, "first_response_at": None, "resolved_at": None,
+               "history": []}  # fmt: skip
+    paused = False
+    for e in events:
+        at = datetime.fromisoformat(e["event_at"])
+        created = datetime.fromisoformat(e["created_at"]) if e["created_at"] else None
+        if s["created_at"] is None or e["kind"] == "created":
+            s["created_at"] = created or (at if s["created_at"] is None else s["created_at"])
+        for k, f in (("subject", "subject"), ("service_type", "service_type")):
+            if e[f]:
+                s[k] = e[f][:80] if k == "service_type" else e[f][:300]
+        if e["priority"] and e["priority"] != s["priority"]:
+            if e["kind"] != "created" and s["history"] is not None and len(events) > 1:
+                s["history"].append((at, "priority_changed", e["priority"]))
+            s["priority"] = e["priority"]
+        status = e["status"]
+        kind = e["kind"]
+        if kind == "paused":
+            status = status if status in PAUSE_STATUSES else "on hold"
+        elif kind == "resumed":
+            status = "open"
+        elif kind == "resolved":
+            status = status if status in STOP_STATUSES else "resolved"
+        elif kind == "reopened":
+            status = "open"
+        if kind == "comment" and e["public_reply"] and s["first_response_at"] is None:
+            s["first_response_at"] = at
+        if status:
+            if status in STOP_STATUSES:
+                if s["resolved_at"] is None:
+                    s["resolved_at"] = at
+                paused = False
+            elif s["resolved_at"] is not None:  # reopened
+                s["history"].append((s["resolved_at"], "resolved", None))
+                s["history"].append((at, "reopened", None))
+                s["resolved_at"] = None
+                if status in PAUSE_STATUSES:
+                    s["history"].append((at, "paused", status))
+                    paused = True
+            elif status in PAUSE_STATUSES and not paused:
+                s["history"].append((at, "paused", status))
+                paused = True
+            elif status not in PAUSE_STATUSES and paused:
+                s["history"].append((at, "resumed", None))
+                paused = False
+            s["status"] = status[:30]
+    return s
+
+
+def unmatched_queue(*, session: Session, limit: int = 500) -> pd.DataFrame:
+    """Events kept because their client is unknown (never dropped), newest first."""
+    rows = session.execute(
+        select(InboundEvent.receipt_id, InboundEvent.source, InboundEvent.external_ticket_id,
+               InboundEvent.client_name, InboundEvent.kind, InboundEvent.event_at,
+               InboundEvent.received_at, InboundEvent.error)
+        .where(InboundEvent.status == "unmatched")
+        .order_by(InboundEvent.received_at.desc()).limit(limit)
+    ).all()  # fmt: skip
+    return pd.DataFrame(rows, columns=["receipt_id", "source", "ticket", "client", "kind",
+                                       "event_at", "received_at", "reason"])  # fmt: skip
+
+
+def retry_unmatched(*, session: Session) -> int:
+    """Apply the unmatched tickets whose client now exists; the number applied."""
+    pairs = session.execute(
+        select(InboundEvent.source, InboundEvent.external_ticket_id)
+        .where(InboundEvent.status == "unmatched").distinct()
+    ).all()
+    return sum(
+        apply_ticket(session=session, source=s, external_id=t) is not None for s, t in pairs
+    )
+
+
+def source_activity(*, session: Session, now: datetime, quiet_after: timedelta = QUIET_AFTER
+                    ) -> pd.DataFrame:
+    """Per source: when it last delivered an event and whether it has gone quiet."""
+    rows = session.execute(
+        select(InboundEvent.source, func.max(InboundEvent.received_at), func.count())
+        .group_by(InboundEvent.source).order_by(InboundEvent.source)
+    ).all()
+    out = pd.DataFrame(rows, columns=["source", "last_delivered", "events"])
+    if out.empty:
+        return out.assign(quiet=pd.Series(dtype=bool))
+    last = pd.to_datetime(out["last_delivered"], utc=True)
+    out["last_delivered"] = last
+    out["quiet"] = (pd.Timestamp(now) - last) > pd.Timedelta(quiet_after)
+    return out

@@ -1,0 +1,73 @@
+"""bench/extraction_eval.py parses every label form of the CUAD sets and scores strictly."""
+
+from __future__ import annotations
+
+import importlib.util
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+_SPEC = importlib.util.spec_from_file_location(
+    "extraction_eval", Path(__file__).resolve().parents[2] / "bench" / "extraction_eval.py"
+)
+ev = importlib.util.module_from_spec(_SPEC)
+_SPEC.loader.exec_module(ev)
+
+
+def _field(normalized):
+    return SimpleNamespace(normalized=normalized, snippet="")
+
+
+def test_dates_md_dm_several_and_blank():
+    assert ev.label_date("10/1/2019") == date(2019, 10, 1)
+    assert ev.label_date("31/12/2020") == date(2020, 12, 31)  # D/M
+    assert ev.label_date("Perpetual") == "perpetual"
+    both = ev.label_dates("09/01/2006; 8/31/2007")
+    assert both == [date(2006, 9, 1), date(2007, 8, 31)]
+    assert ev.same_date(both, date(2007, 8, 31))
+    assert not ev.same_date(both, date(2007, 9, 1))
+    blank = ev.label_date("07/[]/2000")
+    assert ev.same_date(blank, date(2000, 7, 14))
+    assert not ev.same_date(blank, date(2000, 8, 14))
+    assert ev.same_date(ev.label_date("[ ]/[ ]/20[ ]"), date(2015, 1, 1))
+    assert not ev.same_date(ev.label_date("09/14/200[]"), date(2010, 9, 14))
+    assert ev.same_date(ev.label_date("09/14/200[]"), date(2003, 9, 14))
+    assert ev.same_date(ev.label_date("[]/[]/[][]"), {"year": 2001})
+
+
+def test_durations_with_parentheses_and_alternatives():
+    assert ev.label_durations("(6) months") == [(6.0, "month")]
+    assert ev.label_durations("60) days") == [(60.0, "day")]
+    assert ev.label_durations("180 days / 6 months") == [(180.0, "day"), (6.0, "month")]
+    assert ev.label_durations("successive 12 months") == [(1.0, "year")]
+
+
+def _row(**answers):
+    keys = [*ev.DATE_FIELDS, *ev.DURATION_FIELDS, "governing_law", "parties", *ev.YES_NO]
+    row = {"file": "pdf/x.pdf"}
+    row.update({k: {"answer": answers.get(k, "")} for k in keys})
+    return row
+
+
+def test_value_where_lawyers_found_none_is_a_false_positive():
+    terms = SimpleNamespace(
+        **{
+            a: None
+            for a in [
+                *ev.DATE_FIELDS.values(),
+                *ev.DURATION_FIELDS.values(),
+                "governing_law",
+                "parties",
+                *ev.YES_NO.values(),
+            ]
+        }  # fmt: skip
+    )
+    terms.effective_date = _field("2020-01-01")
+    terms.governing_law = _field("New York")
+    counts = ev.evaluate([_row(governing_law="New York")], [terms], verbose=False)
+    assert counts["effective_date"] == [0, 1, 0]
+    assert counts["governing_law"] == [1, 0, 0]
+    # A wrong value is both a false positive and a false negative.
+    counts = ev.evaluate([_row(effective_date="2/1/2020")], [terms], verbose=False)
+    assert counts["effective_date"] == [0, 1, 1]
+    assert ev.f1(1, 1, 0) == (0.5, 1.0, 2 / 3)

@@ -1,0 +1,1 @@
+from tests.notify.conftest import smtp_server  # noqa: F401 - fixture re-export
