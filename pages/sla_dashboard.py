@@ -23,7 +23,7 @@ from ui.auth import guard
 from ui.present import show_table
 from ui.sources import show_source_activity
 from ui.store import session
-from ui.tables import downloads, paged, to_xlsx
+from ui.tables import downloads, paged, to_csv, to_xlsx
 
 actor = guard("work_sla")
 st.title("SLA dashboard")
@@ -85,7 +85,7 @@ def _lazy_downloads(df: pd.DataFrame, name: str) -> None:
     a, b = st.columns(2)
     a.download_button(
         "Download CSV",
-        lambda: df.to_csv(index=False).encode("utf-8"),
+        lambda: to_csv(df),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{name}-csv",
