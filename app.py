@@ -8,7 +8,16 @@ import streamlit as st
 
 from access.roles import SHARE
 from db.share_links import resolve
-from ui.auth import current_actor, restore, sign_in, sign_out, write_cookie
+from ui.auth import (
+    ACCESS_CHANGED,
+    access_changed,
+    current_actor,
+    restore,
+    revalidate,
+    sign_in,
+    sign_out,
+    write_cookie,
+)
 from ui.navigation import pages_for
 from ui.store import engine, session
 
@@ -22,7 +31,11 @@ if token and current_actor() is None:
     if result.actor is None:
         st.error(result.reason)
     else:
-        sign_in(result.actor, remember=False)
+        sign_in(result.actor, remember=False, share_token=token)
+
+revalidate()  # every rerun: access that ended since the last one ends this session
+if access_changed():
+    st.warning(ACCESS_CHANGED)
 
 actor = restore()
 write_cookie()

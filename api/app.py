@@ -62,8 +62,11 @@ def create_app(
     webhook_secrets: dict[str, str] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> FastAPI:
-    app = FastAPI(title="Contract Desk API", version="1",
-                  description="Ticket webhooks and the entitlement answer a dispatcher needs.")
+    app = FastAPI(
+        title="Contract Desk API",
+        version="1",
+        description="Ticket webhooks and the entitlement answer a dispatcher needs.",
+    )
     factory = session_factory(engine)
     limiter = RateLimiter()
     secrets = dict(webhook_secrets or {})
@@ -87,8 +90,12 @@ def create_app(
             except TokenError as exc:
                 return refuse(None, request, exc.status, str(exc))
         if not limiter.allow(info.id, info.rate_per_minute, time.monotonic()):
-            return refuse(info.id, request, 429,
-                          f"rate limit: {info.rate_per_minute} requests a minute for this token")
+            return refuse(
+                info.id,
+                request,
+                429,
+                f"rate limit: {info.rate_per_minute} requests a minute for this token",
+            )
         return info
 
     @app.get("/api/v1/health")

@@ -9,7 +9,6 @@ Output as CSV, XLSX (openpyxl) and PDF (fpdf2 via :mod:`documents.pdf`).
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pandas as pd
@@ -19,6 +18,7 @@ from openpyxl.styles import Font
 from billing.model import Invoice
 from billing.money import format_money
 from documents.pdf import ReportPDF
+from safe import sheets
 
 BACKUP_COLUMNS = [
     "invoice_no",
@@ -95,11 +95,6 @@ def _minutes(value: object) -> str:
     return _text(value)
 
 
-def _no_formula(text: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote them (text only)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 def backup_csv(invoice: Invoice) -> bytes:
     """UTF-8 CSV of the backup rows (amounts as exact decimal text, formula-safe text)."""
     frame = backup_frame(invoice)
@@ -107,7 +102,7 @@ def backup_csv(invoice: Invoice) -> bytes:
     frame["rate"] = frame["rate"].map(_text)
     frame["amount"] = frame["amount"].map(str)  # rounded already: always minor-unit digits
     for col in ("ticket", "technician", "role", "rule"):
-        frame[col] = frame[col].map(lambda v: _no_formula(_text(v)))
+        frame[col] = frame[col].map(lambda v: sheets.defuse_csv(_text(v)))
     return frame.to_csv(index=False).encode("utf-8")
 
 
@@ -122,15 +117,13 @@ def backup_xlsx(invoice: Invoice) -> bytes:
         cell.font = Font(bold=True)
     for row in frame.itertuples(index=False):
         values = [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row]
-        sheet.append(values)
+        sheets.append_row(sheet, values)
         sheet.cell(sheet.max_row, len(BACKUP_COLUMNS)).number_format = "#,##0.00"
     sheet.append([None] * (len(BACKUP_COLUMNS) - 2) + [f"Total {invoice.currency}", invoice.total])
     total = sheet.cell(sheet.max_row, len(BACKUP_COLUMNS))
     total.number_format = "#,##0.00"
     total.font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return sheets.save(book)
 
 
 def backup_pdf(invoice: Invoice, *, client_name: str | None = None) -> bytes:

@@ -23,7 +23,6 @@ use MM/DD/YYYY; Xero reads the organisation's region format, DD/MM/YYYY by defau
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
@@ -33,6 +32,7 @@ from openpyxl import Workbook
 from billing.frames import LINE_COLUMNS
 from billing.model import Invoice, InvoiceLine
 from billing.money import round_money
+from safe import sheets
 
 QUICKBOOKS_COLUMNS = [
     "InvoiceNo",
@@ -228,8 +228,8 @@ def generic_frame(invoices: Iterable[Invoice]) -> pd.DataFrame:
 
 def to_csv_bytes(frame: pd.DataFrame) -> bytes:
     """UTF-8 CSV, no BOM (importers read the header row literally)."""
-    text = frame.astype(object).where(frame.notna(), "").map(str).to_csv(index=False)
-    return text.encode("utf-8")
+    text = frame.astype(object).where(frame.notna(), "").map(lambda v: str(sheets.defuse_csv(v)))
+    return text.to_csv(index=False).encode("utf-8")
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, *, sheet_name: str = "Invoices") -> bytes:
@@ -237,11 +237,5 @@ def to_xlsx_bytes(frame: pd.DataFrame, *, sheet_name: str = "Invoices") -> bytes
     book = Workbook()
     sheet = book.active
     sheet.title = sheet_name[:31]
-    sheet.append(list(frame.columns))
-    for row in frame.itertuples(index=False):
-        sheet.append(
-            [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    sheets.write_frame(sheet, frame)
+    return sheets.save(book)

@@ -67,11 +67,12 @@ class ContractBilling:
     """The billing terms of one contract.
 
     `end_date` is the last covered day (inclusive); None means open-ended.
-    `alignment`: 'contract' (stored as 'anniversary') anchors periods on the start date (every period full except
-    possibly the last); 'calendar' bills calendar months/quarters/years, so the first
-    period is prorated too. `rates` is the rate card for work billed by the hour on top
-    of a recurring fee (out-of-scope, after-hours); a TimeAndMaterials pricing is its
-    own rate card. `timezone` decides on which local day an entry was worked.
+    `alignment`: 'contract' (stored as 'anniversary') anchors periods on the start date
+    (every period full except possibly the last); 'calendar' bills calendar
+    months/quarters/years, so the first period is prorated too. `rates` is the rate
+    card for work billed by the hour on top of a recurring fee (out-of-scope,
+    after-hours); a TimeAndMaterials pricing is its own rate card. `timezone` decides
+    on which local day an entry was worked.
     """
 
     contract_id: Id

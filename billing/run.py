@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from billing.blockhours import BlockHoursPeriod, BlockHoursState
+from billing.coverage_split import split_at_coverage
 from billing.model import ContractBilling, Id, Invoice, TimeEntry, Usage
 from billing.periods import BillingPeriod, bill_date, invoice_key, periods_for, usage_period
 from billing.pricing import BlockHours, block_usage, invoice_lines
 from billing.validation import ValidationReport, validate_entries
+from sla.calendar import Calendar
 
 
 @dataclass(frozen=True)
@@ -52,11 +54,16 @@ def invoice_run(
     unit_counts: Mapping[Id, Mapping[str, int]] | None = None,
     block_states: Mapping[Id, BlockHoursState] | None = None,
     number: Callable[[Id, BillingPeriod], str] = invoice_key,
+    coverage: Mapping[Id, Calendar] | None = None,
 ) -> RunResult:
-    """Draft every invoice whose bill date is in (since, run_date], from billable entries."""
+    """Draft every invoice whose bill date is in (since, run_date], from billable entries.
+
+    `coverage` (contract id -> calendar): billable entries crossing an opening or closing
+    time are split there and each part rated on its own (billing.coverage_split).
+    """
     report = validate_entries(entries, contracts)
     by_contract: dict[Id, list[TimeEntry]] = {}
-    for e in report.billable:
+    for e in split_at_coverage(report.billable, coverage or {}):
         by_contract.setdefault(e.contract_id, []).append(e)  # type: ignore[arg-type]
     states = dict(block_states or {})
     windows: dict[tuple[Id, date], BlockHoursPeriod] = {}

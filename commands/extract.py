@@ -21,6 +21,7 @@ def _record(name: str, outcome) -> dict:
     out = {"file": name, "ok": True, "page_count": data["page_count"]}
     out["ocr_applied"] = data["ocr_applied"]
     out.update({key: data[key] for key in TERM_FIELDS})
+    out["suggestions"] = data["suggestions"]  # low-confidence fallbacks, never the value
     return out
 
 
@@ -48,6 +49,8 @@ def extract_cmd(args) -> int:
             print(f"{path.name}: {record['page_count']} pages")
             for name, f in item.terms.terms().items():
                 print(f"  {name:<28} {f.value[:70]!s:<70} p{f.page} ({f.confidence:.2f})")
+            for name, f in item.terms.suggestions.items():
+                print(f"  {name:<28} {f.value[:70]!s:<70} p{f.page} (suggestion)")
         else:
             print(f"{path.name}: {item.error}", file=sys.stderr)
     return 1 if failed else 0

@@ -17,25 +17,15 @@ from fpdf.fonts import FontFace
 from compliance.gaps import Gap
 from compliance.risk import gaps_frame, risk_by_contract, risk_by_technician
 from documents.pdf import ReportPDF
+from safe import sheets
 
 _GAP_HEADINGS = ("Severity", "Contract", "Technician", "Requirement", "Starts", "Reason")
 _GAP_WIDTHS = (20, 22, 24, 55, 22, 134)
 
 
-def _defuse(value: object) -> object:
-    # Names come from contracts and users: a cell starting "=" would run as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def frame_csv(frame: pd.DataFrame) -> bytes:
     """A frame as UTF-8 CSV without the index, safe to open in Excel and LibreOffice."""
-    safe = frame.copy()
-    for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(_defuse)
-    return safe.to_csv(index=False).encode("utf-8")
+    return sheets.csv_bytes(frame)
 
 
 def gaps_csv(gaps: Sequence[Gap]) -> bytes:

@@ -17,13 +17,21 @@ from db.sla.entitlements import entitlements
 from db.sla.outcomes import sla_details
 
 
+def _num(v: Any, digits: int = 1) -> float | None:
+    return None if pd.isna(v) else round(float(v), digits)
+
+
 def _iso(v: Any) -> str | None:
-    return None if v is None or v is pd.NaT or (not isinstance(v, str) and pd.isna(v)) else (
-        pd.Timestamp(v).isoformat())
+    return (
+        None
+        if v is None or v is pd.NaT or (not isinstance(v, str) and pd.isna(v))
+        else (pd.Timestamp(v).isoformat())
+    )
 
 
-def entitlement_at(*, session: Session, client_id: int, service: str, at: datetime
-                   ) -> dict[str, Any]:
+def entitlement_at(
+    *, session: Session, client_id: int, service: str, at: datetime
+) -> dict[str, Any]:
     """Is `service` for this client covered at `at`? outcome, reason, contract_id."""
     frame = pd.DataFrame({"ticket_id": [0], "client_id": [client_id],
                           "created_at": [pd.Timestamp(at)], "service_type": [service]})  # fmt: skip
@@ -66,9 +74,9 @@ def ticket_answer(*, session: Session, ticket: Ticket, now: datetime) -> dict[st
             "metric": str(r["metric"]),
             "state": None if pd.isna(r["state"]) else str(r["state"]),
             "target_min": None if pd.isna(r["target_min"]) else float(r["target_min"]),
-            "elapsed_min": None if pd.isna(r["elapsed_min"]) else round(float(r["elapsed_min"]), 1),
+            "elapsed_min": _num(r["elapsed_min"]),
             "due_at": _iso(r["due_at"]),
-            "minutes_left": None if pd.isna(r["minutes_left"]) else round(float(r["minutes_left"]), 1),
+            "minutes_left": _num(r["minutes_left"]),
         }
         for r in details.to_dict("records")
     ]  # fmt: skip

@@ -30,8 +30,15 @@ QUIET_AFTER = timedelta(hours=2)
 
 
 def store_event(
-    *, session: Session, source: str, event: Event | None, payload: str, now: datetime,
-    token_id: int | None, error: str | None = None, fallback_id: str,
+    *,
+    session: Session,
+    source: str,
+    event: Event | None,
+    payload: str,
+    now: datetime,
+    token_id: int | None,
+    error: str | None = None,
+    fallback_id: str,
 ) -> tuple[InboundEvent, bool]:
     """Commit the raw event; (row, duplicate). A rejected event is kept with its reason."""
     event_id = event.event_id if event else fallback_id
@@ -98,7 +105,10 @@ def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket |
     client_id = _client_id(session, client) if client else (ticket.client_id if ticket else None)
     if client_id is None:
         for r in rows:
-            r.status, r.error = "unmatched", f"no client named {client!r}" if client else "no client"
+            r.status, r.error = (
+                "unmatched",
+                f"no client named {client!r}" if client else "no client",
+            )
         return None
     state = _fold(events)
     if ticket is None:
@@ -108,8 +118,10 @@ def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket |
     for k in ("subject", "service_type", "priority", "status", "created_at", "first_response_at",
               "resolved_at"):  # fmt: skip
         setattr(ticket, k, state[k])
-    frame = pd.DataFrame({"client_id": [client_id], "created_at": [pd.Timestamp(state["created_at"])],
-                          "service_type": [state["service_type"]]})  # fmt: skip
+    frame = pd.DataFrame(
+        {"client_id": [client_id], "created_at": [pd.Timestamp(state["created_at"])],
+         "service_type": [state["service_type"]]}
+    )  # fmt: skip
     ticket.contract_id = _py_int(_contracts_for(session, frame).iloc[0])
     session.flush()
     session.execute(delete(TicketEvent).where(TicketEvent.ticket_id == ticket.id))
@@ -193,19 +205,20 @@ def retry_unmatched(*, session: Session) -> int:
     """Apply the unmatched tickets whose client now exists; the number applied."""
     pairs = session.execute(
         select(InboundEvent.source, InboundEvent.external_ticket_id)
-        .where(InboundEvent.status == "unmatched").distinct()
+        .where(InboundEvent.status == "unmatched")
+        .distinct()
     ).all()
-    return sum(
-        apply_ticket(session=session, source=s, external_id=t) is not None for s, t in pairs
-    )
+    return sum(apply_ticket(session=session, source=s, external_id=t) is not None for s, t in pairs)
 
 
-def source_activity(*, session: Session, now: datetime, quiet_after: timedelta = QUIET_AFTER
-                    ) -> pd.DataFrame:
+def source_activity(
+    *, session: Session, now: datetime, quiet_after: timedelta = QUIET_AFTER
+) -> pd.DataFrame:
     """Per source: when it last delivered an event and whether it has gone quiet."""
     rows = session.execute(
         select(InboundEvent.source, func.max(InboundEvent.received_at), func.count())
-        .group_by(InboundEvent.source).order_by(InboundEvent.source)
+        .group_by(InboundEvent.source)
+        .order_by(InboundEvent.source)
     ).all()
     out = pd.DataFrame(rows, columns=["source", "last_delivered", "events"])
     if out.empty:

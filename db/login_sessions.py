@@ -56,3 +56,30 @@ def close_login(*, session: Session, token: str, now: datetime) -> None:
         .where(LoginSession.token_hash == token_hash(token), LoginSession.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+
+
+def recheck(
+    *,
+    session: Session,
+    actor: Actor,
+    login_token: str | None,
+    share_token: str | None,
+    now: datetime,
+) -> Actor | None:
+    """The actor as the store sees it now, or None once access ended (issue 18).
+
+    Run on every rerun of an open session: a revoked or expired login or share link, a
+    deactivated or deleted user ends the session; a role change applies at once.
+    """
+    if share_token is not None:
+        from db.share_links import still_valid
+
+        return actor if still_valid(session=session, token=share_token, now=now) else None
+    if login_token:
+        return resume(session=session, token=login_token, now=now)
+    if actor.user_id is None:
+        return actor  # the system actor of scripts and jobs: nothing stored to check
+    user = session.get(User, actor.user_id)
+    if user is None or not user.active:
+        return None
+    return actor_for(session=session, user=user)

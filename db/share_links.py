@@ -121,3 +121,9 @@ def uses(*, session: Session, actor: Actor, link_id: int) -> pd.DataFrame:
         .order_by(ShareLinkUse.at.desc())
     ).all()
     return pd.DataFrame(rows, columns=["at", "detail"])
+
+
+def still_valid(*, session: Session, token: str, now: datetime) -> bool:
+    """True while the link behind an open share session is neither revoked nor expired."""
+    link = session.scalar(select(ShareLink).where(ShareLink.token_hash == token_hash(token)))
+    return link is not None and link.revoked_at is None and link.expires_at > now

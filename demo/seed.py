@@ -328,6 +328,9 @@ def _contracts(s, rng, n, clients, cal_ids, users, techs, today) -> list[Contrac
             pricing_model=model,
             billing_cycle="monthly",
             billing_timing="advance" if model != "time_materials" else "arrears",
+            # the demo's invoice history was built on anniversary periods (issue 16 item 7,
+            # history from the engine, is where calendar alignment belongs in the demo)
+            billing_alignment="anniversary",
             recurring_fee=fee if model in ("fixed", "block_hours") else None,
             unit_name="device" if model == "per_unit" else None,
             unit_price=Decimal(str(int(rng.choice([35, 45, 60])))) if model == "per_unit" else None,

@@ -1,13 +1,17 @@
 """extract_many(): many PDFs over worker processes; one bad file never stops the batch.
 
 Workers are recycled after a fixed number of files because pdfplumber's memory grows over
-long runs; each result or error comes back per file, in input order.
+long runs; each result or error comes back per file, in input order. Workers end with their
+parent: a killed (SIGKILL) or terminated (SIGTERM) parent leaves no orphaned worker behind.
 """
 
 from __future__ import annotations
 
+import ctypes
 import importlib.machinery
 import multiprocessing
+import os
+import signal
 import sys
 import threading
 import types
@@ -22,6 +26,8 @@ from extraction.extract import extract
 from extraction.schema import ContractTerms
 
 TASKS_PER_WORKER = 100
+PARENT_POLL_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1
 
 Progress = Callable[[int, int, str, "ContractTerms | ExtractionError"], None]
 
@@ -80,6 +86,47 @@ def _plain_main() -> Iterator[None]:
                 sys.modules["__main__"] = real
 
 
+def _exit_with_parent(parent_pid: int) -> None:
+    """Worker initializer: end this process when the process that started the pool dies.
+
+    Linux: the kernel sends SIGKILL when the parent dies (PR_SET_PDEATHSIG). Everywhere, a
+    daemon thread also polls the parent id, which catches what PDEATHSIG misses (the
+    thread that spawned the worker ended, other platforms).
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread below
+            pass
+    if os.getppid() != parent_pid:  # the parent died before this line ran
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            threading.Event().wait(PARENT_POLL_SECONDS)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A spawn-context process pool whose workers end when this process ends."""
+    context = multiprocessing.get_context("spawn")
+    with (
+        _plain_main(),
+        ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool,
+    ):
+        yield pool
+
+
 def extract_many(
     paths_or_bytes: Iterable[bytes | Path | str],
     *,
@@ -113,10 +160,9 @@ def extract_many(
     # A fresh pool per chunk recycles workers (pdfplumber's caches grow over long runs);
     # CPython 3.11's max_tasks_per_child can deadlock the executor, so it is not used.
     chunk = TASKS_PER_WORKER * workers
-    context = multiprocessing.get_context("spawn")
     for first in range(0, n, chunk):
         indexes = range(first, min(n, first + chunk))
-        with _plain_main(), ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with worker_pool(workers) as pool:
             futures = {pool.submit(_run, items[i], secrets[i], results[i].name): i for i in indexes}
             for future in as_completed(futures):
                 index = futures[future]

@@ -22,9 +22,15 @@ def _read_input(pdf: bytes | Path | str, max_bytes: int) -> tuple[bytes, str | N
     return path.read_bytes(), path.name
 
 
-def terms_from_document(doc: Document) -> dict[str, Field]:
-    """Run every rule over an annotated document; absent terms are simply not in the dict."""
+def terms_from_document(
+    doc: Document, suggestions: dict[str, Field] | None = None
+) -> dict[str, Field]:
+    """Run every rule over an annotated document; absent terms are simply not in the dict.
+
+    Fallbacks the contract does not state go into `suggestions` (when given), never the result.
+    """
     found: dict[str, Field] = {}
+    suggested: dict[str, Field] = suggestions if suggestions is not None else {}
 
     def put(name: str, value: Field | None) -> None:
         if value is not None:
@@ -36,10 +42,13 @@ def terms_from_document(doc: Document) -> dict[str, Field]:
     put("agreement_date", agreement)
     effective = dates.effective_date(doc, agreement)
     put("effective_date", effective)
+    if effective is None and (guess := dates.effective_suggestion(agreement)) is not None:
+        suggested["effective_date"] = guess
     initial = term.initial_term(doc)
     put("initial_term", initial)
-    put("expiration_date", term.expiration_date(doc, effective, agreement, initial))
-    found.update(term.renewal(doc))
+    start = effective or suggested.get("effective_date")  # a term runs from the agreement date
+    put("expiration_date", term.expiration_date(doc, start, agreement, initial))
+    found.update(term.renewal(doc, suggested))
     put("governing_law", law.governing_law(doc))
     put("contract_value", money.contract_value(doc))
     put("recurring_fees", money.recurring_fees(doc))
@@ -70,10 +79,13 @@ def extract(
     data, name = _read_input(pdf, max_bytes)
     content = read_pdf(data, password=password, max_bytes=max_bytes, name=name)
     doc = build_document(content.pages, content.tables)
+    suggestions: dict[str, Field] = {}
+    found = terms_from_document(doc, suggestions)
     return ContractTerms(
         page_count=len(content.pages),
         pages=content.pages,
         tables=content.tables,
         ocr_applied=content.ocr_applied,
-        **terms_from_document(doc),
+        suggestions=suggestions,
+        **found,
     )

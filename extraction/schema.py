@@ -104,6 +104,9 @@ class ContractTerms:
     termination_for_convenience: Field | None = None
     warranty_duration: Field | None = None
     service_tier: Field | None = None
+    # Low-confidence fallbacks the contract does not state (e.g. an effective date read as the
+    # agreement date when none is stated): shown to a reviewer as suggestions, never values.
+    suggestions: dict[str, Field] = field(default_factory=dict)
 
     def terms(self) -> dict[str, Field]:
         """The fields that were found, by name, in display order."""
@@ -121,4 +124,5 @@ class ContractTerms:
         for name in TERM_FIELDS:
             value = getattr(self, name)
             out[name] = value.to_dict() if value is not None else None
+        out["suggestions"] = {name: f.to_dict() for name, f in self.suggestions.items()}
         return out

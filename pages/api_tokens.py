@@ -24,8 +24,15 @@ with st.form("new-token"):
     if st.form_submit_button("Create token"):
         try:
             with session() as s:
-                token = create_token(session=s, actor=actor, name=name, scopes=scopes,
-                                     days=int(days), now=now, rate_per_minute=int(rate))
+                token = create_token(
+                    session=s,
+                    actor=actor,
+                    name=name,
+                    scopes=scopes,
+                    days=int(days),
+                    now=now,
+                    rate_per_minute=int(rate),
+                )
             st.success("Token created. Copy it now; it is not shown again.")
             st.code(token, language=None)
         except ValueError as exc:
@@ -46,7 +53,9 @@ if not active.empty:
         st.rerun()
 
 st.subheader("Unmatched events")
-st.caption("Events whose client is not known yet: kept, never dropped. Add the client, then "
-           "the jobs worker applies them.")
+st.caption(
+    "Events whose client is not known yet: kept, never dropped. Add the client, then "
+    "the jobs worker applies them."
+)
 with session() as s:
     st.dataframe(unmatched_queue(session=s), hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ from db.billing.invoices import issue_invoices, period_invoices
 from db.billing.run import RunPreview, preview_run, run_billing
 from ui.auth import guard
 from ui.store import session
-from ui.tables import downloads, paged
+from ui.tables import downloads, paged, to_csv
 
 actor = guard("work_billing")
 st.title("Billing run")
@@ -78,7 +78,7 @@ with tabs[2]:
     )
     st.download_button(
         "Download findings CSV",
-        shown.to_csv(index=False).encode("utf-8"),
+        to_csv(shown),
         file_name=f"billing-findings-{period}.csv",
         mime="text/csv",
     )

@@ -19,6 +19,7 @@ from db.field_repo import (
     search_clients,
     todays_work,
 )
+from safe.text import md, md_html
 from ui.auth import guard
 from ui.store import session
 
@@ -59,23 +60,24 @@ except PermissionDenied as exc:
 
 
 def link(href: str, label: str) -> str:
-    return f'<a href="{escape(href, quote=True)}">{escape(label)}</a>'
+    # The only links on the page: tel:/mailto: built from the contact's phone and email.
+    return f'<a href="{escape(href, quote=True)}">{md_html(label)}</a>'
 
 
-st.header(card.client, divider="gray")
+st.header(md(card.client), divider="gray")
 if card.contract is None:
     st.error("No active contract: any work here is billable and needs approval.")
 else:
-    st.caption(f"Contract {card.contract} · {card.tier}")
-    st.markdown(f"**Coverage:** {escape(card.coverage)}")
+    st.caption(f"Contract {md(card.contract)} · {md(card.tier)}")
+    st.markdown(f"**Coverage:** {md(card.coverage)}")
 
 st.subheader("Who to call")
 if not card.escalation:
     st.markdown("No escalation contact recorded: call the account manager.")
 for c in card.escalation:
-    parts = [f"<b>{c['level'] or '–'}. {escape(c['name'])}</b>"]
+    parts = [f"<b>{md_html(c['level'] or '–')}. {md_html(c['name'])}</b>"]
     if c["title"]:
-        parts[0] += f" · {escape(c['title'])}"
+        parts[0] += f" · {md_html(c['title'])}"
     if c["phone"]:
         parts.append(
             ":material/call: Call " + link("tel:" + "".join(c["phone"].split()), c["phone"])
@@ -86,19 +88,19 @@ for c in card.escalation:
 
 if card.instructions:
     st.subheader("Special instructions")
-    st.markdown("\n".join(f"- {escape(line)}" for line in card.instructions))
+    st.markdown("\n".join(f"- {md(line)}" for line in card.instructions))
 
 if card.contract is not None:
     st.subheader("SLA")
-    st.markdown("\n".join(f"- {escape(line)}" for line in card.sla_lines) or "No SLA targets.")
+    st.markdown("\n".join(f"- {md(line)}" for line in card.sla_lines) or "No SLA targets.")
     st.subheader(":material/check_circle: Covered")
     st.markdown(
-        "\n".join(f"- **{escape(n)}**" + (f": {escape(d)}" if d else "") for n, d in card.included)
+        "\n".join(f"- **{md(n)}**" + (f": {md(d)}" if d else "") for n, d in card.included)
         or "No included services recorded."
     )
     st.subheader(":material/block: Not covered")
     st.markdown(
-        "\n".join(f"- **{escape(n)}**" + (f": {escape(d)}" if d else "") for n, d in card.excluded)
+        "\n".join(f"- **{md(n)}**" + (f": {md(d)}" if d else "") for n, d in card.excluded)
         or "No exclusions recorded."
     )
 
@@ -118,12 +120,12 @@ state = st.session_state.get("field_scope")
 if state and state[0] == card.client_id:
     _, asked_text, answer = state
     show, label = VERDICT[answer.verdict]
-    show(f"**{label}.** {answer.message}")
+    show(f"**{label}.** {md(answer.message)}")
     if answer.matched_words:
-        st.caption("Matched: " + ", ".join(answer.matched_words))
+        st.caption("Matched: " + ", ".join(md(w) for w in answer.matched_words))
     if answer.script:
         st.markdown("**What to say**")
-        st.info(answer.script)
+        st.info(md(answer.script))
     if answer.verdict == "out_of_scope" and st.button(
         "Record out-of-scope request", type="primary", width="stretch"
     ):
@@ -148,20 +150,18 @@ with session() as s:
 if requests:
     with st.expander(f"Extra work logged here ({len(requests)})"):
         for r in requests:
-            st.markdown(
-                f"- {r['requested']:%d %b %Y} · **{r['status']}** · {escape(r['description'])}"
-            )
+            st.markdown(f"- {r['requested']:%d %b %Y} · **{r['status']}** · {md(r['description'])}")
 
 st.subheader("Recent tickets")
 if not card.recent_tickets:
     st.markdown("No tickets at this client.")
 st.markdown(
     "\n".join(
-        f"- {t['created']:%d %b %H:%M} · {t['priority']} · {escape(t['status'])} · "
-        f"{escape(t['subject'] or '')} ({escape(t['ticket'])})"
+        f"- {t['created']:%d %b %H:%M} · {t['priority']} · {md(t['status'])} · "
+        f"{md(t['subject'] or '')} ({md(t['ticket'])})"
         for t in card.recent_tickets
     )
 )
 if card.sites:
     st.subheader("Sites")
-    st.markdown("\n".join(f"- {escape(site)}" for site in card.sites))
+    st.markdown("\n".join(f"- {md(site)}" for site in card.sites))

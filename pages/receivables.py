@@ -8,7 +8,7 @@ import streamlit as st
 from db.billing.receivables import BUCKETS, Receivables, receivables
 from ui.auth import guard
 from ui.store import session
-from ui.tables import downloads, paged
+from ui.tables import downloads, paged, to_csv
 
 actor = guard("work_billing")
 st.title("Receivables")
@@ -72,7 +72,7 @@ with tabs[2]:
     st.dataframe(paged(shown, "bal-page"), hide_index=True, width="stretch")
     st.download_button(
         "Download CSV",
-        shown.to_csv(index=False).encode("utf-8"),
+        to_csv(shown),
         file_name=f"balances-{as_of}.csv",
         mime="text/csv",
     )

@@ -10,7 +10,13 @@ from streamlit.errors import StreamlitAPIException
 from db.contracts_repo import ConflictError
 from db.documents.apply import apply_to_contract
 from db.documents.preview import term_preview
-from db.documents.review import document_review, review_queue, review_term, set_document_contract
+from db.documents.review import (
+    accept_pending,
+    document_review,
+    review_queue,
+    review_term,
+    set_document_contract,
+)
 from ui.auth import guard
 from ui.store import session
 
@@ -176,6 +182,30 @@ st.caption(
     f"{live} accepted, corrected or auto-accepted terms will be written to the contract; "
     "pending and rejected ones are not."
 )
+a1, a2, a3 = st.columns([1, 1, 2])
+threshold = a3.slider("Confidence at least (%)", 50, 100, 90, key=f"min-conf-{doc_id}")
+if a1.button("Accept all pending", key=f"accept-all-{doc_id}"):
+    with session() as s:
+        n = accept_pending(session=s, actor=actor, document_id=doc_id)
+    st.success(f"Accepted {n} terms.")
+    st.rerun()
+if a2.button(f"Accept all above {threshold}%", key=f"accept-above-{doc_id}"):
+    with session() as s:
+        n = accept_pending(
+            session=s, actor=actor, document_id=doc_id, min_confidence=threshold / 100
+        )
+    st.success(f"Accepted {n} terms at {threshold}% or more.")
+    st.rerun()
+p1, p2 = st.columns(2)
+policy_from = p1.date_input(
+    "SLA policy effective from (empty: the document's effective date)",
+    value=None,
+    key=f"policy-from-{doc_id}",
+)
+override = p2.text_input(
+    "Parties differ from the client? Reason to apply anyway (audited)",
+    key=f"override-{doc_id}",
+)
 if st.button(
     "Apply accepted terms to contract", type="primary", disabled=r.contract_id is None or live == 0
 ):
@@ -188,6 +218,8 @@ if st.button(
                 contract_id=r.contract_id,
                 expected_version=r.contract_version,
                 today=date.today(),
+                effective_from=policy_from,
+                party_override=override or None,
             )
     except (ValueError, LookupError, ConflictError) as exc:
         st.error(str(exc))

@@ -21,11 +21,13 @@ from db.sla.entitlements import entitlement_view, ticket_entitlements
 from db.sla.reports import client_report_pdf
 from ui.auth import guard
 from ui.present import show_table
+from ui.sources import show_source_activity
 from ui.store import session
-from ui.tables import downloads, paged, to_xlsx
+from ui.tables import downloads, paged, to_csv, to_xlsx
 
 actor = guard("work_sla")
 st.title("SLA dashboard")
+show_source_activity(datetime.now(UTC))
 
 REFRESH_MIN = 5
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,7 +85,7 @@ def _lazy_downloads(df: pd.DataFrame, name: str) -> None:
     a, b = st.columns(2)
     a.download_button(
         "Download CSV",
-        lambda: df.to_csv(index=False).encode("utf-8"),
+        lambda: to_csv(df),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{name}-csv",
@@ -249,6 +251,7 @@ with tabs[4]:
             board = at_risk_board(session=s, actor=actor, now=now)
         if clients:
             board = board[board["client"].isin(clients)]
+        show_source_activity(now)
         counts = board.groupby("state").size()
         k = st.columns(3)
         for col, state in zip(k, ("breached", "at_risk", "paused"), strict=True):

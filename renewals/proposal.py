@@ -19,6 +19,7 @@ import pandas as pd
 from documents.pdf import ReportPDF
 from renewals.healthcheck import HealthCheck, Term
 from renewals.recommend import Recommendation, Rule
+from safe.text import md_doc as md
 
 CHART_MONTHS = 12
 
@@ -129,13 +130,14 @@ def _evidence(value: object) -> str:
 
 
 def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").strip()
+    # Client names and references are supplied text: literal, never HTML, links or images.
+    return md(text).replace("|", "\\|")
 
 
 def proposal_markdown(p: Proposal) -> str:
     """The proposal as GitHub-flavoured Markdown."""
     c = proposal_content(p)
-    lines = [f"# {c.title}", "", c.subtitle, "", "## Performance", ""]
+    lines = [f"# {md(c.title)}", "", md(c.subtitle), "", "## Performance", ""]
     lines += ["| Measure | Previous term | This term |", "|---|---:|---:|"]
     lines += [f"| {_md_cell(a)} | {b} | {d} |" for a, b, d in c.performance]
     lines += ["", "## Hours used per month", "", "| Month | Used | Contracted |", "|---|---:|---:|"]
@@ -144,11 +146,11 @@ def proposal_markdown(p: Proposal) -> str:
             f"| {row.period} | {row.hours_used:.1f} | {_num(_float(row.hours_contracted))} |"
         )
     lines += ["", "## Recommendation", "", f"**{_md_cell(c.recommendation)}**", ""]
-    lines += [f"- {e}" for e in c.evidence]
+    lines += [f"- {md(e)}" for e in c.evidence]
     if c.actions:
-        lines += ["", "Also:", ""] + [f"- {a}" for a in c.actions]
+        lines += ["", "Also:", ""] + [f"- {md(a)}" for a in c.actions]
     lines += ["", "## Proposed price", "", f"| | Per month | Per {p.new_term_months}-month term |"]
-    lines += ["|---|---:|---:|"] + [f"| {a} | {b} | {d} |" for a, b, d in c.prices]
+    lines += ["|---|---:|---:|"] + [f"| {md(a)} | {md(b)} | {md(d)} |" for a, b, d in c.prices]
     return "\n".join(lines) + "\n"
 
 

@@ -14,8 +14,9 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from access.roles import Actor, PermissionDenied, require
+from access.tokens import token_hash
 from db.config import ROOT
-from db.login_sessions import SESSION_HOURS, close_login, open_login, resume
+from db.login_sessions import SESSION_HOURS, close_login, open_login, recheck, resume
 from ui.store import session
 
 ENTRY = ROOT / "app.py"
@@ -24,15 +25,21 @@ COOKIE = "contract_desk_login"
 _KEY = "actor"
 _LOGIN_KEY = "_login_token"
 _COOKIE_JS = "_login_cookie_js"
+_SHARE_KEY = "_share_token"
+_CHANGED_KEY = "_access_changed"
+RECHECK_SECONDS = 5  # how long a revoked session may keep its last answer, at most
+ACCESS_CHANGED = "Your access changed: sign in again (or ask for a new link)."
 
 
 def current_actor() -> Actor | None:
     return st.session_state.get(_KEY)
 
 
-def sign_in(actor: Actor, *, remember: bool = True) -> None:
+def sign_in(actor: Actor, *, remember: bool = True, share_token: str | None = None) -> None:
     """Sign this session in; `remember` keeps the browser signed in across reloads."""
     st.session_state[_KEY] = actor
+    if share_token is not None:
+        st.session_state[_SHARE_KEY] = share_token
     if remember and actor.user_id is not None:
         with session() as s:
             token, _ = open_login(session=s, actor=actor, now=datetime.now(UTC))
@@ -66,6 +73,50 @@ def restore() -> Actor | None:
         st.session_state[_KEY] = actor
         st.session_state[_LOGIN_KEY] = token
     return actor
+
+
+@st.cache_data(ttl=RECHECK_SECONDS, show_spinner=False, max_entries=10_000)
+def _rechecked(
+    key: str, _actor: Actor, _login_token: str | None, _share_token: str | None
+) -> Actor | None:
+    # Only `key` (the token's hash, or the user id) names the entry: the raw token is never
+    # hashed into Streamlit's cache. A few ms per miss, none per hit.
+    with session() as s:
+        return recheck(
+            session=s,
+            actor=_actor,
+            login_token=_login_token,
+            share_token=_share_token,
+            now=datetime.now(UTC),
+        )
+
+
+def revalidate() -> Actor | None:
+    """Check the session's actor against the store on this rerun (issue 18).
+
+    Access that ended (logout elsewhere, deactivation, revoked link) signs the session out
+    with a clear message; a role change replaces the actor.
+    """
+    actor = current_actor()
+    if actor is None:
+        return None
+    login = st.session_state.get(_LOGIN_KEY)
+    share = st.session_state.get(_SHARE_KEY)
+    key = token_hash(share or login) if (share or login) else f"user:{actor.user_id}"
+    fresh = _rechecked(key, actor, login, share)
+    if fresh is None:
+        for k in list(st.session_state.keys()):
+            del st.session_state[k]
+        st.session_state[_CHANGED_KEY] = True
+        return None
+    if fresh != actor:
+        st.session_state[_KEY] = fresh
+    return fresh
+
+
+def access_changed() -> bool:
+    """True once, right after `revalidate` signed this session out."""
+    return bool(st.session_state.pop(_CHANGED_KEY, False))
 
 
 def write_cookie() -> None:

@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import streamlit as st
+
+from safe import sheets
 
 PAGE_SIZE = 50
 
 
 def to_xlsx(df: pd.DataFrame) -> bytes:
-    buf = io.BytesIO()
-    out = df.copy()
-    for col in out.columns:
-        if isinstance(out[col].dtype, pd.DatetimeTZDtype):
-            out[col] = out[col].dt.tz_localize(None)
-    out.to_excel(buf, index=False)
-    return buf.getvalue()
+    """Formula-safe XLSX of the whole table (safe.sheets)."""
+    return sheets.xlsx_bytes(df)
+
+
+def to_csv(df: pd.DataFrame) -> bytes:
+    """Formula-safe UTF-8 CSV of the whole table (safe.sheets)."""
+    return sheets.csv_bytes(df)
 
 
 def downloads(df: pd.DataFrame, name: str) -> None:
     c1, c2 = st.columns(2)
     c1.download_button(
         "Download CSV",
-        df.to_csv(index=False).encode("utf-8"),
+        to_csv(df),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{name}-csv",
@@ -34,7 +34,7 @@ def downloads(df: pd.DataFrame, name: str) -> None:
         to_xlsx(df),
         file_name=f"{name}.xlsx",
         key=f"{name}-xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=sheets.XLSX_MIME,
     )
 
 

@@ -20,6 +20,7 @@ from billing.model import Invoice as InvoiceModel
 from billing.periods import bill_date, closing_period, iter_periods
 from billing.run import invoice_run
 from db.billing.common import PERMISSION, _model
+from db.billing.compute import _coverage
 from db.billing.inputs import (
     _billing,
     _contract_rows,
@@ -71,7 +72,10 @@ def _rebuilt(session: Session, row: Invoice) -> InvoiceModel | None:
     counts = {}
     if units and getattr(contract.pricing, "unit_name", None):
         counts = {contract.contract_id: {contract.pricing.unit_name: int(units[0].quantity)}}
-    states = _replay_states(session, [contract], until=billed - timedelta(days=1))
+    coverage = _coverage(session, rows)
+    states = _replay_states(
+        session, [contract], until=billed - timedelta(days=1), coverage=coverage
+    )
     result = invoice_run(
         [contract],
         entries,
@@ -79,6 +83,7 @@ def _rebuilt(session: Session, row: Invoice) -> InvoiceModel | None:
         since=billed - timedelta(days=1),
         unit_counts=counts,
         block_states=states,
+        coverage=coverage,
     )
     found = next((i for i in result.invoices if i.invoice_no == row.key), None)
     stored = [(ln.kind, ln.amount) for ln in sorted(row.lines, key=lambda x: x.id)]

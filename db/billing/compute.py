@@ -21,6 +21,7 @@ from db.billing.inputs import (
     _replay_states,
     _time_entries,
 )
+from db.calendars import load_calendars
 from db.models import Contract, Invoice, TimeEntry
 
 
@@ -96,10 +97,25 @@ def _compute(session: Session, first: date, last: date) -> _Computed:
                     entries.append(e)
             elif e.contract_id is None and work[0] <= e.started_at.date() < work[1]:
                 entries.append(e)  # no contract at all: reported once, in this run
-    states = _replay_states(session, run_contracts, until=since)
-    result = invoice_run(run_contracts, entries, run_date=last, since=since, block_states=states)
+    coverage = _coverage(session, rows)
+    states = _replay_states(session, run_contracts, until=since, coverage=coverage)
+    result = invoice_run(
+        run_contracts, entries, run_date=last, since=since, block_states=states, coverage=coverage
+    )
     owners = {r["contract_id"]: r["client_id"] for r in rows}
     return _Computed(result, problems, owners)
+
+
+def _coverage(session: Session, rows: list[dict]) -> dict:
+    """Contract id -> its coverage calendar (entries are split at its boundaries)."""
+    if not any(r["calendar_id"] for r in rows):
+        return {}
+    calendars = load_calendars(session=session)
+    return {
+        r["contract_id"]: calendars[r["calendar_id"]]
+        for r in rows
+        if r["calendar_id"] in calendars
+    }
 
 
 @dataclass(frozen=True)

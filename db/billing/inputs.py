@@ -203,7 +203,13 @@ def _time_entries(frame: pd.DataFrame) -> list:
     return entries_from_frame(frame)
 
 
-def _replay_states(session: Session, contracts: Sequence[ContractBilling], *, until: date) -> dict:
+def _replay_states(
+    session: Session,
+    contracts: Sequence[ContractBilling],
+    *,
+    until: date,
+    coverage: dict | None = None,
+) -> dict:
     """Block-hours state after every period billed up to `until` (rollover contracts only)."""
     rolling = [
         c
@@ -220,4 +226,5 @@ def _replay_states(session: Session, contracts: Sequence[ContractBilling], *, un
         TimeEntry.started_at < _start(until + timedelta(days=2)),
     )
     entries = _time_entries(_entitle(session, frame))
-    return dict(invoice_run(rolling, entries, run_date=until).block_states)
+    result = invoice_run(rolling, entries, run_date=until, coverage=coverage)
+    return dict(result.block_states)

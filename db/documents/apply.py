@@ -88,6 +88,7 @@ class ApplyResult:
     applied: list[str] = field(default_factory=list)  # "field: old -> new" lines
     skipped: list[str] = field(default_factory=list)  # terms that could not be mapped, and why
     policy_id: int | None = None
+    rows: list[dict[str, Any]] = field(default_factory=list)  # diff rows of EXTRA_MAPPERS
 
 
 def _minutes(d: Any) -> int | None:
@@ -214,9 +215,10 @@ def apply_to_contract(
             )
             result.applied.append(f"{kind} services: {len(names)}")
     targets = terms.get("sla_targets")
+    policy_from = effective_from or _iso_date(terms.get("effective_date")) or today
     if isinstance(targets, dict) and targets:
-        policy_from = effective_from or _iso_date(terms.get("effective_date")) or today
         _apply_sla(session, actor, contract, targets, policy_from, result)
+    _run_homes(session, actor, contract, document_id, terms, policy_from, result)
     set_document_contract(
         session=session, actor=actor, document_id=document_id, contract_id=contract_id
     )
@@ -391,3 +393,29 @@ def _apply_sla(
             f"{r['priority']} {r['response_minutes']}/{r['resolution_minutes']} min" for r in rows
         )
     )
+
+
+def _run_homes(
+    session: Session,
+    actor: Actor,
+    contract: Contract,
+    document_id: int,
+    terms: dict[str, Any],
+    effective_from: date,
+    result: ApplyResult,
+) -> None:
+    """The registered extra mappers (db/documents/apply_homes.py), in this transaction."""
+    from db.documents.apply_homes import EXTRA_MAPPERS, run_extra_mappers
+    from db.documents.common import PAGE_BREAK
+    from db.models import ContractDocument
+
+    if not EXTRA_MAPPERS:
+        return
+    doc = session.get(ContractDocument, document_id)
+    pages = (doc.text or "").split(PAGE_BREAK) if doc is not None else []
+    rows = run_extra_mappers(
+        session, contract, {**terms, "pages": pages}, effective_from=effective_from,
+        document_id=document_id, actor=actor,
+    )  # fmt: skip
+    result.rows.extend(rows)
+    result.applied += [f"{r.get('field')}: {r.get('old')} → {r.get('new')}" for r in rows]

@@ -163,6 +163,24 @@ def review_term(
     return term
 
 
+def accept_pending(
+    *, session: Session, actor: Actor, document_id: int, min_confidence: float | None = None
+) -> int:
+    """Accept every pending term of the document ("accept all"), or only those whose
+    confidence is at least ``min_confidence`` ("accept all above N%"); each one audited as
+    an accept by ``actor``. Returns how many were accepted."""
+    require(actor, "review_terms")
+    q = select(ExtractedTerm.id).where(
+        ExtractedTerm.document_id == document_id, ExtractedTerm.review_state == "pending"
+    )
+    if min_confidence is not None:
+        q = q.where(ExtractedTerm.confidence >= min_confidence)
+    ids = list(session.scalars(q.order_by(ExtractedTerm.id)))
+    for term_id in ids:
+        review_term(session=session, actor=actor, term_id=term_id, action="accept")
+    return len(ids)
+
+
 def set_document_contract(
     *, session: Session, actor: Actor, document_id: int, contract_id: int | None
 ) -> None:

@@ -2,7 +2,8 @@
 
 'entered into on X and made effective as of Y (the "Effective Date")' gives both; an
 agreement 'effective as of the date first above written' takes the agreement date; with no
-effective date stated at all, the agreement date is the usual reading (low confidence).
+effective date stated at all, nothing is reported: `effective_suggestion` offers the agreement
+date as a suggestion for the reviewer (never as the value).
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def agreement_date(doc: Document) -> Field | None:
 
 
 def effective_date(doc: Document, agreement: Field | None) -> Field | None:
-    """The date the terms start to apply, falling back to the agreement date."""
+    """The date the terms start to apply, as the contract states it (None when it does not)."""
     best: tuple[float, int, Field] | None = None
     for sentence in doc.sentences:
         for ent in _dates(sentence):
@@ -156,15 +157,18 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
     if agreement is not None:
         for sentence in doc.sentences:
             if _DATE_FIRST_WRITTEN.search(sentence.flat):
-                return _copy(doc, agreement, sentence, 0.9)
+                return _copy(agreement, sentence, 0.9)
     if best is not None:
         return best[2]
-    if agreement is None:
-        return None
-    return _copy(doc, agreement, None, 0.4)
+    return None
 
 
-def _copy(doc: Document, agreement: Field, sentence: Sentence | None, confidence: float) -> Field:
+def effective_suggestion(agreement: Field | None) -> Field | None:
+    """No effective date stated: the agreement date, as a low-confidence suggestion only."""
+    return _copy(agreement, None, 0.4) if agreement is not None else None
+
+
+def _copy(agreement: Field, sentence: Sentence | None, confidence: float) -> Field:
     snippet = sentence.flat if sentence else agreement.snippet
     return Field(
         name="effective_date",

@@ -255,9 +255,14 @@ def _perpetual(doc: Document) -> Field | None:
     return None
 
 
-def renewal(doc: Document) -> dict[str, Field]:
-    """auto_renewal, renewal_term and notice_period from renewal and termination clauses."""
+def renewal(doc: Document, suggestions: dict[str, Field] | None = None) -> dict[str, Field]:
+    """auto_renewal, renewal_term and notice_period from renewal clauses.
+
+    A notice period read only from a termination clause is the notice to end the contract,
+    not the notice to stop a renewal: it goes into `suggestions` (when given), never `out`.
+    """
     out: dict[str, Field] = {}
+    suggested: dict[str, Field] = suggestions if suggestions is not None else {}
     renewal_sentences = [
         s
         for s in doc.with_cue("RENEWAL")
@@ -293,7 +298,7 @@ def renewal(doc: Document) -> dict[str, Field]:
                     sentence, "auto_renewal", False, confidence=0.6
                 )
                 break
-    if "notice_period" not in out:
+    if "notice_period" not in out and "notice_period" not in suggested:
         for sentence in doc.with_cue("TERMINATION"):
             if not re.search(r"notice|notif", sentence.text, re.I):
                 continue
@@ -303,8 +308,10 @@ def renewal(doc: Document) -> dict[str, Field]:
                 continue
             for ent in sentence.of("DURATION"):
                 if classify(doc, sentence, ent) == "notice" and parse_duration(ent.text):
-                    out["notice_period"] = _duration_field(doc, "notice_period", sentence, ent, 0.5)
+                    suggested["notice_period"] = _duration_field(
+                        doc, "notice_period", sentence, ent, 0.5
+                    )
                     break
-            if "notice_period" in out:
+            if "notice_period" in suggested:
                 break
     return out

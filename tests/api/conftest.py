@@ -27,8 +27,15 @@ def store(engine):
 
 def token_for(engine, scopes, days=30, rate=6000, now=NOW):
     with session_scope(engine) as s:
-        return create_token(session=s, actor=ADMIN, name="psa", scopes=scopes, days=days,
-                            now=now, rate_per_minute=rate)
+        return create_token(
+            session=s,
+            actor=ADMIN,
+            name="psa",
+            scopes=scopes,
+            days=days,
+            now=now,
+            rate_per_minute=rate,
+        )
 
 
 @pytest.fixture

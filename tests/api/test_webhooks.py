@@ -47,7 +47,9 @@ def test_created_event_answers_entitlement_and_sla(client, write_token, store):
     assert metrics["response"]["due_at"] is not None and metrics["response"]["target_min"] > 0
     assert body["ticket"]["priority"] == "P2"
     # the GET endpoint answers the same
-    g = client.get("/api/v1/tickets/generic/T-1", headers={"Authorization": f"Bearer {write_token}"})
+    g = client.get(
+        "/api/v1/tickets/generic/T-1", headers={"Authorization": f"Bearer {write_token}"}
+    )
     assert g.status_code == 200 and g.json()["entitlement"] == body["entitlement"]
     assert count(store, ApiRequest) >= 2
 
@@ -68,8 +70,12 @@ def test_out_of_order_events_apply_in_event_time_order(client, write_token, stor
     post(client, write_token, generic("e2", "paused", "2026-03-02T10:00:00Z", status="pending"))
     with session_factory(store)() as s:
         t = s.scalar(select(Ticket))
-        kinds = [(e.kind, e.at.hour) for e in s.scalars(
-            select(TicketEvent).where(TicketEvent.ticket_id == t.id).order_by(TicketEvent.at))]
+        kinds = [
+            (e.kind, e.at.hour)
+            for e in s.scalars(
+                select(TicketEvent).where(TicketEvent.ticket_id == t.id).order_by(TicketEvent.at)
+            )
+        ]
     assert t.resolved_at.hour == 12 and t.status == "solved"
     assert kinds == [("paused", 10), ("resumed", 11)]
 
@@ -88,8 +94,9 @@ def test_comment_is_first_response_and_reopen_resumes(client, write_token, store
 
 
 def test_unknown_client_is_kept_unmatched(client, write_token, store):
-    r = post(client, write_token, generic("e1", "created", "2026-03-02T09:00:00Z",
-                                          client="Nobody Ltd"))
+    r = post(
+        client, write_token, generic("e1", "created", "2026-03-02T09:00:00Z", client="Nobody Ltd")
+    )
     assert r.status_code == 202 and r.json()["status"] == "unmatched"
     with session_factory(store)() as s:
         q = unmatched_queue(session=s)
@@ -99,8 +106,11 @@ def test_unknown_client_is_kept_unmatched(client, write_token, store):
 
 
 def test_out_of_scope_service(client, write_token):
-    r = post(client, write_token, generic("e1", "created", "2026-03-02T09:00:00Z",
-                                          service_type="Hardware"))
+    r = post(
+        client,
+        write_token,
+        generic("e1", "created", "2026-03-02T09:00:00Z", service_type="Hardware"),
+    )
     assert r.json()["entitlement"]["outcome"] == "out_of_scope"
 
 
@@ -143,8 +153,10 @@ def test_ten_megabyte_payload_is_413(client, write_token, store):
 
 def test_flood_from_one_token_is_429(client, store):
     tok = token_for(store, ["tickets:write"], rate=3)
-    codes = [post(client, tok, generic(f"e{i}", "created", "2026-03-02T09:00:00Z")).status_code
-             for i in range(5)]
+    codes = [
+        post(client, tok, generic(f"e{i}", "created", "2026-03-02T09:00:00Z")).status_code
+        for i in range(5)
+    ]
     assert codes == [200, 200, 200, 429, 429]
 
 
@@ -153,13 +165,16 @@ def test_jsm_signature_checked(client, write_token, store):
          "issue": {"key": "SD-7", "fields": {"summary": "VPN down", "priority": {"name": "Highest"},
                    "status": {"name": "Open"}, "issuetype": {"name": "Network support"},
                    "customfield_10002": [{"name": "Acme Dental"}]}}}  # fmt: skip
-    ok = post(client, write_token, p, source="jsm",
-              headers={"X-Atlassian-Webhook-Identifier": "jsm-1"})
+    ok = post(
+        client, write_token, p, source="jsm", headers={"X-Atlassian-Webhook-Identifier": "jsm-1"}
+    )
     assert ok.status_code == 200, ok.text
     assert ok.json()["ticket"]["priority"] == "P1"
-    bad = client.post("/api/v1/webhooks/jsm", content=json.dumps(p).encode(),
-                      headers={"Authorization": f"Bearer {write_token}",
-                               "X-Hub-Signature": "sha256=00"})
+    bad = client.post(
+        "/api/v1/webhooks/jsm",
+        content=json.dumps(p).encode(),
+        headers={"Authorization": f"Bearer {write_token}", "X-Hub-Signature": "sha256=00"},
+    )
     assert bad.status_code == 401 and "signature" in bad.json()["detail"]
 
 
@@ -171,9 +186,15 @@ def test_zendesk_signature_and_shape(client, write_token):
                                   "status": "OPEN", "subject": "Printer"}}).encode()  # fmt: skip
     ts = "2026-03-02T09:00:01Z"
     sig = base64.b64encode(hmac.new(b"zsecret", ts.encode() + body, hashlib.sha256).digest())
-    r = client.post("/api/v1/webhooks/zendesk", content=body, headers={
-        "Authorization": f"Bearer {write_token}", "X-Zendesk-Webhook-Signature": sig.decode(),
-        "X-Zendesk-Webhook-Signature-Timestamp": ts})
+    r = client.post(
+        "/api/v1/webhooks/zendesk",
+        content=body,
+        headers={
+            "Authorization": f"Bearer {write_token}",
+            "X-Zendesk-Webhook-Signature": sig.decode(),
+            "X-Zendesk-Webhook-Signature-Timestamp": ts,
+        },
+    )
     assert r.status_code == 200, r.text
     assert r.json()["ticket"]["external_id"] == "123"
 
@@ -184,15 +205,23 @@ def test_client_entitlement_endpoint(client, write_token, store):
     with session_factory(store)() as s:
         cid = s.scalar(select(Client.id))
     h = {"Authorization": f"Bearer {write_token}"}
-    r = client.get(f"/api/v1/clients/{cid}/entitlement",
-                   params={"service": "Hardware", "at": "2026-03-02T10:00:00Z"}, headers=h)
+    r = client.get(
+        f"/api/v1/clients/{cid}/entitlement",
+        params={"service": "Hardware", "at": "2026-03-02T10:00:00Z"},
+        headers=h,
+    )
     assert r.status_code == 200 and r.json()["entitlement"] == "out_of_scope"
-    r = client.get(f"/api/v1/clients/{cid}/entitlement",
-                   params={"service": "Network support", "at": "2027-06-01T10:00:00Z"}, headers=h)
+    r = client.get(
+        f"/api/v1/clients/{cid}/entitlement",
+        params={"service": "Network support", "at": "2027-06-01T10:00:00Z"},
+        headers=h,
+    )
     assert r.json()["entitlement"] == "no_contract"
 
 
 def test_openapi_docs(client):
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
-    assert "/api/v1/webhooks/{source}" in paths and "/api/v1/tickets/{source}/{external_id}" in paths
+    assert (
+        "/api/v1/webhooks/{source}" in paths and "/api/v1/tickets/{source}/{external_id}" in paths
+    )

@@ -85,7 +85,11 @@ def live_app(live_store):
         raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
     yield base
     proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:  # a loaded machine: do not fail the run on teardown
+        proc.kill()
+        proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -84,3 +84,13 @@ def test_pdf_is_repeatable(proposal):
 def test_proposal_needs_a_recommendation(proposal):
     with pytest.raises(ValueError, match="recommendation"):
         proposal_markdown(replace(proposal, recommendations=[]))
+
+
+def test_issue_18_client_name_markup_stays_text_in_the_markdown(proposal):
+    evil = "<img src=https://evil.example/p.png> [Pay here](https://evil.example) Co"
+    text = proposal_markdown(replace(proposal, client=evil))
+    first = text.splitlines()[0]
+    assert first == (
+        "# Renewal proposal: \\<img src=https\\://evil.example/p.png\\> "
+        "\\[Pay here\\]\\(https\\://evil.example\\) Co"
+    )

@@ -1,0 +1,142 @@
+"""Sustained ticket-event ingest through the HTTP API, against a CSV import of the same events.
+
+Usage: python bench/webhook_ingest.py [--db URL] [--workers 2] [--events 2000] [--port 8616]
+Without --db a temp SQLite store is used. Starts `cli.py api serve --workers N`, posts
+created/comment/resolved events for tickets of 20 clients with 8 concurrent senders, prints
+events/s and p50/p99 latency to the entitlement answer, replays the whole stream (every
+answer must be a duplicate) and checks zero lost or duplicated events; then imports the
+same tickets by CSV (`db.sla.tickets_import`) as the baseline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _events(n: int) -> list[dict]:
+    base = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    out = []
+    kinds = ("created", "comment", "resolved")
+    for i in range(n):
+        t, k = divmod(i, 3)
+        at = base + timedelta(minutes=t + 10 * k)
+        out.append({"event_id": f"b{i}", "type": kinds[k], "occurred_at": at.isoformat(),
+                    "ticket": {"id": f"B{t}", "client": f"Bench Client {t % 20}",
+                               "service_type": "network", "priority": "P3",
+                               "status": "solved" if k == 2 else "open"}})  # fmt: skip
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--events", type=int, default=1500)
+    ap.add_argument("--port", type=int, default=8616)
+    args = ap.parse_args()
+    import httpx
+    import numpy as np
+    from sqlalchemy import func, select
+
+    from access.roles import SYSTEM
+    from db.api_tokens import create_token
+    from db.engine import open_store, session_scope
+    from db.models import InboundEvent, Ticket
+    from tests.factories import make_contract
+
+    url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    engine = open_store(url)
+    with session_scope(engine) as s:
+        for c in range(20):
+            make_contract(s, name=f"Bench Client {c}", reference=f"BC-{c}",
+                          start_date=date(2026, 1, 1))  # fmt: skip
+        token = create_token(session=s, actor=SYSTEM, name="bench", scopes=["tickets:write"],
+                             days=1, now=datetime.now(UTC), rate_per_minute=1_000_000)  # fmt: skip
+    env = {**os.environ, "DATABASE_URL": url}
+    server = subprocess.Popen(
+        [sys.executable, "cli.py", "api", "serve", "--port", str(args.port),
+         "--workers", str(args.workers)], cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx.get(base + "/api/v1/health").status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        events = _events(args.events)
+        client = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
+                              timeout=30, limits=httpx.Limits(max_connections=16))  # fmt: skip
+
+        def send(ev):
+            t0 = time.perf_counter()
+            r = client.post("/api/v1/webhooks/generic", json=ev)
+            return r.status_code, r.json(), time.perf_counter() - t0
+
+        # tickets' events go in order per ticket but tickets interleave across senders
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            results = list(pool.map(send, events))
+        wall = time.perf_counter() - t0
+        codes = {c for c, _, _ in results}
+        lat = np.array([d for _, _, d in results]) * 1000
+        answered = sum("entitlement" in b for _, b, _ in results)
+        print(f"backend {engine.dialect.name}, {args.workers} worker(s), {len(events)} events")
+        print(f"ingest: {len(events) / wall:,.0f} events/s, p50 {np.percentile(lat, 50):.1f} ms, "
+              f"p99 {np.percentile(lat, 99):.1f} ms, status codes {sorted(codes)}, "
+              f"{answered} entitlement answers")  # fmt: skip
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            replay = list(pool.map(send, events))
+        dup = sum(b.get("duplicate") is True for _, b, _ in replay)
+        print(f"replay: {len(events) / (time.perf_counter() - t0):,.0f} events/s, "
+              f"{dup}/{len(events)} recognised as duplicates")
+        with session_scope(engine) as s:
+            stored = s.scalar(select(func.count()).select_from(InboundEvent))
+            tickets = s.scalar(select(func.count()).select_from(Ticket))
+        lost = len(events) - stored
+        print(f"stored events {stored} (lost {lost}, duplicated {max(0, -lost)}), "
+              f"tickets {tickets} (expected {len(events) // 3 + (len(events) % 3 > 0)})")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    # Baseline: the same tickets through the CSV import (one file, one transaction).
+    import pandas as pd
+
+    from db.sla.tickets_import import import_tickets
+
+    rows = []
+    for ev in events[::3]:
+        t = ev["ticket"]
+        rows.append({"Ticket ID": t["id"] + "-csv", "Organization": t["client"],
+                     "Requested": ev["occurred_at"], "Priority": "Normal",
+                     "Ticket type": "network", "Status": "solved"})  # fmt: skip
+    data = pd.DataFrame(rows).to_csv(index=False).encode()
+    t0 = time.perf_counter()
+    try:
+        with session_scope(engine) as s:
+            rep = import_tickets(session=s, actor=SYSTEM, data=data, filename="b.csv",
+                                 preset="zendesk")  # fmt: skip
+        secs = time.perf_counter() - t0
+        print(f"CSV baseline: {len(rows) * 3 / secs:,.0f} events/s equivalent "
+              f"({len(rows)} tickets in {secs:.2f}s: {rep.summary})")
+    except Exception as exc:  # noqa: BLE001 - the baseline is informative only
+        print(f"CSV baseline failed: {exc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+"""Splitting time entries at coverage boundaries, so each part is rated on its own.
+
+An entry from 17:00 to 20:00 under 08:00-18:00 cover is one covered hour and two
+after-hours hours, not three covered hours because it started inside cover. Each part
+keeps the entry's id (the backup shows one row per part) and gets the outcome of its
+own span: covered / covered_after_hours for contract work; out-of-scope parts keep their
+outcome and carry the after-hours flag. Validation has already judged the whole entry,
+so accuracy still counts it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from billing.model import Id, Outcome, TimeEntry
+from sla.calendar import Calendar, CalendarRangeError, as_us
+
+_SPLIT = (Outcome.COVERED, Outcome.COVERED_AFTER_HOURS, Outcome.OUT_OF_SCOPE)
+
+
+def _segments(
+    cal: Calendar, start: datetime, end: datetime
+) -> list[tuple[datetime, datetime, bool]]:
+    """[start, end) cut at every opening and closing: (from, to, covered)."""
+    table = cal.table
+    out = []
+    t = start
+    while t < end:
+        t_us = as_us(t)
+        i = int(np.searchsorted(table.starts, t_us, side="right")) - 1
+        covered = i >= 0 and t_us < int(table.ends[i])
+        if covered:
+            boundary_us = int(table.ends[i])
+        else:
+            k = i + 1
+            boundary_us = int(table.starts[k]) if k < len(table.starts) else as_us(end)
+        boundary = start + timedelta(microseconds=boundary_us - as_us(start))
+        to = min(boundary, end)
+        out.append((t, to, covered))
+        t = to
+    return out
+
+
+def split_entry(entry: TimeEntry, cal: Calendar) -> list[TimeEntry]:
+    """The entry as one part per covered / uncovered span (itself when it does not cross)."""
+    if entry.outcome not in _SPLIT or not entry.minutes or entry.minutes <= 0:
+        return [entry]
+    end = entry.started_at + timedelta(minutes=entry.minutes)
+    try:
+        covered = cal.business_minutes(entry.started_at, end)
+    except CalendarRangeError:
+        return [entry]
+    if covered <= 0 or covered >= entry.minutes:
+        return [entry]
+    parts, used = [], 0
+    segments = _segments(cal, entry.started_at, end)
+    for n, (a, b, inside) in enumerate(segments):
+        last = n == len(segments) - 1
+        minutes = entry.minutes - used if last else round((b - a).total_seconds() / 60)
+        used += minutes
+        if minutes <= 0:
+            continue
+        if entry.outcome is Outcome.OUT_OF_SCOPE:
+            part = replace(entry, started_at=a, minutes=minutes, after_hours=not inside)
+        else:
+            outcome = Outcome.COVERED if inside else Outcome.COVERED_AFTER_HOURS
+            part = replace(
+                entry, started_at=a, minutes=minutes, entitlement_outcome=str(outcome),
+                after_hours=None,
+            )
+        parts.append(part)
+    return parts
+
+
+def split_at_coverage(
+    entries: Iterable[TimeEntry], coverage: Mapping[Id, Calendar]
+) -> list[TimeEntry]:
+    """Every entry of a contract with a coverage calendar, split at its boundaries."""
+    out: list[TimeEntry] = []
+    for e in entries:
+        cal = coverage.get(e.contract_id) if e.contract_id is not None else None
+        out.extend([e] if cal is None else split_entry(e, cal))
+    return out

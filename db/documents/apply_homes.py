@@ -1,0 +1,59 @@
+"""The Apply hook: extra mappers that give extracted terms a live home on the contract.
+
+`EXTRA_MAPPERS` is a list of callables, each called by `db.documents.apply.apply_to_contract`
+inside the Apply transaction (after the contract fields, services and SLA targets are written,
+before the audit entry) as::
+
+    rows = mapper(session, contract, terms, *, effective_from, document_id, actor)
+
+- ``terms``: the document's live (accepted, corrected, auto-accepted) normalized terms, a dict
+  field -> value, plus ``"pages"``: the document's page texts (list[str]).
+- ``effective_from``: the date the document's terms take effect (reviewer's pick, else the
+  document's effective date, else the day of Apply).
+- It writes only through ``session`` (never commits) and returns diff rows for the reviewer:
+  dicts with ``field``, ``old``, ``new`` and optionally ``page``, ``snippet``, ``note``.
+  Raising ValueError refuses the whole Apply (nothing written: one transaction).
+
+Register a mapper by appending to `EXTRA_MAPPERS` (e.g. at import of its module; see
+`register`). Rows end up in `ApplyResult.rows` and, as text, in the Apply audit entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from access.roles import Actor
+from db.models import Contract
+
+Mapper = Callable[..., list[dict[str, Any]]]
+EXTRA_MAPPERS: list[Mapper] = []
+
+
+def register(mapper: Mapper) -> Mapper:
+    """Add ``mapper`` to `EXTRA_MAPPERS` once (usable as a decorator)."""
+    if mapper not in EXTRA_MAPPERS:
+        EXTRA_MAPPERS.append(mapper)
+    return mapper
+
+
+def run_extra_mappers(
+    session: Session,
+    contract: Contract,
+    terms: dict[str, Any],
+    *,
+    effective_from: date,
+    document_id: int | None,
+    actor: Actor,
+) -> list[dict[str, Any]]:
+    """Every registered mapper's diff rows, in registration order."""
+    rows: list[dict[str, Any]] = []
+    for mapper in list(EXTRA_MAPPERS):
+        rows += mapper(
+            session, contract, terms, effective_from=effective_from,
+            document_id=document_id, actor=actor,
+        ) or []  # fmt: skip
+    return rows

@@ -1,0 +1,69 @@
+"""No guesses: fallbacks the contract does not state come only as suggestions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from extraction.document import build_document
+from extraction.extract import terms_from_document
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_no_effective_date_stated_is_only_a_suggestion():
+    from extraction.document import build_document
+    from extraction.extract import terms_from_document
+
+    doc = build_document(
+        [
+            "This Services Agreement is dated March 3, 2020 between Acme Inc. and Beta LLC. "
+            "Acme shall provide support services to Beta."
+        ],  # fmt: skip
+        [],
+    )
+    suggestions: dict = {}
+    found = terms_from_document(doc, suggestions)
+    assert found["agreement_date"].normalized == "2020-03-03"
+    assert "effective_date" not in found
+    assert suggestions["effective_date"].normalized == "2020-03-03"
+    stated = build_document(
+        [
+            "This Services Agreement is dated March 3, 2020 and is effective as of April 1, 2020 "
+            '(the "Effective Date").'
+        ],  # fmt: skip
+        [],
+    )
+    suggestions = {}
+    assert terms_from_document(stated, suggestions)["effective_date"].normalized == "2020-04-01"
+    assert suggestions == {}
+
+
+def test_termination_notice_is_not_the_renewal_notice():
+    doc = build_document(
+        [
+            "This Support Agreement is dated March 3, 2020 between Acme Inc. and Beta LLC. "
+            "Either party may terminate this Agreement for convenience upon sixty (60) days "
+            "prior written notice to the other party."
+        ],  # fmt: skip
+        [],
+    )
+    suggestions: dict = {}
+    found = terms_from_document(doc, suggestions)
+    assert "notice_period" not in found
+    assert suggestions["notice_period"].normalized == {"n": 60, "unit": "day"}
+
+
+def test_cli_json_carries_suggestions_under_their_own_key(tmp_path):
+    contract = ROOT / "tests" / "data" / "managed_services.pdf"
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), "extract", str(contract), "--json"],
+        capture_output=True, text=True, check=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    record = json.loads(out.stdout.splitlines()[0])
+    assert isinstance(record["suggestions"], dict)
+    for name, suggestion in record["suggestions"].items():
+        assert record[name] is None  # a suggestion never stands beside a value
+        assert suggestion["confidence"] < 0.85
