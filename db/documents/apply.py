@@ -405,6 +405,7 @@ def _run_homes(
     result: ApplyResult,
 ) -> None:
     """The registered extra mappers (db/documents/apply_homes.py), in this transaction."""
+    import db.documents.apply_it  # noqa: F401 - registers the IT terms mapper
     from db.documents.apply_homes import EXTRA_MAPPERS, run_extra_mappers
     from db.documents.common import PAGE_BREAK
     from db.models import ContractDocument

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor
+from db.documents.apply_homes import register
 from db.models.contracts import Calendar, Contract, SlaPolicy, SlaTarget
 from db.models.credits import ServiceCreditRule
 from extraction.it import Item, ITTerms, extract_it_terms
@@ -255,3 +256,6 @@ def apply_it_terms(
     rows += _pricing(contract, it)
     rows += _credits(session, contract, it, effective_from, document_id, actor)
     return rows
+
+
+register(apply_it_terms)  # Apply gives the IT terms their live homes
