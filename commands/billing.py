@@ -7,9 +7,9 @@ from pathlib import Path
 
 
 def billing_run(args) -> int:
-    from access.roles import SYSTEM
     from sqlalchemy.exc import IntegrityError
 
+    from access.roles import SYSTEM
     from db.billing.run import preview_run, run_billing
     from db.engine import open_store, session_scope
     from db.run_lock import RunInProgress, run_lock

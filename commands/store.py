@@ -10,34 +10,30 @@ def _summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts[t]:,} {t}" for t in main if t in counts)
 
 
-def store_backup(args) -> int:
-    from db.backup import BackupError, backup
+def _run(action, args, done: str) -> int:
+    """Run `action(engine, file)`; a BackupError is a one-line error, exit 2."""
+    from db.backup import BackupError
     from db.engine import open_store
 
-    engine = open_store()
     try:
-        counts = backup(engine, args.file)
+        counts = action(open_store(), args.file)
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"Backup written to {args.file}: {_summary(counts)} "
-          f"({sum(counts.values()):,} rows in {len(counts)} tables).")
+    print(f"{done}: {_summary(counts)} ({sum(counts.values()):,} rows in {len(counts)} tables).")
     return 0
+
+
+def store_backup(args) -> int:
+    from db.backup import backup
+
+    return _run(backup, args, f"Backup written to {args.file}")
 
 
 def store_restore(args) -> int:
-    from db.backup import BackupError, restore
-    from db.engine import open_store
+    from db.backup import restore
 
-    engine = open_store()
-    try:
-        counts = restore(engine, args.file)
-    except BackupError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(f"Restored {args.file}: {_summary(counts)} "
-          f"({sum(counts.values()):,} rows in {len(counts)} tables).")
-    return 0
+    return _run(restore, args, f"Restored {args.file}")
 
 
 def register(sub, commands) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 
 def import_file(args) -> int:
-    from access.roles import SYSTEM
     from sqlalchemy.exc import IntegrityError
 
+    from access.roles import SYSTEM
     from db.engine import open_store, session_scope
     from db.run_lock import RunInProgress, run_lock
     from db.sla.tickets_import import import_tickets
@@ -60,7 +60,9 @@ def register(sub, commands) -> None:
     p.add_argument("--mapping", help="a custom mapping saved by name in the app")
     p.add_argument("--tz", default="UTC", help="time zone of naive timestamps in the file")
     p.add_argument(
-        "--dayfirst", action="store_true", default=None,
+        "--dayfirst",
+        action="store_true",
+        default=None,
         help="read 05.11.2026 as 5 November (default: the preset's, else detected from the file)",
     )
     commands["tickets import"] = import_file

@@ -7,6 +7,7 @@ import streamlit as st
 from db.api_tokens import SCOPES, create_token, list_tokens, revoke_token
 from db.inbound import unmatched_queue
 from ui.auth import guard
+from ui.revoke import revoke_picker
 from ui.store import session
 
 actor = guard("manage_users")
@@ -40,17 +41,11 @@ with st.form("new-token"):
 
 with session() as s:
     tokens = list_tokens(session=s, actor=actor, now=now)
-st.dataframe(tokens, hide_index=True, width="stretch")
-active = tokens[tokens["status"] == "active"]
-if not active.empty:
-    c1, c2 = st.columns(2)
-    pick = c1.selectbox(
-        "Token", active["id"].tolist(), format_func=lambda i: active.set_index("id").loc[i, "name"]
-    )
-    if c2.button("Revoke", type="primary"):
-        with session() as s:
-            revoke_token(session=s, actor=actor, token_id=int(pick), now=now)
-        st.rerun()
+pick, revoking = revoke_picker(tokens, "Token", "name")
+if revoking:
+    with session() as s:
+        revoke_token(session=s, actor=actor, token_id=pick, now=now)
+    st.rerun()
 
 st.subheader("Unmatched events")
 st.caption(

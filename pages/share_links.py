@@ -6,6 +6,7 @@ import streamlit as st
 
 from db.share_links import create_link, list_links, revoke, uses
 from ui.auth import guard
+from ui.revoke import revoke_picker
 from ui.store import session
 
 actor = guard("manage_share_links")
@@ -32,16 +33,11 @@ with st.form("new-link"):
 
 with session() as s:
     links = list_links(session=s, actor=actor, now=now)
-st.dataframe(links, hide_index=True, width="stretch")
-active = links[links["status"] == "active"]
-if not active.empty:
-    c1, c2 = st.columns(2)
-    pick = c1.selectbox(
-        "Link", active["id"].tolist(), format_func=lambda i: active.set_index("id").loc[i, "label"]
-    )
-    if c2.button("Revoke", type="primary"):
-        with session() as s:
-            revoke(session=s, actor=actor, link_id=int(pick), now=now)
-        st.rerun()
+pick, revoking = revoke_picker(links, "Link", "label")
+if revoking:
     with session() as s:
-        st.dataframe(uses(session=s, actor=actor, link_id=int(pick)), hide_index=True)
+        revoke(session=s, actor=actor, link_id=pick, now=now)
+    st.rerun()
+if pick is not None:
+    with session() as s:
+        st.dataframe(uses(session=s, actor=actor, link_id=pick), hide_index=True)

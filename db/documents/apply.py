@@ -17,6 +17,7 @@ from access.roles import Actor, require
 from contracts.schema import ContractInput
 from db import audit
 from db.contracts_repo import ConflictError, get_contract, set_services, update_contract
+from db.documents.apply_homes import run_document_mappers
 from db.documents.review import set_document_contract
 from db.documents.values import coverage_spec, parse_correction
 from db.models import Calendar, Contract, ExtractedTerm, SlaPolicy
@@ -218,7 +219,11 @@ def apply_to_contract(
     policy_from = effective_from or _iso_date(terms.get("effective_date")) or today
     if isinstance(targets, dict) and targets:
         _apply_sla(session, actor, contract, targets, policy_from, result)
-    _run_homes(session, actor, contract, document_id, terms, policy_from, result)
+    rows = run_document_mappers(
+        session, contract, terms, effective_from=policy_from, document_id=document_id, actor=actor
+    )
+    result.rows.extend(rows)
+    result.applied += [f"{r.get('field')}: {r.get('old')} → {r.get('new')}" for r in rows]
     set_document_contract(
         session=session, actor=actor, document_id=document_id, contract_id=contract_id
     )
@@ -393,30 +398,3 @@ def _apply_sla(
             f"{r['priority']} {r['response_minutes']}/{r['resolution_minutes']} min" for r in rows
         )
     )
-
-
-def _run_homes(
-    session: Session,
-    actor: Actor,
-    contract: Contract,
-    document_id: int,
-    terms: dict[str, Any],
-    effective_from: date,
-    result: ApplyResult,
-) -> None:
-    """The registered extra mappers (db/documents/apply_homes.py), in this transaction."""
-    import db.documents.apply_it  # noqa: F401 - registers the IT terms mapper
-    from db.documents.apply_homes import EXTRA_MAPPERS, run_extra_mappers
-    from db.documents.common import PAGE_BREAK
-    from db.models import ContractDocument
-
-    if not EXTRA_MAPPERS:
-        return
-    doc = session.get(ContractDocument, document_id)
-    pages = (doc.text or "").split(PAGE_BREAK) if doc is not None else []
-    rows = run_extra_mappers(
-        session, contract, {**terms, "pages": pages}, effective_from=effective_from,
-        document_id=document_id, actor=actor,
-    )  # fmt: skip
-    result.rows.extend(rows)
-    result.applied += [f"{r.get('field')}: {r.get('old')} → {r.get('new')}" for r in rows]

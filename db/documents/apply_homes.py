@@ -57,3 +57,27 @@ def run_extra_mappers(
             document_id=document_id, actor=actor,
         ) or []  # fmt: skip
     return rows
+
+
+def run_document_mappers(
+    session: Session,
+    contract: Contract,
+    terms: dict[str, Any],
+    *,
+    effective_from: date,
+    document_id: int,
+    actor: Actor,
+) -> list[dict[str, Any]]:
+    """`run_extra_mappers` with the document's page texts added to `terms` as ``"pages"``."""
+    import db.documents.apply_it  # noqa: F401 - registers the IT terms mapper
+    from db.documents.common import PAGE_BREAK
+    from db.models import ContractDocument
+
+    if not EXTRA_MAPPERS:
+        return []
+    doc = session.get(ContractDocument, document_id)
+    pages = (doc.text or "").split(PAGE_BREAK) if doc is not None else []
+    return run_extra_mappers(
+        session, contract, {**terms, "pages": pages}, effective_from=effective_from,
+        document_id=document_id, actor=actor,
+    )  # fmt: skip

@@ -134,8 +134,14 @@ def _one_contract(session, row, due, reminders, notices, now, report, issues) ->
         files = _proposal(health, text_or_none(row.account_manager) or "Account management")
     except (ValueError, NotFound) as exc:
         report.failed += 1
-        issues.append(Issue(f"contract:{row.id}", "failed",
-                            f"Performance report could not be built: {exc}", int(row.id)))
+        issues.append(
+            Issue(
+                f"contract:{row.id}",
+                "failed",
+                f"Performance report could not be built: {exc}",
+                int(row.id),
+            )
+        )
         return
     attachment = Attachment(f"performance-report-{row.reference}.pdf", files.pdf)
     email = render(
@@ -157,7 +163,8 @@ def _reminder_context(row, due: list[Task]) -> dict[str, Any]:
     tasks = [
         {"title": t.title, "due_date": t.due_date} for t in sorted(due, key=lambda t: t.due_date)
     ]
-    return {"contract": contract, "manager_name": text_or_none(row.account_manager) or "", "tasks": tasks}
+    manager = text_or_none(row.account_manager) or ""
+    return {"contract": contract, "manager_name": manager, "tasks": tasks}
 
 
 def _notice_context(row, contact: Contact, files: ProposalFiles) -> dict[str, Any]:

@@ -60,7 +60,8 @@ def test_every_admin_page_renders_cleanly_at_1400px(live_app, browser, tmp_path)
     login(page, live_app, "admin", "demo-admin-pass")
     problems: list[str] = []
     for n, title in enumerate(titles):
-        page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title, exact=True).click()
+        nav = page.locator("[data-testid=stSidebarNav]")
+        nav.get_by_role("link", name=title, exact=True).click()
         _settle(page)
         problems += _problems(page, title, tmp_path / f"{n:02d}.png")
     page.close()

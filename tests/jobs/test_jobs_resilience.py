@@ -113,8 +113,7 @@ def test_one_failing_job_does_not_stop_the_others(engine, smtp_server, monkeypat
         raise RuntimeError("bad row 7")
 
     monkeypatch.setattr(notify.jobs, "discover", lambda: [("boom", boom), *real()])
-    code = run_jobs(RENEWALS := Namespace(only=["boom", "renewal_tasks", "renewal_notices"],
-                                          no_send=False))  # fmt: skip
+    code = run_jobs(Namespace(only=["boom", "renewal_tasks", "renewal_notices"], no_send=False))
     out = capsys.readouterr()
     assert code == 1  # something failed
     assert "boom: failed (RuntimeError: bad row 7)" in out.err

@@ -33,9 +33,8 @@ def _cli(engine, *args: str) -> subprocess.CompletedProcess:
 
 
 def test_lock_is_reentrant_within_a_session(session):
-    with run_lock(session, "billing"), run_lock(session, "billing"):
-        with run_lock(session, "billing"):
-            pass
+    with run_lock(session, "billing"), run_lock(session, "billing"), run_lock(session, "billing"):
+        pass
     session.commit()
 
 
@@ -43,10 +42,12 @@ def test_second_session_is_refused_on_postgres(engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("advisory locks are PostgreSQL's; SQLite serialises writers itself")
     with Session(engine) as a, Session(engine) as b:
-        with run_lock(a, "billing"):
-            with pytest.raises(RunInProgress, match="another billing run is in progress"):
-                with run_lock(b, "billing"):
-                    pass
+        with (
+            run_lock(a, "billing"),
+            pytest.raises(RunInProgress, match="another billing run is in progress"),
+            run_lock(b, "billing"),
+        ):
+            pass
         a.commit()  # the transaction-level lock ends with the transaction
         with run_lock(b, "billing"):
             pass
