@@ -29,6 +29,7 @@ from db.billing.common import (
     parse_period,
 )
 from db.billing.compute import _compute, _Computed, _existing
+from db.billing.credit_lines import _credit_lines
 from db.models import BillingFinding, BillingRun, BillingRunClient, Invoice, TimeEntry
 
 
@@ -88,7 +89,7 @@ def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
     """Validate and draft the period's invoices in memory: preview lines and findings."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
-    computed = _compute(session, first, last)
+    computed = _credit_lines(session, _compute(session, first, last))
     result = computed.result
     existing = _existing(session, [i.invoice_no for i in result.invoices])
     late = [
@@ -256,7 +257,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
     """Run billing for a period: persist findings and draft invoices, idempotently."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
-    computed = _compute(session, first, last)
+    computed = _credit_lines(session, _compute(session, first, last))
     result, report = computed.result, computed.result.report
     run = BillingRun(
         period_start=first,
