@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
+NEW_MIN_LENGTH = 12  # for passwords chosen through `users add`, the login page, the Users page
+COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
+# Verified against when the username does not exist, so both answers cost one argon2 check.
+_DUMMY_HASH = _hasher.hash("contract-desk-dummy-password")
 
 
 def hash_password(password: str) -> str:
@@ -21,6 +28,27 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def verify_dummy(password: str) -> bool:
+    """Spend the time of a real check (for unknown users); always False."""
+    verify_password(_DUMMY_HASH, password)
+    return False
+
+
+@cache
+def _common() -> frozenset[str]:
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().lower() for line in lines if line.strip())
+
+
+def new_password_problem(password: str) -> str | None:
+    """Why a newly chosen password is unacceptable (issue 18 rules), or None."""
+    if len(password) < NEW_MIN_LENGTH:
+        return f"Password must be at least {NEW_MIN_LENGTH} characters."
+    if password.strip().lower() in _common():
+        return "This password is in the list of the most common passwords: choose another."
+    return password_problem(password)
 
 
 def password_problem(password: str) -> str | None:

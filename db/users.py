@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from access.passwords import hash_password, verify_password
+from access.passwords import hash_password, new_password_problem, verify_dummy, verify_password
 from access.roles import ROLES, Actor, require
 from db import audit
 from db.base import utcnow
+from db.login_throttle import clear, locked_until, record_failure
 from db.models import Technician, User
 
 
 class UserError(ValueError):
     """Bad user input: the message says what to fix."""
+
+
+class LoginLocked(UserError):
+    """Too many failed logins for this username: the message says when to retry."""
+
+    def __init__(self, until: datetime) -> None:
+        self.until = until
+        super().__init__(
+            "Too many failed logins: this account is locked until "
+            f"{until:%Y-%m-%d %H:%M:%S} UTC. Try again then, or ask an admin to unlock it."
+        )
 
 
 def create_user(
@@ -41,6 +55,9 @@ def create_user(
         raise UserError(f"Role must be one of {', '.join(ROLES)}.")
     if session.scalar(select(User).where(User.username == username)):
         raise UserError(f"User {username!r} already exists.")
+    problem = new_password_problem(password)
+    if problem:
+        raise UserError(problem)
     try:
         hashed = hash_password(password)
     except ValueError as exc:
@@ -71,11 +88,36 @@ def count_users(*, session: Session) -> int:
     return session.scalar(select(func.count()).select_from(User)) or 0
 
 
-def authenticate(*, session: Session, username: str, password: str) -> Actor | None:
-    """The actor for valid credentials of an active user, else None (same answer for both)."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+def authenticate(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> Actor | None:
+    """The actor for valid credentials of an active user, else None (same answer for both).
+
+    Unknown users cost one argon2 check too (a dummy hash), so timing does not tell them
+    apart. A failure is recorded (username, client address, time); 5 in 15 minutes lock the
+    username (raises `LoginLocked`, even for the right password) until the backoff ends.
+    """
+    name = username.strip().lower()
+    now = now or datetime.now(UTC)
+    until = locked_until(session=session, username=name, now=now)
+    if until is not None:
+        verify_dummy(password)
+        record_failure(session=session, username=name, address=address, now=now)
+        raise LoginLocked(until)
+    user = session.scalar(select(User).where(User.username == name))
+    ok = verify_password(user.password_hash, password) if user else verify_dummy(password)
+    if user is None or not user.active or not ok:
+        record_failure(session=session, username=name, address=address, now=now)
+        until = locked_until(session=session, username=name, now=now)
+        if until is not None:
+            raise LoginLocked(until)
         return None
+    clear(session=session, username=name, by="login", now=now)
     user.last_login_at = utcnow()
     actor = actor_for(session=session, user=user)
     audit.record(session=session, actor=actor, entity="user", entity_id=user.id, action="login")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from db.users import UserError, authenticate, count_users, create_user
+from db.users import LoginLocked, UserError, authenticate, count_users, create_user
 from ui.auth import sign_in
 from ui.store import session
 
@@ -17,7 +17,7 @@ if first_run:
     with st.form("first-admin"):
         username = st.text_input("Username")
         name = st.text_input("Full name")
-        password = st.text_input("Password (10+ characters)", type="password")
+        password = st.text_input("Password (12+ characters, not a common one)", type="password")
         again = st.text_input("Repeat password", type="password")
         create = st.form_submit_button("Create admin")
     if create:
@@ -44,9 +44,22 @@ else:
         password = st.text_input("Password", type="password")
         submitted = st.form_submit_button("Log in")
     if submitted:
+        try:
+            address = st.context.ip_address
+        except Exception:  # noqa: BLE001 - no browser request (e.g. AppTest)
+            address = None
+        address = address if isinstance(address, str) else None
+        locked = None
         with session() as s:
-            actor = authenticate(session=s, username=username, password=password)
-        if actor is None:
+            try:
+                actor = authenticate(
+                    session=s, username=username, password=password, address=address
+                )
+            except LoginLocked as exc:  # caught inside: the failure row must be committed
+                actor, locked = None, exc
+        if locked is not None:
+            st.error(str(locked))
+        elif actor is None:
             st.error("Unknown user or wrong password.")
         else:
             sign_in(actor)

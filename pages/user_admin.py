@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import ROLES
+from db.login_throttle import failures, locked_usernames, unlock
 from db.users import UserError, create_user, list_users, set_active
 from ui.auth import guard
 from ui.store import session
@@ -21,7 +22,7 @@ with st.form("add-user"):
     role = b.selectbox("Role", ROLES, index=1)
     name = a.text_input("Full name")
     email = b.text_input("Email")
-    password = a.text_input("Initial password (10+ characters)", type="password")
+    password = a.text_input("Initial password (12+ characters, not a common one)", type="password")
     if st.form_submit_button("Add user"):
         try:
             with session() as s:
@@ -55,3 +56,20 @@ if not users.empty:
                 st.rerun()
             except UserError as exc:
                 st.error(str(exc))
+
+st.subheader("Login lockouts")
+with session() as s:
+    locked = locked_usernames(session=s)
+    recent = pd.DataFrame(failures(session=s, actor=actor, limit=100))
+if locked:
+    with st.form("unlock"):
+        who = st.selectbox("Locked username", locked)
+        if st.form_submit_button("Unlock"):
+            with session() as s:
+                unlock(session=s, actor=actor, username=who)
+            st.success(f"{who} unlocked.")
+            st.rerun()
+else:
+    st.caption("No username is locked.")
+st.caption("Failed login attempts (latest first)")
+st.dataframe(recent, hide_index=True, width="stretch")

@@ -47,6 +47,7 @@ from db.models.people import (
     TechnicianCredential,
     User,
 )
+from db.models.security import LoginFailure
 from db.models.work import OutOfScopeRequest, Ticket, TicketEvent, TimeEntry
 
 __all__ = [
@@ -83,6 +84,7 @@ __all__ = [
     "RenewalTask",
     "RunLock",
     "ServiceCreditRule",
+    "LoginFailure",
     "Setting",
     "ShareLink",
     "ShareLinkUse",

@@ -33,7 +33,7 @@ def test_after_the_first_user_only_admins_create_users(session):
 
 
 def test_short_password_and_duplicate_user_refused(session):
-    with pytest.raises(UserError, match="at least 10"):
+    with pytest.raises(UserError, match="at least 12"):
         create_user(session=session, username="ada", password="short", role="admin",
                     actor=None)
     create_user(session=session, username="ada", password="long-enough-pw", role="admin",
