@@ -13,6 +13,7 @@ from extraction.errors import (
     NotAPdf,
     NoTextLayer,
     TooLarge,
+    TooManyPages,
 )
 from extraction.extract import extract
 from extraction.schema import TERM_FIELDS, ContractTerms, Field, Table
@@ -30,6 +31,7 @@ __all__ = [
     "NotAPdf",
     "Table",
     "TooLarge",
+    "TooManyPages",
     "extract",
     "extract_many",
 ]

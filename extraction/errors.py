@@ -97,3 +97,17 @@ class TooLarge(ExtractionError):
             "Split the PDF or compress its images, then upload it again.",
             name=name,
         )
+
+
+class TooManyPages(ExtractionError):
+    code = "too_many_pages"
+
+    def __init__(self, pages: int, limit: int, *, name: str | None = None) -> None:
+        self.pages = pages
+        self.limit = limit
+        super().__init__(
+            f"the PDF has {pages} pages, above the {limit}-page limit; it is kept but its "
+            "terms were not extracted. Split it into smaller documents, or ask an admin to "
+            "raise the setting upload.max_pages.",
+            name=name,
+        )

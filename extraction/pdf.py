@@ -102,6 +102,19 @@ def _open(data: bytes, password: str | None, name: str | None) -> pdfium.PdfDocu
         raise CorruptPdf("PDFium could not parse it", name=name) from None
 
 
+def page_count(data: bytes, *, password: str | None = None) -> int | None:
+    """Pages of the PDF without reading them (cheap: no text, no OCR); None when it cannot
+    be opened (not a PDF, damaged, encrypted): extraction then reports why."""
+    try:
+        document = pdfium.PdfDocument(data, password=password)
+    except Exception:  # noqa: BLE001 - any unreadable file is extraction's to explain
+        return None
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 def _page_text(page: pdfium.PdfPage) -> str:
     textpage = page.get_textpage()
     try:

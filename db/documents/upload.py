@@ -32,7 +32,7 @@ from db.documents.common import (
     _live_client,
     _only_live_contract,
 )
-from db.documents.settings import auto_accept_threshold, upload_limit
+from db.documents.settings import auto_accept_threshold, page_limit, upload_limit
 from db.models import Client, Contract, ContractDocument, ExtractedTerm
 from extraction import (
     ContractTerms,
@@ -40,8 +40,10 @@ from extraction import (
     ExtractionError,
     Field,
     TooLarge,
+    TooManyPages,
     extract,
 )
+from extraction.pdf import page_count
 
 UNEXPECTED_HINT = "The file is kept; report it to an admin."
 
@@ -139,8 +141,13 @@ def retry_extraction(
         client_id=doc.client_id,
         warnings=[warning] if warning else [],
     )
-    outcome = _too_large(doc.content, max_bytes) or _extract(
-        doc.content, password=password, max_bytes=max_bytes
+    max_pages, page_warning = page_limit(session=session)
+    if page_warning:
+        result.warnings.append(page_warning)
+    outcome = (
+        _too_large(doc.content, max_bytes)
+        or _too_many_pages(doc.content, max_pages, password)
+        or _extract(doc.content, password=password, max_bytes=max_bytes)
     )
     _apply_outcome(session, actor, doc, result, outcome)
     return result
@@ -180,7 +187,10 @@ def _store(
     if client_id is not None and _live_client(session, client_id) is None:
         raise NotFound(f"Client {client_id} does not exist.")
     max_bytes, warning = upload_limit(session=session)
-    outcome = _too_large(data, max_bytes) or outcome_for(max_bytes)
+    max_pages, page_warning = page_limit(session=session)
+    outcome = (
+        _too_large(data, max_bytes) or _too_many_pages(data, max_pages) or outcome_for(max_bytes)
+    )
     doc = ContractDocument(
         filename=filename,
         sha256=sha,
@@ -207,7 +217,7 @@ def _store(
         message="",
         filename=filename,
         client_id=client_id,
-        warnings=[warning] if warning else [],
+        warnings=[w for w in (warning, page_warning) if w],
     )
     _apply_outcome(session, actor, doc, result, outcome)
     return result
@@ -228,6 +238,14 @@ def _stored_with(session: Session, sha: str) -> int | None:
 def _too_large(data: bytes, max_bytes: int) -> TooLarge | None:
     """The store's own limit (a setting), checked before any extraction."""
     return TooLarge(len(data), max_bytes) if len(data) > max_bytes else None
+
+
+def _too_many_pages(
+    data: bytes, max_pages: int, password: str | None = None
+) -> TooManyPages | None:
+    """The store's page cap (setting upload.max_pages), checked before any text or OCR work."""
+    pages = page_count(data, password=password or None)
+    return TooManyPages(pages, max_pages) if pages is not None and pages > max_pages else None
 
 
 def _extract(data: bytes, *, password: str | None, max_bytes: int) -> Outcome:
