@@ -17,19 +17,19 @@ pytestmark = pytest.mark.browser
 WIDTH = 1400
 
 
-def _settle(page) -> None:
-    """Wait until the script run the click started has finished."""
-    page.wait_for_timeout(800)
-    page.wait_for_function(
-        "!document.querySelector('[data-testid=stStatusWidget]')", timeout=60_000
+def _open(page, title: str) -> None:
+    """Click `title` in the menu and wait until that page's script run has finished."""
+    link = page.locator("[data-testid=stSidebarNav]").get_by_role("link", name=title, exact=True)
+    path = (link.get_attribute("href") or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    link.click()
+    page.wait_for_url(lambda url: url.split("?")[0].rstrip("/").endswith(path), timeout=30_000)
+    page.wait_for_timeout(500)
+    page.wait_for_function(  # nothing running, no spinner ("Scoring every contract…")
+        "!document.querySelector('[data-testid=stStatusWidget]')"
+        " && !document.querySelector('[data-testid=stSpinner]')",
+        timeout=120_000,
     )
-    try:  # the new page's first elements, not the gap between two pages
-        page.wait_for_function(
-            "document.querySelector('[data-testid=stMain]').innerText.trim().length >= 20",
-            timeout=60_000,
-        )
-    except Exception:  # noqa: BLE001 - a page that stays blank is reported by _problems
-        pass
+    page.wait_for_timeout(300)
 
 
 def _problems(page, title: str, shot: Path) -> list[str]:
@@ -60,9 +60,7 @@ def test_every_admin_page_renders_cleanly_at_1400px(live_app, browser, tmp_path)
     login(page, live_app, "admin", "demo-admin-pass")
     problems: list[str] = []
     for n, title in enumerate(titles):
-        nav = page.locator("[data-testid=stSidebarNav]")
-        nav.get_by_role("link", name=title, exact=True).click()
-        _settle(page)
+        _open(page, title)
         problems += _problems(page, title, tmp_path / f"{n:02d}.png")
     page.close()
     assert problems == []
