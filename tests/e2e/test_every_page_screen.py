@@ -23,13 +23,19 @@ def _open(page, title: str) -> None:
     path = (link.get_attribute("href") or "").split("?")[0].rstrip("/").rsplit("/", 1)[-1]
     link.click()
     page.wait_for_url(lambda url: url.split("?")[0].rstrip("/").endswith(path), timeout=30_000)
-    page.wait_for_timeout(500)
-    page.wait_for_function(  # nothing running, no spinner ("Scoring every contract…")
-        "!document.querySelector('[data-testid=stStatusWidget]')"
-        " && !document.querySelector('[data-testid=stSpinner]')",
-        timeout=120_000,
+    # The old page is cleared on navigation and "running" shows only after a delay: wait for
+    # the new page's content, with nothing running and no spinner ("Scoring every contract…").
+    ready = (
+        "document.querySelector('[data-testid=stMain]').innerText.trim().length >= 20"
+        " && !document.querySelector('[data-testid=stStatusWidget]')"
+        " && !document.querySelector('[data-testid=stSpinner]')"
     )
-    page.wait_for_timeout(300)
+    for _ in range(2):  # twice: a page can show its title, then start a long step
+        page.wait_for_timeout(500)
+        try:
+            page.wait_for_function(ready, timeout=120_000)
+        except Exception:  # noqa: BLE001 - a page that stays blank is reported by _problems
+            return
 
 
 def _problems(page, title: str, shot: Path) -> list[str]:
