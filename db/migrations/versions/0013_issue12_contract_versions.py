@@ -1,4 +1,4 @@
-"""issue20 scale (reserved slot: filled by the work on that issue; empty until then)
+"""issue12 contract versions (reserved slot: filled by the work on that issue; empty until then)
 
 Revision ID: 0013
 Revises: 0012

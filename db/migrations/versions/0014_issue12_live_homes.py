@@ -1,4 +1,4 @@
-"""issue14 it terms (reserved slot: filled by the work on that issue; empty until then)
+"""issue12 live homes (reserved slot: filled by the work on that issue; empty until then)
 
 Revision ID: 0014
 Revises: 0013

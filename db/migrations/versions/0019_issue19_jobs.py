@@ -1,7 +1,7 @@
-"""issue13 extraction (reserved slot: filled by the work on that issue; empty until then)
+"""issue19 jobs (reserved slot: filled by the work on that issue; empty until then)
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0019
+Revises: 0018
 """
 from collections.abc import Sequence
 
@@ -10,8 +10,8 @@ from alembic import op  # noqa: F401
 
 import db.base  # noqa: F401
 
-revision: str = '0015'
-down_revision: str | None = '0014'
+revision: str = '0019'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
