@@ -69,16 +69,14 @@ def store_event(
     return row, False
 
 
-def _client_id(session: Session, name: str | None) -> int | None:
-    if not name:
-        return None
-    key = client_name_key(name)
-    for cid, cname in session.execute(
-        select(Client.id, Client.name).where(Client.deleted_at.is_(None))
-    ).all():
-        if client_name_key(cname) == key:
-            return cid
-    return None
+def _client_ids(session: Session) -> dict[str, int]:
+    """Live clients by their name key (how events name their client)."""
+    return {
+        client_name_key(cname): cid
+        for cid, cname in session.execute(
+            select(Client.id, Client.name).where(Client.deleted_at.is_(None))
+        ).all()
+    }
 
 
 def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket | None:
@@ -86,50 +84,80 @@ def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket |
 
     Marks the events applied or unmatched; the caller commits.
     """
+    return apply_tickets(session=session, source=source, external_ids=[external_id])[external_id]
+
+
+def apply_tickets(
+    *, session: Session, source: str, external_ids: list[str]
+) -> dict[str, Ticket | None]:
+    """`apply_ticket` for many tickets of one source with a few queries (pull sync pages)."""
+    wanted = list(dict.fromkeys(external_ids))
     rows = session.scalars(
         select(InboundEvent)
         .where(
             InboundEvent.source == source,
-            InboundEvent.external_ticket_id == external_id,
+            InboundEvent.external_ticket_id.in_(wanted),
             InboundEvent.status.in_(("received", "applied", "unmatched")),
         )
         .order_by(InboundEvent.event_at, InboundEvent.id)
     ).all()
-    events = [json.loads(r.normalised) for r in rows]
-    if not events:
-        return None
-    client = next((e["client"] for e in reversed(events) if e["client"]), None)
-    ticket = session.scalar(
-        select(Ticket).where(Ticket.source == source, Ticket.external_id == external_id)
-    )
-    client_id = _client_id(session, client) if client else (ticket.client_id if ticket else None)
-    if client_id is None:
-        for r in rows:
-            r.status, r.error = (
-                "unmatched",
-                f"no client named {client!r}" if client else "no client",
-            )
-        return None
-    state = _fold(events)
-    if ticket is None:
-        ticket = Ticket(source=source, external_id=external_id)
-        session.add(ticket)
-    ticket.client_id = client_id
-    for k in ("subject", "service_type", "priority", "status", "created_at", "first_response_at",
-              "resolved_at"):  # fmt: skip
-        setattr(ticket, k, state[k])
-    frame = pd.DataFrame(
-        {"client_id": [client_id], "created_at": [pd.Timestamp(state["created_at"])],
-         "service_type": [state["service_type"]]}
-    )  # fmt: skip
-    ticket.contract_id = _py_int(_contracts_for(session, frame).iloc[0])
-    session.flush()
-    session.execute(delete(TicketEvent).where(TicketEvent.ticket_id == ticket.id))
-    for at, kind, value in state["history"]:
-        session.add(TicketEvent(ticket_id=ticket.id, at=at, kind=kind, value=value))
+    by_ticket: dict[str, list[InboundEvent]] = {}
     for r in rows:
-        r.status, r.error, r.ticket_id = "applied", None, ticket.id
-    return ticket
+        by_ticket.setdefault(r.external_ticket_id, []).append(r)
+    existing = {
+        t.external_id: t
+        for t in session.scalars(
+            select(Ticket).where(Ticket.source == source, Ticket.external_id.in_(wanted))
+        )
+    }
+    clients = _client_ids(session)
+    out: dict[str, Ticket | None] = dict.fromkeys(wanted)
+    built: list[tuple[Ticket, dict, list[InboundEvent]]] = []
+    for external_id in wanted:
+        evs = by_ticket.get(external_id) or []
+        events = [json.loads(r.normalised) for r in evs]
+        if not events:
+            continue
+        ticket = existing.get(external_id)
+        client = next((e["client"] for e in reversed(events) if e["client"]), None)
+        client_id = clients.get(client_name_key(client)) if client else (
+            ticket.client_id if ticket else None)  # fmt: skip
+        if client_id is None:
+            for r in evs:
+                r.status, r.error = (
+                    "unmatched",
+                    f"no client named {client!r}" if client else "no client",
+                )
+            continue
+        state = _fold(events)
+        if ticket is None:
+            ticket = Ticket(source=source, external_id=external_id)
+            session.add(ticket)
+        ticket.client_id = client_id
+        for k in ("subject", "service_type", "priority", "status", "created_at",
+                  "first_response_at", "resolved_at"):  # fmt: skip
+            setattr(ticket, k, state[k])
+        built.append((ticket, state, evs))
+        out[external_id] = ticket
+    if not built:
+        return out
+    frame = pd.DataFrame(
+        {"client_id": [t.client_id for t, _, _ in built],
+         "created_at": [pd.Timestamp(s["created_at"]) for _, s, _ in built],
+         "service_type": [s["service_type"] for _, s, _ in built]}
+    )  # fmt: skip
+    contracts = _contracts_for(session, frame)
+    session.flush()
+    session.execute(
+        delete(TicketEvent).where(TicketEvent.ticket_id.in_([t.id for t, _, _ in built]))
+    )
+    for i, (ticket, state, evs) in enumerate(built):
+        ticket.contract_id = _py_int(contracts.iloc[i])
+        for at, kind, value in state["history"]:
+            session.add(TicketEvent(ticket_id=ticket.id, at=at, kind=kind, value=value))
+        for r in evs:
+            r.status, r.error, r.ticket_id = "applied", None, ticket.id
+    return out
 
 
 def _py_int(v) -> int | None:

@@ -1,0 +1,1 @@
+"""Pull connectors: incremental export APIs of the ticketing sources."""
