@@ -25,7 +25,7 @@ from api.sources import SOURCES, BadEvent, normalise, verify_signature
 from db.api_tokens import TokenError, TokenInfo, authenticate
 from db.dispatch import entitlement_at, ticket_answer
 from db.engine import session_factory
-from db.inbound import apply_ticket, store_event
+from db.inbound import apply_ticket, delete_ticket, deleted_at, store_event
 from db.models import ApiRequest, Client, Ticket
 
 MAX_BODY = 1_000_000  # bytes: a ticket event is a few KB; 10 MB is refused with 413
@@ -135,12 +135,27 @@ def create_app(
         except ValueError as exc:  # JSONDecodeError and BadEvent
             error = str(exc) if isinstance(exc, BadEvent) else f"malformed JSON: {exc}"
         with factory() as s:
+            gone = event and not error and deleted_at(session=s, source=source,
+                                                      external_id=event.ticket_id)  # fmt: skip
+            if gone and event.kind != "deleted":
+                error = (f"ticket {event.ticket_id} was deleted in {source} at "
+                         f"{gone:%Y-%m-%d %H:%M}; the event is kept but not applied")  # fmt: skip
             row, duplicate = store_event(session=s, source=source, event=event, payload=text,
                                          now=now, token_id=info.id, error=error,
                                          fallback_id=fallback)  # fmt: skip
             if error:
                 return refuse(info.id, request, 422, error, receipt_id=row.receipt_id)
             ticket = None
+            if not duplicate and event.kind == "deleted":
+                existed = delete_ticket(session=s, row=row)
+                s.add(ApiRequest(at=now, token_id=info.id, method="POST",
+                                 path=request.url.path[:300], status=200,
+                                 detail=f"receipt {row.receipt_id}: ticket deleted"))  # fmt: skip
+                s.commit()
+                what = "removed from SLA figures" if existed else "was not stored here"
+                return {"receipt_id": row.receipt_id, "duplicate": False, "status": "applied",
+                        "deleted": existed,
+                        "detail": f"ticket {event.ticket_id} {what}"}  # fmt: skip
             if not duplicate:
                 ticket = apply_ticket(session=s, source=source, external_id=event.ticket_id)
                 s.add(ApiRequest(at=now, token_id=info.id, method="POST",

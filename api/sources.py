@@ -21,7 +21,7 @@ import pandas as pd
 from sla.import_presets import normalise_priority
 
 KINDS = ("created", "updated", "status_changed", "paused", "resumed", "priority_changed",
-         "comment", "resolved", "reopened")  # fmt: skip
+         "comment", "resolved", "reopened", "deleted")  # fmt: skip
 SOURCES = ("zendesk", "freshdesk", "jsm", "servicenow", "connectwise", "halopsa", "generic")
 
 
@@ -130,6 +130,9 @@ TYPE_WORDS = {
     "note_added": "comment", "reply": "comment",
     "paused": "paused", "resumed": "resumed", "resolved": "resolved", "reopened": "reopened",
     "ticket.solved": "resolved", "ticket.reopened": "reopened",
+    "deleted": "deleted", "delete": "deleted", "ticket.deleted": "deleted",
+    "ticket.soft_deleted": "deleted", "jira:issue_deleted": "deleted",
+    "ticket_deleted": "deleted", "deleted_ticket": "deleted",
 }  # fmt: skip
 
 

@@ -16,13 +16,13 @@ import uuid
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.sources import Event
 from contracts.schema import client_name_key
-from db.models import Client, InboundEvent, Ticket, TicketEvent
+from db.models import Client, InboundEvent, Ticket, TicketEvent, TimeEntry
 from db.sla.tickets_import import _contracts_for
 from sla.events import PAUSE_STATUSES, STOP_STATUSES
 
@@ -116,8 +116,8 @@ def apply_tickets(
     for external_id in wanted:
         evs = by_ticket.get(external_id) or []
         events = [json.loads(r.normalised) for r in evs]
-        if not events:
-            continue
+        if not events or any(e["kind"] == "deleted" for e in events):
+            continue  # a deleted ticket is never rebuilt (delete_ticket removed it)
         ticket = existing.get(external_id)
         client = next((e["client"] for e in reversed(events) if e["client"]), None)
         client_id = clients.get(client_name_key(client)) if client else (
@@ -158,6 +158,43 @@ def apply_tickets(
         for r in evs:
             r.status, r.error, r.ticket_id = "applied", None, ticket.id
     return out
+
+
+def deleted_at(*, session: Session, source: str, external_id: str) -> datetime | None:
+    """When the source said the ticket was deleted (its applied 'deleted' event), else None."""
+    return session.scalar(
+        select(func.min(InboundEvent.event_at)).where(
+            InboundEvent.source == source,
+            InboundEvent.external_ticket_id == external_id,
+            InboundEvent.kind == "deleted",
+            InboundEvent.status == "applied",
+        )
+    )
+
+
+def delete_ticket(*, session: Session, row: InboundEvent) -> bool:
+    """Apply a 'deleted' event: the ticket leaves SLA figures; its work stays billable.
+
+    Time entries keep their hours (unlinked from the ticket), the raw events stay as the
+    record of what the source said. False when the ticket was never stored here.
+    """
+    ticket = session.scalar(
+        select(Ticket).where(
+            Ticket.source == row.source, Ticket.external_id == row.external_ticket_id
+        )
+    )
+    row.status, row.error = "applied", None
+    if ticket is None:
+        return False
+    session.execute(
+        update(TimeEntry).where(TimeEntry.ticket_id == ticket.id).values(ticket_id=None)
+    )
+    session.execute(
+        update(InboundEvent).where(InboundEvent.ticket_id == ticket.id).values(ticket_id=None)
+    )
+    session.execute(delete(TicketEvent).where(TicketEvent.ticket_id == ticket.id))
+    session.delete(ticket)
+    return True
 
 
 def _py_int(v) -> int | None:
