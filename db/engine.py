@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.config import ROOT, ConfigError, database_url
@@ -71,6 +71,36 @@ def make_engine(url: URL | str | None = None) -> Engine:
             "and that the server is running."
         ) from exc
     return engine
+
+
+def store_failure(exc: BaseException, engine: Engine | None = None) -> str | None:
+    """What a user should read when the store fails mid-run; None when `exc` is not that.
+
+    Every write runs in one transaction (`session_scope`), so a failure rolls it back: the
+    message can promise that nothing from the action was saved.
+    """
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return None
+    detail = str(getattr(exc, "orig", exc) or exc).strip().splitlines()
+    first = detail[0] if detail else type(exc).__name__
+    low = first.lower()
+    if "disk is full" in low or "no space left" in low or "disk full" in low:
+        where = ""
+        if engine is not None and engine.url.get_backend_name() == "sqlite":
+            where = f" ({Path(engine.url.database or '').parent})"
+        return (
+            f"The store's disk is full{where}: nothing from this action was saved and the "
+            "data already stored is intact. Free disk space there, then try again."
+        )
+    if "database is locked" in low or "could not obtain lock" in low:
+        return (
+            "The store is busy with another write: nothing from this action was saved. "
+            "Try again in a moment."
+        )
+    return (
+        f"The database stopped answering ({first}). Nothing from this action was saved; "
+        "the app reconnects by itself when the server is back: try again or reload."
+    )
 
 
 def alembic_config(engine: Engine) -> Config:

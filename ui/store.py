@@ -10,7 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from db.config import ConfigError
-from db.engine import open_store, session_scope
+from db.engine import open_store, session_scope, store_failure
 from db.sla import outcome_cache
 from db.sla.outcomes import warm_up
 
@@ -37,3 +37,20 @@ def engine() -> Engine:
 def session() -> Iterator[Session]:
     with session_scope(engine()) as s:
         yield s
+
+
+@contextmanager
+def store_guard() -> Iterator[None]:
+    """Turn the store failing mid-run (server down, disk full) into a clear message.
+
+    The failed action's transaction was rolled back; the pool re-checks connections
+    (pre-ping), so the next rerun works again once the store is back.
+    """
+    try:
+        yield
+    except Exception as exc:
+        message = store_failure(exc, _engine())
+        if message is None:
+            raise
+        _engine().dispose()  # drop dead connections now, not one failed rerun at a time
+        st.error(f"**The contract store failed.** {message}", icon=":material/database:")
