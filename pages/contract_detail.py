@@ -202,12 +202,12 @@ with tabs[6]:
         # The version the user started editing from: a save based on it is refused if stale.
         base_key = f"edit-base-{c.id}"
         st.session_state.setdefault(base_key, c.version)
+        data = contract_form(choices, c, key=f"edit-{c.id}")
         version_from = st.date_input(
-            "Changes effective from (billing and history use it)",
+            "Saved changes are effective from (billing and the History use it)",
             value=date.today(),
             key=f"edit-from-{c.id}",
         )
-        data = contract_form(choices, c, key=f"edit-{c.id}")
         if data is not None:
             try:
                 with session() as s:
