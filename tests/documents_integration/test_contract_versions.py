@@ -248,3 +248,58 @@ def test_contract_page_edit_writes_a_version_and_makes_a_preview_stale(session, 
     with pytest.raises(ConflictError, match="changed by someone else"):
         apply_to_contract(session=session, actor=ADMIN, document_id=doc, contract_id=contract.id,
                           expected_version=pv.contract_version, today=NOW.date())  # fmt: skip
+
+
+def test_review_page_previews_an_amendment_and_refuses_it_over_an_issued_invoice(
+    store_env, pdfs, tmp_path
+):
+    from db.clients_repo import create_client
+    from db.contracts_repo import create_contract
+    from db.engine import open_store, session_scope
+    from tests.factories import contract_input
+    from tests.pages.conftest import ADMIN as ADMIN_LOGIN
+    from tests.pages.conftest import page
+
+    data, expected = pdfs["msa_sla"]
+    with session_scope(open_store(store_env)) as s:
+        client = create_client(session=s, actor=ADMIN, name=expected.customer)
+        contract = create_contract(session=s, actor=ADMIN, data=contract_input(
+            client.id, reference="AM-1", start_date=date(2025, 9, 1), end_date=date(2026, 8, 31)))
+        s.flush()
+        msa = store_upload(session=s, actor=ADMIN, filename="msa.pdf", data=data).document_id
+        _accept_all(s, msa)
+        apply_to_contract(session=s, actor=ADMIN, document_id=msa, contract_id=contract.id,
+                          expected_version=contract.version, today=date(2025, 10, 1))
+        pdf = amendment_pdf(tmp_path / "amend.pdf", expected.provider, expected.customer)
+        doc = store_upload(session=s, actor=ADMIN, filename="amend.pdf", data=pdf).document_id
+        _accept_all(s, doc)
+        run_billing(session=s, actor=ADMIN, period="2026-03")
+        march = s.scalar(select(Invoice).where(Invoice.contract_id == contract.id,
+                                               Invoice.period_start == AMENDED_FROM))
+        [number] = issue_invoices(session=s, actor=ADMIN, invoice_ids=[march.id],
+                                  on=AMENDED_FROM, accept_findings=True)
+        contract_id = contract.id
+    at = page("pages/review.py", store_env, user=ADMIN_LOGIN, query={"doc": str(doc)}).run()
+    at.button(key=f"preview-{doc}").click().run()
+    assert not at.exception, at.exception
+    assert any("Amendment changes effective from 2026-03-01" in c.value for c in at.caption)
+    refusal = [e.value for e in at.error]
+    assert len(refusal) == 1 and number.replace("-", "\\-") in refusal[0]
+    diff, periods = at.dataframe[0].value, at.dataframe[1].value
+    fee = diff[diff["field"] == "recurring fee"].iloc[0]
+    assert (fee["current"], fee["proposed"]) == ("8400.00", "9000.00")
+    march_row = periods[periods["invoice status"] == "issued"].iloc[0]
+    assert str(march_row["period start"])[:10] == "2026-03-01"
+    assert march_row["effect"] == "rates change: re-billed"
+    [apply] = [b for b in at.button if b.label == "Apply accepted terms to contract"]
+    assert apply.disabled
+    # from April on the same amendment is accepted: preview clean, Apply writes it
+    at.date_input(key=f"policy-from-{doc}").set_value(date(2026, 4, 1)).run()
+    at.button(key=f"preview-{doc}").click().run()
+    assert not at.error
+    next(b for b in at.button if b.label == "Apply accepted terms to contract").click().run()
+    assert not at.exception and any(s.value.startswith("Applied:") for s in at.success)
+    with session_scope(open_store(store_env)) as s:
+        assert s.get(Contract, contract_id).recurring_fee == Decimal("9000.00")
+        rows = history(session=s, actor=ADMIN, contract_id=contract_id)
+        assert str(rows.iloc[0]["effective from"]) == "2026-04-01"
