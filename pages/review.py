@@ -218,21 +218,25 @@ states = tuple(terms[["id", "state", "corrected"]].itertuples(index=False, name=
 inputs = (doc_id, r.contract_id, policy_from, override.strip(), states)
 preview_key = f"apply-preview-{doc_id}"
 if st.button("Preview changes", key=f"preview-{doc_id}", disabled=live == 0):
-    with session() as s:
-        st.session_state[preview_key] = (
-            inputs,
-            preview_apply(
-                session=s,
-                actor=actor,
-                document_id=doc_id,
-                contract_id=r.contract_id,
-                expected_version=r.contract_version,
-                today=date.today(),
-                now=datetime.now(UTC),
-                effective_from=policy_from,
-                party_override=override or None,
-            ),
-        )
+    try:
+        with session() as s:
+            st.session_state[preview_key] = (
+                inputs,
+                preview_apply(
+                    session=s,
+                    actor=actor,
+                    document_id=doc_id,
+                    contract_id=r.contract_id,
+                    expected_version=r.contract_version,
+                    today=date.today(),
+                    now=datetime.now(UTC),
+                    effective_from=policy_from,
+                    party_override=override or None,
+                ),
+            )
+    except LookupError as exc:  # the contract or document was deleted meanwhile
+        st.error(md(str(exc)))
+        st.stop()
 shown = st.session_state.get(preview_key)
 if shown is None or shown[0] != inputs:
     st.caption("Preview the changes to see what Apply would do before anything changes.")
