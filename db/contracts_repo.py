@@ -5,6 +5,7 @@ Searching the contract list is `db.contract_search`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import or_, select
@@ -186,10 +187,20 @@ def update_contract(
     contract_id: int,
     expected_version: int,
     data: ContractInput,
+    version_from: date | None = None,
+    reason: str | None = None,
 ) -> Contract:
-    """Save edits made on `expected_version`; refuse (ConflictError) if someone saved since."""
+    """Save edits made on `expected_version`; refuse (ConflictError) if someone saved since.
+
+    With ``version_from`` (the contract page's edit) the change is also recorded as an
+    ``edit`` contract version effective from that day (db/contract_versions.py).
+    """
     require(actor, "edit_contracts")
     contract = get_contract(session=session, contract_id=contract_id)
+    if version_from is not None:
+        from db.contract_versions import snapshot
+
+        before = snapshot(contract)
     if contract.version != expected_version:
         who = session.scalar(
             select(audit.AuditEntry.username)
@@ -229,13 +240,28 @@ def update_contract(
     audit.record_changes(
         session=session, actor=actor, entity="contract", entity_id=contract.id, changes=changes
     )
+    if version_from is not None:
+        from db.contract_versions import record_version
+
+        record_version(
+            session=session, actor=actor, contract=contract, before=before,
+            effective_from=version_from, kind="edit",
+            reason=reason or "edited on the contract page",
+        )  # fmt: skip
     return contract
 
 
 def set_services(
-    *, session: Session, actor: Actor, contract_id: int, kind: str, names: list[str]
+    *,
+    session: Session,
+    actor: Actor,
+    contract_id: int,
+    kind: str,
+    names: list[str],
+    version_from: date | None = None,
 ) -> None:
-    """Replace the included or excluded services of a contract (audited as one change)."""
+    """Replace the included or excluded services of a contract (audited as one change);
+    with ``version_from`` (the contract page) also recorded as an ``edit`` version."""
     require(actor, "edit_contracts")
     if kind not in ("included", "excluded"):
         raise ValueError("kind must be included or excluded")
@@ -244,9 +270,17 @@ def set_services(
     old = [s.name for s in contract.services if s.kind == kind]
     if old == clean:
         return
+    from db.contract_versions import record_version, snapshot
+
+    before = snapshot(contract)
     contract.services = [s for s in contract.services if s.kind != kind] + [
         ContractService(kind=kind, name=n) for n in clean
     ]
+    if version_from is not None:
+        record_version(
+            session=session, actor=actor, contract=contract, before=before,
+            effective_from=version_from, kind="edit", reason=f"{kind} services edited",
+        )  # fmt: skip
     audit.record(
         session=session,
         actor=actor,

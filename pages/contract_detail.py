@@ -7,6 +7,7 @@ import streamlit as st
 from contracts.term import term_at
 from db.billing.alignment import alignment_text
 from db.billing.units import record_unit_count, unit_count_history
+from db.contract_versions import history as version_history
 from db.contracts_repo import (
     ConflictError,
     NotFound,
@@ -146,6 +147,7 @@ with tabs[1]:
                     contract_id=c.id,
                     kind="included",
                     names=inc.splitlines(),
+                    version_from=date.today(),
                 )
                 set_services(
                     session=s,
@@ -153,6 +155,7 @@ with tabs[1]:
                     contract_id=c.id,
                     kind="excluded",
                     names=exc.splitlines(),
+                    version_from=date.today(),
                 )
             st.success("Services saved.")
             st.rerun()
@@ -183,6 +186,14 @@ with tabs[3]:
 with tabs[4]:
     st.dataframe(d.contacts, hide_index=True, width="stretch")
 with tabs[5]:
+    st.markdown("**Versions** (what changed, effective from when, from which document, by whom)")
+    with session() as s:
+        versions = version_history(session=s, actor=actor, contract_id=c.id)
+    if versions.empty:
+        st.caption("No version recorded yet: Apply, amendments and edits here add one.")
+    else:
+        st.dataframe(versions, hide_index=True, width="stretch")
+    st.markdown("**Audit trail**")
     st.dataframe(d.history, hide_index=True, width="stretch")
 with tabs[6]:
     if not actor.can("edit_contracts"):
@@ -192,6 +203,11 @@ with tabs[6]:
         base_key = f"edit-base-{c.id}"
         st.session_state.setdefault(base_key, c.version)
         data = contract_form(choices, c, key=f"edit-{c.id}")
+        version_from = st.date_input(
+            "Saved changes are effective from (billing and the History use it)",
+            value=date.today(),
+            key=f"edit-from-{c.id}",
+        )
         if data is not None:
             try:
                 with session() as s:
@@ -201,6 +217,7 @@ with tabs[6]:
                         contract_id=c.id,
                         expected_version=st.session_state[base_key],
                         data=data,
+                        version_from=version_from,
                     )
                 st.session_state.pop(base_key, None)
                 st.success("Saved.")

@@ -2,13 +2,13 @@
 apply the accepted ones to the contract. Nothing reaches a contract before this page applies it."""
 
 import html
-from datetime import date
+from datetime import UTC, date, datetime
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from db.contracts_repo import ConflictError
-from db.documents.apply import apply_to_contract
+from db.documents.apply import apply_to_contract, preview_apply
 from db.documents.preview import term_preview
 from db.documents.review import (
     accept_pending,
@@ -17,6 +17,7 @@ from db.documents.review import (
     review_term,
     set_document_contract,
 )
+from safe.text import md
 from ui.auth import guard
 from ui.store import session
 
@@ -198,7 +199,7 @@ if a2.button(f"Accept all above {threshold}%", key=f"accept-above-{doc_id}"):
     st.rerun()
 p1, p2 = st.columns(2)
 policy_from = p1.date_input(
-    "SLA policy effective from (empty: the document's effective date)",
+    "Changes (and SLA policy) effective from (empty: the document's effective date)",
     value=None,
     key=f"policy-from-{doc_id}",
 )
@@ -206,8 +207,65 @@ override = p2.text_input(
     "Parties differ from the client? Reason to apply anyway (audited)",
     key=f"override-{doc_id}",
 )
+why = st.text_input("Why (recorded with the change)", key=f"why-{doc_id}")
+if r.contract_id is None:
+    st.info("Link a contract above to preview and apply the accepted terms.")
+    st.stop()
+
+# The preview is computed on the contract as it is now; Apply is refused if it changed since
+# (someone applied or edited it on the contract page) or if the inputs changed.
+states = tuple(terms[["id", "state", "corrected"]].itertuples(index=False, name=None))
+inputs = (doc_id, r.contract_id, policy_from, override.strip(), states)
+preview_key = f"apply-preview-{doc_id}"
+if st.button("Preview changes", key=f"preview-{doc_id}", disabled=live == 0):
+    try:
+        with session() as s:
+            st.session_state[preview_key] = (
+                inputs,
+                preview_apply(
+                    session=s,
+                    actor=actor,
+                    document_id=doc_id,
+                    contract_id=r.contract_id,
+                    expected_version=r.contract_version,
+                    today=date.today(),
+                    now=datetime.now(UTC),
+                    effective_from=policy_from,
+                    party_override=override or None,
+                ),
+            )
+    except LookupError as exc:  # the contract or document was deleted meanwhile
+        st.error(md(str(exc)))
+        st.stop()
+shown = st.session_state.get(preview_key)
+if shown is None or shown[0] != inputs:
+    st.caption("Preview the changes to see what Apply would do before anything changes.")
+    st.stop()
+pv = shown[1]
+st.subheader("Preview: what Apply would change")
+st.caption(
+    f"{'Amendment' if pv.kind == 'amendment' else 'Document'} changes effective from "
+    f"{pv.effective_from or 'the document date'} · contract version {pv.contract_version}"
+)
+if pv.refusal:
+    st.error(md(pv.refusal))
+if not pv.diff.empty:
+    st.dataframe(pv.diff, hide_index=True, width="stretch")
+elif not pv.refusal:
+    st.info("The contract already has these terms: nothing would change.")
+st.markdown("**Billing periods affected** (up to today)")
+if pv.periods.empty:
+    st.caption("No billing period is re-billed, dropped or left unbilled.")
+else:
+    st.dataframe(pv.periods, hide_index=True, width="stretch")
+st.markdown(f"**Tickets whose SLA result changes: {pv.sla_tickets}**")
+if not pv.sla.empty:
+    st.dataframe(pv.sla.head(10), hide_index=True, width="stretch")
 if st.button(
-    "Apply accepted terms to contract", type="primary", disabled=r.contract_id is None or live == 0
+    "Apply accepted terms to contract",
+    type="primary",
+    key=f"apply-{doc_id}",
+    disabled=pv.refusal is not None,
 ):
     try:
         with session() as s:
@@ -216,16 +274,17 @@ if st.button(
                 actor=actor,
                 document_id=doc_id,
                 contract_id=r.contract_id,
-                expected_version=r.contract_version,
+                expected_version=pv.contract_version,
                 today=date.today(),
                 effective_from=policy_from,
                 party_override=override or None,
+                reason=why or None,
             )
     except (ValueError, LookupError, ConflictError) as exc:
-        st.error(str(exc))
+        st.error(md(str(exc)))
     else:
-        st.success("Applied: " + ("; ".join(result.applied) or "the contract already had them."))
-        for why in result.skipped:
-            st.warning(f"Not applied — {why}")
-if r.contract_id is None:
-    st.info("Link a contract above to apply the accepted terms.")
+        st.session_state.pop(preview_key, None)
+        done = md("; ".join(result.applied)) or "the contract already had them."
+        st.success("Applied: " + done)
+        for skipped in result.skipped:
+            st.warning("Not applied — " + md(skipped))

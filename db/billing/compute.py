@@ -22,6 +22,7 @@ from db.billing.inputs import (
     _time_entries,
 )
 from db.calendars import load_calendars
+from db.contract_versions import RATE_FIELDS, in_force, typed, versions_of
 from db.models import Contract, Invoice, TimeEntry
 
 
@@ -49,6 +50,7 @@ def _compute(session: Session, first: date, last: date) -> _Computed:
             Contract.in_force_until >= first - timedelta(days=400),
         ),
     )
+    versions = versions_of(session, [r["contract_id"] for r in rows])
     run_contracts: list[ContractBilling] = []
     windows: dict[int, list] = {}
     problems: list[tuple[int, str, str]] = []
@@ -69,6 +71,7 @@ def _compute(session: Session, first: date, last: date) -> _Computed:
         periods = periods_for(contract, last, since=since)
         if not periods:
             continue
+        contract = _as_of(contract, row, versions.get(row["contract_id"]), periods[0].start)
         run_contracts.append(contract)
         spans = [usage_period(contract, p) for p in periods]
         windows[contract.contract_id] = [w for w in spans if w is not None and w.covered_days]
@@ -104,6 +107,20 @@ def _compute(session: Session, first: date, last: date) -> _Computed:
     )
     owners = {r["contract_id"]: r["client_id"] for r in rows}
     return _Computed(result, problems, owners)
+
+
+def _as_of(contract: ContractBilling, row: dict, versions, day: date) -> ContractBilling:
+    """The contract priced by the version in force on ``day`` (a period's first day), never
+    by today's row; a run's periods of one contract are priced by the first one's version."""
+    version = in_force(versions or [], day)
+    if version is None:
+        return contract
+    values = typed(version.snapshot)
+    priced = {**row, **{k: values.get(k) for k in RATE_FIELDS if k in values}}
+    if priced == row:
+        return contract
+    dated, problem = _billing(priced)
+    return dated if dated is not None and problem is None else contract
 
 
 def _coverage(session: Session, rows: list[dict]) -> dict:

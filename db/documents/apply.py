@@ -6,10 +6,11 @@ It goes through `db.contracts_repo.update_contract` (optimistic lock, audit).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -90,6 +91,7 @@ class ApplyResult:
     skipped: list[str] = field(default_factory=list)  # terms that could not be mapped, and why
     policy_id: int | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)  # diff rows of EXTRA_MAPPERS
+    diff: list[dict[str, Any]] = field(default_factory=list)  # field, current, proposed, page
 
 
 def _minutes(d: Any) -> int | None:
@@ -143,6 +145,27 @@ def accepted_terms(*, session: Session, document_id: int) -> dict[str, Any]:
     return out
 
 
+CHANGE_DOCUMENTS = ("amendment", "renewal letter")  # they change a running contract
+
+
+def document_kind(*, session: Session, document_id: int) -> str:
+    """'amendment' when the document amends a running contract (its effective date is when
+    the changes start, never the contract's start), else 'apply'."""
+    from db.models import ContractDocument
+
+    doc = session.get(ContractDocument, document_id)
+    stated = session.scalars(
+        select(ExtractedTerm.normalized)
+        .where(ExtractedTerm.document_id == document_id)
+        .where(ExtractedTerm.field == "document_type")
+        .where(ExtractedTerm.review_state != "rejected")
+    ).all()
+    names = {str(v).strip().lower() for v in stated if v} | {
+        (doc.doc_type or "").strip().lower() if doc is not None else ""
+    }
+    return "amendment" if names & set(CHANGE_DOCUMENTS) else "apply"
+
+
 def apply_to_contract(
     *,
     session: Session,
@@ -153,25 +176,137 @@ def apply_to_contract(
     today: date,
     effective_from: date | None = None,
     party_override: str | None = None,
+    reason: str | None = None,
 ) -> ApplyResult:
     """Write the document's accepted terms onto the contract (one audited, locked update).
 
     Dates, renewal, notice, value, fees and rates go through `update_contract`; services
-    replace the contract's lists; SLA targets become a new SLA policy version from `today`;
-    coverage hours select the existing calendar with the same weekly hours. Raises ValueError
-    (nothing written) when the result would not be a valid contract.
+    replace the contract's lists; SLA targets become a new SLA policy version; coverage hours
+    select the existing calendar with the same weekly hours. The change is recorded as an
+    effective-dated contract version (db/contract_versions.py). Raises ValueError (nothing
+    written: it all runs in one savepoint) when the result would not be a valid contract,
+    or `InvoiceOverlap` when it would rewrite periods of issued invoices.
 
-    The SLA policy is effective from ``effective_from`` (the reviewer's pick), else the
-    document's effective date, else ``today``; never silently from the day of the click.
+    The changes (and the SLA policy) are effective from ``effective_from`` (the reviewer's
+    pick), else the document's effective date, else ``today``. An amendment (or renewal
+    letter) changes only the terms it states: its effective date never moves the contract's
+    start, and SLA priorities it does not name keep their targets.
     A document whose parties do not match the contract's client (fuzzy, see
     client_match.CLIENT_MATCH_SCORE) is refused with `PartyMismatch` unless
     ``party_override`` gives the reviewer's reason, which is audited.
     """
     require(actor, "review_terms")
     require(actor, "edit_contracts")
+    with session.begin_nested():
+        result, _effect, _when = _apply(
+            session, actor, document_id, contract_id, expected_version, today,
+            effective_from, party_override, reason,
+        )  # fmt: skip
+    return result
+
+
+@dataclass
+class ApplyPreview:
+    """What Apply would change and what follows from it; nothing is written."""
+
+    result: ApplyResult | None  # None when Apply would be refused
+    refusal: str | None  # the reason it would be refused
+    kind: str  # apply | amendment
+    effective_from: date | None
+    diff: pd.DataFrame  # field, current, proposed, page (source)
+    periods: pd.DataFrame  # billing periods re-billed / left unbilled / dropped
+    overlaps: list[str]  # issued invoices the change would rewrite
+    sla: pd.DataFrame  # tickets x metric whose SLA target, due time or state changes
+    contract_version: int | None  # the version the preview was computed on (pass to Apply)
+
+    @property
+    def sla_tickets(self) -> int:
+        return int(self.sla["ticket"].nunique()) if not self.sla.empty else 0
+
+
+def preview_apply(
+    *,
+    session: Session,
+    actor: Actor,
+    document_id: int,
+    contract_id: int,
+    expected_version: int,
+    today: date,
+    now: datetime,
+    effective_from: date | None = None,
+    party_override: str | None = None,
+) -> ApplyPreview:
+    """Run Apply in a savepoint, read what it changed and its consequences, roll it back.
+
+    A refusal (party mismatch, stale review, invalid dates, issued-invoice overlap) comes
+    back as ``refusal`` with the diff and consequences computed so far.
+    """
+    from db.documents.apply_consequences import sla_changes, sla_results
+
+    require(actor, "review_terms")
+    kind = document_kind(session=session, document_id=document_id)
+    empty = ApplyPreview(None, None, kind, effective_from, _diff_frame([]), pd.DataFrame(),
+                         [], pd.DataFrame(), None)  # fmt: skip
+    nested = session.begin_nested()
+    try:
+        contract = get_contract(session=session, contract_id=contract_id)
+        empty.contract_version = contract.version
+        sla_before = sla_results(session, contract_id, now)
+        try:
+            result, effect, when = _apply(
+                session, actor, document_id, contract_id, expected_version, today,
+                effective_from, party_override, None, refuse=False,
+            )  # fmt: skip
+        except (ValueError, ConflictError) as exc:
+            empty.refusal = str(exc)
+            return empty
+        sla_after = sla_results(session, contract_id, now)
+        refusal = None
+        if effect.overlaps:
+            from db.documents.apply_consequences import InvoiceOverlap, refuse_overlap
+
+            try:
+                refuse_overlap(effect)
+            except InvoiceOverlap as exc:
+                refusal = str(exc)
+        return ApplyPreview(
+            result=None if refusal else result,
+            refusal=refusal,
+            kind=kind,
+            effective_from=when,
+            diff=_diff_frame(result.diff),
+            periods=effect.periods,
+            overlaps=effect.overlaps,
+            sla=sla_changes(sla_before, sla_after),
+            contract_version=empty.contract_version,
+        )
+    finally:
+        nested.rollback()
+        session.expire_all()
+
+
+def _diff_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["field", "current", "proposed", "page", "note"])
+
+
+def _apply(
+    session: Session,
+    actor: Actor,
+    document_id: int,
+    contract_id: int,
+    expected_version: int,
+    today: date,
+    effective_from: date | None,
+    party_override: str | None,
+    reason: str | None,
+    *,
+    refuse: bool = True,
+):
     from pydantic import ValidationError
 
     from contracts.schema import friendly_errors
+    from db.contract_versions import record_version, snapshot, versions_of
+    from db.documents.apply_consequences import billing_effect, refuse_overlap
 
     contract = get_contract(session=session, contract_id=contract_id)
     if contract.version != expected_version:
@@ -185,9 +320,17 @@ def apply_to_contract(
     result = ApplyResult(contract_id=contract_id)
     if not terms:
         raise ValueError("No accepted terms to apply: accept or correct some terms first.")
+    kind = document_kind(session=session, document_id=document_id)
+    when = effective_from or _iso_date(terms.get("effective_date")) or today
+    before = snapshot(contract)
+    before_versions = versions_of(session, [contract_id]).get(contract_id, [])
+    before_policies = set(
+        session.scalars(select(SlaPolicy.id).where(SlaPolicy.contract_id == contract_id))
+    )
+    pages = _term_pages(session, document_id)
     current = {name: getattr(contract, name) for name in ContractInput.model_fields}
     data = dict(current)
-    _map_terms(session, contract, terms, data, result)
+    _map_terms(session, contract, terms, data, result, amendment=kind == "amendment")
     try:
         new = ContractInput(**data)
     except ValidationError as exc:
@@ -197,6 +340,7 @@ def apply_to_contract(
     for name, value in new.model_dump().items():
         if current[name] != value:
             result.applied.append(f"{name.replace('_', ' ')}: {current[name]} → {value}")
+            result.diff.append(_drow(name, current[name], value, pages.get(_SOURCE.get(name))))
     update_contract(
         session=session,
         actor=actor,
@@ -204,26 +348,42 @@ def apply_to_contract(
         expected_version=expected_version,
         data=new,
     )
-    for kind in ("included", "excluded"):
-        names = terms.get(f"{kind}_services")
+    for kind_ in ("included", "excluded"):
+        names = terms.get(f"{kind_}_services")
         if isinstance(names, list) and names:
             set_services(
                 session=session,
                 actor=actor,
                 contract_id=contract_id,
-                kind=kind,
+                kind=kind_,
                 names=[str(n) for n in names],
             )
-            result.applied.append(f"{kind} services: {len(names)}")
+            result.applied.append(f"{kind_} services: {len(names)}")
     targets = terms.get("sla_targets")
-    policy_from = effective_from or _iso_date(terms.get("effective_date")) or today
     if isinstance(targets, dict) and targets:
-        _apply_sla(session, actor, contract, targets, policy_from, result)
+        _apply_sla(session, actor, contract, targets, when, result)
     rows = run_document_mappers(
-        session, contract, terms, effective_from=policy_from, document_id=document_id, actor=actor
+        session, contract, terms, effective_from=when, document_id=document_id, actor=actor
     )
     result.rows.extend(rows)
     result.applied += [f"{r.get('field')}: {r.get('old')} → {r.get('new')}" for r in rows]
+    result.diff += [
+        _drow(str(r.get("field")), r.get("old"), r.get("new"), r.get("page"), r.get("note"))
+        for r in rows
+    ]
+    sla_change = _carry_forward_sla(session, contract, before_policies)
+    # The version is written before the overlap check so the check reads the new rates.
+    why = (reason or "").strip() or f"{kind} of document {document_id}"
+    record_version(
+        session=session, actor=actor, contract=contract, before=before, effective_from=when,
+        kind=kind, document_id=document_id, reason=why, extra=sla_change,
+    )  # fmt: skip
+    effect = billing_effect(
+        session=session, contract=contract, before=before, before_versions=before_versions,
+        today=today,
+    )  # fmt: skip
+    if refuse:
+        refuse_overlap(effect)
     set_document_contract(
         session=session, actor=actor, document_id=document_id, contract_id=contract_id
     )
@@ -233,10 +393,90 @@ def apply_to_contract(
         entity="contract",
         entity_id=contract_id,
         action="apply_terms",
-        field=f"document {document_id}",
+        field=f"document {document_id} from {when.isoformat()}",
+        old=f"why: {why}",
         new="; ".join(result.applied) or "no change",
     )
-    return result
+    return result, effect, when
+
+
+# Which extracted term a contract field comes from (its page is the diff's source page).
+_SOURCE = {
+    "start_date": "effective_date", "end_date": "expiration_date", "evergreen": "expiration_date",
+    "term_months": "initial_term", "auto_renew": "auto_renewal",
+    "renewal_term_months": "renewal_term", "notice_days": "notice_period",
+    "value": "contract_value", "currency": "contract_value", "recurring_fee": "recurring_fees",
+    "billing_cycle": "recurring_fees", "included_hours": "recurring_fees",
+    "hourly_rate": "hourly_rates", "role_rates": "hourly_rates",
+    "after_hours_multiplier": "hourly_rates", "calendar_id": "coverage_hours",
+}  # fmt: skip
+
+
+def _term_pages(session: Session, document_id: int) -> dict[str, int | None]:
+    return dict(
+        session.execute(
+            select(ExtractedTerm.field, ExtractedTerm.page)
+            .where(ExtractedTerm.document_id == document_id)
+            .where(ExtractedTerm.review_state.in_(LIVE_STATES))
+        ).all()
+    )
+
+
+def _drow(name: str, old: Any, new: Any, page: Any, note: Any = None) -> dict[str, Any]:
+    def text(v: Any) -> str:
+        return "—" if v is None else str(v)
+
+    return {"field": name.replace("_", " "), "current": text(old), "proposed": text(new),
+            "page": page, "note": note}  # fmt: skip
+
+
+def _carry_forward_sla(
+    session: Session, contract: Contract, before: set[int]
+) -> dict[str, list[Any]]:
+    """New SLA policy versions keep the targets they do not restate from the version in force
+    before them (an amendment that names P1 only leaves P2-P4 as they were). Returns the
+    version's SLA change: {"sla policy": [before text, after text]} (empty if none)."""
+    from db.models import SlaTarget
+
+    session.flush()
+    policies = list(
+        session.scalars(
+            select(SlaPolicy)
+            .where(SlaPolicy.contract_id == contract.id)
+            .order_by(SlaPolicy.effective_from, SlaPolicy.id)
+        )
+    )
+    new = [p for p in policies if p.id not in before]
+    if not new:
+        return {}
+    first_before: str | None = None
+    for p in new:
+        prior = [q for q in policies if (q.effective_from, q.id) < (p.effective_from, p.id)]
+        base = prior[-1] if prior else None
+        if first_before is None:
+            first_before = _targets_text(base) if base is not None else "tier default"
+        have = {(t.priority, t.service_type) for t in p.targets}
+        for t in base.targets if base is not None else []:
+            if (t.priority, t.service_type) not in have:
+                p.targets.append(
+                    SlaTarget(
+                        priority=t.priority,
+                        service_type=t.service_type,
+                        response_minutes=t.response_minutes,
+                        resolution_minutes=t.resolution_minutes,
+                        calendar=t.calendar,
+                    )
+                )
+    session.flush()
+    return {"sla policy": [first_before, _targets_text(new[-1])]}
+
+
+def _targets_text(policy: SlaPolicy) -> str:
+    return ", ".join(
+        f"{t.priority}{'' if t.service_type in ('*', None) else '/' + t.service_type} "
+        f"{t.response_minutes}/{t.resolution_minutes} min"
+        for t in sorted(policy.targets, key=lambda t: (t.priority, t.service_type or ""))
+    )
 
 
 def _map_terms(
@@ -245,8 +485,11 @@ def _map_terms(
     terms: dict[str, Any],
     data: dict[str, Any],
     result: ApplyResult,
+    *,
+    amendment: bool = False,
 ) -> None:
-    if (start := _iso_date(terms.get("effective_date"))) is not None:
+    start = _iso_date(terms.get("effective_date"))
+    if start is not None and not amendment:  # an amendment's date is when its changes start
         data["start_date"] = start
     end = terms.get("expiration_date")
     if end == "perpetual":

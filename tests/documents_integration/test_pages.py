@@ -142,6 +142,17 @@ def test_review_page_accepts_a_field_and_applies_to_the_contract(store_env, revi
     at.radio(key=f"field-{doc_id}").set_value(terms["sla_targets"]).run()
     at.button(key=f"accept-{terms['sla_targets']}").click().run()
     at.button(key=f"reject-{next(iter(terms.values()))}")  # every field has its own buttons
+    # Apply is offered only once the preview shows what would change
+    assert not [b for b in at.button if b.label == "Apply accepted terms to contract"]
+    at.button(key=f"preview-{doc_id}").click().run()
+    assert not at.exception, at.exception
+    assert [h.value for h in at.subheader] == ["Preview: what Apply would change"]
+    diff = at.dataframe[0].value.set_index("field")
+    assert diff.loc["notice days", "current"] != "45"
+    assert diff.loc["notice days", "proposed"] == "45"
+    assert any(m.value.startswith("**Tickets whose SLA result changes:") for m in at.markdown)
+    with session_scope(open_store(store_env)) as s:  # the preview wrote nothing
+        assert s.get(Contract, contract_id).notice_days != 45
     apply = next(b for b in at.button if b.label == "Apply accepted terms to contract")
     apply.click().run()
     assert not at.exception, at.exception

@@ -1,5 +1,7 @@
 """Spine pages under AppTest: login, contract list and detail, clients, users, role guards."""
 
+from datetime import date
+
 import pytest
 
 from db.config import ROOT
@@ -92,9 +94,13 @@ def test_edit_through_the_page_is_saved_and_audited(app_env):
     assert not at.exception
     at = page("pages/contract_detail.py", app_env, user=ADMIN, query={"id": "2"}).run()
     assert "Renegotiated support" in at.caption[0].value
-    history = at.tabs[5].dataframe[0].value
+    versions, history = (d.value for d in at.tabs[5].dataframe)
     row = history[history["field"] == "title"].iloc[0]
     assert row["new"] == "Renegotiated support" and row["user"] == "admin"
+    # the History's versions: the edit, effective from the day picked under the form
+    version = versions[versions["field"] == "title"].iloc[0]
+    assert (version["kind"], version["after"]) == ("edit", "Renegotiated support")
+    assert str(version["effective from"])[:10] == date.today().isoformat() and version["by"]
 
 
 def test_edit_with_bad_dates_is_refused_with_a_message(app_env):

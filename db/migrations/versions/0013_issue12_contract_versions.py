@@ -1,12 +1,12 @@
-"""issue12 contract versions (reserved slot: filled by the work on that issue; empty until then)
+"""issue12 contract versions: who wrote each version (username, as the audit names them)
 
 Revision ID: 0013
 Revises: 0012
 """
 from collections.abc import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 import db.base  # noqa: F401
 
@@ -17,8 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('contract_versions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('username', sa.String(length=80), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('contract_versions', schema=None) as batch_op:
+        batch_op.drop_column('username')
