@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from billing.blockhours import BlockHoursState
     from billing.periods import BillingPeriod
     from billing.pricing import PricingModel, TimeAndMaterials
+    from billing.tax import TaxRate
 
 
 class Cycle(StrEnum):
@@ -223,6 +224,7 @@ class Invoice:
     period_start: date | None = None
     period_end: date | None = None
     credits_invoice_no: str | None = None
+    tax: TaxRate | None = None  # the tax its "tax" line was computed with (billing.tax)
 
     @property
     def total(self) -> Decimal:
