@@ -43,6 +43,7 @@ PAGES: list[PageSpec] = [
     _p("pages/ticket_timeline.py", "Ticket timeline", "timeline", "work_sla", "Service"),
     _p("pages/ticket_import.py", "Import tickets", "upload", "work_sla", "Service"),
     _p("pages/sla_policies.py", "SLA policies", "rule", "work_sla", "Service"),
+    _p("pages/calendars.py", "Coverage calendars", "calendar_month", "work_sla", "Service"),
     _p("pages/renewal_pipeline.py", "Renewal pipeline", "autorenew", "work_renewals", "Renewals"),
     _p("pages/renewal_tasks.py", "My tasks", "task_alt", "work_renewals", "Renewals"),
     _p("pages/billing_run.py", "Billing run", "receipt_long", "work_billing", "Billing"),

@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Each existing calendar gets version 1 (valid from the start of time) below.
+    # A calendar without versions is its own version 1 (db/calendars.py): none written here.
     op.create_table('calendar_versions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('calendar_id', sa.Integer(), nullable=False),
@@ -89,29 +89,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('tax_quickbooks_code', sa.String(length=60), nullable=True))
         batch_op.add_column(sa.Column('tax_xero_type', sa.String(length=60), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_invoices_tax_rate_id_tax_rates'), 'tax_rates', ['tax_rate_id'], ['id'])
-    calendars = sa.table(
-        "calendars", sa.column("id", sa.Integer), sa.column("spec", sa.String),
-        sa.column("timezone", sa.String), sa.column("country", sa.String),
-        sa.column("subdivision", sa.String),
-    )
-    rows = op.get_bind().execute(sa.select(calendars)).all()
-    if rows:
-        from datetime import UTC, datetime
-
-        versions = sa.table(
-            "calendar_versions", sa.column("calendar_id", sa.Integer),
-            sa.column("version", sa.Integer), sa.column("valid_from", db.base.UTCDateTime()),
-            sa.column("spec", sa.String), sa.column("timezone", sa.String),
-            sa.column("country", sa.String), sa.column("subdivision", sa.String),
-            sa.column("custom_holidays", sa.JSON), sa.column("created_at", db.base.UTCDateTime()),
-        )
-        start, now = datetime(1970, 1, 1, tzinfo=UTC), datetime.now(UTC)
-        op.bulk_insert(versions, [
-            {"calendar_id": r.id, "version": 1, "valid_from": start, "spec": r.spec,
-             "timezone": r.timezone, "country": r.country, "subdivision": r.subdivision,
-             "custom_holidays": [], "created_at": now}
-            for r in rows
-        ])
 
 
 def downgrade() -> None:
