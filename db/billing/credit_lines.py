@@ -138,5 +138,17 @@ def _with_credits(session: Session, inv: InvoiceModel, problems: list) -> Invoic
 def _credit_lines(session: Session, computed: _Computed) -> _Computed:
     """`computed` with each invoice's service-credit lines appended (and rule problems)."""
     problems = list(computed.problems)
-    invoices = tuple(_with_credits(session, inv, problems) for inv in computed.result.invoices)
+    ruled = set(
+        session.scalars(
+            select(ServiceCreditRule.contract_id)
+            .where(ServiceCreditRule.deleted_at.is_(None))
+            .distinct()
+        )
+    )  # one query, not one per invoice (a year of demo history is thousands of invoices)
+    invoices = tuple(
+        _with_credits(session, inv, problems)
+        if inv.contract_id is not None and int(inv.contract_id) in ruled
+        else inv
+        for inv in computed.result.invoices
+    )
     return replace(computed, result=replace(computed.result, invoices=invoices), problems=problems)
