@@ -39,6 +39,8 @@ DEFINITIONS: dict[str, str] = {
     "Revenue recovered": "What billing validation turned into revenue in the period: "
     "out-of-scope work captured, overage billed, after-hours work billed (invoice lines), and "
     "undercharged rates corrected to the contract rate (latest run of each period).",
+    "Credits given": "Service credits the invoices gave clients for missed SLAs (credit lines "
+    "of invoices, not void, with period start in the period); next to revenue recovered.",
     "At-risk value": "Sum of `value` of the at-risk contracts.",
     "Underperforming contracts": "Contracts in the lowest 10% of the selection for margin "
     "(among contracts with revenue) and under the margin target, or in the lowest 10% for "

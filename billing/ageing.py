@@ -20,6 +20,7 @@ import pandas as pd
 
 from billing.model import Id, Invoice, InvoiceLine
 from billing.money import require_decimal, round_money
+from billing.tax import with_tax
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 OPEN = ("issued", "paid", "partially_paid", "overdue")  # stored statuses that are receivable
@@ -230,8 +231,9 @@ def credit_note(
     issue_date: date,
     line_numbers: Sequence[int] | None = None,
 ) -> Invoice:
-    """An issued credit note cancelling all or some lines of `invoice`."""
-    return Invoice(
+    """An issued credit note cancelling all or some lines of `invoice`; a taxed invoice's
+    credit note carries the tax of the lines it credits (recomputed, billing.tax)."""
+    note = Invoice(
         invoice_no=credit_note_no,
         contract_id=invoice.contract_id,
         client_id=invoice.client_id,
@@ -244,3 +246,4 @@ def credit_note(
         period_end=invoice.period_end,
         credits_invoice_no=invoice.invoice_no,
     )
+    return with_tax(note, invoice.tax)

@@ -14,6 +14,11 @@ Column layouts follow the vendors' published import templates, as best known:
   *Description, *Quantity, *UnitAmount, Discount, *AccountCode, *TaxType,
   TrackingName1, TrackingOption1, TrackingName2, TrackingOption2, Currency,
   BrandingTheme. A credit note goes in with negative unit amounts.
+Tax (billing.tax): the invoice's "tax" line is not a row of its own in QuickBooks or Xero;
+each row carries the invoice's tax code instead (QuickBooks ItemTaxCode + ItemTaxAmount,
+the per-line tax the invoice summed; Xero *TaxType, Xero computing the tax). Invoices
+without a tax rate keep the `tax_code` / `tax_type` arguments. The generic export keeps the
+tax line as a line.
 Both products recompute a line as quantity x rate, so a line whose displayed quantity
 (hours to 4 dp, prorated fees) would not reproduce its amount to the cent is exported
 as 1 x amount, the detail staying in the description. Zero-amount lines (included
@@ -32,6 +37,7 @@ from openpyxl import Workbook
 from billing.frames import LINE_COLUMNS
 from billing.model import Invoice, InvoiceLine
 from billing.money import round_money
+from billing.tax import TAX_KIND, line_tax
 from safe import sheets
 
 QUICKBOOKS_COLUMNS = [
@@ -97,6 +103,7 @@ ITEM_NAMES = {
     "time_and_materials": "Labour",
     "after_hours": "After-hours labour",
     "out_of_scope": "Out-of-scope work",
+    "credit": "Service credit",
 }
 
 
@@ -123,7 +130,11 @@ def terms(invoice: Invoice) -> str:
 
 
 def _lines(invoice: Invoice, include_zero: bool) -> Iterable[InvoiceLine]:
-    return (ln for ln in invoice.lines if include_zero or ln.amount != 0)
+    return (
+        ln
+        for ln in invoice.lines
+        if ln.kind != TAX_KIND and (include_zero or ln.amount != 0)
+    )
 
 
 def quickbooks_frame(
@@ -158,8 +169,8 @@ def quickbooks_frame(
                     "ItemQuantity": _number(qty),
                     "ItemRate": _rate(rate),
                     "ItemAmount": f"{line.amount:.2f}",
-                    "ItemTaxCode": tax_code,
-                    "ItemTaxAmount": "",
+                    "ItemTaxCode": inv.tax.qb_code if inv.tax else tax_code,
+                    "ItemTaxAmount": f"{line_tax(line, inv.tax):.2f}" if inv.tax else "",
                     "Currency": inv.currency,
                     "Service Date": line.period_start.strftime(date_format),
                 }
@@ -199,7 +210,7 @@ def xero_frame(
                     "*Quantity": _number(qty),
                     "*UnitAmount": _rate(rate),
                     "*AccountCode": account_code,
-                    "*TaxType": tax_type,
+                    "*TaxType": inv.tax.xero_type if inv.tax else tax_type,
                     "Currency": inv.currency,
                 }
             )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from billing.blockhours import BlockHoursState
     from billing.periods import BillingPeriod
     from billing.pricing import PricingModel, TimeAndMaterials
+    from billing.tax import TaxRate
 
 
 class Cycle(StrEnum):
@@ -48,12 +50,18 @@ class Outcome(StrEnum):
             return value
         if value is None:
             return None
-        text = str(getattr(value, "value", value)).strip().lower()
-        text = text.replace("-", "_").replace(" ", "_")
-        try:
-            return cls(text)
-        except ValueError:
-            return None
+        if isinstance(value, str):  # the common case, once per entry and check: cached
+            return _parse_text(value)
+        return _parse_text(str(getattr(value, "value", value)))
+
+
+@lru_cache(maxsize=256)
+def _parse_text(value: str) -> Outcome | None:
+    text = value.strip().lower().replace("-", "_").replace(" ", "_")
+    try:
+        return Outcome(text)
+    except ValueError:
+        return None
 
 
 # Database ids are ints, demo and test ids are often strings: both are accepted.
@@ -223,6 +231,7 @@ class Invoice:
     period_start: date | None = None
     period_end: date | None = None
     credits_invoice_no: str | None = None
+    tax: TaxRate | None = None  # the tax its "tax" line was computed with (billing.tax)
 
     @property
     def total(self) -> Decimal:

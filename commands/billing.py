@@ -62,6 +62,57 @@ def billing_export(args) -> int:
     return 0
 
 
+def tax_rate_add(args) -> int:
+    from datetime import date
+
+    from access.roles import SYSTEM
+    from db.billing.tax import set_tax_rate
+    from db.engine import open_store, session_scope
+
+    try:
+        on = date.fromisoformat(args.effective_from)
+        with session_scope(open_store()) as s:
+            row = set_tax_rate(
+                session=s, actor=SYSTEM, name=args.name, kind=args.kind, rate=args.rate,
+                effective_from=on, client_id=args.client_id, country=args.country,
+                quickbooks_code=args.quickbooks_code, xero_tax_type=args.xero_tax_type,
+            )  # fmt: skip
+            rate = f"{row.rate.normalize():f}%"
+            print(f"Tax rate {row.id}: {row.name} {rate} ({row.kind}) from {on}.")
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    return 0
+
+
+def tax_rate_list(args) -> int:
+    from access.roles import SYSTEM
+    from db.billing.tax import tax_rates
+    from db.engine import open_store, session_scope
+
+    with session_scope(open_store()) as s:
+        frame = tax_rates(session=s, actor=SYSTEM, client_id=args.client_id)
+    print(frame.to_string(index=False) if len(frame) else "No tax rates.")
+    return 0
+
+
+def client_country(args) -> int:
+    from access.roles import SYSTEM
+    from db.billing.tax import set_client_country
+    from db.engine import open_store, session_scope
+
+    try:
+        with session_scope(open_store()) as s:
+            set_client_country(
+                session=s, actor=SYSTEM, client_id=args.client_id, country=args.country
+            )
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"Client {args.client_id}: country {args.country.upper()}.")
+    return 0
+
+
 def register(sub, commands) -> None:
     billing = sub.add_parser("billing", help="invoice runs and accounting exports").add_subparsers(
         dest="cmd", required=True
@@ -76,3 +127,23 @@ def register(sub, commands) -> None:
     e.add_argument("--xlsx", action="store_true", help="XLSX instead of CSV (generic only)")
     e.add_argument("--output", help="file to write (- for stdout)")
     commands["billing export"] = billing_export
+    t = billing.add_parser("tax-add", help="a tax rate for a client or a country")
+    t.add_argument("--name", required=True, help="printed on the invoice: VAT, GST, Sales tax")
+    t.add_argument(
+        "--kind", required=True, choices=["vat", "gst", "sales_tax", "reverse_charge", "exempt"]
+    )
+    t.add_argument("--rate", required=True, help="percent, 0-100 (0 for reverse charge/exempt)")
+    who = t.add_mutually_exclusive_group(required=True)
+    who.add_argument("--client-id", type=int)
+    who.add_argument("--country", help="ISO 3166 alpha-2, e.g. GB")
+    t.add_argument("--from", dest="effective_from", required=True, help="YYYY-MM-DD")
+    t.add_argument("--quickbooks-code", help="the tax code's name in QuickBooks")
+    t.add_argument("--xero-tax-type", help="the tax rate's name in Xero")
+    commands["billing tax-add"] = tax_rate_add
+    tl = billing.add_parser("tax-list", help="tax rates (one client's, with --client-id)")
+    tl.add_argument("--client-id", type=int)
+    commands["billing tax-list"] = tax_rate_list
+    cc = billing.add_parser("client-country", help="set a client's country (its tax rate)")
+    cc.add_argument("--client-id", type=int, required=True)
+    cc.add_argument("--country", required=True)
+    commands["billing client-country"] = client_country

@@ -164,6 +164,28 @@ def _recovered(
     return pd.DataFrame(out, columns=["source", "lines", "amount"])
 
 
+def _credits_given(
+    session: Session, ids: list[int], currency: str, start: date, end: date
+) -> float:
+    """Service credits on invoices (not void) with period start in the range, positive."""
+    from db.models import InvoiceLine
+
+    total = session.scalar(
+        select(func.sum(InvoiceLine.amount))
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(
+            Invoice.contract_id.in_(ids),
+            Invoice.currency == currency,
+            Invoice.status != "void",
+            Invoice.credit_note_for_id.is_(None),
+            InvoiceLine.kind == "credit",
+            Invoice.period_start >= start,
+            Invoice.period_start <= end,
+        )
+    )
+    return -float(total or 0)
+
+
 def _rates_corrected(session: Session, ids: list[int], start: date, end: date):
     """(entries, amount) of undercharged rates the invoices charged at the contracted rate:
     RATE_MISMATCH findings with a positive amount on entries no other finding blocked."""
@@ -338,6 +360,15 @@ def executive_view(
             recovered["amount"].sum() if len(recovered) else 0,
             prev_recovered["amount"].sum() if len(prev_recovered) else 0,
             "money",
+        )
+    )
+    tiles.append(
+        tile(
+            "Credits given",
+            _credits_given(session, ids, currency, start, end),
+            _credits_given(session, ids, currency, p_start, p_end),
+            "money",
+            higher_is_better=False,
         )
     )
     st_df = stages(live.assign(outcome=None), today)

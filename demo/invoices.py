@@ -1,4 +1,5 @@
-"""Demo invoices and payments for the last 12 months, and last month's billing run."""
+"""Demo invoices and payments for the last 12 months (drafted by the billing engine over the
+seeded time entries), and last month's billing run."""
 
 from __future__ import annotations
 
@@ -6,127 +7,115 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
-from billing.frames import contract_from_row
-from billing.periods import invoice_key, iter_periods, prorate
 from db.engine import session_scope
-from db.models import (
-    Contract,
-    Invoice,
-    InvoiceLine,
-    Payment,
-)
+from db.models import Invoice, InvoiceLine, Payment, TimeEntry
 
 
 def store_invoices(engine, rng, rows, today, report) -> None:
-    """Invoices for the last 12 months, on the billing engine's own periods and keys (so a
-    billing run finds them instead of drafting duplicates); most paid, some late or overdue.
-    """
-    inv, lines, pays = [], [], []
+    """The last 12 months of invoices, drafted by the billing engine itself (one pass over
+    every bill date in the window, the same code path as `billing run`: periods, proration,
+    entitlement, rating, overage, service credits, tax) and then issued on their bill dates
+    and numbered in order; most are paid, some late or overdue. Time entries are linked to
+    the invoice that billed them, so a later run sees them as billed."""
+    from db.billing.common import _db_lines
+    from db.billing.compute import _compute
+    from db.billing.credit_lines import _credit_lines
+    from db.billing.tax import _tax_lines
+
+    first = (today - relativedelta(months=12)).replace(day=1)
     with Session(engine) as s:
-        contracts = {c.id: c for c in s.query(Contract).all()}
-    next_id = 1
+        computed = _tax_lines(s, _credit_lines(s, _compute(s, first, today)))
+    drafted = sorted(
+        (i for i in computed.result.invoices if i.total > 0),
+        key=lambda i: (i.issue_date, int(i.contract_id)),
+    )
+    inv, lines, pays, links = [], [], [], []
     # A few clients pay late and leave invoices overdue; most pay on time.
     clients = sorted({r.client_id for r in rows})
     slow_payers = set(rng.choice(clients, size=max(1, len(clients) // 12), replace=False))
-    for r in rows:
-        c = contracts[r.id]
-        billing = contract_from_row(
-            {
-                "id": c.id,
-                "client_id": c.client_id,
-                "currency": c.currency,
-                "pricing_model": c.pricing_model,
-                "billing_cycle": c.billing_cycle,
-                "billing_timing": c.billing_timing,
-                "billing_alignment": c.billing_alignment,
-                "start_date": c.start_date,
-                "end_date": c.end_date,
-                "recurring_fee": c.recurring_fee,
-                "unit_price": c.unit_price,
-                "unit_count": c.unit_count,
-                "included_hours": c.included_hours,
-                "overage_rate": c.overage_rate,
-                "hourly_rate": c.hourly_rate,
-                "after_hours_multiplier": c.after_hours_multiplier,
-                "role_rates": c.role_rates,
-                "rollover": c.rollover,
-                "rollover_cap_hours": c.rollover_cap_hours,
-                "timezone": c.timezone,
-            }
+    seq: dict[int, int] = {}
+    for next_id, draft in enumerate(drafted, start=1):
+        issued = draft.issue_date
+        seq[issued.year] = seq.get(issued.year, 0) + 1
+        due = issued + timedelta(days=30)
+        amount = draft.total
+        roll = rng.random()
+        slow = draft.client_id in slow_payers
+        if due > today:
+            status = "issued"
+        elif roll < (0.2 if slow else 0.004):
+            status = "overdue"
+        elif roll < (0.3 if slow else 0.012):
+            status = "partially_paid"
+        else:
+            status = "paid"
+        tax = draft.tax
+        inv.append(
+            dict(
+                id=next_id,
+                number=f"INV-{issued:%Y}-{seq[issued.year]:06d}",
+                key=draft.invoice_no,
+                client_id=int(draft.client_id),
+                contract_id=int(draft.contract_id),
+                period_start=draft.period_start,
+                period_end=draft.period_end,
+                issue_date=issued,
+                due_date=due,
+                status=status,
+                currency=draft.currency,
+                total=amount,
+                tax_rate_id=tax.rate_id if tax else None,
+                tax_name=tax.name if tax else None,
+                tax_kind=tax.kind if tax else None,
+                tax_percent=tax.rate if tax else None,
+                tax_quickbooks_code=tax.qb_code if tax else None,
+                tax_xero_type=tax.xero_type if tax else None,
+            )
         )
-        first = today - relativedelta(months=12)
-        for period in iter_periods(billing, until=today + timedelta(days=1)):
-            if period.start < first:
-                continue
-            ms, me = period.start, period.last_day
-            amount = c.recurring_fee or ((c.unit_price or Decimal(0)) * (c.unit_count or 0))
-            if c.pricing_model == "time_materials":
-                amount = c.hourly_rate * Decimal(int(rng.integers(5, 40)))
-            amount = prorate(amount, period).quantize(Decimal("0.01"))
-            due = ms + timedelta(days=30)
-            roll = rng.random()
-            slow = r.client_id in slow_payers
-            if due > today:
-                status = "issued"
-            elif roll < (0.2 if slow else 0.004):
-                status = "overdue"
-            elif roll < (0.3 if slow else 0.012):
-                status = "partially_paid"
-            else:
-                status = "paid"
-            inv.append(
-                dict(
-                    id=next_id,
-                    number=f"INV-{ms:%Y%m}-{r.id:04d}",
-                    key=invoice_key(r.id, period),
-                    client_id=r.client_id,
-                    contract_id=r.id,
-                    period_start=ms,
-                    period_end=me,
-                    issue_date=ms,
-                    due_date=due,
-                    status=status,
-                    currency=c.currency,
-                    total=amount,
+        for ln in _db_lines(draft):
+            lines.append(
+                dict(invoice_id=next_id, kind=ln.kind, description=ln.description,
+                     quantity=ln.quantity, unit_price=ln.unit_price, amount=ln.amount,
+                     rule=ln.rule)  # fmt: skip
+            )
+        links += [
+            {"e": int(c.entry_id), "i": next_id}
+            for ln in draft.lines
+            for c in ln.charges
+        ]
+        if status in ("paid", "partially_paid"):
+            late = int(
+                rng.choice(
+                    [-5, 0, 3, 20, 45],
+                    p=[0.3, 0.2, 0.2, 0.2, 0.1] if slow else [0.62, 0.3, 0.05, 0.025, 0.005],
                 )
             )
-            lines.append(
+            paid = amount if status == "paid" else (amount / 2).quantize(Decimal("0.01"))
+            pays.append(
                 dict(
                     invoice_id=next_id,
-                    kind="fee",
-                    description=f"{c.title} {ms:%B %Y}",
-                    quantity=Decimal(1),
-                    unit_price=amount,
-                    amount=amount,
-                    rule=c.pricing_model,
+                    paid_on=min(today, due + timedelta(days=late)),
+                    amount=paid,
+                    method="bank transfer",
                 )
             )
-            if status in ("paid", "partially_paid"):
-                late = int(
-                    rng.choice(
-                        [-5, 0, 3, 20, 45],
-                        p=[0.3, 0.2, 0.2, 0.2, 0.1] if slow else [0.62, 0.3, 0.05, 0.025, 0.005],
-                    )
-                )
-                paid = amount if status == "paid" else (amount / 2).quantize(Decimal("0.01"))
-                pays.append(
-                    dict(
-                        invoice_id=next_id,
-                        paid_on=min(today, due + timedelta(days=late)),
-                        amount=paid,
-                        method="bank transfer",
-                    )
-                )
-            next_id += 1
+    unique = list({d["e"]: d for d in links}.values())
     with engine.begin() as conn:
         if inv:
             conn.execute(insert(Invoice), inv)
             conn.execute(insert(InvoiceLine), lines)
         if pays:
             conn.execute(insert(Payment), pays)
+        if unique:
+            conn.execute(
+                update(TimeEntry.__table__)
+                .where(TimeEntry.__table__.c.id == bindparam("e"))
+                .values(invoice_id=bindparam("i")),
+                unique,
+            )
     report.counts.update(invoices=len(inv), payments=len(pays))
 
 

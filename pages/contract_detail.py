@@ -4,8 +4,12 @@ from datetime import date
 
 import streamlit as st
 
+from billing.credits import CREDIT_KINDS, METRICS, TRIGGERS
 from contracts.term import term_at
 from db.billing.alignment import alignment_text
+from db.billing.availability import availability_history, record_availability
+from db.billing.common import period_choices
+from db.billing.credit_rules import add_credit_rule, credit_rules
 from db.billing.units import record_unit_count, unit_count_history
 from db.contract_versions import history as version_history
 from db.contracts_repo import (
@@ -164,6 +168,66 @@ with tabs[2]:
         st.info("No SLA policy for this contract or its tier.")
     else:
         st.dataframe(d.sla_targets, hide_index=True, width="stretch")
+    st.subheader("Service credits")
+    with session() as s:
+        rules = credit_rules(session=s, actor=actor, contract_id=c.id)
+    if rules.empty:
+        st.caption("No credit rule: a breach changes nothing on the invoice.")
+    else:
+        st.dataframe(rules, hide_index=True, width="stretch")
+    if actor.can("edit_contracts"):
+        with st.expander("Add a credit rule"), st.form(f"credit-rule-{c.id}"):
+            r = st.columns(3)
+            rname = r[0].text_input("Name", placeholder="P1 response credit", key="cr-name")
+            trigger = r[1].selectbox("Trigger", TRIGGERS, key="cr-trigger")
+            metric = r[2].selectbox("Measure (SLA metric)", ["", *METRICS], key="cr-metric")
+            r = st.columns(3)
+            prio = r[0].selectbox("Priority", ["", "P1", "P2", "P3", "P4"], key="cr-prio")
+            threshold = r[1].text_input("Threshold % (below it: credit)", key="cr-threshold")
+            ckind = r[2].selectbox("Credit", CREDIT_KINDS, key="cr-kind")
+            r = st.columns(4)
+            cvalue = r[0].text_input("Credit value (% or amount)", key="cr-value")
+            tiers = r[1].text_input(
+                "Tiers (below:credit, ...)", placeholder="99:5, 95:10", key="cr-tiers"
+            )
+            cap_pct = r[2].text_input("Cap % of fee per period", key="cr-cap-pct")
+            cap_amt = r[3].text_input("Cap amount per period", key="cr-cap-amt")
+            since = st.date_input("In force from", value=c.start_date, key="cr-from")
+            if st.form_submit_button("Add rule", key="cr-add"):
+                try:
+                    with session() as s:
+                        add_credit_rule(
+                            session=s, actor=actor, contract_id=c.id, name=rname,
+                            trigger=trigger, metric=metric or None, priority=prio or None,
+                            threshold=threshold, credit_kind=ckind, credit_value=cvalue,
+                            tiers=tiers, cap_percent=cap_pct, cap_amount=cap_amt,
+                            effective_from=since,
+                        )  # fmt: skip
+                    st.success(f"Credit rule {rname!r} added.")
+                    st.rerun()
+                except ValueError as exc:
+                    st.error(str(exc))
+    if actor.can("work_billing"):
+        with session() as s:
+            avail = availability_history(session=s, actor=actor, contract_id=c.id)
+        with st.expander(f"Availability figures ({len(avail)})"):
+            st.dataframe(avail, hide_index=True, width="stretch")
+            with st.form(f"availability-{c.id}"):
+                a = st.columns(3)
+                month = a[0].selectbox("Month", period_choices(date.today())[1:], key="av-m")
+                pct = a[1].text_input("Availability %", key="av-pct")
+                src = a[2].text_input("Source", placeholder="monitoring report", key="av-src")
+                if st.form_submit_button("Record availability", key="av-add"):
+                    try:
+                        with session() as s:
+                            record_availability(
+                                session=s, actor=actor, contract_id=c.id, period=month,
+                                percent=pct, source=src,
+                            )  # fmt: skip
+                        st.success(f"Availability for {month} recorded.")
+                        st.rerun()
+                    except ValueError as exc:
+                        st.error(str(exc))
 with tabs[3]:
     if d.documents.empty:
         st.info("No documents yet. Upload PDFs on the Upload page.")

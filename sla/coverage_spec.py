@@ -128,6 +128,29 @@ def normalise_hours(hours: object) -> WeekHours:
 
 def parse_spec(spec: str) -> WeekHours:
     """Turn a preset name or explicit text into weekly hours; ValueError says what is wrong."""
+    return _normalise(_windows(spec))
+
+
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def check_no_overlap(spec: str) -> WeekHours:
+    """parse_spec, refusing windows of one day that overlap (touching is fine): a managed
+    calendar says each hour once, so a typo like 08:00-18:00, 12:00-20:00 is caught."""
+    for day, windows in enumerate(_windows(spec)):
+        ordered = sorted(windows)
+        for (s1, e1), (s2, e2) in zip(ordered, ordered[1:], strict=False):
+            if s2 < e1:
+                raise ValueError(
+                    f"Overlapping windows on {DAY_NAMES[day]}: {_hhmm(s1)}-{_hhmm(e1)} and "
+                    f"{_hhmm(s2)}-{_hhmm(e2)} in '{spec}'; "
+                    "give each hour once (e.g. 08:00-12:00, 13:00-18:00)"
+                )
+    return parse_spec(spec)
+
+
+def _windows(spec: str) -> list[list[tuple[int, int]]]:
+    """Each day's windows as written (not merged)."""
     text = spec.strip()
     preset = PRESETS.get(text.lower().replace(" ", ""))
     per_day: list[list[tuple[int, int]]] = [[] for _ in range(7)]
@@ -135,7 +158,7 @@ def parse_spec(spec: str) -> WeekHours:
         days, start, end = preset
         for day in days:
             per_day[day].append((start, end))
-        return _normalise(per_day)
+        return per_day
     if not text:
         raise ValueError("Empty coverage spec: use a preset such as '8x5' or 'Mon-Fri 08:00-18:00'")
     for clause in filter(None, (c.strip() for c in re.split(r"[;\n]", text))):
@@ -163,7 +186,7 @@ def parse_spec(spec: str) -> WeekHours:
         leftover = _RANGE.sub("", ranges).strip(" ,")
         if leftover:
             raise ValueError(f"Cannot read '{leftover}' in coverage spec '{spec}'")
-    return _normalise(per_day)
+    return per_day
 
 
 def _hhmm(minute: int) -> str:

@@ -46,6 +46,9 @@ class BackupDocuments:
     entries_listed: bool  # False: lines only (the invoice was not drafted by a billing run)
 
 
+NOT_FROM_ENTRIES = ("credit", "tax")
+
+
 def _rebuilt(session: Session, row: Invoice) -> InvoiceModel | None:
     """The drafted invoice with its entry charges, rebuilt from the linked entries."""
     if row.run_id is None or row.contract_id is None or row.credit_note_for_id is not None:
@@ -86,7 +89,10 @@ def _rebuilt(session: Session, row: Invoice) -> InvoiceModel | None:
         coverage=coverage,
     )
     found = next((i for i in result.invoices if i.invoice_no == row.key), None)
-    stored = [(ln.kind, ln.amount) for ln in sorted(row.lines, key=lambda x: x.id)]
+    ordered = sorted(row.lines, key=lambda x: x.id)
+    # Service credits and tax are not backed by entries: listed as stored, after the rest.
+    kept = [ln for ln in ordered if ln.kind in NOT_FROM_ENTRIES]
+    stored = [(ln.kind, ln.amount) for ln in ordered if ln.kind not in NOT_FROM_ENTRIES]
     again = [] if found is None else [(ln.kind, ln.amount) for ln in found.lines]
     if stored != again:
         diff = next(
@@ -109,8 +115,10 @@ def _rebuilt(session: Session, row: Invoice) -> InvoiceModel | None:
         raise BackupMismatch(
             f"The entries behind {row.number} changed since it was drafted ({diff}); {hint}."
         )
+    extra = _model(row, lines=kept).lines if kept else ()
     return replace(
         found,
+        lines=found.lines + extra,
         invoice_no=row.number,
         issue_date=row.issue_date or found.issue_date,
         due_date=row.due_date or found.due_date,

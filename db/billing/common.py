@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from billing.model import Invoice as InvoiceModel
 from billing.model import InvoiceLine as LineModel
+from billing.tax import TaxRate
 from billing.validation import CORRECTED
 from db.models import BillingFinding, Client, Contract, Invoice, InvoiceLine, Payment
 
@@ -146,6 +147,21 @@ def _model(row: Invoice, credits: str | None = None, lines: Sequence[InvoiceLine
         period_start=period_start,
         period_end=period_end,
         credits_invoice_no=credits,
+        tax=_tax_of(row),
+    )
+
+
+def _tax_of(row: Invoice) -> TaxRate | None:
+    """The TaxRate a stored invoice was drafted with (its snapshot; None when untaxed)."""
+    if row.tax_kind is None:
+        return None
+    return TaxRate(
+        row.tax_name or "Tax",
+        row.tax_kind,
+        row.tax_percent,  # type: ignore[arg-type]
+        row.tax_quickbooks_code,
+        row.tax_xero_type,
+        row.tax_rate_id,
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from billing.credits import CreditRule, SlaResult, period_credits
 from billing.model import Invoice as InvoiceModel
 from billing.model import InvoiceLine
+from db.billing.availability import period_availability
 from db.billing.compute import _Computed
 from db.models import ServiceCreditRule, Ticket
 from db.sla.outcomes import sla_outcomes
@@ -109,7 +110,11 @@ def _with_credits(session: Session, inv: InvoiceModel, problems: list) -> Invoic
         return inv
     fee = sum((ln.amount for ln in inv.lines if ln.kind in FEE_KINDS), Decimal(0))
     credits = period_credits(
-        rules, _results(session, cid, first, last), fee=fee, currency=inv.currency
+        rules,
+        _results(session, cid, first, last),
+        fee=fee,
+        currency=inv.currency,
+        availability=period_availability(session, cid, first, last),
     )
     lines = tuple(
         InvoiceLine(
@@ -133,5 +138,17 @@ def _with_credits(session: Session, inv: InvoiceModel, problems: list) -> Invoic
 def _credit_lines(session: Session, computed: _Computed) -> _Computed:
     """`computed` with each invoice's service-credit lines appended (and rule problems)."""
     problems = list(computed.problems)
-    invoices = tuple(_with_credits(session, inv, problems) for inv in computed.result.invoices)
+    ruled = set(
+        session.scalars(
+            select(ServiceCreditRule.contract_id)
+            .where(ServiceCreditRule.deleted_at.is_(None))
+            .distinct()
+        )
+    )  # one query, not one per invoice (a year of demo history is thousands of invoices)
+    invoices = tuple(
+        _with_credits(session, inv, problems)
+        if inv.contract_id is not None and int(inv.contract_id) in ruled
+        else inv
+        for inv in computed.result.invoices
+    )
     return replace(computed, result=replace(computed.result, invoices=invoices), problems=problems)

@@ -21,6 +21,7 @@ from db.billing.common import (
     _settled,
     parse_period,
 )
+from db.billing.tax import store_snapshot
 from db.models import BillingRun, Client, Contract, Invoice, TimeEntry
 
 PAYMENT_TERMS_DAYS = 30
@@ -161,6 +162,7 @@ def create_credit_note(
         total=note.total,
         credit_note_for_id=row.id,
     )
+    store_snapshot(cn, note)
     cn.lines.extend(_db_lines(note))
     session.add(cn)
     session.flush()

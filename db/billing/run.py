@@ -30,6 +30,7 @@ from db.billing.common import (
 )
 from db.billing.compute import _compute, _Computed, _existing
 from db.billing.credit_lines import _credit_lines
+from db.billing.tax import _tax_lines, store_snapshot
 from db.models import BillingFinding, BillingRun, BillingRunClient, Invoice, TimeEntry
 
 
@@ -89,7 +90,7 @@ def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
     """Validate and draft the period's invoices in memory: preview lines and findings."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
-    computed = _credit_lines(session, _compute(session, first, last))
+    computed = _tax_lines(session, _credit_lines(session, _compute(session, first, last)))
     result = computed.result
     existing = _existing(session, [i.invoice_no for i in result.invoices])
     late = [
@@ -257,7 +258,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
     """Run billing for a period: persist findings and draft invoices, idempotently."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
-    computed = _credit_lines(session, _compute(session, first, last))
+    computed = _tax_lines(session, _credit_lines(session, _compute(session, first, last)))
     result, report = computed.result, computed.result.report
     run = BillingRun(
         period_start=first,
@@ -340,6 +341,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
         row.due_date = inv.due_date
         row.currency = inv.currency
         row.total = inv.total
+        store_snapshot(row, inv)
         row.lines.extend(_db_lines(inv))
         session.flush()
         _link_entries(session, row.id, inv)

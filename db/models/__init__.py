@@ -5,6 +5,7 @@ from db.models.clients import Client, Contact, Site
 from db.models.contracts import (
     Calendar,
     CalendarHoliday,
+    CalendarVersion,
     Contract,
     ContractDocument,
     ContractService,
@@ -14,7 +15,7 @@ from db.models.contracts import (
     SlaTarget,
     UnitCount,
 )
-from db.models.credits import ServiceCreditRule
+from db.models.credits import AvailabilityFigure, ServiceCreditRule
 from db.models.jobs import JobIssue, RunLock
 from db.models.lifecycle import (
     CompanyHolding,
@@ -48,9 +49,13 @@ from db.models.people import (
     User,
 )
 from db.models.security import LoginFailure
+from db.models.tax import TaxRate
 from db.models.work import OutOfScopeRequest, Ticket, TicketEvent, TimeEntry
 
 __all__ = [
+    "AvailabilityFigure",
+    "CalendarVersion",
+    "TaxRate",
     "ApiRequest",
     "ApiToken",
     "InboundEvent",

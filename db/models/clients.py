@@ -18,6 +18,7 @@ class Client(Base):
     # Lower-cased, whitespace-collapsed name: duplicate clients are refused on this key.
     name_key: Mapped[str] = mapped_column(String(200), unique=True)
     industry: Mapped[str | None] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2: its tax rate
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str | None] = mapped_column(Text)
     email_opt_out: Mapped[bool] = mapped_column(default=False)

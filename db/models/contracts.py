@@ -36,6 +36,27 @@ class Calendar(Base):
     )
 
 
+class CalendarVersion(Base):
+    """A calendar as it was from `valid_from`: tickets created from then use it, so a
+    change of hours, zone or holidays never moves the SLA results of earlier tickets."""
+
+    __tablename__ = "calendar_versions"
+    __table_args__ = (UniqueConstraint("calendar_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("calendars.id"), index=True)
+    version: Mapped[int]
+    valid_from: Mapped[datetime]
+    spec: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64))
+    country: Mapped[str | None] = mapped_column(String(2))
+    subdivision: Mapped[str | None] = mapped_column(String(10))
+    custom_holidays: Mapped[list[str]] = mapped_column(JSON, default=list)  # ISO dates
+    note: Mapped[str | None] = mapped_column(String(200))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CalendarHoliday(Base):
     """Holidays are stored as explicit dates: regions differ and the package changes."""
 

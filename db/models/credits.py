@@ -11,7 +11,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, Rate, utcnow
@@ -54,3 +54,23 @@ class ServiceCreditRule(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
+
+
+class AvailabilityFigure(Base):
+    """Measured availability % of a contract's service over a period (entered or imported).
+
+    The SLA engine measures tickets, not uptime: availability comes from the client's
+    monitoring and is entered per contract and period; `availability_below` rules read it.
+    """
+
+    __tablename__ = "availability_figures"
+    __table_args__ = (UniqueConstraint("contract_id", "period_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
+    period_start: Mapped[date]
+    period_end: Mapped[date]
+    percent: Mapped[Decimal] = mapped_column(Rate)
+    source: Mapped[str | None] = mapped_column(String(200))  # "PRTG monthly report", ...
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -54,6 +54,13 @@ class Invoice(Base):
     currency: Mapped[str] = mapped_column(String(3))
     total: Mapped[Decimal] = mapped_column(default=Decimal("0"))
     credit_note_for_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"))
+    # The tax the invoice was drafted with (a snapshot: a later rate change leaves it alone).
+    tax_rate_id: Mapped[int | None] = mapped_column(ForeignKey("tax_rates.id"))
+    tax_name: Mapped[str | None] = mapped_column(String(60))
+    tax_kind: Mapped[str | None] = mapped_column(String(20))
+    tax_percent: Mapped[Decimal | None] = mapped_column(Rate)
+    tax_quickbooks_code: Mapped[str | None] = mapped_column(String(60))
+    tax_xero_type: Mapped[str | None] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     lines: Mapped[list[InvoiceLine]] = relationship(

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 import sla
-from db.calendars import ALWAYS
+from db.calendars import ALWAYS, calendar_versions_frame
 from db.models import Calendar as CalendarRow
 from db.models import Contract, SlaPolicy
 from db.sla.frames import to_instants
@@ -74,9 +74,15 @@ def _in_force(tickets: pd.DataFrame, versions: pd.DataFrame, name: str) -> pd.Se
 
 
 def _policy_keys(
-    tickets: pd.DataFrame, contracts: pd.DataFrame, rows: list[SlaPolicy]
+    tickets: pd.DataFrame,
+    contracts: pd.DataFrame,
+    rows: list[SlaPolicy],
+    cal_versions: pd.DataFrame | None = None,
 ) -> tuple[pd.Series, dict[str, sla.SlaPolicy], dict[str, object]]:
-    """Ticket -> policy key, key -> sla.SlaPolicy, key -> calendar key."""
+    """Ticket -> policy key, key -> sla.SlaPolicy, key -> calendar key.
+
+    `cal_versions` (db.calendars.calendar_versions_frame): the calendar version in force at
+    a ticket's creation is part of its key, so its calendar key is "id@version"."""
     tz = contracts.set_index("contract_id")["tz"]
     tier_of = contracts.set_index("contract_id")["tier"]
     own = [
@@ -110,19 +116,29 @@ def _policy_keys(
         pd.DataFrame(tier_rows, columns=cols_t).astype({"eff_at": "datetime64[us, UTC]"}),
         "tv",
     )
+    calv = pd.Series(pd.NA, index=tickets.index, dtype="Int64")
+    if cal_versions is not None and len(cal_versions):
+        linked = contracts[["contract_id", "calendar_id"]].dropna()
+        per_contract = linked.astype({"calendar_id": "int64"}).merge(
+            cal_versions.astype({"calendar_id": "int64"}),
+            on="calendar_id",
+        )[["contract_id", "calv", "eff_at"]]
+        calv = _in_force(tickets, per_contract, "calv")
     key = (
         tickets["contract_id"].astype("string")
         + "|"
         + cv.astype("string").fillna("-")
         + "|"
         + tv.astype("string").fillna("-")
+        + "|"
+        + calv.astype("string").fillna("-")
     )
     by_id = {p.id: p for p in rows}
     cal = contracts.set_index("contract_id")["calendar_id"]
     policies: dict[str, sla.SlaPolicy] = {}
     calendar_keys: dict[str, object] = {}
     for k in key.dropna().unique():
-        cid, c_ver, t_ver = k.split("|")
+        cid, c_ver, t_ver, cal_ver = k.split("|")
         policy = _merge(
             str(tier_of.get(int(cid), "")),
             by_id.get(int(t_ver)) if t_ver != "-" else None,
@@ -131,7 +147,10 @@ def _policy_keys(
         if policy is not None:
             policies[k] = policy
             c = cal.get(int(cid))
-            calendar_keys[k] = ALWAYS if c is None or pd.isna(c) else str(int(c))
+            if c is None or pd.isna(c):
+                calendar_keys[k] = ALWAYS
+            else:
+                calendar_keys[k] = str(int(c)) + ("" if cal_ver == "-" else f"@{cal_ver}")
     return key, policies, calendar_keys
 
 
@@ -178,6 +197,8 @@ def policy_in_force(
     )
     contracts = _contracts(session)
     contracts = contracts[contracts["contract_id"] == contract_id]
-    key, policies, cal_keys = _policy_keys(probe, contracts, _policies(session))
+    key, policies, cal_keys = _policy_keys(
+        probe, contracts, _policies(session), calendar_versions_frame(session)
+    )
     k = key.iloc[0]
     return policies.get(k), cal_keys.get(k, ALWAYS)

@@ -24,6 +24,7 @@ from db.models import (
     AuditEntry,
     Calendar,
     CalendarHoliday,
+    CalendarVersion,
     Contract,
     SlaPolicy,
     SlaTarget,
@@ -65,7 +66,9 @@ def is_enabled(session: Session) -> bool:
 def fingerprint(session: Session) -> tuple:
     """Changes whenever a ticket, pause, contract, policy or calendar changes (see above)."""
     parts: list[object] = []
-    for model in (TicketEvent, Contract, SlaPolicy, SlaTarget, Calendar, CalendarHoliday):
+    for model in (
+        TicketEvent, Contract, SlaPolicy, SlaTarget, Calendar, CalendarHoliday, CalendarVersion
+    ):
         parts.extend(session.execute(select(func.count(), func.max(model.id))).one())
     parts.extend(
         session.execute(

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import sla
-from db.calendars import ALWAYS, load_calendars
+from db.calendars import ALWAYS, calendar_versions_frame, load_calendars
 from db.engine import session_factory
 from db.models import Ticket, TicketEvent
 from db.sla import outcome_cache
@@ -161,7 +161,9 @@ def _load(session: Session, **flt) -> _Loaded | None:
     tickets = tickets.merge(contracts[["contract_id", "tier"]], on="contract_id", how="left")
     if tickets.empty:
         return None
-    key, policies, cal_keys = _policy_keys(tickets, contracts, _policies(session))
+    key, policies, cal_keys = _policy_keys(
+        tickets, contracts, _policies(session), calendar_versions_frame(session)
+    )
     work = tickets.assign(_pk=key.fillna("none").astype(object))
     attached = sla.attach_targets(
         work.rename(columns={"contract_id": "_cid", "_pk": "contract_id"}),

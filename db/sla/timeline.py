@@ -59,7 +59,8 @@ def ticket_timeline(
     outcomes = sla_details(session=session, now=now, ticket_ids=[t.id])
     if policy is None:
         return TicketTimeline(info, outcomes, empty, "no SLA policy for this contract's tier")
-    calendar = load_calendars(session=session)[cal_key if cal_key == "24x7" else int(str(cal_key))]
+    calendars = load_calendars(session=session)
+    calendar = calendars.get(str(cal_key)) or calendars[int(str(cal_key))]
     events = pd.DataFrame(
         session.execute(
             select(TicketEvent.ticket_id, TicketEvent.at, TicketEvent.kind, TicketEvent.value)

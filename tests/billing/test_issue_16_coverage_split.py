@@ -78,3 +78,28 @@ def test_validation_counts_a_split_entry_once():
     result = invoice_run([contract(pricing=TM)], [e], run_date=date(2024, 4, 1),
                          coverage={"C1": OFFICE})
     assert len(result.report.entries) == 1 and result.accuracy == 1.0
+
+
+def test_vectorized_split_matches_entry_by_entry_across_dst_and_weekends():
+    import random
+    from datetime import timedelta
+
+    from billing.coverage_split import split_at_coverage
+
+    london = Calendar.from_spec("Mon-Fri 08:00-18:00; Sat 09:00-13:00", "Europe/London")
+    rng = random.Random(5)
+    base = datetime(2024, 3, 25, tzinfo=UTC)  # the week after the spring change, then on
+    outcomes = ["covered", "covered_after_hours", "out_of_scope", "no_contract"]
+    entries = [
+        entry(
+            entry_id=f"E{n}",
+            started_at=base + timedelta(minutes=rng.randrange(0, 60 * 24 * 230)),
+            minutes=rng.choice([0, 15, 45, 90, 180, 600, 1500]),
+            entitlement_outcome=rng.choice(outcomes),
+        )
+        for n in range(400)
+    ]
+    expected = [p for e in entries for p in split_entry(e, london)]
+    got = split_at_coverage(entries, {"C1": london})
+    assert got == expected
+    assert len(got) > len(entries)  # some did cross a boundary
