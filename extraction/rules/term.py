@@ -92,13 +92,13 @@ _EVENT_END = re.compile(
     r"|(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
     r"(?:\w+\s+){0,4}?until\s+(?:(?:it\s+is\s+|so\s+)?terminated\b|the\s+(?:expiration|termination|"
     r"expiry)(?:\s+or\s+(?:earlier\s+)?termination)?\s+of\s+(?!(?:the|this)\s+(?:initial\s+)?"
-    r"(?:term|agreement)\b))",
+    r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b",
     re.IGNORECASE,
 )
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
     r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at)?\s*"
+    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at|as\s+of)?\s*"
     r"(?:the\s+(?:earlier|first)\s+(?:to\s+occur\s+)?of\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$"
     r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$",
     re.IGNORECASE,
@@ -220,6 +220,9 @@ def expiration_date(
                 explicit.append((score, -sentence.index, made))
     if explicit and max(explicit, key=lambda c: (c[0], c[1]))[0] >= 0.85:
         return max(explicit, key=lambda c: (c[0], c[1]))[2]
+    anniversary = _anniversary(doc, start, agreement)
+    if anniversary is not None:
+        return anniversary
     perpetual = _perpetual(doc)
     if perpetual is not None and (
         term is None or term.confidence < 0.85 or perpetual.confidence >= 0.7
@@ -270,6 +273,44 @@ def expiration_date(
         return perpetual
     if explicit:
         return max(explicit, key=lambda c: (c[0], c[1]))[2]
+    return None
+
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20,
+}  # fmt: skip
+# 'shall extend until the four (4) year anniversary of the Effective Date', 'end on the fifth
+# anniversary of the date hereof': the start plus that many years.
+_ANNIVERSARY = re.compile(
+    r"(?:until|on|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?(?:date\s+(?:of\s+)?(?:the\s+)?)?"
+    r"(?:(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
+    r"twentieth)|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+year|\(?(?P<digits>\d{1,2})(?:st|nd|rd|th)\)?)"
+    r"\s+anniversary\s+of\s+the\s+(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
+    r"of\s+this\s+agreement|first\s+(?:above\s+)?written))",
+    re.IGNORECASE,
+)
+
+
+def _anniversary(doc: Document, start: date | None, agreement: Field | None) -> Field | None:
+    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
+        m = _ANNIVERSARY.search(sentence.flat)
+        if not m or not _OWN_TERM.search(sentence.flat):
+            continue
+        if m["ordinal"]:
+            years = _ORDINALS[m["ordinal"].lower()]
+        elif m["digits"]:
+            years = int(m["digits"])
+        else:
+            parsed = parse_duration(f"{m['n']} years")
+            years = int(parsed["n"]) if parsed else 0
+        base = start
+        if not m["base"].lower().startswith(("effective", "commencement")) or base is None:
+            agreed = agreement.normalized if agreement else None
+            base = date.fromisoformat(agreed) if isinstance(agreed, str) else base
+        end = add_duration(base, {"n": years, "unit": "year"}) if base and years else None
+        if end is not None:
+            return doc.make_field(sentence, "expiration_date", end.isoformat(), confidence=0.75)
     return None
 
 
