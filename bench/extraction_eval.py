@@ -7,8 +7,9 @@ dates ('09/01/2006; 8/31/2007') accepts any of them; a label with blanks ('07/[]
 '[]/[]/20[]') compares only the parts it knows. Durations equal after normalising to number
 + unit ('(6) months', '180 days / 6 months'); governing law equal ignoring case, 'State of'
 and 'laws of'; parties matched name by name with rapidfuzz, ignoring role labels and
-punctuation; Yes/No categories scored as clause detection over all contracts. Prints P/R/F1
-per field per set, the F1 gap between the sets, and seconds per document.
+punctuation, a name the label repeats (or lists again as its short name) counted once;
+Yes/No categories scored as clause detection over all contracts. Prints P/R/F1 per field per
+set, the F1 gap between the sets, and seconds per document.
 
 Usage: .venv/bin/python bench/extraction_eval.py [--data DIR ...] [--workers 2] [--limit N]
        [--verbose]
@@ -178,10 +179,37 @@ def label_parties(answer: str) -> list[str]:
             r"(?:each|together|individually|collectively)\b", part, re.I
         ):
             continue
-        for piece in re.split(r"\s+and\s+(?=[A-Z])", part):
-            if norm_name(piece):
+        # 'A Ltd. and B Inc. (each "Recipient")' names two parties, 'Savings and Loan
+        # Association' one: split on 'and' only after a company suffix.
+        for piece in _split_label(part):
+            # The lawyers often highlight the same party twice ('TELCOSTAR PTE, LTD.' in the
+            # preamble and again in 'TELCOSTAR PTE, LTD. and ...'): one party, counted once.
+            if norm_name(piece) and norm_name(piece) not in {norm_name(n) for n in names}:
                 names.append(piece)
-    return names
+    # A short name the label also lists ('Miltenyi' beside 'Miltenyi Biotec GmbH') is the
+    # same party under its defined term, not another one.
+    return [
+        n
+        for n in names
+        if not any(set(norm_name(n).split()) < set(norm_name(o).split()) for o in names)
+    ]
+
+
+_AND = re.compile(r",?\s+and\s+(?=[A-Z])")
+_SUFFIX_END = re.compile(
+    r"\b(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Co|Company|LLP|L\.?P|AG|GmbH|plc|N\.A|"
+    r"B\.V|N\.V|S\.A)\.?$",
+    re.IGNORECASE,
+)
+
+
+def _split_label(part: str) -> list[str]:
+    pieces, start = [], 0
+    for match in _AND.finditer(part):
+        if _SUFFIX_END.search(part[start : match.start()].strip()):
+            pieces.append(part[start : match.start()])
+            start = match.end()
+    return [*pieces, part[start:]]
 
 
 def score_parties(labels: list[str], predicted: list[str]) -> tuple[int, int, int]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from extraction.nlp import CUES_KEY, ENTITIES_KEY, get_nlp
 from extraction.schema import Field, Table
+from extraction.structure import Structure, build_structure
 
 _SPACES = re.compile(r"\s+")
 
@@ -39,6 +40,8 @@ class Sentence:
     index: int
     cues: set[str] = field(default_factory=set)
     ents: list[Ent] = field(default_factory=list)
+    section: str = ""  # title of the heading it falls under ('' before any heading)
+    part: str = "body"  # 'cover', 'body', 'signature' or 'exhibit' (extraction.structure)
 
     @property
     def flat(self) -> str:
@@ -80,11 +83,21 @@ class Document:
     pages: list[str]
     sentences: list[Sentence]
     tables: list[Table]
+    structure: Structure = field(default_factory=Structure)
 
-    def with_cue(self, *labels: str, pages: int | None = None) -> list[Sentence]:
-        """Sentences carrying any of the cue labels (optionally only in the first `pages`)."""
+    def with_cue(
+        self, *labels: str, pages: int | None = None, body: bool = False
+    ) -> list[Sentence]:
+        """Sentences carrying any of the cue labels (optionally only in the first `pages`;
+        `body` leaves out exhibits: forms and schedules of other agreements)."""
         wanted = set(labels)
-        return [s for s in self.sentences if s.cues & wanted and (pages is None or s.page <= pages)]
+        return [
+            s
+            for s in self.sentences
+            if s.cues & wanted
+            and (pages is None or s.page <= pages)
+            and not (body and s.part == "exhibit")
+        ]
 
     def make_field(
         self,
@@ -148,4 +161,9 @@ def build_document(pages: list[str], tables: Iterable[Table] = ()) -> Document:
                     Ent(span.label_, span.text, span.start_char, span.end_char)
                 )
         sentences.extend(page_sents)
-    return Document(pages=pages, sentences=sentences, tables=list(tables))
+    structure = build_structure(pages)
+    for sentence in sentences:
+        heading = structure.section(sentence.page, sentence.start)
+        sentence.section = heading.title if heading else ""
+        sentence.part = structure.part(sentence.page, sentence.start)
+    return Document(pages=pages, sentences=sentences, tables=list(tables), structure=structure)

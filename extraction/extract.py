@@ -48,7 +48,7 @@ def terms_from_document(
     put("initial_term", initial)
     start = effective or suggested.get("effective_date")  # a term runs from the agreement date
     put("expiration_date", term.expiration_date(doc, start, agreement, initial))
-    found.update(term.renewal(doc, suggested))
+    found.update(term.renewal(doc, suggested, initial))
     put("governing_law", law.governing_law(doc))
     put("contract_value", money.contract_value(doc))
     put("recurring_fees", money.recurring_fees(doc))

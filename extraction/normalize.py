@@ -58,12 +58,15 @@ def _year(text: str) -> int:
     return y
 
 
-_ORD = r"(\d{1,2})\s*(?:st|nd|rd|th|t\s?h)?"
+_ORD = r"(\d{1,2})\s*(?:st|nd|rd|th|s\s?t|n\s?d|r\s?d|t\s?h)?"
 _MON = r"([A-Za-z]{3,9})\.?"
 _DATE_FORMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), "ymd"),
     (re.compile(rf"{_MON}\s+{_ORD}\s*[,.]?\s*(\d{{4}})"), "mdy_name"),
-    (re.compile(rf"{_ORD}\s+(?:day\s+of\s+)?{_MON},?\s+(?:day\s+of\s+)?(\d{{4}})"), "dmy_name"),
+    (
+        re.compile(rf"{_ORD}\s+(?:day\s+of\s+|of\s+)?{_MON},?\s+(?:day\s+of\s+)?(\d{{4}})"),
+        "dmy_name",
+    ),
     (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b"), "numeric"),
 ]
 
@@ -103,6 +106,19 @@ def blank_date_year(text: str) -> int | None:
     """The year of a date left blank in a template ('the ____ day of ______ 2000')."""
     m = re.search(r"((?:19|20)\d\d)\s*$", text.strip())
     return int(m[1]) if m else None
+
+
+def blank_date(text: str) -> dict[str, object]:
+    """The parts a partly blank date states: 'November ___, 2006' -> month 11, year 2006;
+    'April 2013' -> month 4, year 2013; '_____ day of ______, 19__' -> nothing but the blank."""
+    month = next(
+        (MONTHS[w.lower()] for w in re.findall(r"[A-Za-z]{3,9}", text) if w.lower() in MONTHS),
+        None,
+    )
+    out: dict[str, object] = {"blank": True, "year": blank_date_year(text)}
+    if month:
+        out["month"] = month
+    return out
 
 
 _DURATION = re.compile(

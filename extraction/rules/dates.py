@@ -12,7 +12,7 @@ import re
 from datetime import date
 
 from extraction.document import Document, Ent, Sentence
-from extraction.normalize import blank_date_year, parse_date
+from extraction.normalize import blank_date, parse_date
 from extraction.schema import Field
 
 PREAMBLE_SENTENCES = 80
@@ -37,13 +37,21 @@ _EFFECTIVE_AFTER = re.compile(
     r"\s+date",
     re.IGNORECASE,
 )
+_FIRST_WRITTEN = (
+    r"(?:the\s+)?(?:day\s+and\s+year|date)\s+(?:and\s+year\s+)?(?:(?:first\s+)?(?:above|"
+    r"hereinabove|(?:written|set\s+forth|stated|shown)\s+above)|hereof|of\s+this\s+"
+    r"(?:agreement|contract)|first\s+(?:written|set\s+forth|stated))"
+)
+# 'effective as of the date first above written', 'shall commence on the date hereof',
+# '"Effective Date" means the date of this Agreement': the effective date is the agreement's.
 _DATE_FIRST_WRITTEN = re.compile(
-    r"(?:become\s+|be\s+)?effective\s+(?:as\s+of\s+|on\s+)?(?:the\s+)?(?:date\s+(?:and\s+year\s+)?first\s+"
-    r"(?:above\s+|written\s+above|set\s+forth\s+above)|date\s+hereof|date\s+of\s+this\s+agreement)"
-    r"|commences?\s+on\s+the\s+date\s+(?:first\s+above|hereof)",
+    r"(?:(?:become|be|is|been)\s+)?(?:effective|commence[sd]?|commencing|begin(?:s|ning)?|"
+    r"start(?:s|ing)?|(?:effective|commencement)\s+date[\"”’']?\s*(?:means|shall\s+mean|is))\s+"
+    rf"(?:(?:as\s+of|on|from|upon|with\s+effect\s+from)\s+)?{_FIRST_WRITTEN}",
     re.IGNORECASE,
 )
 
+_ABOUT_AGREEMENT = re.compile(r"\b(?:agreement|contract|term)\b|effective\s+date", re.I)
 
 _OTHER_AGREEMENT = re.compile(
     r"\b(?:replaces?|supersed\w+|original|existing|previous|prior|underlying|amended)\b", re.I
@@ -77,8 +85,7 @@ def _date_field(
     if ent.label == "DATE" and iso is None:
         return None
     if ent.label == "DATE_BLANK":
-        year = blank_date_year(ent.text)
-        normalized: object = {"blank": True, "year": year}
+        normalized: object = blank_date(ent.text)
         confidence = min(confidence, 0.3)
     else:
         normalized = iso
@@ -130,6 +137,8 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
     """The date the terms start to apply, as the contract states it (None when it does not)."""
     best: tuple[float, int, Field] | None = None
     for sentence in doc.sentences:
+        if sentence.part == "exhibit":  # forms and schedules date other instruments
+            continue
         for ent in _dates(sentence):
             before, after = _before(doc, sentence, ent), _after(doc, sentence, ent)
             if _EFFECTIVE_AFTER.search(after) or re.search(
@@ -156,7 +165,11 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
         return best[2]
     if agreement is not None:
         for sentence in doc.sentences:
-            if _DATE_FIRST_WRITTEN.search(sentence.flat):
+            if (
+                sentence.part != "exhibit"
+                and _DATE_FIRST_WRITTEN.search(sentence.flat)
+                and _ABOUT_AGREEMENT.search(sentence.flat)
+            ):
                 return _copy(agreement, sentence, 0.9)
     if best is not None:
         return best[2]

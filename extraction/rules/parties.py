@@ -45,7 +45,7 @@ _STOP = re.compile(
     r"IT\s+IS\s+(?:HEREBY\s+)?AGREED|BACKGROUND|PREAMBLE)\b"
 )
 _DEFINED = re.compile(
-    r"\(\s*(?:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?|"
+    r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?|"
     r"collectively(?:\s+referred\s+to\s+as)?,?\s+|as\s+|each\s+and\s+both\s+of\s+them\s+|"
     r"individually\s+)?[\"“”‘’']+\s*(?P<term>[^\"“”‘’'()]{1,40}?)\s*[\"“”‘’',]+[^()]{0,60}\)"
 )
@@ -62,7 +62,16 @@ _CUT = re.compile(
     r"registered|office)"
     r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
     r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
+    r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b"
+    r"|,?\s+(?:and|together\s+with)\s+its\s+(?i:affiliates|subsidiaries|successors)"
+    r"|,\s+(?:[A-Z][a-z]+\s+){1,2}(?i:corporation|limited\s+liability\s+company|company|"
+    r"partnership|limited\s+partnership)\b"
 )
+# An address run into the name after its company suffix ('ORGANIC PREPARATIONS INC. 2 nd
+# Floor, ...'): the name ends at the suffix.
+_SUFFIX_THEN_ADDRESS = re.compile(rf"\b{_SUFFIX}(?=[,\s]+\d)")
+# Prose is not a party ('The Offering. The Company is offering the Shares ...').
+_LOWER_RUN = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")
 _SPLIT = re.compile(
     rf",?\s+(?:and|AND)\s+(?:\d{{1,2}}\.\s+)?(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
 )
@@ -108,8 +117,21 @@ def _clean_name(segment: str) -> str | None:
         # capitalised words right before the parenthetical.
         tail = _TRAILING_NAME.search(segment)
         segment = tail.group(1) if tail else segment
+    suffix = _SUFFIX_THEN_ADDRESS.search(segment)
+    if suffix:
+        segment = segment[: suffix.end()]
     name = segment.strip(" ,;:")
     if not name or len(name) > 120 or len(name) < 2:
+        return None
+    prose = _LOWER_RUN.search(name)
+    if prose and re.search(rf"\b{_SUFFIX}", name[: prose.start()]):
+        # 'The Bon-Ton Stores, Inc. and its associated chapter 11 debtors': the name ends at
+        # its suffix; prose without a company name before it is no party at all.
+        name = re.sub(r"[\s,]+(?:and|or|as|in|the)?\s*$", "", name[: prose.start()]).strip(" ,;:")
+        prose = None
+    if prose or re.search(
+        r"^(?:you|we|us|our|your)$|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b", name, re.I
+    ):
         return None
     first = name.split(" ", 1)[0]
     camel = first[:1].islower() and any(c.isupper() for c in first)  # 'eGain', 'iGo'
@@ -169,11 +191,34 @@ def _window(doc: Document) -> tuple[int, int, int] | None:
     return anchored
 
 
+_MEANS_NAME = re.compile(
+    rf"\s*(?:shall\s+)?(?:mean|means|refers\s+to)\s+(?P<name>[A-Z][\w&.,'’ -]{{2,80}}\b{_SUFFIX})"
+)
+
+
+def _defined_names(doc: Document) -> list[str]:
+    """Parties a definitions clause names ('"SEV" means SEV Group Limited, a company ...'),
+    for contracts without a classic preamble."""
+    names: list[str] = []
+    for definitions in doc.structure.definitions.values():
+        for d in definitions:
+            if d.kind != "means" or d.page > 3:
+                continue
+            text = doc.pages[d.page - 1]
+            quote = re.search(r"[\"“”'‘’]{1,2}\s*(?:\([^)]{0,40}\)\s*)?", text[d.start + 1 :])
+            rest = text[d.start + 1 + (quote.end() if quote else 0) : d.end]
+            m = _MEANS_NAME.match(rest)
+            name = _clean_name(m["name"]) if m else None
+            if name and not any(_same(name, n) for n in names):
+                names.append(name)
+    return names[:6]
+
+
 def parties(doc: Document) -> dict[str, Field]:
     """parties (names with roles) plus provider and customer when the roles say so."""
     window = _window(doc)
     if window is None:
-        if not _signature_names(doc):
+        if not _signature_names(doc) and not _defined_names(doc):
             return {}
         window = (len(doc.pages), 0, 0)
     page, start, end = window
@@ -210,6 +255,10 @@ def parties(doc: Document) -> dict[str, Field]:
             if name and re.search(_SUFFIX, name) or (name and name.isupper() and len(name) > 3):
                 found.append({"name": name, "role": None, "defined_as": None})
         last_at = end
+    if len(found) < 2:
+        for name in _defined_names(doc):
+            if not any(_same(name, str(p["name"])) for p in found):
+                found.append({"name": name, "role": None, "defined_as": None})
     if len(found) < 2 or re.search(r"signator|identified\s+in\s+schedule", text[start:end], re.I):
         defined = {str(p["defined_as"]).lower() for p in found}
         for name in _signature_names(doc):
@@ -305,6 +354,8 @@ def _signature_names(doc: Document) -> list[str]:
             ):
                 continue
             if not (re.search(_SUFFIX, name) or name.isupper()):
+                continue
+            if name.lower() in ("you", "we", "us", "your", "our"):
                 continue
             if not any(_same(name, n) for n in names):
                 names.append(name)

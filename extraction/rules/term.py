@@ -31,11 +31,29 @@ _RENEWAL_BEFORE = re.compile(
     r"(?:successive|additional|further|renewal\s+(?:term|period)s?\s+of|renew(?:ed|s|al)?\s+for"
     r"(?:\s+an?\s+(?:further|additional|successive|renewal)?\s*(?:period|term)s?\s+of)?|"
     r"extended\s+(?:for|by)(?:\s+an?\s+(?:further|additional)?\s*(?:period|term)\s+of)?|"
-    r"(?:period|term)s?\s+of|each|subsequent\s+periods\s+of)\s*(?:an?\s+)?$",
+    r"(?:period|term)s?\s+of|each|subsequent\s+periods\s+of|consecutive|being\s+for|"
+    r"(?:renewal|extension)\s+of|(?:renew(?:ed|s|al|ing)?|extend(?:ed|s)?|prolonged)\s+"
+    r"(?:\w+\s+){1,3}?(?:for|by)(?:\s+an?)?(?:\s+(?:further|additional|successive|consecutive|"
+    r"renewal)?\s*(?:period|term)s?\s+of)?)\s*(?:an?\s+)?$",
     re.IGNORECASE,
 )
 _RENEWAL_WORDS = re.compile(
-    r"renew|successive|additional|further|extend|extension|subsequent|thereafter", re.IGNORECASE
+    r"renew|successive|additional|further|extend|extension|subsequent|thereafter|consecutive|"
+    r"prolong",
+    re.IGNORECASE,
+)
+# 'renew automatically each year', 'renewing annually thereafter': a one-year renewal.
+_YEARLY = re.compile(
+    r"(?:renew\w*|extend\w*)\s+(?:\w+\s+){0,2}?(?:annually|each\s+year|every\s+year|yearly|"
+    r"for\s+(?:another|a\s+further|an\s+additional)\s+year)\b",
+    re.IGNORECASE,
+)
+# 'for successive terms of the same duration', 'equal to the Initial Term': the initial term.
+_SAME_AS_INITIAL = re.compile(
+    r"(?:successive|additional|further|renewal)\s+(?:terms?|periods?)\s+(?:each\s+)?(?:of\s+)?"
+    r"(?:the\s+same\s+(?:duration|length)|(?:equal|identical)\s+(?:in\s+(?:duration|length)\s+)?"
+    r"to\s+the\s+(?:initial|original)\s+(?:term|period))",
+    re.IGNORECASE,
 )
 _AFTER_END = re.compile(
     r"^\s*(?:after|following|from)\s+(?:its|the|such)\s+(?:termination|expiry|expiration)",
@@ -67,14 +85,22 @@ _EVENT_END = re.compile(
     r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
     r"until\s+the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of"
     r"|end(?:ing|s)?\s+(?:on|upon|with)\s+the\s+(?:expiration|termination)\s+(?:and/or|or|and)\s+"
-    r"(?:termination|expiration)\s+of\s+(?:all|the\s+last|each)",
+    r"(?:termination|expiration)\s+of\s+(?:all|the\s+last|each)"
+    # 'shall continue in effect thereafter until terminated', 'shall continue until the
+    # expiration of the Royalty Term' (not 'of this Agreement's Term'), 'until the termination
+    # of the Strategic Alliance Agreement': an end on an event, not a date.
+    r"|(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
+    r"(?:\w+\s+){0,4}?until\s+(?:(?:it\s+is\s+|so\s+)?terminated\b|the\s+(?:expiration|termination|"
+    r"expiry)(?:\s+or\s+(?:earlier\s+)?termination)?\s+of\s+(?!(?:the|this)\s+(?:initial\s+)?"
+    r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b",
     re.IGNORECASE,
 )
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
     r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at)?\s*"
-    r"(?:the\s+(?:earlier|first)\s+(?:to\s+occur\s+)?of\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$",
+    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at|as\s+of)?\s*"
+    r"(?:the\s+(?:earlier|first)\s+(?:to\s+occur\s+)?of\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$"
+    r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$",
     re.IGNORECASE,
 )
 _OWN_TERM = re.compile(
@@ -140,7 +166,7 @@ def _duration_field(doc: Document, name: str, sentence: Sentence, ent: Ent, conf
 def initial_term(doc: Document) -> Field | None:
     """The first fixed period the agreement runs for ('a term of three (3) years')."""
     best: tuple[float, int, Field] | None = None
-    for sentence in doc.with_cue("TERM", "EFFECTIVE"):
+    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
         if not _TERM_SENTENCE.search(sentence.text):
             continue
         own = _OWN_TERM.search(sentence.flat) is not None
@@ -175,19 +201,28 @@ def expiration_date(
     )
     start = date.fromisoformat(start_iso) if start_iso else None
     explicit: list[tuple[float, int, Field]] = []
-    for sentence in doc.with_cue("TERM", "EFFECTIVE"):
+    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
         for ent in _dates(sentence):
             if ent.label == "DATE_BLANK" or not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
                 continue
             parsed = parse_date(ent.text)
             if parsed and start and parsed <= start:
                 continue
-            score = 0.85 if _OWN_TERM.search(sentence.flat) else 0.6
+            # The sentence stating the term, or a Term section, is where a lawyer reads the end.
+            own = (
+                _OWN_TERM.search(sentence.flat)
+                or (term is not None and term.snippet == sentence.flat)
+                or re.search(r"\bterm\b|duration", sentence.section, re.I)
+            )
+            score = 0.85 if own else 0.6
             made = _date_field(doc, "expiration_date", sentence, ent, score)
             if made is not None:
                 explicit.append((score, -sentence.index, made))
     if explicit and max(explicit, key=lambda c: (c[0], c[1]))[0] >= 0.85:
         return max(explicit, key=lambda c: (c[0], c[1]))[2]
+    anniversary = _anniversary(doc, start, agreement)
+    if anniversary is not None:
+        return anniversary
     perpetual = _perpetual(doc)
     if perpetual is not None and (
         term is None or term.confidence < 0.85 or perpetual.confidence >= 0.7
@@ -241,8 +276,46 @@ def expiration_date(
     return None
 
 
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20,
+}  # fmt: skip
+# 'shall extend until the four (4) year anniversary of the Effective Date', 'end on the fifth
+# anniversary of the date hereof': the start plus that many years.
+_ANNIVERSARY = re.compile(
+    r"(?:until|on|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?(?:date\s+(?:of\s+)?(?:the\s+)?)?"
+    r"(?:(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
+    r"twentieth)|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+year|\(?(?P<digits>\d{1,2})(?:st|nd|rd|th)\)?)"
+    r"\s+anniversary\s+of\s+the\s+(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
+    r"of\s+this\s+agreement|first\s+(?:above\s+)?written))",
+    re.IGNORECASE,
+)
+
+
+def _anniversary(doc: Document, start: date | None, agreement: Field | None) -> Field | None:
+    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
+        m = _ANNIVERSARY.search(sentence.flat)
+        if not m or not _OWN_TERM.search(sentence.flat):
+            continue
+        if m["ordinal"]:
+            years = _ORDINALS[m["ordinal"].lower()]
+        elif m["digits"]:
+            years = int(m["digits"])
+        else:
+            parsed = parse_duration(f"{m['n']} years")
+            years = int(parsed["n"]) if parsed else 0
+        base = start
+        if not m["base"].lower().startswith(("effective", "commencement")) or base is None:
+            agreed = agreement.normalized if agreement else None
+            base = date.fromisoformat(agreed) if isinstance(agreed, str) else base
+        end = add_duration(base, {"n": years, "unit": "year"}) if base and years else None
+        if end is not None:
+            return doc.make_field(sentence, "expiration_date", end.isoformat(), confidence=0.75)
+    return None
+
+
 def _perpetual(doc: Document) -> Field | None:
-    for sentence in doc.with_cue("TERM"):
+    for sentence in doc.with_cue("TERM", body=True):
         match = _PERPETUAL.search(sentence.flat) or (
             _EVENT_END.search(sentence.flat)
             and not _dates(sentence)
@@ -255,7 +328,9 @@ def _perpetual(doc: Document) -> Field | None:
     return None
 
 
-def renewal(doc: Document, suggestions: dict[str, Field] | None = None) -> dict[str, Field]:
+def renewal(
+    doc: Document, suggestions: dict[str, Field] | None = None, initial: Field | None = None
+) -> dict[str, Field]:
     """auto_renewal, renewal_term and notice_period from renewal clauses.
 
     A notice period read only from a termination clause is the notice to end the contract,
@@ -265,7 +340,7 @@ def renewal(doc: Document, suggestions: dict[str, Field] | None = None) -> dict[
     suggested: dict[str, Field] = suggestions if suggestions is not None else {}
     renewal_sentences = [
         s
-        for s in doc.with_cue("RENEWAL")
+        for s in doc.with_cue("RENEWAL", body=True)
         if re.search(r"renew|extend|month|year|stay\s+in\s+force|successive", s.text, re.I)
     ]
     for sentence in renewal_sentences:
@@ -277,6 +352,19 @@ def renewal(doc: Document, suggestions: dict[str, Field] | None = None) -> dict[
                 if classify(doc, sentence, ent) == "renewal" and parse_duration(ent.text):
                     out["renewal_term"] = _duration_field(doc, "renewal_term", sentence, ent, 0.8)
                     break
+        if "renewal_term" not in out and _YEARLY.search(flat):
+            out["renewal_term"] = doc.make_field(
+                sentence, "renewal_term", {"n": 1, "unit": "year"}, confidence=0.7
+            )
+        if (
+            "renewal_term" not in out
+            and initial is not None
+            and isinstance(initial.normalized, dict)
+            and _SAME_AS_INITIAL.search(flat)
+        ):
+            out["renewal_term"] = doc.make_field(
+                sentence, "renewal_term", dict(initial.normalized), confidence=0.7
+            )
         if "auto_renewal" not in out and _AUTO.search(flat):
             out["auto_renewal"] = doc.make_field(sentence, "auto_renewal", True, confidence=0.85)
         if (
@@ -298,8 +386,12 @@ def renewal(doc: Document, suggestions: dict[str, Field] | None = None) -> dict[
                     sentence, "auto_renewal", False, confidence=0.6
                 )
                 break
+    if "notice_period" not in out:
+        notice = _notice_before_expiry(doc)
+        if notice is not None:
+            out["notice_period"] = notice
     if "notice_period" not in out and "notice_period" not in suggested:
-        for sentence in doc.with_cue("TERMINATION"):
+        for sentence in doc.with_cue("TERMINATION", body=True):
             if not re.search(r"notice|notif", sentence.text, re.I):
                 continue
             if re.search(
@@ -315,3 +407,39 @@ def renewal(doc: Document, suggestions: dict[str, Field] | None = None) -> dict[
             if "notice_period" in suggested:
                 break
     return out
+
+
+# '... written notice at least ninety (90) days prior to the expiration of the then-current
+# Term': notice given against the end of a term is notice to stop it running on, wherever
+# the sentence sits (a termination list, a notices clause).
+_BEFORE_EXPIRY = re.compile(
+    r"^[^.;]{0,60}?(?:prior\s+to|before|preceding|in\s+advance\s+of)\s+(?:the\s+)?"
+    r"(?:expiration|expiry|end|close|conclusion|anniversary)\s+(?:date\s+)?of\s+(?:the|this|such|any|"
+    r"each|its)?\s*(?:then[\s-]+(?:current|applicable|existing)\s+|initial\s+|relevant\s+|"
+    r"renewal\s+|current\s+|original\s+|applicable\s+)?(?:term|period|agreement|contract|year)",
+    re.IGNORECASE,
+)
+# A term that runs until a party ends it on notice: that notice is the one to stop it.
+_UNTIL_NOTICE = re.compile(
+    r"(?:continue|remain|renew|extend)\w*\s+[^.;]{0,120}?until\s+(?:terminated|cancell?ed|"
+    r"(?:either|one|a|the)\s+part(?:y|ies)\s+(?:gives|provides|terminates|serves))",
+    re.IGNORECASE,
+)
+
+
+def _notice_before_expiry(doc: Document) -> Field | None:
+    for sentence in doc.with_cue("NOTICE", "TERM", "RENEWAL", "TERMINATION", body=True):
+        flat = sentence.flat
+        if not re.search(r"notice|notif", flat, re.I):
+            continue
+        if re.search(r"breach|default|insolven|bankrupt|fail(?:s|ure)\s+to", flat, re.I):
+            continue
+        text = doc.pages[sentence.page - 1]
+        until = _UNTIL_NOTICE.search(flat) is not None and "TERM" in sentence.cues
+        for ent in sentence.of("DURATION"):
+            if classify(doc, sentence, ent) != "notice" or not parse_duration(ent.text):
+                continue
+            after = " ".join(text[ent.end : min(sentence.end, ent.end + 160)].split())
+            if _BEFORE_EXPIRY.search(after) or until:
+                return _duration_field(doc, "notice_period", sentence, ent, 0.75)
+    return None
