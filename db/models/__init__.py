@@ -12,6 +12,7 @@ from db.models.contracts import (
     ExtractedTerm,
     SlaPolicy,
     SlaTarget,
+    TermSuggestion,
     UnitCount,
 )
 from db.models.credits import ServiceCreditRule
@@ -70,6 +71,7 @@ __all__ = [
     "ContractService",
     "ContractVersion",
     "ExtractedTerm",
+    "TermSuggestion",
     "ImportMapping",
     "JobIssue",
     "Invoice",
