@@ -34,7 +34,14 @@ from extraction.errors import (
     PartlyScanned,
     TooLarge,
 )
-from extraction.quality import is_doubled, is_image_page, page_list, undouble, visible_chars
+from extraction.quality import (
+    is_doubled,
+    is_image_page,
+    page_list,
+    undouble,
+    undouble_rows,
+    visible_chars,
+)
 from extraction.schema import Table
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -170,7 +177,8 @@ def read_tables(data: bytes, page_numbers: list[int], password: str | None) -> l
             page = pdf.pages[number - 1]
             try:
                 for raw in page.extract_tables():
-                    rows = [[" ".join(undouble(cell or "").split()) for cell in row] for row in raw]
+                    cells = undouble_rows([[cell or "" for cell in row] for row in raw])
+                    rows = [[" ".join(cell.split()) for cell in row] for row in cells]
                     rows = [row for row in rows if any(row)]
                     if len(rows) >= 2:
                         tables.append(Table(page=number, rows=rows))

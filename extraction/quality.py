@@ -55,6 +55,15 @@ def undouble(text: str) -> str:
     return _LINE.sub(fix, text)
 
 
+def undouble_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Table cells read once: judged over the whole table, since a cell ("PP11") is often
+    too short to tell a doubled layer from real text; else cell by cell."""
+    k = _factor(" ".join(cell for row in rows for cell in row if cell))
+    if k is None:
+        return [[undouble(cell) for cell in row] for row in rows]
+    return [[_collapse(cell, k) for cell in row] for row in rows]
+
+
 def is_doubled(text: str) -> bool:
     """Whether most of the text's lines are doubled (for a warning naming the pages)."""
     lines = [line for line in text.splitlines() if len("".join(line.split())) >= MIN_LINE_CHARS]

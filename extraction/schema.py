@@ -119,6 +119,13 @@ class ContractTerms:
 
         return locate(self.unit, self.unit_starts, f.page, f.start)
 
+    def extent(self) -> str:
+        """How much was read, in the file's own units: "3 pages", "42 paragraphs"."""
+        if self.unit == "page":
+            return f"{self.page_count} pages"
+        count = sum(len(starts) for starts in self.unit_starts)
+        return f"{count} {self.unit}{'s' if count != 1 else ''}"
+
     def terms(self) -> dict[str, Field]:
         """The fields that were found, by name, in display order."""
         found = {name: getattr(self, name) for name in TERM_FIELDS}

@@ -189,3 +189,12 @@ def extract_isolated(
     label = name or (Path(item).name if isinstance(item, Path | str) else "document")
     with borrowed() as worker:
         return worker.run(item, password, label, limits or Limits())
+
+
+def stop_idle() -> None:
+    """Stop the kept workers (they start again on demand): at shutdown, or after the
+    environment changed (a worker keeps the PATH and settings it started with)."""
+    with _LOCK:
+        idle, _IDLE[:] = list(_IDLE), []
+    for worker in idle:
+        worker.stop()

@@ -317,7 +317,7 @@ def _apply_outcome(
         _auto_apply(session, actor, doc, result)
     result.status = "ok"
     result.message = (
-        f"{doc.filename}: {_extent(terms)}, {len(found)} terms found"
+        f"{doc.filename}: {terms.extent()}, {len(found)} terms found"
         + (f" ({auto} auto-accepted)" if auto else "")
         + (f", {len(terms.suggestions)} suggestions to review" if terms.suggestions else "")
         + (" after OCR" if terms.ocr_applied else "")
@@ -401,14 +401,6 @@ def _named(error: ExtractionError, name: str) -> ExtractionError:
 
 def _json_ready(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
-
-
-def _extent(terms: ContractTerms) -> str:
-    """"3 pages", "42 paragraphs" or "120 lines": how much was read, in the file's units."""
-    if terms.unit == "page":
-        return f"{terms.page_count} pages"
-    count = sum(len(starts) for starts in terms.unit_starts)
-    return f"{count} {terms.unit}{'s' if count != 1 else ''}"
 
 
 def _suggestion_row(document_id: int, f: Field, location: str) -> TermSuggestion:
