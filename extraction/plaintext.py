@@ -50,6 +50,8 @@ def _cells(line: str) -> list[str] | None:
 def read_text(text: str, *, markdown: bool) -> Content:
     """Lines (unit "line") of a text or Markdown contract; Markdown tables become Tables."""
     lines = undouble(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")).split("\n")
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()  # the newline that ends the last line starts no line of its own
     units: list[str] = []
     tables: list[tuple[int, list[list[str]]]] = []
     current: list[list[str]] | None = None

@@ -319,7 +319,12 @@ def _apply_outcome(
     result.message = (
         f"{doc.filename}: {terms.extent()}, {len(found)} terms found"
         + (f" ({auto} auto-accepted)" if auto else "")
-        + (f", {len(terms.suggestions)} suggestions to review" if terms.suggestions else "")
+        + (
+            f", {len(terms.suggestions)} suggestion{'s' if len(terms.suggestions) > 1 else ''} "
+            "to review"
+            if terms.suggestions
+            else ""
+        )
         + (" after OCR" if terms.ocr_applied else "")
         + "."
         + (
