@@ -1,5 +1,6 @@
-"""`extract FILE.pdf... --json`: terms of each PDF (no store needed);
-`documents import FILE_OR_ZIP... [--client NAME]`: store PDFs exactly as the upload page does."""
+"""`extract FILE... --json`: terms of each contract file (PDF, DOCX, text, Markdown; no store
+needed); `documents import FILE_OR_ZIP... [--client NAME]`: store files exactly as the upload
+page does."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ def _record(name: str, outcome) -> dict:
     data = outcome.to_dict()
     out = {"file": name, "ok": True, "page_count": data["page_count"]}
     out["ocr_applied"] = data["ocr_applied"]
+    out["source"] = data["source"]
+    out["warnings"] = data["warnings"]
     out.update({key: data[key] for key in TERM_FIELDS})
     out["suggestions"] = data["suggestions"]  # low-confidence fallbacks, never the value
     return out
@@ -46,11 +49,16 @@ def extract_cmd(args) -> int:
                 record["tables"] = [t.to_dict() for t in item.terms.tables]
             print(json.dumps(record, ensure_ascii=False, default=str))
         elif item.ok:
-            print(f"{path.name}: {record['page_count']} pages")
-            for name, f in item.terms.terms().items():
-                print(f"  {name:<28} {f.value[:70]!s:<70} p{f.page} ({f.confidence:.2f})")
-            for name, f in item.terms.suggestions.items():
-                print(f"  {name:<28} {f.value[:70]!s:<70} p{f.page} (suggestion)")
+            terms = item.terms
+            print(f"{path.name}: {terms.extent()} ({terms.source})")
+            for warning in terms.warnings:
+                print(f"  warning: {warning}")
+            for name, f in terms.terms().items():
+                where = terms.location(f)
+                print(f"  {name:<28} {f.value[:70]!s:<70} {where} ({f.confidence:.2f})")
+            for name, f in terms.suggestions.items():
+                where = terms.location(f)
+                print(f"  {name:<28} {f.value[:70]!s:<70} {where} (suggestion)")
         else:
             print(f"{path.name}: {item.error}", file=sys.stderr)
     return 1 if failed else 0
@@ -88,6 +96,8 @@ def import_cmd(args) -> int:
         if r.status == "ok" and not r.client_name and r.customer_name:
             where = f" (no client match; suggested new client {r.customer_name!r})"
         print(f"[{i}/{n}] {r.status:<8} {r.message}{where}", flush=True)
+        for warning in r.warnings:
+            print(f"        warning: {warning}", flush=True)
 
     store_many(
         engine_or_session_factory=engine,
@@ -117,8 +127,11 @@ def _client(session, name: str, match_client) -> int:
 
 
 def register(sub, commands) -> None:
-    e = sub.add_parser("extract", help="extract contract terms from PDFs (prints, stores nothing)")
-    e.add_argument("files", nargs="+", metavar="FILE.pdf")
+    e = sub.add_parser(
+        "extract",
+        help="extract contract terms from PDF, DOCX, text or Markdown files (stores nothing)",
+    )
+    e.add_argument("files", nargs="+", metavar="FILE")
     e.add_argument("--json", action="store_true", help="one JSON object per file (JSON lines)")
     e.add_argument("--with-text", action="store_true", help="with --json: add page texts, tables")
     e.add_argument("--password", help="password for encrypted PDFs")
@@ -129,7 +142,9 @@ def register(sub, commands) -> None:
     docs = sub.add_parser("documents", help="contract documents").add_subparsers(
         dest="cmd", required=True
     )
-    i = docs.add_parser("import", help="store PDFs or ZIPs of PDFs and extract their terms")
+    i = docs.add_parser(
+        "import", help="store contract files (PDF, DOCX, text, Markdown) or ZIPs of them"
+    )
     i.add_argument("files", nargs="+", metavar="FILE_OR_ZIP")
     i.add_argument("--client", help="attach every file to this client (created if missing)")
     i.add_argument("--password", help="password for encrypted PDFs")

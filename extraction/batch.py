@@ -1,8 +1,9 @@
-"""extract_many(): many PDFs over worker processes; one bad file never stops the batch.
+"""extract_many(): many files over worker processes; one bad file never stops the batch.
 
-Workers are recycled after a fixed number of files because pdfplumber's memory grows over
-long runs; each result or error comes back per file, in input order. Workers end with their
-parent: a killed (SIGKILL) or terminated (SIGTERM) parent leaves no orphaned worker behind.
+Each file is read in a killable worker process (extraction.worker), recycled after a fixed
+number of files because pdfplumber's memory grows over long runs; each result or error
+comes back per file, in input order. Workers end with their parent: a killed (SIGKILL) or
+terminated (SIGTERM) parent leaves no orphaned worker behind.
 """
 
 from __future__ import annotations
@@ -11,21 +12,21 @@ import ctypes
 import importlib.machinery
 import multiprocessing
 import os
+import queue
 import signal
 import sys
 import threading
 import types
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from extraction.errors import ExtractionError
-from extraction.extract import extract
 from extraction.schema import ContractTerms
+from extraction.worker import Limits, borrowed
 
-TASKS_PER_WORKER = 100
 PARENT_POLL_SECONDS = 0.5
 _PR_SET_PDEATHSIG = 1
 
@@ -48,19 +49,6 @@ class BatchItem:
 
 def _name(item: bytes | Path | str, index: int) -> str:
     return Path(item).name if isinstance(item, Path | str) else f"document {index + 1}"
-
-
-def _run(
-    item: bytes | Path | str, password: str | None, name: str
-) -> ContractTerms | ExtractionError:
-    try:
-        return extract(item, password=password)
-    except ExtractionError as error:
-        return error
-    except Exception as error:  # noqa: BLE001 - report any crash as this file's error
-        return ExtractionError(
-            f"extraction failed unexpectedly ({type(error).__name__}: {error})", name=name
-        )
 
 
 _MAIN_LOCK = threading.Lock()
@@ -133,45 +121,62 @@ def extract_many(
     workers: int = 2,
     progress: Progress | None = None,
     passwords: Sequence[str | None] | None = None,
+    limits: Limits | None = None,
+    names: Sequence[str | None] | None = None,
 ) -> list[BatchItem]:
-    """Extract every input with `workers` processes; errors are returned, never raised.
+    """Extract every input in `workers` worker processes; errors are returned, never raised.
 
-    `progress(i, n, name, result_or_error)` is called as each file finishes (i counts
-    finished files from 1), in completion order.
+    Every file, whatever the batch size, is read in a worker process that `limits` can kill
+    (the file then fails with ExtractionTimeout, the batch goes on with a fresh worker).
+    `progress(i, n, name, result_or_error)` is called in the calling thread as each file
+    finishes (i counts finished files from 1), in completion order. `names` gives bytes
+    inputs their file names for reading (Markdown or text) and messages; results keep
+    calling them "document k".
     """
     items = list(paths_or_bytes)
     n = len(items)
     results = [BatchItem(index=i, name=_name(item, i)) for i, item in enumerate(items)]
     secrets = list(passwords) if passwords is not None else [None] * n
+    limits = limits or Limits()
+    labels = [
+        r.name if isinstance(item, Path | str) else (names[r.index] if names else None)
+        for r, item in zip(results, items, strict=True)
+    ]
+    todo: queue.SimpleQueue[int] = queue.SimpleQueue()
+    for i in range(n):
+        todo.put(i)
+    finished: queue.SimpleQueue[tuple[int, ContractTerms | ExtractionError]] = queue.SimpleQueue()
 
-    def record(index: int, outcome: ContractTerms | ExtractionError, done: int) -> None:
+    def drive() -> None:
+        with borrowed() as worker:
+            while True:
+                try:
+                    index = todo.get_nowait()
+                except queue.Empty:
+                    return
+                label = labels[index]
+                try:
+                    outcome = worker.run(items[index], secrets[index], label, limits)
+                except Exception as error:  # noqa: BLE001 - a broken worker fails only its file
+                    outcome = ExtractionError(f"the worker stopped ({type(error).__name__})")
+                finished.put((index, outcome))
+
+    threads = [
+        threading.Thread(target=drive, name=f"extract-{k}", daemon=True)
+        for k in range(max(1, min(workers, n)))
+    ]
+    for thread in threads:
+        thread.start()
+    for done in range(1, n + 1):
+        index, outcome = finished.get()
         if isinstance(outcome, ExtractionError):
+            if outcome.name is None and isinstance(items[index], Path | str):
+                outcome.name = results[index].name
             results[index].error = outcome
         else:
             results[index].terms = outcome
         if progress is not None:
             progress(done, n, results[index].name, outcome)
-
-    if workers <= 1 or n <= 1:
-        for i, item in enumerate(items):
-            record(i, _run(item, secrets[i], results[i].name), i + 1)
-        return results
-    done = 0
-    # A fresh pool per chunk recycles workers (pdfplumber's caches grow over long runs);
-    # CPython 3.11's max_tasks_per_child can deadlock the executor, so it is not used.
-    chunk = TASKS_PER_WORKER * workers
-    for first in range(0, n, chunk):
-        indexes = range(first, min(n, first + chunk))
-        with worker_pool(workers) as pool:
-            futures = {pool.submit(_run, items[i], secrets[i], results[i].name): i for i in indexes}
-            for future in as_completed(futures):
-                index = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as error:  # noqa: BLE001 - a dead worker fails only its file
-                    outcome = ExtractionError(
-                        f"the worker stopped ({type(error).__name__})", name=results[index].name
-                    )
-                done += 1
-                record(index, outcome, done)
+    for thread in threads:
+        thread.join()
     return results

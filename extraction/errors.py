@@ -42,8 +42,8 @@ class NotAPdf(ExtractionError):
 
     def __init__(self, detected: str, *, name: str | None = None) -> None:
         super().__init__(
-            f"this is not a PDF (it looks like {detected}). "
-            "Export or print the contract to PDF and upload that file.",
+            f"this is not a PDF (it looks like {detected}), nor a Word (DOCX), text or "
+            "Markdown file. Export or print the contract to PDF and upload that file.",
             name=name,
         )
 
@@ -109,5 +109,57 @@ class TooManyPages(ExtractionError):
             f"the PDF has {pages} pages, above the {limit}-page limit; it is kept but its "
             "terms were not extracted. Split it into smaller documents, or ask an admin to "
             "raise the setting upload.max_pages.",
+            name=name,
+        )
+
+
+class PartlyScanned(ExtractionError):
+    code = "partly_scanned"
+
+    def __init__(self, pages: str, images: int, total: int, *, name: str | None = None) -> None:
+        self.pages = pages
+        super().__init__(
+            f"{images} of its {total} pages (pages {pages}) are scanned images without a text "
+            "layer, and OCR is not available here, so the contract was not read; the file is "
+            "kept. Run it through OCR (for example `ocrmypdf in.pdf out.pdf`) and upload the "
+            "result.",
+            name=name,
+        )
+
+
+class OcrTimeout(ExtractionError):
+    code = "ocr_timeout"
+
+    def __init__(self, pages: int, seconds: float, *, name: str | None = None) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"OCR of its {pages} scanned pages did not finish within the {seconds:g}-second "
+            "budget (setting upload.ocr_seconds) and was stopped; the file is kept but its "
+            "terms were not extracted. Upload a PDF with a text layer, split it, or ask an "
+            "admin to raise upload.ocr_seconds.",
+            name=name,
+        )
+
+
+class ExtractionTimeout(ExtractionError):
+    code = "extraction_timeout"
+
+    def __init__(self, seconds: float, *, name: str | None = None) -> None:
+        self.seconds = seconds
+        super().__init__(
+            f"reading it took longer than the {seconds:g}-second limit (OCR budget plus "
+            "setting upload.extract_seconds) and was stopped; the file is kept but its terms "
+            "were not extracted. Split the document, or ask an admin to raise the limit.",
+            name=name,
+        )
+
+
+class UnreadableText(ExtractionError):
+    code = "unreadable_document"
+
+    def __init__(self, detail: str, *, name: str | None = None) -> None:
+        super().__init__(
+            f"the document cannot be read ({detail}). Open it and save it again as PDF, "
+            "DOCX or plain text, then upload that file.",
             name=name,
         )

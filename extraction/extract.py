@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from extraction.document import Document, build_document
-from extraction.pdf import MAX_BYTES, read_pdf
+from extraction.pdf import MAX_BYTES
 from extraction.rules import clauses, dates, law, money, parties, scope, sla, term
 from extraction.schema import ContractTerms, Field
+from extraction.sources import read_document
 
 
 def _read_input(pdf: bytes | Path | str, max_bytes: int) -> tuple[bytes, str | None]:
@@ -74,10 +75,17 @@ def extract(
     *,
     password: str | None = None,
     max_bytes: int = MAX_BYTES,
+    ocr_seconds: float | None = None,
+    name: str | None = None,
 ) -> ContractTerms:
-    """Extract a contract's terms; raises an ExtractionError subclass on unusable input."""
-    data, name = _read_input(pdf, max_bytes)
-    content = read_pdf(data, password=password, max_bytes=max_bytes, name=name)
+    """Extract a contract's terms (PDF, DOCX, text or Markdown); raises an ExtractionError
+    subclass on unusable input. `ocr_seconds` bounds OCR of scanned pages; `name` names
+    bytes input (Markdown is told from text by it, and messages start with it)."""
+    data, found_name = _read_input(pdf, max_bytes)
+    name = name or found_name
+    content = read_document(
+        data, password=password, max_bytes=max_bytes, name=name, ocr_seconds=ocr_seconds
+    )
     doc = build_document(content.pages, content.tables)
     suggestions: dict[str, Field] = {}
     found = terms_from_document(doc, suggestions)
@@ -87,5 +95,9 @@ def extract(
         tables=content.tables,
         ocr_applied=content.ocr_applied,
         suggestions=suggestions,
+        source=content.source,
+        unit=content.unit,
+        unit_starts=content.unit_starts,
+        warnings=content.warnings,
         **found,
     )

@@ -107,6 +107,24 @@ class ContractTerms:
     # Low-confidence fallbacks the contract does not state (e.g. an effective date read as the
     # agreement date when none is stated): shown to a reviewer as suggestions, never values.
     suggestions: dict[str, Field] = field(default_factory=dict)
+    source: str = "pdf"  # pdf | docx | text
+    unit: str = "page"  # what a location counts: page | paragraph | line
+    # DOCX and text: offsets where each paragraph or line starts on each page (chunk).
+    unit_starts: list[list[int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # text quality, tracked changes, ...
+
+    def location(self, f: Field) -> str:
+        """Where the field was read, for a person: "page 3", "paragraph 12" or "line 40"."""
+        from extraction.content import locate
+
+        return locate(self.unit, self.unit_starts, f.page, f.start)
+
+    def extent(self) -> str:
+        """How much was read, in the file's own units: "3 pages", "42 paragraphs"."""
+        if self.unit == "page":
+            return f"{self.page_count} pages"
+        count = sum(len(starts) for starts in self.unit_starts)
+        return f"{count} {self.unit}{'s' if count != 1 else ''}"
 
     def terms(self) -> dict[str, Field]:
         """The fields that were found, by name, in display order."""
@@ -118,11 +136,16 @@ class ContractTerms:
         out: dict[str, Any] = {
             "page_count": self.page_count,
             "ocr_applied": self.ocr_applied,
+            "source": self.source,
+            "warnings": list(self.warnings),
             "pages": list(self.pages),
             "tables": [t.to_dict() for t in self.tables],
         }
         for name in TERM_FIELDS:
             value = getattr(self, name)
-            out[name] = value.to_dict() if value is not None else None
-        out["suggestions"] = {name: f.to_dict() for name, f in self.suggestions.items()}
+            out[name] = self._field_dict(value) if value is not None else None
+        out["suggestions"] = {name: self._field_dict(f) for name, f in self.suggestions.items()}
         return out
+
+    def _field_dict(self, f: Field) -> dict[str, Any]:
+        return {**f.to_dict(), "location": self.location(f)}

@@ -1,5 +1,6 @@
-"""Review extracted terms beside the PDF page they came from; accept, correct or reject each;
-apply the accepted ones to the contract. Nothing reaches a contract before this page applies it."""
+"""Review extracted terms beside the page (or paragraph, or line) they came from; accept,
+correct or reject each; take a suggestion as a value only by picking it; apply the accepted
+ones to the contract. Nothing reaches a contract before this page applies it."""
 
 import html
 from datetime import UTC, date, datetime
@@ -11,8 +12,10 @@ from db.contracts_repo import ConflictError
 from db.documents.apply import apply_to_contract, preview_apply
 from db.documents.preview import term_preview
 from db.documents.review import (
+    SOURCE_KINDS,
     accept_pending,
     document_review,
+    pick_suggestion,
     review_queue,
     review_term,
     set_document_contract,
@@ -71,10 +74,35 @@ if doc_id != wanted or raw is None:
 
 with session() as s:
     r = document_review(session=s, actor=actor, document_id=doc_id)
-st.caption(f"{r.filename} · {r.page_count or '?'} pages · client: {r.client_name or 'not set'}")
+extent = f"{r.page_count or '?'} pages" if r.source == "pdf" else SOURCE_KINDS[r.source]
+st.caption(f"{md(r.filename)} · {extent} · client: {md(r.client_name or 'not set')}")
 if r.status != "ok":
-    st.error(r.error or "The terms of this document could not be extracted.")
+    st.error(md(r.error or "The terms of this document could not be extracted."))
     st.stop()
+for note in r.warnings or []:
+    st.warning(md(note), icon=":material/warning:")
+
+# --- suggestions: never values unless picked here ------------------------------------------
+if r.suggestions is not None and not r.suggestions.empty:
+    st.subheader("Suggestions")
+    st.caption(
+        "The contract does not state these terms; each is a low-confidence guess. "
+        "None is used unless you take it as the value."
+    )
+    for g in r.suggestions.itertuples():
+        c1, c2 = st.columns([4, 1], vertical_alignment="center")
+        c1.markdown(
+            f"**{md(g.field.replace('_', ' ').capitalize())}**: {md(g.value)} · "
+            f"{md(g.location)} · confidence {g.confidence:.2f}  \n{md(g.snippet)}"
+        )
+        if c2.button("Use as value", key=f"pick-{g.id}"):
+            try:
+                with session() as s:
+                    pick_suggestion(session=s, actor=actor, suggestion_id=int(g.id))
+                st.rerun()
+            except (ValueError, LookupError) as exc:
+                st.error(md(exc))
+
 if r.terms.empty:
     st.info("No terms were found in this document.")
     st.stop()
@@ -124,7 +152,7 @@ with left:
 with right:
     t = terms[terms["id"] == term_id].iloc[0]
     st.markdown(
-        f"**{t.field.replace('_', ' ').capitalize()}** · page {t.page} · "
+        f"**{t.field.replace('_', ' ').capitalize()}** · {md(t.location)} · "
         f"confidence {t.confidence:.2f} · {t.state.replace('_', ' ')}"
     )
     st.text(t.value)
@@ -168,6 +196,8 @@ with right:
                 else " — source not located on the image; it is highlighted in the text below"
             ),
         )
+    elif r.source != "pdf":
+        st.caption(f"A {SOURCE_KINDS[r.source]} has no page image; its text is below.")
     else:
         st.warning("This page cannot be shown as an image; its text is below.")
     st.markdown(

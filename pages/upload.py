@@ -1,5 +1,6 @@
-"""Upload contract PDFs (or ZIPs of them): each file is kept, its terms extracted, its client
-matched; one bad file never stops the batch. Encrypted files ask for their password here."""
+"""Upload contracts (PDF, Word DOCX, text or Markdown, or ZIPs of them): each file is kept,
+its terms extracted, its client matched; one bad file never stops the batch. Encrypted files
+ask for their password here."""
 
 import pandas as pd
 import streamlit as st
@@ -25,11 +26,14 @@ with session() as s:
 if warning:
     st.warning(warning)
 st.caption(
-    f"PDF files or ZIP archives of PDFs, up to {limit / 1e6:.0f} MB per file. Every file is "
-    "kept, even when its terms cannot be read; duplicates (same bytes) are reported, not stored."
+    f"PDF, Word (DOCX), text or Markdown files, or ZIP archives of them, up to "
+    f"{limit / 1e6:.0f} MB per file. Every file is kept, even when its terms cannot be read; "
+    "duplicates (same bytes) are reported, not stored."
 )
 files = st.file_uploader(
-    "Contract PDFs or ZIP archives", type=["pdf", "zip"], accept_multiple_files=True
+    "Contract files or ZIP archives",
+    type=["pdf", "docx", "txt", "md", "markdown", "zip"],
+    accept_multiple_files=True,
 )
 for_client = st.selectbox(
     "Client for these files (optional)",

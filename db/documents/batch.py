@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from db.contracts_repo import NotFound
 from db.documents.common import _live_client
-from db.documents.settings import upload_limit
+from db.documents.settings import extraction_limits, upload_limit
 from db.documents.upload import (
     Outcome,
     UploadResult,
@@ -123,6 +123,7 @@ def store_many(
         if client_id is not None and _live_client(s, client_id) is None:
             raise NotFound(f"Client {client_id} does not exist.")
         max_bytes, _ = upload_limit(session=s)
+        limits, _ = extraction_limits(session=s, max_bytes=max_bytes)
         shas = [_sha(data) for _, data in files]
         stored = _stored_shas(s, set(shas))
     batch: list[int] = []  # extracted in the worker processes
@@ -152,6 +153,8 @@ def store_many(
         workers=workers if len(batch) >= PARALLEL_FROM else 1,
         progress=arrived,
         passwords=[password] * len(batch),
+        limits=limits,
+        names=[files[index][0] for index in batch],
     )
     for index, item in zip(batch, items, strict=True):
         store_outcome(index, item.terms if item.ok else item.error)

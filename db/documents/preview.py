@@ -13,6 +13,7 @@ from access.roles import Actor, require
 from db.contracts_repo import NotFound
 from db.documents.common import PAGE_BREAK, _document
 from db.models import ExtractedTerm
+from extraction.quality import undouble
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def snippet_boxes(pdf: bytes, page: int, snippet: str) -> list[tuple[float, floa
         return []
     with pdfplumber.open(io.BytesIO(pdf)) as document:
         words = document.pages[page - 1].extract_words()
-    kept = [(w, t) for w in words if (t := re.sub(r"\W+", "", w["text"]).lower())]
+    # a doubled text layer ("UUUUnnnniiii") was repaired in the stored text: match it so
+    kept = [(w, t) for w in words if (t := re.sub(r"\W+", "", undouble(w["text"])).lower())]
     have = [t for _, t in kept]
     matcher = difflib.SequenceMatcher(None, have, wanted, autojunk=False)
     best = max(matcher.get_matching_blocks(), key=lambda b: b.size)

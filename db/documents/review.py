@@ -14,7 +14,16 @@ from db.base import utcnow
 from db.contracts_repo import NotFound, get_contract
 from db.documents.common import _document, _link_terms
 from db.documents.values import editable_value, parse_correction
-from db.models import Client, Contract, ContractDocument, ExtractedTerm
+from db.models import Client, Contract, ContractDocument, ExtractedTerm, TermSuggestion
+
+SOURCE_KINDS = {"pdf": "PDF", "docx": "Word (DOCX) document", "text": "text document"}
+
+
+def source_kind(content: bytes) -> str:
+    """pdf | docx | text: what kind of file a stored document is, from its bytes."""
+    if b"%PDF-" in content[:1024]:
+        return "pdf"
+    return "docx" if content.startswith(b"PK\x03\x04") else "text"
 
 
 def review_queue(*, session: Session, actor: Actor) -> pd.DataFrame:
@@ -71,7 +80,11 @@ class DocumentReview:
     contract_id: int | None
     contract_version: int | None
     contracts: dict[int, str]  # contracts the terms may be applied to
-    terms: pd.DataFrame  # id, field, value, normalized, confidence, page, state, corrected
+    terms: pd.DataFrame  # id, field, value, normalized, confidence, page, state, corrected,
+    # location
+    source: str = "pdf"  # pdf | docx | text (a DOCX or text file has no page image)
+    warnings: list[str] | None = None  # about the text: scanned pages, tracked changes, ...
+    suggestions: pd.DataFrame | None = None  # id, field, value, confidence, location, snippet
 
 
 def document_review(*, session: Session, actor: Actor, document_id: int) -> DocumentReview:
@@ -95,10 +108,34 @@ def document_review(*, session: Session, actor: Actor, document_id: int) -> Docu
                 t.page,
                 t.review_state,
                 t.corrected_value or "",
+                t.location or (f"page {t.page}" if t.page else ""),
             )
             for t in terms
         ],
-        columns=["id", "field", "value", "normalized", "confidence", "page", "state", "corrected"],
+        columns=[
+            "id",
+            "field",
+            "value",
+            "normalized",
+            "confidence",
+            "page",
+            "state",
+            "corrected",
+            "location",
+        ],
+    )
+    suggestions = pd.DataFrame(
+        [
+            (s.id, s.field, s.value, round(s.confidence, 2), s.location or "", s.snippet or "")
+            for s in session.scalars(
+                select(TermSuggestion)
+                .where(
+                    TermSuggestion.document_id == doc.id, TermSuggestion.picked_term_id.is_(None)
+                )
+                .order_by(TermSuggestion.id)
+            )
+        ],
+        columns=["id", "field", "value", "confidence", "location", "snippet"],
     )
     q = (
         select(Contract.id, Contract.reference, Client.name, Contract.status)
@@ -123,6 +160,9 @@ def document_review(*, session: Session, actor: Actor, document_id: int) -> Docu
         contract_version=contract.version if contract else None,
         contracts=contracts,
         terms=frame,
+        source=source_kind(doc.content),
+        warnings=list(doc.extraction_warnings or []),
+        suggestions=suggestions,
     )
 
 
@@ -208,3 +248,55 @@ def set_document_contract(
         old=old,
         new=contract_id,
     )
+
+
+def pick_suggestion(*, session: Session, actor: Actor, suggestion_id: int) -> ExtractedTerm:
+    """The reviewer takes a suggestion as the term's value: it becomes an accepted
+    ExtractedTerm (audited), the only way a suggestion ever reaches a contract."""
+    require(actor, "review_terms")
+    suggestion = session.get(TermSuggestion, suggestion_id)
+    if suggestion is None:
+        raise NotFound(f"Suggestion {suggestion_id} does not exist.")
+    doc = _document(session, suggestion.document_id)
+    if suggestion.picked_term_id is not None:
+        raise ValueError("This suggestion was already taken as the value.")
+    taken = session.scalar(
+        select(ExtractedTerm.id).where(
+            ExtractedTerm.document_id == doc.id, ExtractedTerm.field == suggestion.field
+        )
+    )
+    if taken is not None:
+        raise ValueError(
+            f"The document already has a {suggestion.field.replace('_', ' ')} value; "
+            "correct that value instead."
+        )
+    term = ExtractedTerm(
+        document_id=doc.id,
+        contract_id=doc.contract_id,
+        field=suggestion.field,
+        value=suggestion.value,
+        normalized=suggestion.normalized,
+        confidence=suggestion.confidence,
+        page=suggestion.page,
+        span_start=suggestion.span_start,
+        span_end=suggestion.span_end,
+        snippet=suggestion.snippet,
+        location=suggestion.location,
+        review_state="accepted",
+        reviewed_by_id=actor.user_id,
+        reviewed_at=utcnow(),
+    )
+    session.add(term)
+    session.flush()
+    suggestion.picked_term_id = term.id
+    audit.record(
+        session=session,
+        actor=actor,
+        entity="extracted_term",
+        entity_id=term.id,
+        action="pick_suggestion",
+        field=term.field,
+        old=None,
+        new=term.value,
+    )
+    return term

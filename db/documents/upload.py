@@ -32,8 +32,13 @@ from db.documents.common import (
     _live_client,
     _only_live_contract,
 )
-from db.documents.settings import auto_accept_threshold, page_limit, upload_limit
-from db.models import Client, Contract, ContractDocument, ExtractedTerm
+from db.documents.settings import (
+    auto_accept_threshold,
+    extraction_limits,
+    page_limit,
+    upload_limit,
+)
+from db.models import Client, Contract, ContractDocument, ExtractedTerm, TermSuggestion
 from extraction import (
     ContractTerms,
     EncryptedPdf,
@@ -41,9 +46,9 @@ from extraction import (
     Field,
     TooLarge,
     TooManyPages,
-    extract,
 )
 from extraction.pdf import page_count
+from extraction.worker import Limits, extract_isolated
 
 UNEXPECTED_HINT = "The file is kept; report it to an admin."
 
@@ -90,16 +95,18 @@ def store_upload(
 ) -> UploadResult:
     """Keep the file, extract its terms, match its client; never raises for bad content.
 
-    Extraction runs in this process, and only for a file that is neither a duplicate nor
-    over the size limit; everything after it is `store_extracted`'s.
+    Extraction runs in a worker process that the time limits can kill, and only for a file
+    that is neither a duplicate nor over the size or page limit; everything after it is
+    `store_extracted`'s.
     """
+    name = _clean_name(filename)
     return _store(
         session,
         actor,
         filename,
         data,
         client_id,
-        lambda max_bytes: _extract(data, password=password, max_bytes=max_bytes),
+        lambda limits: _extract(data, password=password, limits=limits, name=name),
     )
 
 
@@ -120,7 +127,7 @@ def store_extracted(
     with its message, terms get rows (auto-accepted at the threshold), the client is matched
     and its only live contract attached. The password is never stored.
     """
-    return _store(session, actor, filename, data, client_id, lambda _max_bytes: outcome)
+    return _store(session, actor, filename, data, client_id, lambda _limits: outcome)
 
 
 def retry_extraction(
@@ -144,10 +151,12 @@ def retry_extraction(
     max_pages, page_warning = page_limit(session=session)
     if page_warning:
         result.warnings.append(page_warning)
+    limits, limit_warnings = extraction_limits(session=session, max_bytes=max_bytes)
+    result.warnings.extend(limit_warnings)
     outcome = (
         _too_large(doc.content, max_bytes)
         or _too_many_pages(doc.content, max_pages, password)
-        or _extract(doc.content, password=password, max_bytes=max_bytes)
+        or _extract(doc.content, password=password, limits=limits, name=doc.filename)
     )
     _apply_outcome(session, actor, doc, result, outcome)
     return result
@@ -159,11 +168,11 @@ def _store(
     filename: str,
     data: bytes,
     client_id: int | None,
-    outcome_for: Callable[[int], Outcome],
+    outcome_for: Callable[[Limits], Outcome],
 ) -> UploadResult:
     """The one storing path: duplicate check, size limit, keep the file, apply the outcome.
 
-    `outcome_for(max_bytes)` is called only for a new file within the limit (so a
+    `outcome_for(limits)` is called only for a new file within the limits (so a
     duplicate or an oversized file costs no extraction).
     """
     require(actor, "upload_documents")
@@ -188,8 +197,9 @@ def _store(
         raise NotFound(f"Client {client_id} does not exist.")
     max_bytes, warning = upload_limit(session=session)
     max_pages, page_warning = page_limit(session=session)
+    limits, limit_warnings = extraction_limits(session=session, max_bytes=max_bytes)
     outcome = (
-        _too_large(data, max_bytes) or _too_many_pages(data, max_pages) or outcome_for(max_bytes)
+        _too_large(data, max_bytes) or _too_many_pages(data, max_pages) or outcome_for(limits)
     )
     doc = ContractDocument(
         filename=filename,
@@ -217,7 +227,7 @@ def _store(
         message="",
         filename=filename,
         client_id=client_id,
-        warnings=[w for w in (warning, page_warning) if w],
+        warnings=[w for w in (warning, page_warning, *limit_warnings) if w],
     )
     _apply_outcome(session, actor, doc, result, outcome)
     return result
@@ -248,12 +258,11 @@ def _too_many_pages(
     return TooManyPages(pages, max_pages) if pages is not None and pages > max_pages else None
 
 
-def _extract(data: bytes, *, password: str | None, max_bytes: int) -> Outcome:
-    """In-process extraction; every failure comes back as an ExtractionError, never raised."""
+def _extract(data: bytes, *, password: str | None, limits: Limits, name: str) -> Outcome:
+    """Extraction in a killable worker process; every failure, a kill included, comes back
+    as an ExtractionError, never raised."""
     try:
-        return extract(data, password=password or None, max_bytes=max_bytes)
-    except ExtractionError as error:
-        return error
+        return extract_isolated(data, password=password or None, name=name, limits=limits)
     except Exception as error:  # noqa: BLE001 - one odd file must not stop a batch
         return ExtractionError(f"extraction failed unexpectedly ({type(error).__name__}).")
 
@@ -281,6 +290,8 @@ def _apply_outcome(
     terms = outcome
     doc.extraction_status = "ok"
     doc.extraction_error = None
+    doc.extraction_warnings = list(terms.warnings) or None
+    result.warnings.extend(f"{doc.filename}: {w}" for w in terms.warnings)
     doc.page_count = terms.page_count
     doc.text = PAGE_BREAK.join(terms.pages)
     if terms.document_type is not None:
@@ -290,7 +301,10 @@ def _apply_outcome(
         result.warnings.append(warning)
     found = terms.terms()
     for f in found.values():
-        session.add(_term_row(doc.id, f, threshold))
+        session.add(_term_row(doc.id, f, threshold, terms.location(f)))
+    for name, f in terms.suggestions.items():
+        if name not in found:  # a suggestion only stands in for a term that is absent
+            session.add(_suggestion_row(doc.id, f, terms.location(f)))
     result.terms = terms
     result.customer_name = customer_name(terms)
     if doc.client_id is None and result.customer_name:
@@ -303,8 +317,14 @@ def _apply_outcome(
         _auto_apply(session, actor, doc, result)
     result.status = "ok"
     result.message = (
-        f"{doc.filename}: {terms.page_count} pages, {len(found)} terms found"
+        f"{doc.filename}: {terms.extent()}, {len(found)} terms found"
         + (f" ({auto} auto-accepted)" if auto else "")
+        + (
+            f", {len(terms.suggestions)} suggestion{'s' if len(terms.suggestions) > 1 else ''} "
+            "to review"
+            if terms.suggestions
+            else ""
+        )
         + (" after OCR" if terms.ocr_applied else "")
         + "."
         + (
@@ -388,7 +408,22 @@ def _json_ready(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
-def _term_row(document_id: int, f: Field, threshold: float) -> ExtractedTerm:
+def _suggestion_row(document_id: int, f: Field, location: str) -> TermSuggestion:
+    return TermSuggestion(
+        document_id=document_id,
+        field=f.name,
+        value=f.value,
+        normalized=_json_ready(f.normalized),
+        confidence=float(f.confidence),
+        page=f.page,
+        span_start=f.start,
+        span_end=f.end,
+        snippet=f.snippet,
+        location=location,
+    )
+
+
+def _term_row(document_id: int, f: Field, threshold: float, location: str) -> ExtractedTerm:
     return ExtractedTerm(
         document_id=document_id,
         field=f.name,
@@ -399,5 +434,6 @@ def _term_row(document_id: int, f: Field, threshold: float) -> ExtractedTerm:
         span_start=f.start,
         span_end=f.end,
         snippet=f.snippet,
+        location=location,
         review_state="auto_accepted" if f.confidence >= threshold else "pending",
     )

@@ -13,6 +13,7 @@ from db.models.contracts import (
     ExtractedTerm,
     SlaPolicy,
     SlaTarget,
+    TermSuggestion,
     UnitCount,
 )
 from db.models.credits import AvailabilityFigure, ServiceCreditRule
@@ -75,6 +76,7 @@ __all__ = [
     "ContractService",
     "ContractVersion",
     "ExtractedTerm",
+    "TermSuggestion",
     "ImportMapping",
     "JobIssue",
     "Invoice",

@@ -245,6 +245,9 @@ class ContractDocument(Base):
     text: Mapped[str | None] = mapped_column(Text)
     extraction_status: Mapped[str] = mapped_column(String(20), default="pending")
     extraction_error: Mapped[str | None] = mapped_column(Text)
+    # What the reader should know about the text: OCRed or unread scanned pages, repaired
+    # doubled characters, tracked changes read as accepted, a misnamed file (list of str).
+    extraction_warnings: Mapped[Any | None] = mapped_column(JSON)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
@@ -267,6 +270,8 @@ class ExtractedTerm(Base):
     span_start: Mapped[int | None]
     span_end: Mapped[int | None]
     snippet: Mapped[str | None] = mapped_column(Text)
+    # Where a person finds it: "page 3" (PDF), "paragraph 12" (DOCX), "line 40" (text).
+    location: Mapped[str | None] = mapped_column(String(40))
     # pending | accepted | corrected | rejected | auto_accepted
     review_state: Mapped[str] = mapped_column(String(20), default="pending")
     corrected_value: Mapped[str | None] = mapped_column(Text)
@@ -274,3 +279,25 @@ class ExtractedTerm(Base):
     reviewed_at: Mapped[datetime | None]
 
     document: Mapped[ContractDocument] = relationship(back_populates="terms")
+
+
+class TermSuggestion(Base):
+    """A low-confidence fallback for a term the contract does not state (e.g. the agreement
+    date offered as the effective date). Kept apart from ExtractedTerm so nothing that reads
+    values (apply, search, contract detail) can take it for one; a reviewer who picks it
+    turns it into an accepted ExtractedTerm (`picked_term_id`)."""
+
+    __tablename__ = "term_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("contract_documents.id"), index=True)
+    field: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(Text)
+    normalized: Mapped[Any | None] = mapped_column(JSON)
+    confidence: Mapped[float]
+    page: Mapped[int | None]
+    span_start: Mapped[int | None]
+    span_end: Mapped[int | None]
+    snippet: Mapped[str | None] = mapped_column(Text)
+    location: Mapped[str | None] = mapped_column(String(40))
+    picked_term_id: Mapped[int | None] = mapped_column(ForeignKey("extracted_terms.id"))

@@ -12,6 +12,7 @@ from db.contracts_repo import create_contract
 from db.documents.upload import store_upload
 from db.engine import open_store, session_scope
 from db.models import AuditEntry, Client, Contract, ContractDocument, ExtractedTerm, SlaPolicy
+from safe.text import md
 from tests.documents_integration.conftest import DATA, PASSWORD
 from tests.factories import ADMIN, contract_input
 from tests.pages.conftest import ADMIN as ADMIN_LOGIN
@@ -178,4 +179,4 @@ def test_review_page_shows_why_a_failed_document_has_no_terms(store_env):
     at = page(
         "pages/review.py", store_env, user=ADMIN_LOGIN, query={"doc": str(r.document_id)}
     ).run()
-    assert [e.value for e in at.error] == [r.message]
+    assert [e.value for e in at.error] == [md(r.message)]  # document text is escaped

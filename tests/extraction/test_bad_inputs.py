@@ -24,7 +24,6 @@ from tests.extraction.conftest import DATA
     [
         ("empty.pdf", EmptyFile, "empty (0 bytes)"),
         ("really_a_png.pdf", NotAPdf, "not a PDF (it looks like a PNG image)"),
-        ("really_text.pdf", NotAPdf, "not a PDF (it looks like plain text)"),
         ("truncated.pdf", CorruptPdf, "cut off"),
         ("encrypted.pdf", EncryptedPdf, "Enter its password"),
     ],
@@ -35,6 +34,15 @@ def test_bad_file_raises_its_error(name, error, says):
     assert isinstance(caught.value, ExtractionError)
     assert says in str(caught.value)
     assert str(caught.value).startswith(f"{name}: ")
+
+
+def test_text_file_renamed_pdf_is_read_as_text_and_says_so():
+    terms = extract(DATA / "really_text.pdf")
+    assert terms.source == "text" and "plain text note" in terms.pages[0]
+    assert terms.warnings[0] == (
+        "The file is named really_text.pdf but is plain text, not a PDF; it was read as "
+        "plain text."
+    )
 
 
 def test_bytes_input_is_checked_by_magic_not_name():

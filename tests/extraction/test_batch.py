@@ -39,13 +39,13 @@ def test_single_worker_gives_same_results(tmp_path):
 def test_issue_worker_recycling_does_not_hang(tmp_path, monkeypatch):
     """Regression: max_tasks_per_child recycling deadlocked a 300-file batch on CPython 3.11.
 
-    Workers are now recycled by starting a fresh pool per chunk; with one task per worker
-    every file goes through a recycled pool.
+    Workers are now recycled by stopping one after TASKS_PER_WORKER files and starting a
+    fresh one; with one task per worker every file goes through a recycled worker.
     """
     from demo.contract_pdfs import write_demo_set
-    from extraction import batch
+    from extraction import worker
 
-    monkeypatch.setattr(batch, "TASKS_PER_WORKER", 1)
+    monkeypatch.setattr(worker, "TASKS_PER_WORKER", 1)
     pairs = write_demo_set(tmp_path, 5, seed=8)
     results = extract_many([p for p, _ in pairs], workers=2)
     laws = [r.terms.governing_law and r.terms.governing_law.normalized for r in results]
