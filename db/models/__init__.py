@@ -15,7 +15,14 @@ from db.models.contracts import (
     UnitCount,
 )
 from db.models.credits import ServiceCreditRule
-from db.models.jobs import JobIssue, RunLock
+from db.models.jobs import (
+    DeliveryRun,
+    JobIssue,
+    RunLock,
+    SlaAlertItem,
+    TicketImportError,
+    TicketImportRun,
+)
 from db.models.lifecycle import (
     CompanyHolding,
     ComplianceRequirement,
@@ -72,6 +79,10 @@ __all__ = [
     "ExtractedTerm",
     "ImportMapping",
     "JobIssue",
+    "DeliveryRun",
+    "SlaAlertItem",
+    "TicketImportError",
+    "TicketImportRun",
     "Invoice",
     "LoginSession",
     "InvoiceLine",
