@@ -54,7 +54,7 @@ class ParseResult:
     errors: pd.DataFrame  # row, column, reason
 
 
-def _size(n: int) -> str:
+def human_size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n / 1e3:.0f} kB"
 
 
@@ -273,8 +273,9 @@ class TicketReader:
 
     def chunks(
         self, *, start: int | None = None, first_row: int | None = None
-    ) -> Iterator[tuple[ParseResult, int]]:
-        """(parsed chunk, position after it) from the data start or a saved position."""
+    ) -> Iterator[tuple[ParseResult, int, int]]:
+        """(parsed chunk, position after it, row number after it) from the data start or a
+        saved position."""
         resumed = start is not None
         seen_any = False
         raw_chunks = self.stream.chunks(
@@ -285,15 +286,16 @@ class TicketReader:
         try:
             for raw in raw_chunks:
                 frame = raw.frame
-                frame.index = pd.RangeIndex(raw.first_row, raw.first_row + len(frame))
+                after = raw.first_row + len(frame)
+                frame.index = pd.RangeIndex(raw.first_row, after)
                 frame = _drop_blank(frame)
                 if frame.empty:
-                    yield _empty_result(), raw.end
+                    yield _empty_result(), raw.end, after
                     continue
                 seen_any = True
                 if self.dayfirst is None:
                     self.dayfirst = self._settle_dayfirst(frame)
-                yield self._parse(frame), raw.end
+                yield self._parse(frame), raw.end, after
         except StreamError as exc:
             raise ImportRejected(str(exc)) from exc
         if not seen_any and not resumed:
@@ -424,13 +426,13 @@ def parse_tickets(
     _check_tz(source_tz)
     if len(data) > max_bytes:
         raise ImportRejected(
-            f"'{filename}' is {_size(len(data))}, over the {_size(max_bytes)} limit"
+            f"'{filename}' is {human_size(len(data))}, over the {human_size(max_bytes)} limit"
         )
     reader = TicketReader(
         io.BytesIO(data), filename=filename, preset=preset, mapping=mapping,
         source_tz=source_tz, dayfirst=dayfirst, mapping_dayfirst=mapping_dayfirst,
     )  # fmt: skip
-    parts = [part for part, _ in reader.chunks()]
+    parts = [part for part, _, _ in reader.chunks()]
     valid = pd.concat([p.valid for p in parts if len(p.valid)] or [parts[0].valid],
                       ignore_index=True)  # fmt: skip
     errors = pd.concat([p.errors for p in parts if len(p.errors)] or [parts[0].errors],
