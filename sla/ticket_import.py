@@ -94,16 +94,19 @@ def _dates(raw: pd.Series, *, tz: str, preset: Preset, dayfirst: bool) -> pd.Ser
     naive = todo & ~aware
     if naive.any():
         parsed = pd.Series(pd.NaT, index=raw.index[naive], dtype="datetime64[us]")
-        if preset.date_format:
-            parsed[:] = pd.to_datetime(raw[naive], format=preset.date_format, errors="coerce")
+        # The tool's format, else ISO first (vectorised; most exports and every Excel cell),
+        # so only the other values pay for the free-form parser.
+        first = preset.date_format or "ISO8601"
+        parsed[:] = pd.to_datetime(raw[naive], format=first, errors="coerce")
         rest = parsed.isna()
-        if rest.any():
+        if not preset.date_format and rest.any():
+            parsed[rest] = pd.to_datetime(
+                raw[naive][rest], format="mixed", dayfirst=dayfirst, errors="coerce"
+            )
+        elif rest.any():
             # A tool with a known format only falls back to ISO (Excel cells, re-saved files):
             # the free-form parser would read "32/Nov/25" as the year 2032.
-            fallback = "ISO8601" if preset.date_format else "mixed"
-            parsed[rest] = pd.to_datetime(
-                raw[naive][rest], format=fallback, dayfirst=dayfirst, errors="coerce"
-            )
+            parsed[rest] = pd.to_datetime(raw[naive][rest], format="ISO8601", errors="coerce")
         index = pd.DatetimeIndex(parsed)
         local = index.tz_localize(
             tz, ambiguous=np.ones(len(index), bool), nonexistent="shift_forward"

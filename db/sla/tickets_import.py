@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import String, cast, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -338,22 +339,29 @@ def _upsert_chunk(
     ).astype(str).str[:30]
     rows["external_id"] = rows["external_id"].astype(str).str[:80]
     existing = _existing(session, source, rows["external_id"].tolist())
+    is_old = rows["external_id"].isin(list(existing))
+    fresh = rows[~is_old]
+    if len(fresh):
+        _insert(session, source, fresh)
+        tally.inserted += len(fresh)
+        if has_pauses:
+            with_pauses = fresh[fresh["pauses"].map(bool)]
+            if len(with_pauses):
+                ids = _existing(session, source, with_pauses["external_id"].tolist())
+                for ext, pauses in zip(with_pauses["external_id"], with_pauses["pauses"],
+                                       strict=True):  # fmt: skip
+                    _write_pauses(session, ids[ext]["id"], _pause_pairs(pauses))
+    old_rows = rows[is_old]
+    if old_rows.empty:
+        session.flush()
+        return
     stored_pauses = (
-        _stored_pauses(session, [e["id"] for e in existing.values()])
-        if has_pauses and existing else {}
-    )  # fmt: skip
-    records = _records(rows)
-    new: list[dict] = []
+        _stored_pauses(session, [e["id"] for e in existing.values()]) if has_pauses else {}
+    )
     changed: list[dict] = []
-    new_pauses: dict[str, list] = {}
-    for rec in records:
+    for rec in _records(old_rows):
         pauses = _pause_pairs(rec.pop("pauses")) if has_pauses else None
-        old = existing.get(rec["external_id"])
-        if old is None:
-            new.append(rec)
-            if pauses:
-                new_pauses[rec["external_id"]] = pauses
-            continue
+        old = existing[rec["external_id"]]
         changes = {k: (old[k], rec[k]) for k in COMPARED if old[k] != rec[k]}
         old_pauses = stored_pauses.get(old["id"], [])
         if pauses is not None and pauses != old_pauses:
@@ -372,13 +380,6 @@ def _upsert_chunk(
             session=session, actor=actor, entity="ticket", entity_id=old["id"], changes=changes
         )
         tally.updated += 1
-    if new:
-        _insert(session, source, new)
-        tally.inserted += len(new)
-        if new_pauses:
-            ids = _existing(session, source, list(new_pauses))
-            for ext, pauses in new_pauses.items():
-                _write_pauses(session, ids[ext]["id"], pauses)
     if changed:
         session.execute(update(Ticket), changed)
     session.flush()
@@ -400,10 +401,17 @@ def _records(rows: pd.DataFrame) -> list[dict]:
 
 
 def _existing(session: Session, source: str, ids: list[str]) -> dict[str, dict]:
-    """external id -> stored id and compared values, queried in slices (bound-parameter
-    limits) for one chunk."""
-    out: dict[str, dict] = {}
+    """external id -> stored id and compared values for one chunk's ids. PostgreSQL joins
+    one array parameter (a long IN list is planned as a scan comparing every row with every
+    value); SQLite takes IN lists in slices under its bound-parameter limit."""
     cols = [Ticket.id, Ticket.external_id, *(getattr(Ticket, k) for k in COMPARED)]
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = func.unnest(cast(ids, ARRAY(String))).table_valued("ext").render_derived("wanted")
+        q = select(*cols).join(wanted, Ticket.external_id == wanted.c.ext).where(
+            Ticket.source == source
+        )
+        return {r["external_id"]: dict(r) for r in session.execute(q).mappings()}
+    out: dict[str, dict] = {}
     for i in range(0, len(ids), 5000):
         for r in session.execute(
             select(*cols).where(Ticket.source == source, Ticket.external_id.in_(ids[i:i + 5000]))
@@ -413,23 +421,37 @@ def _existing(session: Session, source: str, ids: list[str]) -> dict[str, dict]:
 
 
 INSERTED = ("source", "external_id", *COMPARED, "imported_at")
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime on SQLite (naive UTC)
 
 
-def _insert(session: Session, source: str, new: list[dict]) -> None:
-    now = datetime.now(UTC)
+def _insert(session: Session, source: str, fresh: pd.DataFrame) -> None:
+    """New tickets of a chunk, built column-wise: PostgreSQL takes one COPY of CSV text,
+    SQLite one executemany of plain tuples (the values UTCDateTime would bind)."""
+    now = pd.Timestamp.now(tz="UTC")
+    frame = pd.DataFrame({"source": source, "external_id": fresh["external_id"].to_numpy()})
+    for k in COMPARED:
+        frame[k] = fresh[k].to_numpy() if k not in ("client_id", "contract_id", "technician_id") \
+            else fresh[k].astype("Int64").to_numpy()
+    frame["imported_at"] = now
     conn = session.connection()
+    times = ("created_at", "first_response_at", "resolved_at", "imported_at")
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        for k in times:
+            frame[k] = pd.to_datetime(frame[k], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S.%f+00")
+        text_csv = frame.to_csv(header=False, index=False, na_rep="")
         raw = conn.connection.driver_connection
-        copy = f"COPY tickets ({', '.join(INSERTED)}) FROM STDIN"
+        copy = f"COPY tickets ({', '.join(INSERTED)}) FROM STDIN WITH (FORMAT csv)"
         with raw.cursor() as cur, cur.copy(copy) as cp:
-            for rec in new:
-                cp.write_row((source, rec["external_id"], *(rec[k] for k in COMPARED), now))
+            cp.write(text_csv)
         return
-    session.execute(
-        insert(Ticket.__table__),
-        [{"source": source, "imported_at": now, **{k: rec[k] for k in INSERTED[1:-1]}}
-         for rec in new],
-    )  # fmt: skip
+    for k in times:
+        col = pd.to_datetime(frame[k], utc=True).dt.tz_localize(None).dt.strftime(_SQLITE_TIME)
+        frame[k] = col.astype(object).where(col.notna(), None)
+    values = frame.astype(object).where(frame.notna(), None)
+    conn.exec_driver_sql(
+        f"INSERT INTO tickets ({', '.join(INSERTED)}) VALUES ({', '.join('?' * len(INSERTED))})",
+        list(values.itertuples(index=False, name=None)),
+    )
 
 
 def _fmt(pairs: Sequence[tuple]) -> str:
