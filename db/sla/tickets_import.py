@@ -430,8 +430,8 @@ def _insert(session: Session, source: str, fresh: pd.DataFrame) -> None:
     now = pd.Timestamp.now(tz="UTC")
     frame = pd.DataFrame({"source": source, "external_id": fresh["external_id"].to_numpy()})
     for k in COMPARED:
-        frame[k] = fresh[k].to_numpy() if k not in ("client_id", "contract_id", "technician_id") \
-            else fresh[k].astype("Int64").to_numpy()
+        ints = k in ("client_id", "contract_id", "technician_id")  # keep NA without floats
+        frame[k] = fresh[k].astype("Int64").array if ints else fresh[k].to_numpy()
     frame["imported_at"] = now
     conn = session.connection()
     times = ("created_at", "first_response_at", "resolved_at", "imported_at")
