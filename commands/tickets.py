@@ -1,4 +1,8 @@
-"""`tickets import FILE --preset NAME | --mapping NAME [--tz ZONE]`: help-desk exports in."""
+"""`tickets import FILE --preset NAME | --mapping NAME [--tz ZONE]`: help-desk exports in.
+
+The file is streamed and committed chunk by chunk; a killed import resumes where it
+stopped when run again on the same file with the same options.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ def import_file(args) -> int:
     from sqlalchemy.exc import IntegrityError
 
     from access.roles import SYSTEM
-    from db.engine import open_store, session_scope
-    from db.run_lock import RunInProgress, run_lock
-    from db.sla.tickets_import import import_tickets
+    from db.engine import open_store
+    from db.run_lock import RunInProgress
+    from db.sla.tickets_import import import_ticket_file
     from sla import ImportRejected
 
     if not args.preset and not args.mapping:
@@ -23,18 +27,25 @@ def import_file(args) -> int:
         print(f"error: no file {path}", file=sys.stderr)
         return 2
     engine = open_store()
+    xlsx = path.suffix.lower() in (".xlsx", ".xlsm")
+
+    def progress(row: int, done: int, size: int) -> None:
+        if args.progress:
+            share = "" if xlsx else f" ({done / max(size, 1):.0%} of the file)"
+            print(f"  ... committed up to row {row - 1}{share}", file=sys.stderr, flush=True)
+
     try:
-        with session_scope(engine) as s, run_lock(s, "tickets-import"):
-            report = import_tickets(
-                session=s,
-                actor=SYSTEM,
-                data=path.read_bytes(),
-                filename=path.name,
-                preset=args.preset,
-                mapping=args.mapping,
-                source_tz=args.tz,
-                dayfirst=args.dayfirst,
-            )
+        report = import_ticket_file(
+            engine=engine,
+            actor=SYSTEM,
+            path=path,
+            preset=args.preset,
+            mapping=args.mapping,
+            source_tz=args.tz,
+            dayfirst=args.dayfirst,
+            progress=progress,
+            chunk_bytes=args.chunk_kb * 1024,
+        )
     except RunInProgress as exc:
         print(str(exc).replace("tickets-import", "tickets import"), file=sys.stderr)
         return 3
@@ -114,12 +125,23 @@ def register(sub, commands) -> None:
     p.add_argument("--preset", help="zendesk, freshdesk, jira, servicenow or connectwise")
     p.add_argument("--mapping", help="a custom mapping saved by name in the app")
     p.add_argument("--tz", default="UTC", help="time zone of naive timestamps in the file")
-    p.add_argument(
+    order = p.add_mutually_exclusive_group()
+    order.add_argument(
         "--dayfirst",
         action="store_true",
         default=None,
-        help="read 05.11.2026 as 5 November (default: the preset's, else detected from the file)",
+        help="read 05.11.2026 as 5 November (default: the preset's or mapping's, else "
+        "detected from the file's unambiguous dates)",
     )
+    order.add_argument(
+        "--monthfirst", dest="dayfirst", action="store_false",
+        help="read 05.11.2026 as 11 May",
+    )  # fmt: skip
+    p.add_argument("--progress", action="store_true", help="print progress after each chunk")
+    p.add_argument(
+        "--chunk-kb", type=int, default=8192,
+        help="CSV bytes read and committed at a time (memory grows with it; default 8192)",
+    )  # fmt: skip
     commands["tickets import"] = import_file
     p = group.add_parser("sync", help="pull a source's incremental export (resumable)")
     p.add_argument(

@@ -9,15 +9,23 @@ fall-back hour a naive time takes its first occurrence.
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
 from sla.import_presets import DATE_FIELDS, FIELDS, PRESETS, REQUIRED, Preset, normalise_priority
+from sla.ticket_stream import (
+    CHUNK_BYTES,
+    CHUNK_ROWS,
+    HEAD_ROWS,
+    StreamError,
+    open_stream,
+    unique_labels,
+)
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
 OUTPUT_COLUMNS = [
@@ -46,62 +54,15 @@ class ParseResult:
     errors: pd.DataFrame  # row, column, reason
 
 
-def _size(n: int) -> str:
+def human_size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1_000_000 else f"{n / 1e3:.0f} kB"
 
 
-def _read(data: bytes, filename: str) -> pd.DataFrame:
-    if filename.lower().endswith((".xlsx", ".xlsm")):
-        try:
-            return pd.read_excel(io.BytesIO(data), dtype=object, engine="openpyxl")
-        except Exception as exc:  # openpyxl raises many types for a broken file
-            raise ImportRejected(f"Cannot read '{filename}' as an Excel workbook: {exc}") from exc
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    if not text.strip():
-        raise ImportRejected(f"'{filename}' is empty")
-    head = "\n".join(text.splitlines()[:HEADER_SEARCH_ROWS + 1])
-    sep = max([",", ";", "\t"], key=head.count)
-    skip = _title_lines(text, sep)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            index_col=False,
-            skiprows=skip,
-        )
-    except (pd.errors.ParserError, csv.Error) as exc:
-        raise ImportRejected(f"Cannot read '{filename}' as CSV: {exc}") from exc
-    frame.attrs["header_line"] = skip + 1
-    return frame
-
-
-def _title_lines(text: str, sep: str) -> int:
-    """Lines above the header (a report title, notes): records before the first one with as
-    many fields as the widest of the first rows. Quotes are honoured, so a comma inside a
-    subject never makes a data row look wider than the header."""
-    try:
-        records = []
-        for rec in csv.reader(io.StringIO(text), delimiter=sep):
-            records.append(len(rec))
-            if len(records) > HEADER_SEARCH_ROWS:
-                break
-    except csv.Error:
-        return 0
-    if not records:
-        return 0
-    widest = max(records)
-    return next(i for i, n in enumerate(records) if n == widest)
-
-
-def _columns(frame: pd.DataFrame, preset: Preset, source: str) -> dict[str, str]:
+def _columns(labels: Sequence[str], preset: Preset, source: str) -> dict[str, str]:
     """Field -> header found in the file; ImportRejected names every missing required one."""
-    headers = {str(c).strip().lower(): str(c) for c in frame.columns}
+    headers: dict[str, str] = {}
+    for c in labels:
+        headers.setdefault(str(c).strip().lower(), str(c))
     found: dict[str, str] = {}
     for name, candidates in preset.columns.items():
         for candidate in candidates:
@@ -133,16 +94,19 @@ def _dates(raw: pd.Series, *, tz: str, preset: Preset, dayfirst: bool) -> pd.Ser
     naive = todo & ~aware
     if naive.any():
         parsed = pd.Series(pd.NaT, index=raw.index[naive], dtype="datetime64[us]")
-        if preset.date_format:
-            parsed[:] = pd.to_datetime(raw[naive], format=preset.date_format, errors="coerce")
+        # The tool's format, else ISO first (vectorised; most exports and every Excel cell),
+        # so only the other values pay for the free-form parser.
+        first = preset.date_format or "ISO8601"
+        parsed[:] = pd.to_datetime(raw[naive], format=first, errors="coerce")
         rest = parsed.isna()
-        if rest.any():
+        if not preset.date_format and rest.any():
+            parsed[rest] = pd.to_datetime(
+                raw[naive][rest], format="mixed", dayfirst=dayfirst, errors="coerce"
+            )
+        elif rest.any():
             # A tool with a known format only falls back to ISO (Excel cells, re-saved files):
             # the free-form parser would read "32/Nov/25" as the year 2032.
-            fallback = "ISO8601" if preset.date_format else "mixed"
-            parsed[rest] = pd.to_datetime(
-                raw[naive][rest], format=fallback, dayfirst=dayfirst, errors="coerce"
-            )
+            parsed[rest] = pd.to_datetime(raw[naive][rest], format="ISO8601", errors="coerce")
         index = pd.DatetimeIndex(parsed)
         local = index.tz_localize(
             tz, ambiguous=np.ones(len(index), bool), nonexistent="shift_forward"
@@ -189,7 +153,6 @@ def _check_tz(tz: str) -> None:
 
 
 _NUMERIC_DATE = r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b"
-HEADER_SEARCH_ROWS = 20
 
 
 def detect_dayfirst(values: pd.Series) -> bool | None:
@@ -206,24 +169,247 @@ def detect_dayfirst(values: pd.Series) -> bool | None:
     return day_first
 
 
-def _find_header(frame: pd.DataFrame, preset: Preset, missing: ImportRejected):
-    """The header is not on the first row (a title or notes above it): find the first of the
-    next rows that holds every required column, or name the problem with a hint."""
-    for i, values in enumerate(frame.head(HEADER_SEARCH_ROWS).itertuples(index=False)):
-        labels = ["" if pd.isna(v) else str(v).strip() for v in values]
-        if not any(labels):
-            continue
-        candidate = frame.iloc[i + 1:].copy()
-        candidate.columns = [lab or f"column {j + 1}" for j, lab in enumerate(labels)]
-        try:
-            _columns(candidate, preset, preset.name)
-        except ImportRejected:
-            continue
-        return candidate.reset_index(drop=True), int(frame.attrs.get("header_line", 1)) + i + 1
+def choose_preset(
+    preset: str | None, mapping: Mapping[str, str | Sequence[str]] | None,
+    dayfirst: bool | None = None,
+) -> Preset:
+    """The preset, or a custom one from a field -> column(s) mapping (its own day-first)."""
+    if mapping is not None:
+        unknown = sorted(set(mapping) - set(FIELDS))
+        if unknown:
+            raise ImportRejected(
+                f"Unknown field(s) in mapping: {', '.join(unknown)} (known: {', '.join(FIELDS)})"
+            )
+        columns = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in mapping.items()}
+        return Preset("custom", columns, dayfirst=bool(dayfirst))
+    if preset in PRESETS:
+        return PRESETS[str(preset)]
     raise ImportRejected(
-        f"{missing} (looked for the header in the first {HEADER_SEARCH_ROWS + 1} rows; "
-        "check the file is a ticket export of this tool, or pick another preset or a mapping)"
-    ) from missing
+        f"Unknown preset '{preset}': use one of {', '.join(PRESETS)} or a custom mapping"
+    )
+
+
+class _Seen:
+    """Ticket ids met so far in the file (64-bit hashes, sorted, with their first row): a
+    duplicate is named across chunks at 16 bytes a row instead of a dict of strings."""
+
+    def __init__(self) -> None:
+        self.hashes = np.empty(0, dtype=np.uint64)
+        self.rows = np.empty(0, dtype=np.int64)
+
+    def first_rows(self, ids: pd.Series, rows: pd.Series) -> pd.Series:
+        """Per id: the row it was first seen on in an earlier chunk or earlier in this one,
+        NA for its first occurrence; then remembers this chunk's first occurrences."""
+        present = ids.notna()
+        out = pd.Series(pd.NA, index=ids.index, dtype="Int64")
+        if not present.any():
+            return out
+        h = pd.util.hash_array(ids[present].astype(str).to_numpy(object))
+        r = rows[present].to_numpy(np.int64)
+        if self.hashes.size:
+            pos = np.searchsorted(self.hashes, h).clip(max=self.hashes.size - 1)
+            earlier = self.hashes[pos] == h
+            out.loc[present[present].index[earlier]] = self.rows[pos[earlier]]
+        else:
+            earlier = np.zeros(h.size, bool)
+        local = pd.Series(h).duplicated(keep="first").to_numpy() & ~earlier
+        if local.any():
+            first = pd.Series(r).groupby(h).transform("min").to_numpy()
+            out.loc[present[present].index[local]] = first[local]
+        new = ~earlier & ~local
+        hashes = np.concatenate([self.hashes, h[new]])
+        order = np.argsort(hashes, kind="stable")
+        self.hashes, self.rows = hashes[order], np.concatenate([self.rows, r[new]])[order]
+        return out
+
+
+class TicketReader:
+    """A ticket export opened for streaming: header found, columns matched, then parsed
+    chunk by chunk (`chunks`), each with the position a resumed import starts from.
+
+    Day-first is settled once for the file: the option, else (for tools without a fixed
+    format) the first chunk's unambiguous dates, else the preset's or mapping's own order.
+    """
+
+    def __init__(
+        self,
+        f: BinaryIO,
+        *,
+        filename: str,
+        preset: str | None = None,
+        mapping: Mapping[str, str | Sequence[str]] | None = None,
+        source_tz: str = "UTC",
+        dayfirst: bool | None = None,
+        mapping_dayfirst: bool | None = None,
+        chunk_bytes: int = CHUNK_BYTES,
+        chunk_rows: int = CHUNK_ROWS,
+    ):
+        _check_tz(source_tz)
+        self.chosen = choose_preset(preset, mapping, mapping_dayfirst)
+        self.source_tz, self.dayfirst = source_tz, dayfirst
+        try:
+            self.stream = open_stream(f, filename, chunk_bytes=chunk_bytes, chunk_rows=chunk_rows)
+        except StreamError as exc:
+            raise ImportRejected(str(exc)) from exc
+        self.labels, self.found, index = self._header(self.stream.head)
+        self.header_row = index + 1
+        self.data_start = self.stream.start_of(index)
+        self._seen = _Seen()
+
+    def _header(self, head: list[list]) -> tuple[list[str], dict[str, str], int]:
+        """The first of the head rows that holds every required column."""
+        first_error: ImportRejected | None = None
+        widest = max((len(r) for r in head), default=0)
+        for i, rec in enumerate(head):
+            if not any(v is not None and str(v).strip() for v in rec):
+                continue
+            labels = unique_labels(list(rec))
+            try:
+                return labels, _columns(labels, self.chosen, self.chosen.name), i
+            except ImportRejected as exc:
+                if first_error is None and len(rec) == widest:
+                    first_error = exc
+        raise ImportRejected(
+            f"{first_error} (looked for the header in the first {HEAD_ROWS} rows; check the "
+            "file is a ticket export of this tool, or pick another preset or a mapping)"
+        )
+
+    def chunks(
+        self, *, start: int | None = None, first_row: int | None = None
+    ) -> Iterator[tuple[ParseResult, int, int]]:
+        """(parsed chunk, position after it, row number after it) from the data start or a
+        saved position."""
+        resumed = start is not None
+        seen_any = False
+        raw_chunks = self.stream.chunks(
+            self.labels,
+            start=self.data_start if start is None else start,
+            first_row=self.header_row + 1 if first_row is None else first_row,
+        )
+        try:
+            for raw in raw_chunks:
+                frame = raw.frame
+                after = raw.first_row + len(frame)
+                frame.index = pd.RangeIndex(raw.first_row, after)
+                frame = _drop_blank(frame)
+                if frame.empty:
+                    yield _empty_result(), raw.end, after
+                    continue
+                seen_any = True
+                if self.dayfirst is None:
+                    self.dayfirst = self._settle_dayfirst(frame)
+                yield self._parse(frame), raw.end, after
+        except StreamError as exc:
+            raise ImportRejected(str(exc)) from exc
+        if not seen_any and not resumed:
+            raise ImportRejected(
+                f"'{self.stream.filename}' has a header row but no tickets: export the "
+                "tickets with the header"
+            )
+
+    def _settle_dayfirst(self, frame: pd.DataFrame) -> bool:
+        if self.chosen.date_format:
+            return self.chosen.dayfirst
+        dates = [_text(frame, self.found.get(n)) for n in DATE_FIELDS if n in self.found]
+        detected = detect_dayfirst(pd.concat(dates)) if dates else None
+        return self.chosen.dayfirst if detected is None else detected
+
+    def _parse(self, frame: pd.DataFrame) -> ParseResult:
+        found, chosen, tz = self.found, self.chosen, self.source_tz
+        rows = pd.Series(frame.index.to_numpy(), index=frame.index)
+        errors: list[dict[str, object]] = []
+
+        def fail(mask: pd.Series, field: str, reason: pd.Series | str) -> None:
+            column = found.get(field, field)
+            hit = mask.index[mask.to_numpy(dtype=bool, na_value=False)]
+            if not len(hit):
+                return
+            reasons = (
+                reason.loc[hit].astype(str) if isinstance(reason, pd.Series)
+                else pd.Series(reason, index=hit)
+            )  # fmt: skip
+            errors.extend(
+                {"row": int(i), "column": column, "reason": str(r)} for i, r in reasons.items()
+            )
+
+        out = pd.DataFrame(index=frame.index)
+        for name in ("external_id", "client_name", "service_type", "status", "technician"):
+            out[name] = _text(frame, found.get(name))
+        raw_priority = _text(frame, found.get("priority"))
+        out["priority"] = _priorities(raw_priority)
+        for name in DATE_FIELDS:
+            raw = _text(frame, found.get(name))
+            out[name] = _dates(raw, tz=tz, preset=chosen, dayfirst=bool(self.dayfirst))
+            fail(raw.notna() & out[name].isna(), name, "cannot read date '" + raw.fillna("") + "'")
+        if "first_response_minutes" in found and "first_response_at" not in found:
+            raw_min = _text(frame, found["first_response_minutes"])
+            minutes = pd.to_numeric(raw_min, errors="coerce")
+            fail(raw_min.notna() & minutes.isna(), "first_response_minutes",
+                 "first reply minutes '" + raw_min.fillna("") + "' is not a number")  # fmt: skip
+            out_of_range = minutes.notna() & ((minutes < 0) | (minutes > MAX_REPLY_MINUTES))
+            fail(out_of_range, "first_response_minutes",
+                 "first reply minutes '" + raw_min.fillna("") + "' is outside 0 to "
+                 f"{MAX_REPLY_MINUTES} (one year)")  # fmt: skip
+            minutes = minutes.mask(out_of_range)
+            out["first_response_at"] = out["created_at"] + pd.to_timedelta(minutes, unit="min")
+            late = out["first_response_at"] > out["resolved_at"]
+            fail(late.fillna(False), "first_response_minutes",
+                 "first reply after the ticket was resolved")  # fmt: skip
+        for name in REQUIRED:
+            fail(_text(frame, found[name]).isna(), name, f"{name.replace('_', ' ')} is empty")
+        fail(
+            raw_priority.notna() & out["priority"].isna(),
+            "priority",
+            "unknown priority '" + raw_priority.fillna("") + "'",
+        )
+        fail(out["resolved_at"] < out["created_at"], "resolved_at", "resolved before created")
+        fail(
+            out["first_response_at"] < out["created_at"],
+            "first_response_at",
+            "first response before created",
+        )
+        ids = out["external_id"]
+        first_row = self._seen.first_rows(ids, rows)
+        fail(
+            first_row.notna(),
+            "external_id",
+            "duplicate id '" + ids.fillna("") + "' (first on row " + first_row.astype("string")
+            + ")",
+        )
+        if "pauses" in found:
+            out["pauses"], bad = _pauses(_text(frame, found["pauses"]), tz)
+            fail(bad, "pauses", "cannot read pause intervals (use start/end; start/end)")
+        else:
+            out["pauses"] = None
+        out["source"] = chosen.name
+        out["row"] = rows
+        bad_rows = {e["row"] for e in errors}
+        valid = out[~rows.isin(bad_rows)][OUTPUT_COLUMNS].reset_index(drop=True)
+        error_frame = pd.DataFrame(errors, columns=["row", "column", "reason"])
+        return ParseResult(
+            valid, error_frame.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+        )
+
+
+def _priorities(raw: pd.Series) -> pd.Series:
+    """Normalise each distinct priority word once (1M rows hold a handful of values)."""
+    words = raw.dropna().unique()
+    table = {w: normalise_priority(w) for w in words}
+    return raw.map(table, na_action="ignore").astype("string")
+
+
+def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    cells = frame.astype(object)
+    blank = cells.isna() | cells.astype(str).apply(lambda c: c.str.strip() == "")
+    return frame[~blank.all(axis=1)]
+
+
+def _empty_result() -> ParseResult:
+    return ParseResult(
+        pd.DataFrame(columns=OUTPUT_COLUMNS), pd.DataFrame(columns=["row", "column", "reason"])
+    )
 
 
 def parse_tickets(
@@ -235,114 +421,26 @@ def parse_tickets(
     source_tz: str = "UTC",
     max_bytes: int = DEFAULT_MAX_BYTES,
     dayfirst: bool | None = None,
+    mapping_dayfirst: bool | None = None,
 ) -> ParseResult:
-    """Read a ticket export with a preset (zendesk, freshdesk, jira, servicenow, connectwise)
-    or a custom field -> column mapping (fields as in sla.import_presets.FIELDS)."""
+    """Read a whole ticket export held in memory with a preset (zendesk, freshdesk, jira,
+    servicenow, connectwise) or a custom field -> column mapping (fields as in
+    sla.import_presets.FIELDS). Large files: stream them with `TicketReader`."""
     _check_tz(source_tz)
     if len(data) > max_bytes:
         raise ImportRejected(
-            f"'{filename}' is {_size(len(data))}, over the {_size(max_bytes)} limit"
+            f"'{filename}' is {human_size(len(data))}, over the {human_size(max_bytes)} limit"
         )
-    if mapping is not None:
-        unknown = sorted(set(mapping) - set(FIELDS))
-        if unknown:
-            raise ImportRejected(
-                f"Unknown field(s) in mapping: {', '.join(unknown)} (known: {', '.join(FIELDS)})"
-            )
-        columns = {k: (v,) if isinstance(v, str) else tuple(v) for k, v in mapping.items()}
-        chosen = Preset("custom", columns)
-    elif preset in PRESETS:
-        chosen = PRESETS[str(preset)]
-    else:
-        raise ImportRejected(
-            f"Unknown preset '{preset}': use one of {', '.join(PRESETS)} or a custom mapping"
-        )
-    frame = _read(data, filename)
-    header_line = frame.attrs.get("header_line", 1)
-    try:
-        found = _columns(frame, chosen, chosen.name)
-    except ImportRejected as exc:
-        frame, header_line = _find_header(frame, chosen, exc)
-        found = _columns(frame, chosen, chosen.name)
-    frame = frame.dropna(how="all")
-    if len(frame):
-        blank = frame.astype(object).fillna("").astype(str).apply(lambda c: c.str.strip() == "")
-        frame = frame[~blank.all(axis=1)]
-    if frame.empty:
-        raise ImportRejected(
-            f"'{filename}' has a header row but no tickets: export the tickets with the header"
-        )
-    rows = pd.Series(frame.index.to_numpy() + header_line + 1, index=frame.index)
-    errors: list[dict[str, object]] = []
-
-    def fail(mask: pd.Series, field: str, reason: pd.Series | str) -> None:
-        column = found.get(field, field)
-        reasons = reason if isinstance(reason, pd.Series) else pd.Series(reason, index=mask.index)
-        errors.extend(
-            {"row": int(rows[i]), "column": column, "reason": str(reasons[i])}
-            for i in mask.index[mask.to_numpy()]
-        )
-
-    out = pd.DataFrame(index=frame.index)
-    for name in ("external_id", "client_name", "service_type", "status", "technician"):
-        out[name] = _text(frame, found.get(name))
-    raw_priority = _text(frame, found.get("priority"))
-    out["priority"] = raw_priority.map(normalise_priority, na_action="ignore").astype("string")
-    first = dayfirst if dayfirst is not None else chosen.dayfirst
-    if dayfirst is None and not chosen.date_format:
-        detected = detect_dayfirst(
-            pd.concat([_text(frame, found.get(n)) for n in DATE_FIELDS if n in found])
-        )
-        first = detected if detected is not None else first
-    for name in DATE_FIELDS:
-        raw = _text(frame, found.get(name))
-        out[name] = _dates(raw, tz=source_tz, preset=chosen, dayfirst=first)
-        fail(raw.notna() & out[name].isna(), name, "cannot read date '" + raw.fillna("") + "'")
-    if "first_response_minutes" in found and "first_response_at" not in found:
-        raw_min = _text(frame, found["first_response_minutes"])
-        minutes = pd.to_numeric(raw_min, errors="coerce")
-        fail(raw_min.notna() & minutes.isna(), "first_response_minutes",
-             "first reply minutes '" + raw_min.fillna("") + "' is not a number")  # fmt: skip
-        out_of_range = minutes.notna() & ((minutes < 0) | (minutes > MAX_REPLY_MINUTES))
-        fail(out_of_range, "first_response_minutes",
-             "first reply minutes '" + raw_min.fillna("") + "' is outside 0 to "
-             f"{MAX_REPLY_MINUTES} (one year)")  # fmt: skip
-        minutes = minutes.mask(out_of_range)
-        out["first_response_at"] = out["created_at"] + pd.to_timedelta(minutes, unit="min")
-        late = out["first_response_at"] > out["resolved_at"]
-        fail(late.fillna(False), "first_response_minutes",
-             "first reply after the ticket was resolved")  # fmt: skip
-    for name in REQUIRED:
-        fail(_text(frame, found[name]).isna(), name, f"{name.replace('_', ' ')} is empty")
-    fail(
-        raw_priority.notna() & out["priority"].isna(),
-        "priority",
-        "unknown priority '" + raw_priority.fillna("") + "'",
-    )
-    fail(out["resolved_at"] < out["created_at"], "resolved_at", "resolved before created")
-    fail(
-        out["first_response_at"] < out["created_at"],
-        "first_response_at",
-        "first response before created",
-    )
-    ids = out["external_id"]
-    dup = ids.notna() & ids.duplicated(keep="first")
-    first_row = rows.groupby(ids).transform("min")
-    fail(
-        dup,
-        "external_id",
-        "duplicate id '" + ids.fillna("") + "' (first on row " + first_row.astype("string") + ")",
-    )
-    if "pauses" in found:
-        out["pauses"], bad = _pauses(_text(frame, found["pauses"]), source_tz)
-        fail(bad, "pauses", "cannot read pause intervals (use start/end; start/end)")
-    else:
-        out["pauses"] = [[] for _ in range(len(out))]
-    out["source"] = chosen.name
-    out["row"] = rows
-    bad_rows = {e["row"] for e in errors}
-    valid = out[~rows.isin(bad_rows)][OUTPUT_COLUMNS].reset_index(drop=True)
-    error_frame = pd.DataFrame(errors, columns=["row", "column", "reason"])
-    return ParseResult(
-        valid, error_frame.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-    )
+    reader = TicketReader(
+        io.BytesIO(data), filename=filename, preset=preset, mapping=mapping,
+        source_tz=source_tz, dayfirst=dayfirst, mapping_dayfirst=mapping_dayfirst,
+    )  # fmt: skip
+    parts = [part for part, _, _ in reader.chunks()]
+    valid = pd.concat([p.valid for p in parts if len(p.valid)] or [parts[0].valid],
+                      ignore_index=True)  # fmt: skip
+    errors = pd.concat([p.errors for p in parts if len(p.errors)] or [parts[0].errors],
+                       ignore_index=True)  # fmt: skip
+    if "pauses" not in reader.found:
+        valid["pauses"] = [[] for _ in range(len(valid))]
+    return ParseResult(valid, errors.sort_values(["row", "column"], kind="stable")
+                       .reset_index(drop=True))  # fmt: skip

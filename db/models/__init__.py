@@ -17,7 +17,14 @@ from db.models.contracts import (
     UnitCount,
 )
 from db.models.credits import AvailabilityFigure, ServiceCreditRule
-from db.models.jobs import JobIssue, RunLock
+from db.models.jobs import (
+    DeliveryRun,
+    JobIssue,
+    RunLock,
+    SlaAlertItem,
+    TicketImportError,
+    TicketImportRun,
+)
 from db.models.lifecycle import (
     CompanyHolding,
     ComplianceRequirement,
@@ -79,6 +86,10 @@ __all__ = [
     "TermSuggestion",
     "ImportMapping",
     "JobIssue",
+    "DeliveryRun",
+    "SlaAlertItem",
+    "TicketImportError",
+    "TicketImportRun",
     "Invoice",
     "LoginSession",
     "InvoiceLine",

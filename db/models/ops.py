@@ -121,4 +121,6 @@ class ImportMapping(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # How the tool writes 05.11.2026: True day first, False month first, None detect.
+    dayfirst: Mapped[bool | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

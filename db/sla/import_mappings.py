@@ -21,9 +21,11 @@ def list_mappings(*, session: Session) -> dict[str, dict[str, Any]]:
 
 
 def save_mapping(
-    *, session: Session, actor: Actor, name: str, mapping: Mapping[str, str]
+    *, session: Session, actor: Actor, name: str, mapping: Mapping[str, str],
+    dayfirst: bool | None = None,
 ) -> ImportMapping:
-    """Create or replace a named mapping (field -> column header), audited."""
+    """Create or replace a named mapping (field -> column header) and how its tool writes
+    dates (True day first, False month first, None detect from the file), audited."""
     require(actor, "work_sla")
     name = " ".join(str(name).split())
     if not name:
@@ -37,7 +39,7 @@ def save_mapping(
         raise ValueError(f"A mapping needs a column for: {', '.join(missing)}")
     row = session.scalar(select(ImportMapping).where(ImportMapping.name == name))
     if row is None:
-        row = ImportMapping(name=name, mapping=clean)
+        row = ImportMapping(name=name, mapping=clean, dayfirst=dayfirst)
         session.add(row)
         session.flush()
         audit.record(
@@ -50,4 +52,15 @@ def save_mapping(
             changes={"mapping": (dict(row.mapping), clean)},
         )  # fmt: skip
         row.mapping = clean
+    if row.dayfirst != dayfirst:
+        audit.record_changes(
+            session=session, actor=actor, entity="import_mapping", entity_id=row.id,
+            changes={"dayfirst": (row.dayfirst, dayfirst)},
+        )  # fmt: skip
+        row.dayfirst = dayfirst
     return row
+
+
+def mapping_dayfirst(*, session: Session, name: str) -> bool | None:
+    """How a saved mapping's tool writes 05.11.2026 (None: detect from the file)."""
+    return session.scalar(select(ImportMapping.dayfirst).where(ImportMapping.name == name))

@@ -11,13 +11,22 @@ nothing. When the export carries pause intervals they replace the ticket's store
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+import io
+import os
+import socket
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, select
+from sqlalchemy import String, cast, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import sla
@@ -25,9 +34,21 @@ from access.roles import Actor, require
 from contracts.schema import client_name_key
 from db import audit
 from db.calendars import load_calendars
-from db.models import Client, Contract, ContractService, Technician, Ticket, TicketEvent
-from db.sla.import_mappings import list_mappings
+from db.models import (
+    Client,
+    Contract,
+    ContractService,
+    Technician,
+    Ticket,
+    TicketEvent,
+    TicketImportError,
+    TicketImportRun,
+)
+from db.run_lock import RunInProgress, lock_key
+from db.sla.import_mappings import list_mappings, mapping_dayfirst
 from sla.import_presets import PRESETS
+from sla.ticket_import import DEFAULT_MAX_BYTES, TicketReader, human_size
+from sla.ticket_stream import CHUNK_BYTES, CHUNK_ROWS
 
 FUZZY_CUTOFF = 90
 COMPARED = (
@@ -54,40 +75,70 @@ class ImportReport:
         default_factory=lambda: pd.DataFrame(columns=["row", "in_file", "matched", "score"])
     )
     source: str = ""
+    run_id: int | None = None  # the progress record of a streamed import
+    resumed_at_row: int | None = None  # a resumed import started at this row
 
     @property
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.inserted} inserted, {self.updated} updated, {self.unchanged} unchanged, "
             f"{len(self.errors)} row error(s), {len(self.fuzzy_matches)} fuzzy client match(es)"
         )
+        if self.resumed_at_row:
+            text += f" (resumed at row {self.resumed_at_row}; counts include the earlier run)"
+        return text
 
 
-def _match_clients(names: pd.Series, clients: pd.DataFrame) -> tuple[pd.Series, pd.DataFrame]:
-    """File client names -> client ids (NA if none), plus the fuzzy matches made."""
-    by_key = dict(zip(clients["key"], clients["id"], strict=True))
-    name_of = dict(zip(clients["id"], clients["name"], strict=True))
-    out: dict[str, object] = {}
-    fuzzy: dict[str, tuple[str, float]] = {}
-    keys = list(by_key)
-    for name in names.dropna().unique():
-        key = client_name_key(str(name))
-        if key in by_key:
-            out[name] = by_key[key]
-            continue
-        best = process.extractOne(key, keys, scorer=fuzz.WRatio, score_cutoff=FUZZY_CUTOFF)
-        if best is not None:
-            out[name] = by_key[best[0]]
-            fuzzy[name] = (name_of[by_key[best[0]]], round(float(best[1]), 1))
-    ids = names.map(out).astype("Int64")
-    return ids, pd.DataFrame(
-        [{"in_file": k, "matched": v[0], "score": v[1]} for k, v in fuzzy.items()],
-        columns=["in_file", "matched", "score"],
-    )
+class _Matcher:
+    """Clients, calendars and technicians read once per import and reused for every chunk
+    (a name met in one chunk is matched, fuzzily if need be, only once)."""
+
+    def __init__(self, session: Session):
+        clients = pd.DataFrame(
+            session.execute(
+                select(Client.id, Client.name).where(Client.deleted_at.is_(None))
+            ).all(),
+            columns=["id", "name"],
+        )
+        self.by_key = dict(zip(clients["name"].map(client_name_key), clients["id"], strict=True))
+        self.name_of = dict(zip(clients["id"], clients["name"], strict=True))
+        self.keys = list(self.by_key)
+        self.names: dict[str, tuple[int | None, tuple[str, float] | None]] = {}
+        self.calendars = {str(k): v for k, v in load_calendars(session=session).items()}
+        self.techs = {
+            " ".join(n.split()).casefold(): i
+            for i, n in session.execute(select(Technician.id, Technician.name)).all()
+        }
+
+    def clients(self, names: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
+        """File client names -> client ids (NA if none), plus the fuzzy matches made."""
+        for name in names.dropna().unique():
+            if name in self.names:
+                continue
+            key = client_name_key(str(name))
+            if key in self.by_key:
+                self.names[name] = (self.by_key[key], None)
+                continue
+            best = process.extractOne(key, self.keys, scorer=fuzz.WRatio,
+                                      score_cutoff=FUZZY_CUTOFF)  # fmt: skip
+            if best is None:
+                self.names[name] = (None, None)
+            else:
+                cid = self.by_key[best[0]]
+                self.names[name] = (cid, (self.name_of[cid], round(float(best[1]), 1)))
+        ids = names.map({k: v[0] for k, v in self.names.items()}).astype("Int64")
+        fuzzy = [(k, *v[1]) for k in names.dropna().unique() if (v := self.names[k])[1]]
+        return ids, pd.DataFrame(fuzzy, columns=["in_file", "matched", "score"])
+
+    def technicians(self, names: pd.Series) -> pd.Series:
+        return names.map(
+            lambda n: self.techs.get(" ".join(str(n).split()).casefold()) if pd.notna(n) else None
+        ).astype("Int64")
 
 
-def _contracts_for(session: Session, rows: pd.DataFrame) -> pd.Series:
-    """The contract in force at each ticket's creation (NA when none)."""
+def _contracts_for(session: Session, rows: pd.DataFrame, calendars: dict) -> pd.Series:
+    """The contract in force at each ticket's creation (NA when none), for a whole chunk at
+    once (`sla.check_entitlement` is vectorised)."""
     if rows.empty:
         return pd.Series([], dtype="Int64")
     cons = pd.DataFrame(
@@ -115,7 +166,6 @@ def _contracts_for(session: Session, rows: pd.DataFrame) -> pd.Series:
     for kind, col in (("included", "included"), ("excluded", "excluded")):
         names = services[services["kind"] == kind].groupby("contract_id")["name"].agg(list)
         cons[col] = cons["contract_id"].map(names).apply(lambda v: v if isinstance(v, list) else [])
-    calendars = {str(k): v for k, v in load_calendars(session=session).items()}
     cons["calendar_key"] = cons["calendar_id"].map(
         lambda c: "24x7" if c is None or pd.isna(c) else str(int(c))
     )
@@ -129,16 +179,6 @@ def _contracts_for(session: Session, rows: pd.DataFrame) -> pd.Series:
     items["instant"] = pd.to_datetime(items["instant"], utc=True)
     checked = sla.check_entitlement(items, cons, calendars=calendars)
     return pd.Series(checked["contract_id"].to_numpy(), index=rows.index).astype("Int64")
-
-
-def _technicians(session: Session, names: pd.Series) -> pd.Series:
-    techs = dict(
-        (" ".join(n.split()).casefold(), i)
-        for i, n in session.execute(select(Technician.id, Technician.name)).all()
-    )
-    return names.map(
-        lambda n: techs.get(" ".join(str(n).split()).casefold()) if pd.notna(n) else None
-    ).astype("Int64")
 
 
 def _pause_pairs(pauses: object) -> list[tuple[datetime, datetime | None]]:
@@ -175,6 +215,52 @@ def _py(value: object) -> object:
     return value
 
 
+def _resolve(
+    session: Session, preset: str | None, mapping: str | Mapping[str, str] | None
+) -> tuple[Mapping[str, str] | None, str, bool | None]:
+    """(columns of a mapping or None for a preset, source name, the mapping's day-first)."""
+    if isinstance(mapping, str):
+        saved = list_mappings(session=session)
+        if mapping not in saved:
+            raise sla.ImportRejected(
+                f"No saved mapping '{mapping}' (saved: {', '.join(saved) or 'none'})"
+            )
+        return saved[mapping], mapping, mapping_dayfirst(session=session, name=mapping)
+    if mapping is not None:
+        return dict(mapping), "custom", None
+    if preset not in PRESETS:
+        raise sla.ImportRejected(
+            f"Unknown preset '{preset}': use one of {', '.join(PRESETS)} or a saved mapping"
+        )
+    return None, str(preset), None
+
+
+@dataclass
+class _Tally:
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[pd.DataFrame] = field(default_factory=list)
+    fuzzy: list[pd.DataFrame] = field(default_factory=list)
+
+    def report(self, source: str, errors: pd.DataFrame | None = None, **kw) -> ImportReport:
+        if errors is None:
+            errors = pd.concat([e for e in self.errors if len(e)] or [_no_errors()],
+                               ignore_index=True)  # fmt: skip
+        errors = errors.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
+        fuzzy = pd.concat([f for f in self.fuzzy if len(f)] or [_no_fuzzy()], ignore_index=True)
+        return ImportReport(self.inserted, self.updated, self.unchanged, errors, fuzzy, source,
+                            **kw)  # fmt: skip
+
+
+def _no_errors() -> pd.DataFrame:
+    return pd.DataFrame(columns=["row", "column", "reason"])
+
+
+def _no_fuzzy() -> pd.DataFrame:
+    return pd.DataFrame(columns=["row", "in_file", "matched", "score"])
+
+
 def import_tickets(
     *,
     session: Session,
@@ -187,115 +273,185 @@ def import_tickets(
     max_bytes: int | None = None,
     dayfirst: bool | None = None,
 ) -> ImportReport:
-    """Parse, match and upsert a ticket export. Raises sla.ImportRejected for a bad file.
+    """Parse, match and upsert a ticket export held in memory, in the caller's transaction
+    (the page's upload). Raises sla.ImportRejected for a bad file. Big files: use
+    `import_ticket_file`, which streams and commits chunk by chunk.
 
     `mapping` is a saved mapping's name or a field -> header dict; with it, tickets are
     keyed under source = the mapping's name ("custom" for an unsaved one).
     """
     require(actor, "work_sla")
-    source = preset or "custom"
-    columns: Mapping[str, str] | None = None
-    if isinstance(mapping, str):
-        saved = list_mappings(session=session)
-        if mapping not in saved:
-            raise sla.ImportRejected(
-                f"No saved mapping '{mapping}' (saved: {', '.join(saved) or 'none'})"
-            )
-        columns, source = saved[mapping], mapping
-    elif mapping is not None:
-        columns = dict(mapping)
-    elif preset not in PRESETS:
+    columns, source, own_dayfirst = _resolve(session, preset, mapping)
+    limit = max_bytes or DEFAULT_MAX_BYTES
+    if len(data) > limit:
         raise sla.ImportRejected(
-            f"Unknown preset '{preset}': use one of {', '.join(PRESETS)} or a saved mapping"
+            f"'{filename}' is {human_size(len(data))}, over the {human_size(limit)} limit"
         )
-    kwargs = {"max_bytes": max_bytes} if max_bytes else {}
-    parsed = sla.parse_tickets(
-        data, filename=filename, preset=None if columns else preset, mapping=columns,
-        source_tz=source_tz, dayfirst=dayfirst, **kwargs,
+    reader = TicketReader(
+        io.BytesIO(data), filename=filename, preset=None if columns else preset,
+        mapping=columns, source_tz=source_tz, dayfirst=dayfirst, mapping_dayfirst=own_dayfirst,
     )  # fmt: skip
-    rows = parsed.valid.copy()
-    errors = [parsed.errors]
-    clients = pd.DataFrame(
-        session.execute(select(Client.id, Client.name).where(Client.deleted_at.is_(None))).all(),
-        columns=["id", "name"],
-    )
-    clients["key"] = clients["name"].map(client_name_key)
-    rows["client_id"], fuzzy_names = _match_clients(rows["client_name"], clients)
-    unknown = rows["client_id"].isna()
-    errors.append(
-        pd.DataFrame(
-            {
-                "row": rows.loc[unknown, "row"].astype(int),
-                "column": "client_name",
-                "reason": "unknown client '" + rows.loc[unknown, "client_name"].astype(str) + "'",
-            }
-        )
-    )
-    rows = rows[~unknown].reset_index(drop=True)
-    fuzzy = rows[["row", "client_name"]].merge(
-        fuzzy_names, left_on="client_name", right_on="in_file"
-    )[["row", "in_file", "matched", "score"]]
-    rows["contract_id"] = _contracts_for(session, rows)
-    rows["technician_id"] = _technicians(session, rows["technician"])
-    rows["service_type"] = rows["service_type"].fillna("unspecified").astype(str).str[:80]
-    rows["status"] = (
-        rows["status"]
-        .fillna(pd.Series(["resolved" if pd.notna(r) else "open" for r in rows["resolved_at"]]))
-        .astype(str)
-        .str[:30]
-    )
-    has_pauses = "pauses" in (columns or PRESETS.get(str(preset), PRESETS["zendesk"]).columns)
-    existing = {
-        t.external_id: t
-        for t in session.scalars(
-            select(Ticket).where(
-                Ticket.source == source, Ticket.external_id.in_(rows["external_id"].tolist())
-            )
-        )
-    }
-    stored_pauses = _stored_pauses(session, [t.id for t in existing.values()]) if has_pauses else {}
-    inserted = updated = unchanged = 0
-    for rec in rows.to_dict("records"):
-        values = {k: _py(rec[k]) for k in COMPARED}
-        pauses = _pause_pairs(rec["pauses"]) if has_pauses else None
-        ticket = existing.get(rec["external_id"])
-        if ticket is None:
-            ticket = Ticket(source=source, external_id=str(rec["external_id"])[:80], **values)
-            session.add(ticket)
-            session.flush()
-            inserted += 1
-            if pauses:
-                _write_pauses(session, ticket.id, pauses)
-            continue
-        changes = {k: (getattr(ticket, k), v) for k, v in values.items() if getattr(ticket, k) != v}
-        old_pauses = stored_pauses.get(ticket.id, [])
-        if pauses is not None and pauses != old_pauses:
-            changes["pauses"] = (_fmt(old_pauses), _fmt(pauses))
-            session.execute(
-                delete(TicketEvent).where(
-                    TicketEvent.ticket_id == ticket.id, TicketEvent.kind.in_(PAUSE_KINDS)
-                )
-            )
-            _write_pauses(session, ticket.id, pauses)
-        if not changes:
-            unchanged += 1
-            continue
-        for k, (_, v) in changes.items():
-            if k != "pauses":
-                setattr(ticket, k, v)
-        audit.record_changes(
-            session=session, actor=actor, entity="ticket", entity_id=ticket.id, changes=changes
-        )
-        updated += 1
-    error_frame = pd.concat([e for e in errors if len(e)] or [errors[0]], ignore_index=True)
-    error_frame = error_frame.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-    report = ImportReport(inserted, updated, unchanged, error_frame, fuzzy, source)
+    matcher = _Matcher(session)
+    tally = _Tally()
+    for parsed, _, _ in reader.chunks():
+        tally.errors.append(parsed.errors)
+        _upsert_chunk(session, actor, parsed.valid, source, "pauses" in reader.found,
+                      matcher, tally)  # fmt: skip
+    report = tally.report(source)
     audit.record(
         session=session, actor=actor, entity="ticket_import", entity_id=None, action="import",
         field=filename[:60], new=report.summary,
     )  # fmt: skip
     session.flush()
     return report
+
+
+def _upsert_chunk(
+    session: Session, actor: Actor, valid: pd.DataFrame, source: str, has_pauses: bool,
+    matcher: _Matcher, tally: _Tally,
+) -> None:
+    """Match and upsert one chunk's good rows in bulk: new tickets by COPY (PostgreSQL) or
+    one executemany (SQLite), changed ones by one executemany UPDATE, each change audited."""
+    if valid.empty:
+        return
+    rows = valid.copy()
+    rows["client_id"], fuzzy_names = matcher.clients(rows["client_name"])
+    unknown = rows["client_id"].isna()
+    if unknown.any():
+        tally.errors.append(pd.DataFrame({
+            "row": rows.loc[unknown, "row"].astype(int),
+            "column": "client_name",
+            "reason": "unknown client '" + rows.loc[unknown, "client_name"].astype(str) + "'",
+        }))  # fmt: skip
+        rows = rows[~unknown].reset_index(drop=True)
+    if rows.empty:
+        return
+    if len(fuzzy_names):
+        tally.fuzzy.append(rows[["row", "client_name"]].merge(
+            fuzzy_names, left_on="client_name", right_on="in_file"
+        )[["row", "in_file", "matched", "score"]])  # fmt: skip
+    rows["contract_id"] = _contracts_for(session, rows, matcher.calendars)
+    rows["technician_id"] = matcher.technicians(rows["technician"])
+    rows["service_type"] = rows["service_type"].fillna("unspecified").astype(str).str[:80]
+    status = rows["status"].astype(object)
+    rows["status"] = status.where(
+        status.notna(), np.where(rows["resolved_at"].notna(), "resolved", "open")
+    ).astype(str).str[:30]
+    rows["external_id"] = rows["external_id"].astype(str).str[:80]
+    existing = _existing(session, source, rows["external_id"].tolist())
+    is_old = rows["external_id"].isin(list(existing))
+    fresh = rows[~is_old]
+    if len(fresh):
+        _insert(session, source, fresh)
+        tally.inserted += len(fresh)
+        if has_pauses:
+            with_pauses = fresh[fresh["pauses"].map(bool)]
+            if len(with_pauses):
+                ids = _existing(session, source, with_pauses["external_id"].tolist())
+                for ext, pauses in zip(with_pauses["external_id"], with_pauses["pauses"],
+                                       strict=True):  # fmt: skip
+                    _write_pauses(session, ids[ext]["id"], _pause_pairs(pauses))
+    old_rows = rows[is_old]
+    if old_rows.empty:
+        session.flush()
+        return
+    stored_pauses = (
+        _stored_pauses(session, [e["id"] for e in existing.values()]) if has_pauses else {}
+    )
+    changed: list[dict] = []
+    for rec in _records(old_rows):
+        pauses = _pause_pairs(rec.pop("pauses")) if has_pauses else None
+        old = existing[rec["external_id"]]
+        changes = {k: (old[k], rec[k]) for k in COMPARED if old[k] != rec[k]}
+        old_pauses = stored_pauses.get(old["id"], [])
+        if pauses is not None and pauses != old_pauses:
+            changes["pauses"] = (_fmt(old_pauses), _fmt(pauses))
+            session.execute(
+                delete(TicketEvent).where(
+                    TicketEvent.ticket_id == old["id"], TicketEvent.kind.in_(PAUSE_KINDS)
+                )
+            )
+            _write_pauses(session, old["id"], pauses)
+        if not changes:
+            tally.unchanged += 1
+            continue
+        changed.append({"id": old["id"], **{k: rec[k] for k in COMPARED}})
+        audit.record_changes(
+            session=session, actor=actor, entity="ticket", entity_id=old["id"], changes=changes
+        )
+        tally.updated += 1
+    if changed:
+        session.execute(update(Ticket), changed)
+    session.flush()
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    """Plain Python values per row (None for missing, aware datetimes, ints)."""
+    out: dict[str, list] = {"external_id": rows["external_id"].tolist()}
+    for k in ("client_id", "contract_id", "technician_id"):
+        col = rows[k].astype("Int64")
+        out[k] = [None if v is pd.NA else int(v) for v in col.tolist()]
+    for k in ("service_type", "priority", "status"):
+        out[k] = rows[k].astype(object).where(rows[k].notna(), None).tolist()
+    for k in ("created_at", "first_response_at", "resolved_at"):
+        col = pd.to_datetime(rows[k], utc=True)
+        out[k] = [None if v is pd.NaT else v for v in col.dt.to_pydatetime().tolist()]
+    out["pauses"] = rows["pauses"].tolist()
+    return [dict(zip(out, vals, strict=True)) for vals in zip(*out.values(), strict=True)]
+
+
+def _existing(session: Session, source: str, ids: list[str]) -> dict[str, dict]:
+    """external id -> stored id and compared values for one chunk's ids. PostgreSQL joins
+    one array parameter (a long IN list is planned as a scan comparing every row with every
+    value); SQLite takes IN lists in slices under its bound-parameter limit."""
+    cols = [Ticket.id, Ticket.external_id, *(getattr(Ticket, k) for k in COMPARED)]
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = func.unnest(cast(ids, ARRAY(String))).table_valued("ext").render_derived("wanted")
+        q = select(*cols).join(wanted, Ticket.external_id == wanted.c.ext).where(
+            Ticket.source == source
+        )
+        return {r["external_id"]: dict(r) for r in session.execute(q).mappings()}
+    out: dict[str, dict] = {}
+    for i in range(0, len(ids), 5000):
+        for r in session.execute(
+            select(*cols).where(Ticket.source == source, Ticket.external_id.in_(ids[i:i + 5000]))
+        ).mappings():
+            out[r["external_id"]] = dict(r)
+    return out
+
+
+INSERTED = ("source", "external_id", *COMPARED, "imported_at")
+_SQLITE_TIME = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores DateTime on SQLite (naive UTC)
+
+
+def _insert(session: Session, source: str, fresh: pd.DataFrame) -> None:
+    """New tickets of a chunk, built column-wise: PostgreSQL takes one COPY of CSV text,
+    SQLite one executemany of plain tuples (the values UTCDateTime would bind)."""
+    now = pd.Timestamp.now(tz="UTC")
+    frame = pd.DataFrame({"source": source, "external_id": fresh["external_id"].to_numpy()})
+    for k in COMPARED:
+        ints = k in ("client_id", "contract_id", "technician_id")  # keep NA without floats
+        frame[k] = fresh[k].astype("Int64").array if ints else fresh[k].to_numpy()
+    frame["imported_at"] = now
+    conn = session.connection()
+    times = ("created_at", "first_response_at", "resolved_at", "imported_at")
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        for k in times:
+            frame[k] = pd.to_datetime(frame[k], utc=True).dt.strftime("%Y-%m-%d %H:%M:%S.%f+00")
+        text_csv = frame.to_csv(header=False, index=False, na_rep="")
+        raw = conn.connection.driver_connection
+        copy = f"COPY tickets ({', '.join(INSERTED)}) FROM STDIN WITH (FORMAT csv)"
+        with raw.cursor() as cur, cur.copy(copy) as cp:
+            cp.write(text_csv)
+        return
+    for k in times:
+        col = pd.to_datetime(frame[k], utc=True).dt.tz_localize(None).dt.strftime(_SQLITE_TIME)
+        frame[k] = col.astype(object).where(col.notna(), None)
+    values = frame.astype(object).where(frame.notna(), None)
+    conn.exec_driver_sql(
+        f"INSERT INTO tickets ({', '.join(INSERTED)}) VALUES ({', '.join('?' * len(INSERTED))})",
+        list(values.itertuples(index=False, name=None)),
+    )
 
 
 def _fmt(pairs: Sequence[tuple]) -> str:
@@ -309,3 +465,187 @@ def _write_pauses(session: Session, ticket_id: int, pauses: Sequence[tuple]) -> 
         session.add(TicketEvent(ticket_id=ticket_id, at=start, kind="paused", value="on hold"))
         if end is not None:
             session.add(TicketEvent(ticket_id=ticket_id, at=end, kind="resumed"))
+
+
+STREAM_MAX_BYTES = 4 * 1024**3  # 4 GiB: the streamed import's memory does not grow with it
+Progress = Callable[[int, int, int], None]  # (next row, bytes or rows read, file size)
+
+
+def import_ticket_file(
+    *,
+    engine: Engine,
+    actor: Actor,
+    path: str | Path,
+    preset: str | None = None,
+    mapping: str | Mapping[str, str] | None = None,
+    source_tz: str = "UTC",
+    dayfirst: bool | None = None,
+    max_bytes: int = STREAM_MAX_BYTES,
+    chunk_bytes: int = CHUNK_BYTES,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Stream a ticket export from disk and commit it chunk by chunk with its progress
+    record (`TicketImportRun`); an import of the same file (SHA-256), source and options
+    that was killed resumes where its last commit ended. Memory stays bounded by the chunk.
+
+    One import at a time: on PostgreSQL a session advisory lock held for the whole file (a
+    killed process releases it); on SQLite each chunk takes the writer lock and a run whose
+    process is still alive on this host is not taken over. The loser gets RunInProgress.
+    """
+    require(actor, "work_sla")
+    path = Path(path)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise sla.ImportRejected(
+            f"'{path.name}' is {human_size(size)}, over the {human_size(max_bytes)} limit"
+        )
+    digest = _sha256(path)
+    with Session(engine) as s:
+        columns, source, own_dayfirst = _resolve(s, preset, mapping)
+        matcher = _Matcher(s)
+    named = mapping if isinstance(mapping, str | None) else dict(sorted(mapping.items()))
+    options = {"preset": preset, "mapping": named, "tz": source_tz, "dayfirst": dayfirst}
+    runner = f"{socket.gethostname()}:{os.getpid()}"
+    with _file_lock(engine), path.open("rb") as f:
+        run_id, start, first_row = _resumable(engine, digest, source, options, runner)
+        resumed = first_row
+        if run_id is not None:
+            with Session(engine) as s:
+                decided = s.get(TicketImportRun, run_id).options.get("dayfirst_used")
+            dayfirst = decided if decided is not None else dayfirst
+        reader = TicketReader(
+            f, filename=path.name, preset=None if columns else preset, mapping=columns,
+            source_tz=source_tz, dayfirst=dayfirst, mapping_dayfirst=own_dayfirst,
+            chunk_bytes=chunk_bytes, chunk_rows=chunk_rows,
+        )  # fmt: skip
+        tally = _Tally()
+        for parsed, end, next_row in reader.chunks(start=start, first_row=first_row):
+            if run_id is None and parsed.valid.empty and parsed.errors.empty:
+                continue  # blank lines only: nothing to record yet
+            with Session(engine) as s, s.begin():
+                if engine.dialect.name != "postgresql":
+                    _sqlite_writer(s)
+                chunk = _Tally()
+                chunk.errors.append(parsed.errors)
+                _upsert_chunk(s, actor, parsed.valid, source, "pauses" in reader.found,
+                              matcher, chunk)  # fmt: skip
+                errors = pd.concat([e for e in chunk.errors if len(e)] or [_no_errors()])
+                run = s.get(TicketImportRun, run_id) if run_id is not None else None
+                if run is None:
+                    run = TicketImportRun(
+                        file_sha256=digest, filename=path.name[:200], source=source,
+                        options={**options, "dayfirst_used": reader.dayfirst},
+                        status="running", position=0, next_row=0, inserted=0, updated=0,
+                        unchanged=0, error_rows=0, chunks=0, runner=runner,
+                    )  # fmt: skip
+                    s.add(run)
+                    s.flush()
+                    run_id = run.id
+                if len(errors):
+                    s.execute(insert(TicketImportError.__table__), [
+                        {"run_id": run_id, "row": int(r), "column": str(c)[:120],
+                         "reason": str(m)}
+                        for r, c, m in errors[["row", "column", "reason"]].itertuples(index=False)
+                    ])  # fmt: skip
+                run.position, run.next_row, run.chunks = end, next_row, run.chunks + 1
+                run.inserted += chunk.inserted
+                run.updated += chunk.updated
+                run.unchanged += chunk.unchanged
+                run.error_rows += len(errors)
+                run.runner, run.updated_at = runner, datetime.now(UTC)
+            tally.fuzzy.extend(chunk.fuzzy)
+            if progress is not None:
+                progress(next_row, end, size)
+        with Session(engine) as s, s.begin():
+            if run_id is None:  # nothing but blank lines after a resumed position
+                return tally.report(source)
+            run = s.get(TicketImportRun, run_id)
+            run.status, run.finished_at = "done", datetime.now(UTC)
+            tally.inserted, tally.updated = run.inserted, run.updated
+            tally.unchanged = run.unchanged
+            errors = pd.DataFrame(
+                s.execute(
+                    select(TicketImportError.row, TicketImportError.column,
+                           TicketImportError.reason)
+                    .where(TicketImportError.run_id == run_id)
+                ).all(),
+                columns=["row", "column", "reason"],
+            )  # fmt: skip
+            report = tally.report(source, errors, run_id=run_id,
+                                  resumed_at_row=resumed)  # fmt: skip
+            audit.record(
+                session=s, actor=actor, entity="ticket_import", entity_id=None,
+                action="import", field=path.name[:60], new=report.summary,
+            )  # fmt: skip
+    return report
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1 << 20):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _sqlite_writer(s: Session) -> None:
+    """Take SQLite's writer lock at the chunk's start (waits the busy timeout, then
+    RunInProgress), so reads of existing tickets see every committed chunk of a rival."""
+    from db.run_lock import _acquire
+
+    _acquire(s, "tickets-import", 0.0)
+
+
+@contextmanager
+def _file_lock(engine: Engine):
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = lock_key("tickets-import")
+    with engine.connect() as conn:
+        got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+        conn.commit()
+        if not got:
+            raise RunInProgress("tickets-import")
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
+
+
+def _resumable(
+    engine: Engine, digest: str, source: str, options: dict, runner: str
+) -> tuple[int | None, int | None, int | None]:
+    """(run id, position, next row) of an unfinished import of this file, else Nones."""
+    with Session(engine) as s:
+        runs = s.scalars(
+            select(TicketImportRun).where(
+                TicketImportRun.file_sha256 == digest, TicketImportRun.source == source,
+                TicketImportRun.status == "running",
+            ).order_by(TicketImportRun.id.desc())
+        ).all()  # fmt: skip
+        for run in runs:
+            if {k: run.options.get(k) for k in options} != options:
+                continue
+            if engine.dialect.name != "postgresql" and _alive(run.runner, runner):
+                raise RunInProgress("tickets-import")
+            return run.id, run.position, run.next_row
+    return None, None, None
+
+
+def _alive(other: str | None, me: str) -> bool:
+    """Is the process that wrote `other` ("host:pid") still running on this host?"""
+    if not other or other == me:
+        return False
+    host, _, pid = other.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
