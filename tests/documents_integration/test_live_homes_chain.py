@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from sqlalchemy import select
 
 from db.billing.run import preview_run
@@ -161,3 +162,54 @@ def test_msa_sla_credit_rule_and_24x7(session, pdfs):
     tid = _ticket(session, c, "P1", "Server maintenance", created)
     assert _response_due(session, tid, created) == pd.Timestamp(created + timedelta(minutes=30))
     assert c.tier == "platinum"
+
+
+REAL = [  # real contracts nobody on the team wrote (CUAD v1, cuad-service-dev)
+    "UAGHINC_04_14_2004-EX-10.18-MAINTENANCE AGREEMENT.PDF",
+    "ReynoldsConsumerProductsInc_20200121_S-1A_EX-10.22_11948918_EX-10.22_Service Agreement.pdf",
+    "CCAINDUSTRIESINC_04_14_2014-EX-10.1-OUTSOURCING AGREEMENT.PDF",
+    "BICYCLETHERAPEUTICSPLC_03_10_2020-EX-10.11-SERVICE AGREEMENT.PDF",
+]
+
+
+@pytest.mark.parametrize("name", REAL, ids=lambda n: n.split("-")[0][:20])
+def test_real_contract_chain(session, name):
+    """The terms a real contract states reach their homes, and the engines use them."""
+    from contracts.term import term_at
+    from extraction import extract
+
+    data = (CUAD / name).read_bytes()
+    terms = extract(data).terms()
+    customer = str(terms["customer"].normalized)
+    c, _, _ = _upload_review_apply(session, data, name, customer, start_date=date(2000, 1, 1))
+    if "effective_date" in terms:
+        assert c.start_date.isoformat() == terms["effective_date"].normalized
+    assert c.facts["governing_law"] == terms["governing_law"].normalized
+    reqs = requirements_frame(session=session, actor=ADMIN, contract_id=c.id)
+    wanted = {i["type"] for i in (terms["insurance"].normalized if "insurance" in terms else [])}
+    assert wanted <= set(reqs[reqs["kind"] == "insurance"]["name"])
+    if "liability_cap" in terms:
+        assert c.facts["liability_cap"]
+    # a ticket, the invoice draft and the field card inside the first term
+    day = c.start_date + timedelta(days=40)
+    created = datetime(day.year, day.month, day.day, 15, tzinfo=UTC)
+    assert _entitlement(session, c, "support", created) != "no_contract"
+    if c.pricing_model == "time_materials":  # hourly rates, no fee: billed on the work done
+        assert c.hourly_rate is not None
+        tech = Technician(name="Tess Tech")
+        session.add(tech)
+        session.flush()
+        ticket = _ticket(session, c, "P3", "support", created)
+        session.add(TimeEntry(client_id=c.client_id, contract_id=c.id, ticket_id=ticket,
+                              technician_id=tech.id, started_at=created, minutes=120,
+                              service_type="support", approved=True,
+                              currency=c.currency))  # fmt: skip
+        session.flush()
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)  # billed the month after
+    preview = preview_run(session=session, actor=ADMIN, period=f"{day:%Y-%m}")
+    assert c.reference in set(preview.invoices["contract"]), (c.pricing_model, preview.findings)
+    card = field_card(session=session, actor=ADMIN, client_id=c.client_id, today=created.date())
+    assert (card.contract_id, card.tier) == (c.id, c.tier)
+    # today: an auto-renewing contract runs on (renewal stage open), a fixed one has lapsed
+    stage = _stage(session, c)
+    assert (stage == "lapsed") == (term_at(c, TODAY) is None), stage
