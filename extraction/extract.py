@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extraction.confidence import calibrate_fields
 from extraction.document import Document, build_document
 from extraction.pdf import MAX_BYTES
-from extraction.rules import clauses, dates, law, money, parties, scope, sla, term
+from extraction.rules import clauses, dates, law, money, parties, pricing, scope, sla, term
 from extraction.schema import ContractTerms, Field
 from extraction.sources import read_document
 
@@ -67,6 +68,14 @@ def terms_from_document(
     put("termination_for_convenience", clauses.termination_for_convenience(doc))
     put("warranty_duration", clauses.warranty_duration(doc))
     put("service_tier", scope.service_tier(doc, coverage, targets))
+    overage = pricing.overage_rate(doc, found.get("hourly_rates"))
+    put("overage_rate", overage)
+    put("rollover", pricing.rollover(doc))
+    put(
+        "pricing_model",
+        pricing.pricing_model(doc, found.get("recurring_fees"), found.get("hourly_rates"), overage),
+    )
+    put("holidays", pricing.holidays(doc))
     return found
 
 
@@ -77,10 +86,15 @@ def extract(
     max_bytes: int = MAX_BYTES,
     ocr_seconds: float | None = None,
     name: str | None = None,
+    calibrate: bool = True,
 ) -> ContractTerms:
     """Extract a contract's terms (PDF, DOCX, text or Markdown); raises an ExtractionError
     subclass on unusable input. `ocr_seconds` bounds OCR of scanned pages; `name` names
-    bytes input (Markdown is told from text by it, and messages start with it)."""
+    bytes input (Markdown is told from text by it, and messages start with it).
+
+    Each term's confidence is its rule's measured precision (extraction/confidence.py);
+    ``calibrate=False`` keeps the rules' own numbers (the calibration script measures those).
+    """
     data, found_name = _read_input(pdf, max_bytes)
     name = name or found_name
     content = read_document(
@@ -89,6 +103,8 @@ def extract(
     doc = build_document(content.pages, content.tables)
     suggestions: dict[str, Field] = {}
     found = terms_from_document(doc, suggestions)
+    if calibrate:
+        found = calibrate_fields(found)
     return ContractTerms(
         page_count=len(content.pages),
         pages=content.pages,

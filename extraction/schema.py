@@ -34,6 +34,10 @@ TERM_FIELDS: tuple[str, ...] = (
     "termination_for_convenience",
     "warranty_duration",
     "service_tier",
+    "pricing_model",
+    "overage_rate",
+    "rollover",
+    "holidays",
 )
 
 
@@ -104,6 +108,10 @@ class ContractTerms:
     termination_for_convenience: Field | None = None
     warranty_duration: Field | None = None
     service_tier: Field | None = None
+    pricing_model: Field | None = None
+    overage_rate: Field | None = None
+    rollover: Field | None = None
+    holidays: Field | None = None
     # Low-confidence fallbacks the contract does not state (e.g. an effective date read as the
     # agreement date when none is stated): shown to a reviewer as suggestions, never values.
     suggestions: dict[str, Field] = field(default_factory=dict)

@@ -20,6 +20,7 @@ from db.documents.review import (
     review_term,
     set_document_contract,
 )
+from db.documents.settings import auto_accept_threshold
 from safe.text import md
 from ui.auth import guard
 from ui.store import session
@@ -128,6 +129,8 @@ if c2.button("Link contract", disabled=contract_pick in (None, r.contract_id)):
 
 # --- terms and the page they came from -----------------------------------------------------
 terms = r.terms
+with session() as s:
+    auto_threshold, _ = auto_accept_threshold(session=s)
 counts = terms["state"].value_counts()
 st.write(
     " · ".join(f"{STATE_ICON[k]} {counts.get(k, 0)} {k.replace('_', ' ')}" for k in STATE_ICON)
@@ -136,6 +139,7 @@ left, right = st.columns([1, 2])
 with left:
     term_labels = {
         int(t.id): f"{STATE_ICON.get(t.state, '')} {t.field.replace('_', ' ')} ({t.confidence:.2f})"
+        + (" · auto-accepted" if t.state == "auto_accepted" else "")
         for t in terms.itertuples()
     }
     first_pending = next(
@@ -155,6 +159,13 @@ with right:
         f"**{t.field.replace('_', ' ').capitalize()}** · {md(t.location)} · "
         f"confidence {t.confidence:.2f} · {t.state.replace('_', ' ')}"
     )
+    if t.state == "auto_accepted":
+        st.info(
+            f"Auto-accepted: its rule's measured precision ({t.confidence:.2f}) is at or above "
+            f"the auto-accept threshold ({auto_threshold:g}), so it went live unreviewed "
+            "(recorded in the audit). Accept, correct or reject it to review it.",
+            icon=":material/smart_toy:",
+        )
     st.text(t.value)
     new_value = st.text_area(
         "Value (edit to correct)", value=t.corrected or t.normalized, key=f"value-{term_id}"

@@ -70,6 +70,7 @@ def run_document_mappers(
 ) -> list[dict[str, Any]]:
     """`run_extra_mappers` with the document's page texts added to `terms` as ``"pages"``."""
     import db.documents.apply_it  # noqa: F401 - registers the IT terms mapper
+    import db.documents.apply_live  # noqa: F401 - registers the remaining terms' mapper
     from db.documents.common import PAGE_BREAK
     from db.models import ContractDocument
 

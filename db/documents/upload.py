@@ -300,11 +300,25 @@ def _apply_outcome(
     if warning:
         result.warnings.append(warning)
     found = terms.terms()
-    for f in found.values():
-        session.add(_term_row(doc.id, f, threshold, terms.location(f)))
+    rows = [_term_row(doc.id, f, threshold, terms.location(f)) for f in found.values()]
+    session.add_all(rows)
     for name, f in terms.suggestions.items():
         if name not in found:  # a suggestion only stands in for a term that is absent
             session.add(_suggestion_row(doc.id, f, terms.location(f)))
+    session.flush()
+    for row in rows:
+        if row.review_state == "auto_accepted":  # live without review: the audit says why
+            audit.record(
+                session=session,
+                actor=actor,
+                entity="extracted_term",
+                entity_id=row.id,
+                action="auto_accept",
+                field=row.field,
+                old="pending",
+                new=f"auto_accepted: measured confidence {row.confidence:.3f} >= threshold "
+                f"{threshold:g} (extraction/patterns/confidence.json)",
+            )
     result.terms = terms
     result.customer_name = customer_name(terms)
     if doc.client_id is None and result.customer_name:

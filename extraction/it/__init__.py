@@ -11,6 +11,9 @@ the same page texts. Every Item has page, start, end (page-relative) and the sen
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from extraction.confidence import calibrated
 from extraction.it.common import Item, ITTerms, sentences
 from extraction.it.coverage import coverage_windows
 from extraction.it.money import fee_lines
@@ -22,7 +25,9 @@ from extraction.it.term import term_periods
 NO_SLA = "No SLA targets found in this document: no SLA policy will be proposed."
 
 
-def extract_it_terms(pages: list[str]) -> ITTerms:
+def extract_it_terms(pages: list[str], *, calibrate: bool = True) -> ITTerms:
+    """Every IT term of the pages; confidences are measured precisions (field "it.<kind>",
+    extraction/confidence.py) unless ``calibrate=False`` (the calibration script)."""
     sents = list(sentences(pages))
     out = ITTerms()
     out.sla, out.conflicts = sla_targets(sents)
@@ -31,6 +36,10 @@ def extract_it_terms(pages: list[str]) -> ITTerms:
     out.fees = fee_lines(sents)
     out.penalties = penalty_rules(sents)
     out.parties = parties(sents, pages)
+    if calibrate:
+        for kind in ITTerms.KINDS:
+            setattr(out, kind, [replace(i, confidence=calibrated(f"it.{kind}", i.confidence))
+                                for i in getattr(out, kind)])  # fmt: skip
     if not out.sla:
         out.notes.append(NO_SLA)
     for c in out.conflicts:

@@ -164,7 +164,7 @@ def test_review_page_accepts_a_field_and_applies_to_the_contract(store_env, revi
         actions = set(
             s.scalars(select(AuditEntry.action).where(AuditEntry.entity == "extracted_term"))
         )
-        assert actions == {"correct", "accept"}
+        assert actions == {"correct", "accept", "auto_accept"}  # auto-accepts are marked
 
 
 def test_review_page_escapes_document_text(store_env, reviewable):
