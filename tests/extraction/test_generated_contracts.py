@@ -118,8 +118,9 @@ def test_to_dict_is_json_and_complete(generated, template, seed):
     expected, terms = generated[(template, seed)]
     data = json.loads(json.dumps(terms.to_dict()))
     assert data["page_count"] == expected.pages == len(data["pages"])
+    law = terms.governing_law
     assert data["governing_law"] == (
-        None if terms.governing_law is None else terms.governing_law.to_dict()
+        None if law is None else {**law.to_dict(), "location": terms.location(law)}
     )
 
 
