@@ -136,11 +136,15 @@ class _Matcher:
         ).astype("Int64")
 
 
-def _contracts_for(session: Session, rows: pd.DataFrame, calendars: dict) -> pd.Series:
+def _contracts_for(
+    session: Session, rows: pd.DataFrame, calendars: dict | None = None
+) -> pd.Series:
     """The contract in force at each ticket's creation (NA when none), for a whole chunk at
-    once (`sla.check_entitlement` is vectorised)."""
+    once (`sla.check_entitlement` is vectorised). `calendars` default: loaded here."""
     if rows.empty:
         return pd.Series([], dtype="Int64")
+    if calendars is None:
+        calendars = {str(k): v for k, v in load_calendars(session=session).items()}
     cons = pd.DataFrame(
         session.execute(
             select(
