@@ -422,32 +422,18 @@ def _json_ready(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str))
 
 
+def _field_columns(document_id: int, f: Field, location: str) -> dict[str, Any]:
+    """What a stored term and a stored suggestion both keep of an extracted field."""
+    return {"document_id": document_id, "field": f.name, "value": f.value,
+            "normalized": _json_ready(f.normalized), "confidence": float(f.confidence),
+            "page": f.page, "span_start": f.start, "span_end": f.end, "snippet": f.snippet,
+            "location": location}  # fmt: skip
+
+
 def _suggestion_row(document_id: int, f: Field, location: str) -> TermSuggestion:
-    return TermSuggestion(
-        document_id=document_id,
-        field=f.name,
-        value=f.value,
-        normalized=_json_ready(f.normalized),
-        confidence=float(f.confidence),
-        page=f.page,
-        span_start=f.start,
-        span_end=f.end,
-        snippet=f.snippet,
-        location=location,
-    )
+    return TermSuggestion(**_field_columns(document_id, f, location))
 
 
 def _term_row(document_id: int, f: Field, threshold: float, location: str) -> ExtractedTerm:
-    return ExtractedTerm(
-        document_id=document_id,
-        field=f.name,
-        value=f.value,
-        normalized=_json_ready(f.normalized),
-        confidence=float(f.confidence),
-        page=f.page,
-        span_start=f.start,
-        span_end=f.end,
-        snippet=f.snippet,
-        location=location,
-        review_state="auto_accepted" if f.confidence >= threshold else "pending",
-    )
+    state = "auto_accepted" if f.confidence >= threshold else "pending"
+    return ExtractedTerm(**_field_columns(document_id, f, location), review_state=state)
