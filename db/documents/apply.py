@@ -177,6 +177,7 @@ def apply_to_contract(
     effective_from: date | None = None,
     party_override: str | None = None,
     reason: str | None = None,
+    page_terms: bool = True,
 ) -> ApplyResult:
     """Write the document's accepted terms onto the contract (one audited, locked update).
 
@@ -194,13 +195,16 @@ def apply_to_contract(
     A document whose parties do not match the contract's client (fuzzy, see
     client_match.CLIENT_MATCH_SCORE) is refused with `PartyMismatch` unless
     ``party_override`` gives the reviewer's reason, which is audited.
+    ``page_terms=False`` leaves out the terms the Apply mappers read from the pages (IT SLA
+    matrices, rates, credits): they have no term rows, so only a person who saw them in the
+    preview may put them live (auto-apply passes False).
     """
     require(actor, "review_terms")
     require(actor, "edit_contracts")
     with session.begin_nested():
         result, _effect, _when = _apply(
             session, actor, document_id, contract_id, expected_version, today,
-            effective_from, party_override, reason,
+            effective_from, party_override, reason, page_terms=page_terms,
         )  # fmt: skip
     return result
 
@@ -301,6 +305,7 @@ def _apply(
     reason: str | None,
     *,
     refuse: bool = True,
+    page_terms: bool = True,
 ):
     from pydantic import ValidationError
 
@@ -363,8 +368,9 @@ def _apply(
     if isinstance(targets, dict) and targets:
         _apply_sla(session, actor, contract, targets, when, result)
     rows = run_document_mappers(
-        session, contract, terms, effective_from=when, document_id=document_id, actor=actor
-    )
+        session, contract, terms, effective_from=when, document_id=document_id, actor=actor,
+        page_terms=page_terms,
+    )  # fmt: skip
     result.rows.extend(rows)
     result.applied += [f"{r.get('field')}: {r.get('old')} → {r.get('new')}" for r in rows]
     result.diff += [

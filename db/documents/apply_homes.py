@@ -15,7 +15,9 @@ before the audit entry) as::
   Raising ValueError refuses the whole Apply (nothing written: one transaction).
 
 Register a mapper by appending to `EXTRA_MAPPERS` (e.g. at import of its module; see
-`register`). Rows end up in `ApplyResult.rows` and, as text, in the Apply audit entry.
+`register`); a mapper that reads its terms from the page texts rather than from reviewed term
+rows registers with ``reads_pages=True`` and is left out of auto-apply (nobody saw them).
+Rows end up in `ApplyResult.rows` and, as text, in the Apply audit entry.
 """
 
 from __future__ import annotations
@@ -31,12 +33,15 @@ from db.models import Contract
 
 Mapper = Callable[..., list[dict[str, Any]]]
 EXTRA_MAPPERS: list[Mapper] = []
+PAGE_MAPPERS: set[Mapper] = set()  # read the pages, not reviewed term rows
 
 
-def register(mapper: Mapper) -> Mapper:
-    """Add ``mapper`` to `EXTRA_MAPPERS` once (usable as a decorator)."""
+def register(mapper: Mapper, *, reads_pages: bool = False) -> Mapper:
+    """Add ``mapper`` to `EXTRA_MAPPERS` once."""
     if mapper not in EXTRA_MAPPERS:
         EXTRA_MAPPERS.append(mapper)
+    if reads_pages:
+        PAGE_MAPPERS.add(mapper)
     return mapper
 
 
@@ -48,10 +53,14 @@ def run_extra_mappers(
     effective_from: date,
     document_id: int | None,
     actor: Actor,
+    page_terms: bool = True,
 ) -> list[dict[str, Any]]:
-    """Every registered mapper's diff rows, in registration order."""
+    """Every registered mapper's diff rows, in registration order (without the page mappers
+    when ``page_terms`` is False)."""
     rows: list[dict[str, Any]] = []
     for mapper in list(EXTRA_MAPPERS):
+        if not page_terms and mapper in PAGE_MAPPERS:
+            continue
         rows += mapper(
             session, contract, terms, effective_from=effective_from,
             document_id=document_id, actor=actor,
@@ -67,6 +76,7 @@ def run_document_mappers(
     effective_from: date,
     document_id: int,
     actor: Actor,
+    page_terms: bool = True,
 ) -> list[dict[str, Any]]:
     """`run_extra_mappers` with the document's page texts added to `terms` as ``"pages"``."""
     import db.documents.apply_it  # noqa: F401 - registers the IT terms mapper
@@ -80,5 +90,5 @@ def run_document_mappers(
     pages = (doc.text or "").split(PAGE_BREAK) if doc is not None else []
     return run_extra_mappers(
         session, contract, {**terms, "pages": pages}, effective_from=effective_from,
-        document_id=document_id, actor=actor,
+        document_id=document_id, actor=actor, page_terms=page_terms,
     )  # fmt: skip

@@ -258,4 +258,4 @@ def apply_it_terms(
     return rows
 
 
-register(apply_it_terms)  # Apply gives the IT terms their live homes
+register(apply_it_terms, reads_pages=True)  # Apply gives the IT terms their live homes

@@ -342,15 +342,19 @@ def _region(contract: Contract, terms: dict[str, Any], zone: str) -> tuple[str |
     return None, None
 
 
+def _regional(country: str, generic: str | None) -> bool:
+    """Public holidays are the nation's (federal in the US); a region's own only where they
+    differ by nation (UK bank holidays) or the clause says state holidays."""
+    return country == "GB" or generic in ("state", "provincial")
+
+
 def _holiday_days(country: str, subdiv: str | None, named: list[str], generic: str | None,
                   years: range) -> list[tuple[date, str]]:  # fmt: skip
     import holidays
 
     from extraction.rules.pricing import HOLIDAY_PATTERNS
 
-    # Public holidays are the nation's (federal in the US); a region's own only where they
-    # differ by nation (UK bank holidays) or the clause says state holidays.
-    regional = country == "GB" or generic in ("state", "provincial")
+    regional = _regional(country, generic)
     found = holidays.country_holidays(country, subdiv=subdiv if regional else None, years=years)
     days = sorted(found.items())
     if named:
@@ -439,7 +443,14 @@ def _calendar(
         days = _holiday_days(
             country, subdiv, list(hol.get("named") or []), hol.get("generic"), years
         )
-        cal.country, cal.subdivision = country, subdiv
+        # The calendar's region generates the holidays of the years past these rows (see
+        # db.calendars), so it names only what the clause excludes: the nation's days (a
+        # region only when regional), none when it lists the holidays by name.
+        if hol.get("named"):
+            cal.country, cal.subdivision = None, None
+        else:
+            cal.country = country
+            cal.subdivision = subdiv if _regional(country, hol.get("generic")) else None
         for d, n in days:
             cal.holidays.append(CalendarHoliday(day=d, name=n))
         rows.append(_row("calendar.holidays", None, f"{len(days)} days, {country}{'-' + subdiv if subdiv else ''} {years.start}-{years.stop - 1}",

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from db import audit
 from db.contracts_repo import ConflictError, NotFound
-from db.documents.apply import apply_to_contract
+from db.documents.apply import accepted_terms, apply_to_contract, document_kind
 from db.documents.client_match import customer_name, match_client, party_names
 from db.documents.common import (
     PAGE_BREAK,
@@ -364,7 +364,9 @@ def _auto_apply(
     """Auto-accepted terms go live without review when the document has its contract.
 
     Applied like a reviewer's "Apply" (audited, optimistic lock, new SLA policy version), in
-    a savepoint: terms that would make an invalid contract, or an uploader who may not edit
+    a savepoint, but only the reviewed term rows (not what Apply reads from the pages) and,
+    for an amendment, only once its effective date is confirmed:
+    terms that would make an invalid contract, or an uploader who may not edit
     contracts, leave everything as it was, and the terms wait on the review page.
     """
     if doc.contract_id is None:
@@ -372,6 +374,14 @@ def _auto_apply(
     if not (actor.can("edit_contracts") and actor.can("review_terms")):
         result.warnings.append(
             f"{doc.filename}: auto-accepted terms wait for someone who may edit contracts."
+        )
+        return
+    if document_kind(session=session, document_id=doc.id) == "amendment" and not (
+        accepted_terms(session=session, document_id=doc.id).get("effective_date")
+    ):
+        result.warnings.append(
+            f"{doc.filename}: an amendment's terms start on its effective date, which is not "
+            "confirmed yet: its auto-accepted terms wait for review."
         )
         return
     contract = session.get(Contract, doc.contract_id)
@@ -384,6 +394,7 @@ def _auto_apply(
                 contract_id=contract.id,
                 expected_version=contract.version,
                 today=datetime.now(UTC).date(),
+                page_terms=False,  # read from the pages, never reviewed: Apply shows them
             )
     except (ValueError, ConflictError) as exc:
         result.warnings.append(

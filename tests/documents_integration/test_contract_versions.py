@@ -91,6 +91,11 @@ def applied(session, pdfs, tmp_path):
     pdf = amendment_pdf(tmp_path / "amend.pdf", expected.provider, expected.customer)
     amend = store_upload(session=session, actor=ADMIN, filename="amend.pdf", data=pdf)
     assert amend.contract_id == contract.id
+    # auto-accepted terms of an amendment wait until its effective date is confirmed, and
+    # what Apply reads from the pages (its SLA and fee here) never goes live unseen
+    assert any("effective date" in w and "wait for review" in w for w in amend.warnings)
+    session.refresh(contract)
+    assert contract.recurring_fee == Decimal("8400.00") and not amend.applied
     _accept_all(session, amend.document_id)
     session.refresh(contract)
     return contract, msa, amend.document_id, expected

@@ -113,7 +113,8 @@ def test_mostly_scanned_pdf_without_ocr_is_kept_not_read(session, tmp_path, no_o
 def test_ocr_budget_setting_stops_ocr_and_names_itself(session, tmp_path):
     session.add(Setting(key="upload.ocr_seconds", value=1))
     session.flush()
-    data = scanned_pdf(tmp_path / "scan.pdf", "tii").read_bytes()
+    # ten scanned pages: more OCR than any machine does in a second
+    data = scanned_pdf(tmp_path / "scan.pdf", "t" + "i" * 10).read_bytes()
     started = time.monotonic()
     r = _store(session, "scan.pdf", data)
     assert time.monotonic() - started < 30
