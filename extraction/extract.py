@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extraction.confidence import calibrate_fields
+from extraction.content import Content
 from extraction.document import Document, build_document
 from extraction.pdf import MAX_BYTES
 from extraction.rules import clauses, dates, law, money, parties, pricing, scope, sla, term
@@ -100,6 +101,12 @@ def extract(
     content = read_document(
         data, password=password, max_bytes=max_bytes, name=name, ocr_seconds=ocr_seconds
     )
+    return terms_from_content(content, calibrate=calibrate)
+
+
+def terms_from_content(content: Content, *, calibrate: bool = True) -> ContractTerms:
+    """The terms of a document already read (its pages and tables): the rules alone, so the
+    evaluation can re-run them over cached text without reading every PDF again."""
     doc = build_document(content.pages, content.tables)
     suggestions: dict[str, Field] = {}
     found = terms_from_document(doc, suggestions)
