@@ -96,13 +96,13 @@ def test_only_the_scanned_page_is_ocred_and_the_warning_names_it(tmp_path):
 
 def test_ocr_budget_stops_ocr_names_the_setting_and_leaves_no_process(tmp_path):
     assert shutil.which("ocrmypdf")
-    data = scanned_pdf(tmp_path / "slow.pdf", "tiii").read_bytes()
+    data = scanned_pdf(tmp_path / "slow.pdf", "t" + "i" * 10).read_bytes()  # > 1 s on any machine
     started = time.monotonic()
     with pytest.raises(OcrTimeout) as caught:
         read_pdf(data, name="slow.pdf", ocr_seconds=1)
     assert time.monotonic() - started < 15
     message = str(caught.value)
-    assert message.startswith("slow.pdf: OCR of its 3 scanned pages did not finish within the")
+    assert message.startswith("slow.pdf: OCR of its 10 scanned pages did not finish within the")
     assert "1-second budget (setting upload.ocr_seconds)" in message
     assert "ocrmypdf " not in message and "/tmp" not in message  # no command line, no paths
     ocr = [
@@ -190,10 +190,10 @@ def test_a_worker_past_its_limit_is_killed_and_the_next_file_is_read(tmp_path):
 
 
 def test_every_batch_size_runs_in_killable_workers(tmp_path):
-    scan = scanned_pdf(tmp_path / "scan.pdf", "ti")
+    scan = scanned_pdf(tmp_path / "scan.pdf", "t" + "i" * 10)  # more OCR than a second's worth
     limits = Limits(ocr_seconds=1, extract_seconds=120)
     items = extract_many([DATA / "managed_services.pdf", scan], workers=1, limits=limits)
     assert items[0].ok and isinstance(items[1].error, OcrTimeout)
-    assert str(items[1].error).startswith("scan.pdf: OCR of its 1 scanned pages")
+    assert str(items[1].error).startswith("scan.pdf: OCR of its 10 scanned pages")
     one = extract_isolated(scan.read_bytes(), name="scan.pdf", limits=limits)
     assert isinstance(one, OcrTimeout) and str(one).startswith("scan.pdf: ")
