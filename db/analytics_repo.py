@@ -183,7 +183,7 @@ def _credits_given(
             Invoice.period_start <= end,
         )
     )
-    return -float(total or 0)
+    return abs(float(total or 0))  # credit lines are negative; never "-0"
 
 
 def _rates_corrected(session: Session, ids: list[int], start: date, end: date):

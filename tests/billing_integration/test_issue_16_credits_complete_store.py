@@ -4,6 +4,7 @@ report (frames, CSV, PDF) and the executive "Credits given" tile (both stores)."
 from __future__ import annotations
 
 import io
+import math
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -149,6 +150,12 @@ def test_credit_report_lists_credits_and_their_evidence_and_exec_tile_shows_them
     assert names.index("Credits given") == names.index("Revenue recovered") + 1
     tiles = {k.name: k for k in view.tiles}
     assert tiles["Credits given"].value == 550.0 and not tiles["Credits given"].higher_is_better
+    # a period without credits shows 0, not "-0" (credit lines are negative amounts)
+    before = executive_view(session=session, actor=actor("executive"), currency="GBP",
+                            start=date(2026, 9, 1), end=date(2026, 9, 30),
+                            today=date(2026, 12, 1))  # fmt: skip
+    empty = next(k for k in before.tiles if k.name == "Credits given").value
+    assert empty == 0 and math.copysign(1, empty) == 1
 
 
 def test_report_for_a_client_without_rules_is_empty(session):
