@@ -81,6 +81,7 @@ class DemoContractSpec:
     template: str = "msa_sla"
     seed: int = 0
     pages: int = 2
+    customer: str | None = None  # the demo client it is for; None: a drawn name
 
     def __post_init__(self) -> None:
         if self.template not in TEMPLATES:

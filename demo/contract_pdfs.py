@@ -12,6 +12,7 @@ PDF writer `demo.pdf_writer`; the bad-input fixtures in tests/data come from
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def generate_contract(spec: DemoContractSpec, path: Path | str) -> ExpectedTerms
     """Write one contract PDF to `path` and return what it states."""
     rng = random.Random(f"{spec.template}:{spec.seed}")
     deal = Deal.draw(rng)
+    if spec.customer:
+        deal = dataclasses.replace(deal, customer=spec.customer)
     exp = ExpectedTerms(
         template=spec.template,
         document_type="",
@@ -48,9 +51,14 @@ def generate_contract(spec: DemoContractSpec, path: Path | str) -> ExpectedTerms
 
 
 def write_demo_set(
-    folder: Path | str, n: int, seed: int = 0, pages: int = 2
+    folder: Path | str,
+    n: int,
+    seed: int = 0,
+    pages: int = 2,
+    customers: list[str] | None = None,
 ) -> list[tuple[Path, ExpectedTerms]]:
-    """Write `n` contracts cycling through the templates; returns (path, expected) pairs."""
+    """Write `n` contracts cycling through the templates; returns (path, expected) pairs.
+    `customers` names the customer of each (the demo clients they are stored on)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
@@ -58,6 +66,17 @@ def write_demo_set(
         template = TEMPLATES[i % len(TEMPLATES)]
         path = folder / f"contract_{seed}_{i:04d}_{template}.pdf"
         out.append(
-            (path, generate_contract(DemoContractSpec(template, seed * 100_000 + i, pages), path))
+            (
+                path,
+                generate_contract(
+                    DemoContractSpec(
+                        template,
+                        seed * 100_000 + i,
+                        pages,
+                        customers[i] if customers and i < len(customers) else None,
+                    ),
+                    path,
+                ),
+            )  # fmt: skip
         )
     return out

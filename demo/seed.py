@@ -17,6 +17,7 @@ from pathlib import Path
 import holidays as holidays_lib
 import numpy as np
 from dateutil.relativedelta import relativedelta
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -117,11 +118,15 @@ def _documents(engine, rows, folder: Path | None, n: int, seed: int, report) -> 
     """Generated contract PDFs, stored like uploads on the first demo clients."""
     from db.documents.review import set_document_contract
     from db.documents.upload import store_upload
+    from db.models import Client
     from demo.contract_pdfs import write_demo_set
 
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(folder) if folder else Path(tmp)
-        written = write_demo_set(target, n, seed=seed)
+        with session_scope(engine) as s:  # each PDF names the client it is stored on
+            names = dict(s.execute(select(Client.id, Client.name)).all())
+        customers = [names[row.client_id] for row in rows[:n]]
+        written = write_demo_set(target, n, seed=seed, customers=customers)
         admin = Actor(user_id=None, username="demo-seed", role="admin")
         for (path, _expected), row in zip(written, rows, strict=False):
             with session_scope(engine) as s:
