@@ -79,7 +79,8 @@ _KINDS = [
     (
         "overtime_rate",
         re.compile(
-            r"\bovertime\b|after[- ]hours\s+(?:rate|charge|fee)|(?:rate|charge)s?\s+for\s+(?:work\s+)?(?:after[- ]hours|out of hours|weekends)",
+            r"\bovertime\b|after[- ]hours\s+(?:rate|charge|fee)|(?:rate|charge)s?\s+for\s+(?:work\s+)?(?:after[- ]hours|out of hours|weekends)|"
+            r"\b(?:work|services?|support|calls?|requests?)\s+(?:performed\s+|requested\s+|provided\s+)?(?:outside|beyond)\s+(?:of\s+)?(?:the\s+)?(?:normal\s+|standard\s+|regular\s+|contracted\s+)?(?:support|business|office|covered|coverage|working)\s+hours",
             re.I,
         ),
     ),
@@ -136,6 +137,7 @@ def fee_lines(sents: list[Sentence]) -> list[Item]:
         text = s.text
         if len(text) > 1500:
             continue
+        here: set[tuple[Any, ...]] = set()  # this sentence's lines
         for kind, pattern in _KINDS:
             m = pattern.search(text)
             if not m:
@@ -155,6 +157,11 @@ def fee_lines(sents: list[Sentence]) -> list[Item]:
             key = (kind, data["amount"], data["percent"])
             if key in seen or (kind, None, None) in seen and data["amount"] is None:
                 continue
+            if kind == "hourly_rate" and data["amount"] is not None and (
+                ("overtime_rate", data["amount"], None) in here
+            ):
+                continue  # the sentence prices out-of-hours work: not the standard rate
+            here.add(key)
             seen.add(key)
             items.append(
                 Item(

@@ -146,6 +146,16 @@ def test_fees_rates_caps_and_distractors() -> None:
     assert fees["blended_rate"]["amount"] is None  # an example is not a fee
 
 
+def test_work_outside_support_hours_is_priced_as_after_hours_not_the_hourly_rate() -> None:
+    text = (
+        "Remote support is charged at $110.00 per hour. "
+        "Work outside the support hours is charged at $165.00 per hour."
+    )
+    fees = [(i.data["kind"], i.data["amount"]) for i in extract_it_terms([text]).fees]
+    assert ("hourly_rate", 110.0) in fees and ("overtime_rate", 165.0) in fees
+    assert ("hourly_rate", 165.0) not in fees
+
+
 def test_penalty_rules() -> None:
     text = (
         "1% deduction per day up to maximum of 5% of the monthly total cost. "
