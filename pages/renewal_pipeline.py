@@ -80,16 +80,13 @@ with board:
         "else the end date. Health: last 12 months (0-100)."
     )
     view = rows.assign(stage=rows["stage"].map(label))
-    st.dataframe(
+    show_table(
         paged(view, "board-page"),
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "id": None,
+        overrides={
             "health": st.column_config.ProgressColumn(
-                "health", min_value=0, max_value=100, format="%.0f"
+                "Health", min_value=0, max_value=100, format="%.0f"
             ),
-            "days_to_key_date": st.column_config.NumberColumn("days"),
+            "days_to_key_date": st.column_config.TextColumn("Key date is"),
         },
     )
     downloads(view, "renewal-pipeline")
@@ -99,11 +96,9 @@ with risk:
     if p.at_risk.empty:
         st.success("No contract is at risk.")
     else:
-        st.dataframe(
+        show_table(
             paged(p.at_risk.assign(stage=p.at_risk["stage"].map(label)), "risk-page"),
-            hide_index=True,
-            width="stretch",
-            column_config={"id": None, "why": st.column_config.TextColumn("why", width="large")},
+            overrides={"why": st.column_config.TextColumn("Why", width="large")},
         )
         downloads(p.at_risk, "renewals-at-risk")
 
@@ -115,7 +110,7 @@ with needs:
             f"{len(p.needs_data)} contracts cannot be placed in the pipeline until their "
             "dates are complete. Fix them on the contract page."
         )
-        st.dataframe(p.needs_data, hide_index=True, width="stretch", column_config={"id": None})
+        show_table(p.needs_data)
 
 with forecast:
     st.selectbox(
@@ -269,12 +264,10 @@ with outcomes:
             "Renewal rate = (renewed + renegotiated) / decided. Value retention = value kept "
             "/ value up for renewal (above 100% with uplifts); gross retention ignores uplifts."
         )
-        st.dataframe(
+        show_table(
             rates,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                c: st.column_config.NumberColumn(c, format="percent")
+            overrides={
+                c: st.column_config.NumberColumn(c.capitalize(), format="percent")
                 for c in ("renewal rate", "value retention", "gross retention")
             },
         )

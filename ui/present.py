@@ -9,6 +9,7 @@ column's kind from its name and type. Pages pass what cannot be inferred (the cu
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -48,6 +49,13 @@ def days_text(n: Any) -> str:
     return f"{-n} {unit} overdue" if n < 0 else f"in {n} {unit}"
 
 
+def date_text(v: Any) -> str:
+    """A day as '27 Sep 2026'; '—' when there is none."""
+    if v is None or pd.isna(v):
+        return "—"
+    return f"{pd.Timestamp(v):%-d %b %Y}"
+
+
 def money_text(v: Any, currency: str | None = None) -> str:
     if v is None or pd.isna(v):
         return "—"
@@ -74,7 +82,9 @@ def column_config(df: pd.DataFrame, *, currency: str | None = None) -> dict[str,
         elif pd.api.types.is_bool_dtype(col):
             cfg[key] = st.column_config.CheckboxColumn(title)
         elif _datelike(key, col):
-            if _midnight(col):
+            if _midnight(col) and col.isna().any():
+                cfg[key] = st.column_config.TextColumn(title)  # shown as text: "—" for none
+            elif _midnight(col):
                 cfg[key] = st.column_config.DateColumn(title, format="D MMM YYYY")
             else:
                 cfg[key] = st.column_config.DatetimeColumn(title, format="D MMM YYYY, HH:mm")
@@ -106,8 +116,14 @@ def _decimal(v: Any) -> bool:
 
 
 def _datelike(name: str, col: pd.Series) -> bool:
+    """A date by its name (``*_date``, ``*_at``) or by what it holds (dates, timestamps)."""
     low = name.lower()
-    return pd.api.types.is_datetime64_any_dtype(col) or low.endswith(("_date", "_at", " date"))
+    if pd.api.types.is_datetime64_any_dtype(col) or low.endswith(("_date", "_at", " date")):
+        return True
+    if col.dtype != object:
+        return False
+    sample = col.dropna().head(20)
+    return len(sample) > 0 and all(isinstance(v, date | datetime) for v in sample)
 
 
 def prepared(df: pd.DataFrame) -> pd.DataFrame:
@@ -117,6 +133,8 @@ def prepared(df: pd.DataFrame) -> pd.DataFrame:
         col = out[name]
         if str(name).lower().startswith(("days_to", "days_left", "days_until", "days to")):
             out[name] = col.map(days_text)  # "66 days overdue", not "-66"
+        elif _datelike(str(name), col) and col.isna().any() and _midnight(col):
+            out[name] = col.map(date_text)  # Streamlit would print a missing date as "None"
         elif _datelike(str(name), col) and not pd.api.types.is_datetime64_any_dtype(col):
             out[name] = pd.to_datetime(col, errors="coerce")
         elif col.dtype == object and _numeric(col):

@@ -58,13 +58,30 @@ def test_kinds_are_inferred_from_names_and_types():
     assert cfg["client"]["label"] == "Client"
 
 
-def test_prepared_turns_decimals_to_numbers_and_date_text_to_dates():
+def test_prepared_turns_decimals_to_numbers_and_date_text_to_dates_or_words():
     df = pd.DataFrame(
         {"value": [Decimal("1.50"), None], "end_date": ["2027-01-06", None],
          "days_to_key_date": [-66, 3], "start_date": [date(2026, 1, 1), None]}
     )
     out = prepared(df)
     assert out["value"].dtype.kind == "f"
-    assert pd.api.types.is_datetime64_any_dtype(out["end_date"])
-    assert pd.api.types.is_datetime64_any_dtype(out["start_date"])
+    assert out["end_date"].tolist() == ["6 Jan 2027", "—"]  # a missing date reads as a dash
+    assert out["start_date"].tolist() == ["1 Jan 2026", "—"]
+    assert pd.api.types.is_datetime64_any_dtype(prepared(df.dropna())["end_date"])
     assert out["days_to_key_date"].tolist() == ["66 days overdue", "in 3 days"]
+
+
+def test_dates_held_as_objects_are_dates_and_a_missing_one_reads_as_a_dash():
+    df = pd.DataFrame(
+        {
+            "key_date": [date(2026, 9, 27), date(2026, 10, 1)],
+            "notice_deadline": [date(2026, 8, 28), None],  # a date by what it holds
+            "effective_end": [date(2026, 9, 27), date(2026, 10, 1)],
+        }
+    )
+    cfg = column_config(df)
+    assert _kind(cfg, "effective_end") == ("date", "D MMM YYYY")
+    assert _kind(cfg, "notice_deadline")[0] == "text"
+    shown = prepared(df)
+    assert list(shown["notice_deadline"]) == ["28 Aug 2026", "—"]
+    assert shown["effective_end"].dtype.kind == "M"  # still a date: sorts as one
