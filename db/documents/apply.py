@@ -436,6 +436,35 @@ def _drow(name: str, old: Any, new: Any, page: Any, note: Any = None) -> dict[st
             "page": page, "note": note}  # fmt: skip
 
 
+def _merge_same_day(session: Session, new: list[SlaPolicy]) -> list[SlaPolicy]:
+    """One policy version per day: the SLA term and the document's matrix (the IT mapper)
+    written by one Apply become one version, the later one's targets winning per priority."""
+    from db.models import SlaTarget
+
+    kept: dict[date, SlaPolicy] = {}
+    for p in new:
+        first = kept.setdefault(p.effective_from, p)
+        if first is p:
+            continue
+        mine = {(t.priority, t.service_type): t for t in first.targets}
+        for t in p.targets:
+            same = mine.get((t.priority, t.service_type))
+            if same is None:
+                first.targets.append(
+                    SlaTarget(priority=t.priority, service_type=t.service_type,
+                              response_minutes=t.response_minutes,
+                              resolution_minutes=t.resolution_minutes, calendar=t.calendar)
+                )  # fmt: skip
+            else:  # updated in place: a delete and insert of one key would collide
+                same.response_minutes, same.resolution_minutes = (
+                    t.response_minutes, t.resolution_minutes,
+                )  # fmt: skip
+                same.calendar = t.calendar
+        session.delete(p)
+    session.flush()
+    return list(kept.values())
+
+
 def _carry_forward_sla(
     session: Session, contract: Contract, before: set[int]
 ) -> dict[str, list[Any]]:
@@ -455,6 +484,8 @@ def _carry_forward_sla(
     new = [p for p in policies if p.id not in before]
     if not new:
         return {}
+    new = _merge_same_day(session, new)
+    policies = [p for p in policies if p.id in before] + new
     first_before: str | None = None
     for p in new:
         prior = [q for q in policies if (q.effective_from, q.id) < (p.effective_from, p.id)]

@@ -28,6 +28,7 @@ from db.models import (
     Contract,
     ExtractedTerm,
     ServiceCreditRule,
+    SlaPolicy,
     Technician,
     Ticket,
     TimeEntry,
@@ -89,6 +90,10 @@ def test_managed_prose_terms_live_downstream(session, pdfs):
     data, expected = pdfs["managed_prose"]
     c, doc, result = _upload_review_apply(session, data, "managed.pdf", expected.customer,
                                           start_date=date(2024, 11, 1))  # fmt: skip
+    # one SLA policy version for the Apply: the SLA term and the document's matrix merged
+    days = session.scalars(select(SlaPolicy.effective_from).where(SlaPolicy.contract_id == c.id))
+    days = list(days)
+    assert len(days) == len(set(days)) == 1, days
     # tier, facts, escalation contacts with levels
     assert c.tier == "silver"
     assert c.facts["governing_law"] == "Texas" and c.facts["warranty"] == "90 days"
