@@ -19,12 +19,12 @@ from contracts.schema import ContractInput
 from db import audit
 from db.contracts_repo import ConflictError, get_contract, set_services, update_contract
 from db.documents.apply_homes import run_document_mappers
+from db.documents.apply_sla import apply_sla_term, carry_forward_sla
 from db.documents.review import set_document_contract
 from db.documents.values import coverage_spec, parse_correction
 from db.models import Calendar, Contract, ExtractedTerm, SlaPolicy
 
 LIVE_STATES = ("accepted", "corrected", "auto_accepted")
-_UNITS = {"minute": 1, "hour": 60, "day": 1440, "week": 7 * 1440}
 
 
 class PartyMismatch(ValueError):
@@ -92,12 +92,6 @@ class ApplyResult:
     policy_id: int | None = None
     rows: list[dict[str, Any]] = field(default_factory=list)  # diff rows of EXTRA_MAPPERS
     diff: list[dict[str, Any]] = field(default_factory=list)  # field, current, proposed, page
-
-
-def _minutes(d: Any) -> int | None:
-    if isinstance(d, dict) and d.get("unit") in _UNITS and isinstance(d.get("n"), int | float):
-        return int(d["n"] * _UNITS[d["unit"]])
-    return None
 
 
 def _months(d: Any) -> int | None:
@@ -366,7 +360,7 @@ def _apply(
             result.applied.append(f"{kind_} services: {len(names)}")
     targets = terms.get("sla_targets")
     if isinstance(targets, dict) and targets:
-        _apply_sla(session, actor, contract, targets, when, result)
+        apply_sla_term(session, actor, contract, targets, when, result)
     rows = run_document_mappers(
         session, contract, terms, effective_from=when, document_id=document_id, actor=actor,
         page_terms=page_terms,
@@ -377,7 +371,7 @@ def _apply(
         _drow(str(r.get("field")), r.get("old"), r.get("new"), r.get("page"), r.get("note"))
         for r in rows
     ]
-    sla_change = _carry_forward_sla(session, contract, before_policies)
+    sla_change = carry_forward_sla(session, contract, before_policies)
     # The version is written before the overlap check so the check reads the new rates.
     why = (reason or "").strip() or f"{kind} of document {document_id}"
     record_version(
@@ -434,86 +428,6 @@ def _drow(name: str, old: Any, new: Any, page: Any, note: Any = None) -> dict[st
 
     return {"field": name.replace("_", " "), "current": text(old), "proposed": text(new),
             "page": page, "note": note}  # fmt: skip
-
-
-def _merge_same_day(session: Session, new: list[SlaPolicy]) -> list[SlaPolicy]:
-    """One policy version per day: the SLA term and the document's matrix (the IT mapper)
-    written by one Apply become one version, the later one's targets winning per priority."""
-    from db.models import SlaTarget
-
-    kept: dict[date, SlaPolicy] = {}
-    for p in new:
-        first = kept.setdefault(p.effective_from, p)
-        if first is p:
-            continue
-        mine = {(t.priority, t.service_type): t for t in first.targets}
-        for t in p.targets:
-            same = mine.get((t.priority, t.service_type))
-            if same is None:
-                first.targets.append(
-                    SlaTarget(priority=t.priority, service_type=t.service_type,
-                              response_minutes=t.response_minutes,
-                              resolution_minutes=t.resolution_minutes, calendar=t.calendar)
-                )  # fmt: skip
-            else:  # updated in place: a delete and insert of one key would collide
-                same.response_minutes, same.resolution_minutes = (
-                    t.response_minutes, t.resolution_minutes,
-                )  # fmt: skip
-                same.calendar = t.calendar
-        session.delete(p)
-    session.flush()
-    return list(kept.values())
-
-
-def _carry_forward_sla(
-    session: Session, contract: Contract, before: set[int]
-) -> dict[str, list[Any]]:
-    """New SLA policy versions keep the targets they do not restate from the version in force
-    before them (an amendment that names P1 only leaves P2-P4 as they were). Returns the
-    version's SLA change: {"sla policy": [before text, after text]} (empty if none)."""
-    from db.models import SlaTarget
-
-    session.flush()
-    policies = list(
-        session.scalars(
-            select(SlaPolicy)
-            .where(SlaPolicy.contract_id == contract.id)
-            .order_by(SlaPolicy.effective_from, SlaPolicy.id)
-        )
-    )
-    new = [p for p in policies if p.id not in before]
-    if not new:
-        return {}
-    new = _merge_same_day(session, new)
-    policies = [p for p in policies if p.id in before] + new
-    first_before: str | None = None
-    for p in new:
-        prior = [q for q in policies if (q.effective_from, q.id) < (p.effective_from, p.id)]
-        base = prior[-1] if prior else None
-        if first_before is None:
-            first_before = _targets_text(base) if base is not None else "tier default"
-        have = {(t.priority, t.service_type) for t in p.targets}
-        for t in base.targets if base is not None else []:
-            if (t.priority, t.service_type) not in have:
-                p.targets.append(
-                    SlaTarget(
-                        priority=t.priority,
-                        service_type=t.service_type,
-                        response_minutes=t.response_minutes,
-                        resolution_minutes=t.resolution_minutes,
-                        calendar=t.calendar,
-                    )
-                )
-    session.flush()
-    return {"sla policy": [first_before, _targets_text(new[-1])]}
-
-
-def _targets_text(policy: SlaPolicy) -> str:
-    return ", ".join(
-        f"{t.priority}{'' if t.service_type in ('*', None) else '/' + t.service_type} "
-        f"{t.response_minutes}/{t.resolution_minutes} min"
-        for t in sorted(policy.targets, key=lambda t: (t.priority, t.service_type or ""))
-    )
 
 
 def _map_terms(
@@ -623,58 +537,3 @@ def _matching_calendar(
         return same_zone[0].id, ""
     names = ", ".join(c.name for c in matches)
     return None, f"several calendars have the hours {spec!r} ({names}); pick one on the contract"
-
-
-def _apply_sla(
-    session: Session,
-    actor: Actor,
-    contract: Contract,
-    targets: dict[str, Any],
-    effective_from: date,
-    result: ApplyResult,
-) -> None:
-    from db.sla.policy_editor import save_policy_version
-
-    rows = []
-    for priority, pair in sorted(targets.items()):
-        if not isinstance(pair, dict):
-            continue
-        response, resolution = _minutes(pair.get("response")), _minutes(pair.get("resolution"))
-        if response is None or resolution is None:
-            result.skipped.append(f"SLA {priority}: needs both a response and a resolution target")
-            continue
-        rows.append(
-            {
-                "priority": str(priority).upper(),
-                "service_type": "*",
-                "response_minutes": response,
-                "resolution_minutes": resolution,
-                "calendar": "contract",
-            }
-        )
-    if not rows:
-        return
-    previous = session.scalar(
-        select(SlaPolicy)
-        .where(SlaPolicy.contract_id == contract.id)
-        .order_by(SlaPolicy.effective_from.desc(), SlaPolicy.id.desc())
-        .limit(1)
-    )
-    share = float(previous.warning_share) if previous is not None else 0.75
-    policy = save_policy_version(
-        session=session,
-        actor=actor,
-        contract_id=contract.id,
-        effective_from=effective_from,
-        rows=rows,
-        warning_share=share,
-    )
-    result.policy_id = policy.id
-    result.applied.append(
-        "SLA policy from "
-        + effective_from.isoformat()
-        + ": "
-        + ", ".join(
-            f"{r['priority']} {r['response_minutes']}/{r['resolution_minutes']} min" for r in rows
-        )
-    )
