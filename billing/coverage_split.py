@@ -6,12 +6,16 @@ keeps the entry's id (the backup shows one row per part) and gets the outcome of
 own span: covered / covered_after_hours for contract work; out-of-scope parts keep their
 outcome and carry the after-hours flag. Validation has already judged the whole entry,
 so accuracy still counts it once.
+
+A contract's calendar may have versions (hours changed on a date): each entry is split by the
+version in force when it started (`CalendarVersions`), never by today's hours.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -20,6 +24,26 @@ from billing.model import Id, Outcome, TimeEntry
 from sla.calendar import Calendar, CalendarRangeError, as_us
 
 _SPLIT = (Outcome.COVERED, Outcome.COVERED_AFTER_HOURS, Outcome.OUT_OF_SCOPE)
+
+
+@dataclass(frozen=True)
+class CalendarVersions:
+    """One calendar's versions: ``calendars[i]`` is in force from ``valid_from[i]`` (aware,
+    ascending); before the first, the first."""
+
+    valid_from: tuple[datetime, ...]
+    calendars: tuple[Calendar, ...]
+
+    def at(self, when: datetime) -> Calendar:
+        i = bisect_right(self.valid_from, when) - 1
+        return self.calendars[max(i, 0)]
+
+
+Coverage = Calendar | CalendarVersions
+
+
+def _at(cover: Coverage | None, when: datetime) -> Calendar | None:
+    return cover.at(when) if isinstance(cover, CalendarVersions) else cover
 
 
 def _segments(
@@ -69,19 +93,22 @@ def split_entry(entry: TimeEntry, cal: Calendar) -> list[TimeEntry]:
         else:
             outcome = Outcome.COVERED if inside else Outcome.COVERED_AFTER_HOURS
             part = replace(
-                entry, started_at=a, minutes=minutes, entitlement_outcome=str(outcome),
+                entry,
+                started_at=a,
+                minutes=minutes,
+                entitlement_outcome=str(outcome),
                 after_hours=None,
             )
         parts.append(part)
     return parts
 
 
-def _crossing(entries: list[TimeEntry], coverage: Mapping[Id, Calendar]) -> set[int]:
+def _crossing(entries: list[TimeEntry], coverage: Mapping[Id, Coverage]) -> set[int]:
     """Indexes of the entries that cross a coverage boundary, found one calendar at a time
     with one vectorized clock lookup (a year of demo history is ~10^5 entries)."""
     groups: dict[int, tuple[Calendar, list[int]]] = {}
     for i, e in enumerate(entries):
-        cal = coverage.get(e.contract_id) if e.contract_id is not None else None
+        cal = _at(coverage.get(e.contract_id), e.started_at) if e.contract_id is not None else None
         if cal is not None and e.outcome in _SPLIT and e.minutes and e.minutes > 0:
             groups.setdefault(id(cal), (cal, []))[1].append(i)
     out: set[int] = set()
@@ -98,12 +125,14 @@ def _crossing(entries: list[TimeEntry], coverage: Mapping[Id, Calendar]) -> set[
 
 
 def split_at_coverage(
-    entries: Iterable[TimeEntry], coverage: Mapping[Id, Calendar]
+    entries: Iterable[TimeEntry], coverage: Mapping[Id, Coverage]
 ) -> list[TimeEntry]:
-    """Every entry of a contract with a coverage calendar, split at its boundaries."""
+    """Every entry of a contract with a coverage calendar, split at the boundaries of the
+    calendar version in force when it started."""
     entries = list(entries)
     crossing = _crossing(entries, coverage)
     out: list[TimeEntry] = []
     for i, e in enumerate(entries):
-        out.extend(split_entry(e, coverage[e.contract_id]) if i in crossing else [e])
+        cal = _at(coverage[e.contract_id], e.started_at) if i in crossing else None
+        out.extend(split_entry(e, cal) if cal is not None else [e])
     return out

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from billing.blockhours import BlockHoursPeriod, BlockHoursState
-from billing.coverage_split import split_at_coverage
+from billing.coverage_split import Coverage, split_at_coverage
 from billing.model import ContractBilling, Id, Invoice, TimeEntry, Usage
 from billing.periods import BillingPeriod, bill_date, invoice_key, periods_for, usage_period
 from billing.pricing import BlockHours, block_usage, invoice_lines
 from billing.validation import ValidationReport, validate_entries
-from sla.calendar import Calendar
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ def invoice_run(
     unit_counts: Mapping[Id, Mapping[str, int]] | None = None,
     block_states: Mapping[Id, BlockHoursState] | None = None,
     number: Callable[[Id, BillingPeriod], str] = invoice_key,
-    coverage: Mapping[Id, Calendar] | None = None,
+    coverage: Mapping[Id, Coverage] | None = None,
 ) -> RunResult:
     """Draft every invoice whose bill date is in (since, run_date], from billable entries.
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
+from billing.coverage_split import CalendarVersions
 from billing.model import ContractBilling
 from billing.periods import periods_for, usage_period
 from billing.run import RunResult, invoice_run
@@ -21,7 +22,7 @@ from db.billing.inputs import (
     _replay_states,
     _time_entries,
 )
-from db.calendars import load_calendars
+from db.calendars import calendar_versions_frame, load_calendars
 from db.contract_versions import RATE_FIELDS, in_force, typed, versions_of
 from db.models import Contract, Invoice, TimeEntry
 
@@ -124,14 +125,29 @@ def _as_of(contract: ContractBilling, row: dict, versions, day: date) -> Contrac
 
 
 def _coverage(session: Session, rows: list[dict]) -> dict:
-    """Contract id -> its coverage calendar (entries are split at its boundaries)."""
+    """Contract id -> its coverage calendar, with its versions when it was changed (entries
+    are split at the boundaries of the version in force when they started)."""
     if not any(r["calendar_id"] for r in rows):
         return {}
     calendars = load_calendars(session=session)
+    versions: dict[int, list[tuple]] = {}
+    for v in calendar_versions_frame(session).itertuples(index=False):
+        key = f"{v.calendar_id}@{v.calv}"
+        if key in calendars:
+            versions.setdefault(int(v.calendar_id), []).append((v.eff_at, calendars[key]))
+    by_calendar: dict[int, object] = {}
+    for cal_id, cal in calendars.items():
+        if isinstance(cal_id, int):
+            dated = sorted(versions.get(cal_id, []), key=lambda p: p[0])
+            by_calendar[cal_id] = (
+                CalendarVersions(tuple(t.to_pydatetime() for t, _ in dated),
+                                 tuple(c for _, c in dated))
+                if dated else cal
+            )  # fmt: skip
     return {
-        r["contract_id"]: calendars[r["calendar_id"]]
+        r["contract_id"]: by_calendar[r["calendar_id"]]
         for r in rows
-        if r["calendar_id"] in calendars
+        if r["calendar_id"] in by_calendar
     }
 
 
