@@ -65,12 +65,62 @@ _TERM_BEFORE = re.compile(
     r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\s+)?$",
     re.IGNORECASE,
 )
+# 'ending two (2) years thereafter', 'shall terminate on the date three (3) years from the
+# Effective Date', 'expires in five (5) years from the date of Effective Date': the term
+# stated as a distance from the start.
+_END_VERB = re.compile(
+    r"(?:end\w*|terminat\w*|expir\w*)\s+(?:on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+)?|in\s+|"
+    r"at\s+the\s+end\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_FROM_START = re.compile(
+    r"^\s*(?:thereafter|(?:from|after|following)\s+(?:the\s+)?(?:effective\s+date|"
+    r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective\s+date|this\s+agreement|"
+    r"(?:its\s+)?execution|signature))|execution|signing))",
+    re.IGNORECASE,
+)
+# '... for a period of twelve (12) months (the "Initial Term")': named as the initial term.
+_INITIAL_NAMED = re.compile(
+    r"^\s*\(\s*(?:the\s+|this\s+)?[“\"'‘]*(?:initial|original|primary)\s+(?:term|period)\b",
+    re.IGNORECASE,
+)
+# A duration that runs after the agreement ends or from some other event is not its term:
+# 'during the Term and for a period of three (3) years thereafter' (a covenant that
+# survives), 'for 10 years after the last shipment'.
+_NOT_OWN_DURATION = re.compile(
+    r"^\s*(?:\(\w+\)\s*)?(?:thereafter|after\s+(?:the\s+)?(?:termination|expiration|expiry|end|last)|"
+    r"(?:following|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:any\s+)?(?:termination|expiration|expiry))",
+    re.IGNORECASE,
+)
+_DURING_TERM = re.compile(
+    r"during\s+the\s+(?:initial\s+)?term\b|surviv|after\s+(?:the\s+)?(?:termination|expiration)",
+    re.IGNORECASE,
+)
+# A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
+# its dates and durations are not the agreement's.
+_OTHER_DEFINITION = re.compile(
+    r"^(?:[\d.()a-z]{1,8}\s+)?[“\"'‘](?![^”\"'’]{0,30}\b(?:term|period|expiration\s+date|"
+    r"termination\s+date|end\s+date)\b)[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
+    re.IGNORECASE,
+)
+# After the stated duration: the start it runs from, when that is some event ('ten (10)
+# years from the Launch', 'two years following the first date of public availability').
+_FROM_EVENT = re.compile(
+    r"^\s*(?:\(\w+\)\s*)?(?:from|after|following)\s+(?!(?:the\s+)?(?:effective\s+date|"
+    r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective|this|execution|its|signature)|"
+    r"first|on\s+which\s+this)|execution|signing|(?:its|the)\s+(?:execution|signature)|"
+    r"such\s+date|that\s+date))",
+    re.IGNORECASE,
+)
 _TERM_SENTENCE = re.compile(
     r"\b(?:term|agreement|contract|shall\s+continue|remain\s+in|in\s+effect|duration|"
     r"maintenance|initial\s+period|expire)",
     re.IGNORECASE,
 )
 _PERPETUAL = re.compile(
+    # 'continues in perpetuity', 'remain in force for perpetuity', 'valid for an indefinite term'
+    r"(?:continu\w*|remain\w*|valid|effect|force)\s+(?:\w+\s+){0,3}?(?:in|for)\s+(?:perpetuity|"
+    r"an?\s+(?:indefinite|unlimited)\s+(?:term|period|duration))|"
     r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
     r"(?:indefinitely|in\s+perpetuity|perpetually|until\s+(?:it\s+is\s+)?terminat|"
     r"unless\s+and\s+until|until\s+(?:either|one\s+of\s+the|the)\s+part(?:y|ies)\s+"
@@ -99,8 +149,10 @@ _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
     r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
     r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at|as\s+of)?\s*"
-    r"(?:the\s+(?:earlier|first)\s+(?:to\s+occur\s+)?of\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$"
-    r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$",
+    r"(?:the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$"
+    r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$"
+    # 'TERM: November 01, 2014 to October 31, 2017'
+    r"|\b(?:19|20)\d\d\s*(?:to|through|until|-|–)\s*$",
     re.IGNORECASE,
 )
 _OWN_TERM = re.compile(
@@ -109,7 +161,9 @@ _OWN_TERM = re.compile(
     r"\bagreement\s+(?:and\s+)?shall\s+(?:terminate|expire)|"
     r"initial\s+(?:term|period)|contract\s+period|(?:expiration|termination|end)\s+date\s*:?|"
     r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
-    r"^(?:it|this\s+agreement)\s+shall)",
+    r"^(?:it|this\s+agreement)\s+shall|"
+    # '"Term" shall mean the Effective Date through June 15, 2001', 'TERM: ... to ...'
+    r"^(?:[\d.()a-z]{1,8}\s+)?(?:the\s+)?[“\"'‘]?(?:initial\s+)?term[”\"'’]?\s*(?:shall\s+mean|means|:))",
     re.IGNORECASE,
 )
 _AUTO = re.compile(
@@ -146,6 +200,8 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         return "notice"
     if _AFTER_END.search(after) or re.search(r"within(?:\s+a\s+period\s+of)?\s*$", before, re.I):
         return "other"
+    if _INITIAL_NAMED.search(after) or (_END_VERB.search(before) and _FROM_START.search(after)):
+        return "term"
     if (_RENEWAL_BEFORE.search(before) and _RENEWAL_WORDS.search(before[-45:])) or (
         re.search(r"^\s*(?:renewal\s+)?(?:terms|periods)\b", after, re.IGNORECASE)
         and re.search(r"successive|additional|further|renew", before, re.IGNORECASE)
@@ -172,11 +228,18 @@ def initial_term(doc: Document) -> Field | None:
         own = _OWN_TERM.search(sentence.flat) is not None
         if not own and _NOT_TERM.search(sentence.flat):
             continue
+        if _OTHER_DEFINITION.search(sentence.flat) or _DURING_TERM.search(sentence.flat):
+            continue
+        text = doc.pages[sentence.page - 1]
         for ent in sentence.of("DURATION"):
             parsed = parse_duration(ent.text)
             if not parsed or parsed["unit"] not in ("day", "week", "month", "year"):
                 continue
             if classify(doc, sentence, ent) != "term":
+                continue
+            after = text[ent.end : min(sentence.end, ent.end + 60)]
+            before = " ".join(text[max(sentence.start, ent.start - 70) : ent.start].split())
+            if _NOT_OWN_DURATION.search(after) and not _END_VERB.search(before):
                 continue
             score = 0.85 if own else 0.6
             if best is None or score > best[0]:
@@ -202,6 +265,8 @@ def expiration_date(
     start = date.fromisoformat(start_iso) if start_iso else None
     explicit: list[tuple[float, int, Field]] = []
     for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
+        if _OTHER_DEFINITION.search(sentence.flat):
+            continue
         for ent in _dates(sentence):
             if ent.label == "DATE_BLANK" or not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
                 continue
@@ -228,7 +293,7 @@ def expiration_date(
         term is None or term.confidence < 0.85 or perpetual.confidence >= 0.7
     ):
         return perpetual
-    if term is not None and isinstance(term.normalized, dict):
+    if term is not None and isinstance(term.normalized, dict) and not _runs_from_event(doc, term):
         base = start
         if (
             re.search(
@@ -276,6 +341,14 @@ def expiration_date(
     return None
 
 
+def _runs_from_event(doc: Document, term: Field) -> bool:
+    """'ten (10) years from the Launch': the start is an event, so no calendar end follows."""
+    if term.page is None or term.end is None:
+        return False
+    after = doc.pages[term.page - 1][term.end : term.end + 80]
+    return _FROM_EVENT.search(" ".join(after.split())) is not None
+
+
 _ORDINALS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
     "eighth": 8, "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20,
@@ -283,9 +356,12 @@ _ORDINALS = {
 # 'shall extend until the four (4) year anniversary of the Effective Date', 'end on the fifth
 # anniversary of the date hereof': the start plus that many years.
 _ANNIVERSARY = re.compile(
-    r"(?:until|on|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?(?:date\s+(?:of\s+)?(?:the\s+)?)?"
+    r"(?:until|on|upon|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?"
+    r"(?:(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?(?:the\s+)?)?"
+    r"(?:date\s+(?:of\s+)?(?:the\s+)?)?"
     r"(?:(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
-    r"twentieth)|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+year|\(?(?P<digits>\d{1,2})(?:st|nd|rd|th)\)?)"
+    r"twentieth)(?:\s*\(\d{1,2}\s*(?:st|nd|rd|th)\))?|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+year|"
+    r"\(?(?P<digits>\d{1,2})(?:st|nd|rd|th)\)?)"
     r"\s+anniversary\s+of\s+the\s+(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
     r"of\s+this\s+agreement|first\s+(?:above\s+)?written))",
     re.IGNORECASE,
