@@ -97,8 +97,20 @@ def label_date(answer: str) -> object:
 
 
 def label_dates(answer: str) -> list[object]:
-    """Every date of a label: several are ';'-separated ('09/01/2006; 8/31/2007'); any matches."""
-    return [label_date(part) for part in re.split(r"[;,]|\band\b", answer) if part.strip()]
+    """Every date of a label: several are ';'-separated ('09/01/2006; 8/31/2007'); any matches.
+
+    A year 1930-1949 is also read a century later: the labels were typed with two-digit
+    years and a spreadsheet's pivot put '45' in 1945, while the contract says 'September 1,
+    2045' (these are SEC filings from the 1990s on, none ends before them)."""
+    out: list[object] = []
+    for part in re.split(r"[;,]|\band\b", answer):
+        if not part.strip():
+            continue
+        one = label_date(part)
+        out.append(one)
+        if isinstance(one, date) and 1930 <= one.year <= 1949:
+            out.append(one.replace(year=one.year + 100))
+    return out
 
 
 def predicted_date(field) -> object:

@@ -69,8 +69,8 @@ _TERM_BEFORE = re.compile(
 # Effective Date', 'expires in five (5) years from the date of Effective Date': the term
 # stated as a distance from the start.
 _END_VERB = re.compile(
-    r"(?:end\w*|terminat\w*|expir\w*)\s+(?:on\s+(?:the\s+)?(?:date|day)\s+(?:that\s+is\s+)?|in\s+|"
-    r"at\s+the\s+end\s+of\s+)?$",
+    r"(?:end\w*|terminat\w*|expir\w*)(?:\s+(?:on\s+(?:the\s+)?(?:date|day)(?:\s+that\s+is)?|in|"
+    r"at\s+the\s+end\s+of))?\s*$",
     re.IGNORECASE,
 )
 _FROM_START = re.compile(
@@ -111,6 +111,9 @@ _FROM_EVENT = re.compile(
     r"first|on\s+which\s+this)|execution|signing|(?:its|the)\s+(?:execution|signature)|"
     r"such\s+date|that\s+date))",
     re.IGNORECASE,
+)
+_OF_MONTH = re.compile(
+    r"^\s*of\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
 _TERM_SENTENCE = re.compile(
     r"\b(?:term|agreement|contract|shall\s+continue|remain\s+in|in\s+effect|duration|"
@@ -200,7 +203,13 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         return "notice"
     if _AFTER_END.search(after) or re.search(r"within(?:\s+a\s+period\s+of)?\s*$", before, re.I):
         return "other"
-    if _INITIAL_NAMED.search(after) or (_END_VERB.search(before) and _FROM_START.search(after)):
+    if _OF_MONTH.search(after):  # 'this 30 day of June 2016' is a date, not a duration
+        return "other"
+    if (
+        _INITIAL_NAMED.search(after)
+        or (_END_VERB.search(before) and _FROM_START.search(after))
+        or re.search(r"\b(?:initial|original|primary)\s+(?:term|period)\s+of\s*$", before, re.I)
+    ):
         return "term"
     if (_RENEWAL_BEFORE.search(before) and _RENEWAL_WORDS.search(before[-45:])) or (
         re.search(r"^\s*(?:renewal\s+)?(?:terms|periods)\b", after, re.IGNORECASE)
