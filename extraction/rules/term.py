@@ -31,10 +31,10 @@ _RENEWAL_BEFORE = re.compile(
     r"(?:successive|additional|further|renewal\s+(?:term|period)s?\s+of|renew(?:ed|s|al)?\s+for"
     r"(?:\s+an?\s+(?:further|additional|successive|renewal)?\s*(?:period|term)s?\s+of)?|"
     r"extended\s+(?:for|by)(?:\s+an?\s+(?:further|additional)?\s*(?:period|term)\s+of)?|"
-    r"(?:period|term)s?\s+of|each|subsequent\s+periods\s+of|consecutive|being\s+for|"
+    r"(?:period|term)s?\s+(?:each\s+)?of|each|subsequent\s+periods\s+of|consecutive|being\s+for|"
     r"(?:renewal|extension)\s+of|(?:renew(?:ed|s|al|ing)?|extend(?:ed|s)?|prolonged)\s+"
     r"(?:\w+\s+){1,3}?(?:for|by)(?:\s+an?)?(?:\s+(?:further|additional|successive|consecutive|"
-    r"renewal)?\s*(?:period|term)s?\s+of)?)\s*(?:an?\s+)?$",
+    r"renewal)?\s*(?:period|term)s?\s+of)?)\s*(?:an?\s+|another\s+)?$",
     re.IGNORECASE,
 )
 _RENEWAL_WORDS = re.compile(
@@ -181,6 +181,43 @@ _OPTIONAL = re.compile(
     r"mutual(?:ly)?\s+(?:written\s+)?agree|upon\s+mutual",
     re.IGNORECASE,
 )
+_MUTUAL = re.compile(
+    r"mutual(?:ly)?\s+(?:written\s+)?(?:agree|consent|understanding)|upon\s+mutual|by\s+mutual|"
+    r"(?:parties|both\s+parties)\s+(?:may\s+)?(?:mutually\s+)?agree\s+(?:in\s+writing\s+)?to\s+"
+    r"(?:renew|extend)|negotiated\s+in\s+good\s+faith",
+    re.IGNORECASE,
+)
+# 'Year: the period of 12 months from the Commencement Date and each consecutive period ...'
+_GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each|a)\s+period\b")
+# The agreement (or its term) renewing or running on: what a renewal term belongs to.
+_RENEWS_AGREEMENT = re.compile(
+    r"\b(?:agreement|term|contract|jsma|oma)\b[^.;]{0,160}?(?:renew|extend|extension|continu|"
+    r"prolong|month[\s-]+to[\s-]+month|year[\s-]+to[\s-]+year)|"
+    r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract)\b",
+    re.IGNORECASE,
+)
+# 'If applicable law requires longer notice, the Franchise Agreement will remain in effect on
+# a month-to-month basis until the requisite notice has been given': a holdover, not a term.
+_HOLDOVER = re.compile(
+    r"^(?:if|in\s+the\s+event)\b[^.;]{0,200}?month[\s-]+to[\s-]+month|"
+    r"month[\s-]+to[\s-]+month[^.;]{0,40}?until\s+(?:the\s+)?(?:requisite|required)",
+    re.IGNORECASE,
+)
+# Notice a party gives to take up an option to renew is not notice to stop a renewal.
+_ELECTS_TO_RENEW = re.compile(
+    r"(?:wish(?:es)?|desires?|elects?|intends?|choice|election|option)\s+(?:(?!not\b)\w+\s+){0,3}?"
+    r"to\s+(?:so\s+)?(?:renew|extend)|exercise\s+(?:\w+\s+){0,3}?(?:renewal\s+|extension\s+)?"
+    r"option|(?:renewal|extension)\s+option|so\s+elects",
+    re.IGNORECASE,
+)
+# Words that make a notice the one that stops the term running on.
+_STOPS_RENEWAL = re.compile(
+    r"not\s+to\s+(?:renew|extend)|non-?renewal|nonrenewal|not\s+(?:be\s+)?(?:renewed|extended)|"
+    r"intention\s+not|unless\s+(?:either|a|one|the\s+other|any)\s+(?:party|of\s+the\s+parties)|"
+    r"terminat\w*\s+(?:(?:this|the)\s+agreement\s+)?(?:by\s+(?:either|a|any)\s+party\s+)?"
+    r"(?:at|upon|as\s+of)\s+the\s+(?:end|expiration|expiry)|intention\s+to\s+terminate",
+    re.IGNORECASE,
+)
 _NOT_RENEW = re.compile(
     r"not\s+to\s+renew|non-?renewal|not\s+(?:to\s+)?(?:extend|be\s+renewed)|intention\s+not|"
     r"elect(?:s|ed)?\s+(?:not|to\s+terminate)|cancel|terminat",
@@ -198,6 +235,8 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         ent.text,
         re.IGNORECASE,
     ):
+        return "renewal"
+    if re.match(r"\s*to\s+(?:year|month)\b", after, re.IGNORECASE):  # '(a) year to year'
         return "renewal"
     if _NOTICE_AFTER.search(after) or re.search(r"notice\s+of\s*$", before, re.IGNORECASE):
         return "notice"
@@ -432,7 +471,12 @@ def renewal(
         flat = sentence.flat
         if not re.search(r"agreement|term|contract|maintenance|support|services", flat, re.I):
             continue
-        if "renewal_term" not in out:
+        # A definition of some other period ('"Calendar Year" means each successive ...').
+        if _OTHER_DEFINITION.search(flat) or _GLOSSARY.search(flat):
+            continue
+        if not _RENEWS_AGREEMENT.search(flat):
+            continue
+        if "renewal_term" not in out and not _HOLDOVER.search(flat):
             for ent in sentence.of("DURATION"):
                 if classify(doc, sentence, ent) == "renewal" and parse_duration(ent.text):
                     out["renewal_term"] = _duration_field(doc, "renewal_term", sentence, ent, 0.8)
@@ -455,12 +499,20 @@ def renewal(
         if (
             "notice_period" not in out
             and _NOT_RENEW.search(flat)
-            or re.search(r"notice|notif", flat, re.I)
+            and re.search(r"notice|notif|prior\s+to|before", flat, re.I)
+            and not _ELECTS_TO_RENEW.search(flat)
         ):
+            text = doc.pages[sentence.page - 1]
             for ent in sentence.of("DURATION"):
                 if "notice_period" in out:
                     break
-                if classify(doc, sentence, ent) == "notice" and parse_duration(ent.text):
+                after = " ".join(text[ent.end : min(sentence.end, ent.end + 160)].split())
+                against_end = _BEFORE_EXPIRY.search(after) or _STOPS_RENEWAL.search(flat)
+                if (
+                    against_end
+                    and classify(doc, sentence, ent) == "notice"
+                    and parse_duration(ent.text)
+                ):
                     out["notice_period"] = _duration_field(
                         doc, "notice_period", sentence, ent, 0.85
                     )
@@ -500,7 +552,7 @@ def renewal(
 _BEFORE_EXPIRY = re.compile(
     r"^[^.;]{0,60}?(?:prior\s+to|before|preceding|in\s+advance\s+of)\s+(?:the\s+)?"
     r"(?:expiration|expiry|end|close|conclusion|anniversary)\s+(?:date\s+)?of\s+(?:the|this|such|any|"
-    r"each|its)?\s*(?:then[\s-]+(?:current|applicable|existing)\s+|initial\s+|relevant\s+|"
+    r"each|its|a)?\s*(?:then[\s-]+(?:current|applicable|existing)\s+|initial\s+|relevant\s+|"
     r"renewal\s+|current\s+|original\s+|applicable\s+)?(?:term|period|agreement|contract|year)",
     re.IGNORECASE,
 )
@@ -513,10 +565,16 @@ _UNTIL_NOTICE = re.compile(
 
 
 def _notice_before_expiry(doc: Document) -> Field | None:
-    for sentence in doc.with_cue("NOTICE", "TERM", "RENEWAL", "TERMINATION", body=True):
+    """The first notice given against the end of a term; a sentence that says the notice stops
+    a renewal ('notice of non-renewal', 'unless either party ...') before any other."""
+    sentences = [
+        s
+        for s in doc.with_cue("NOTICE", "TERM", "RENEWAL", "TERMINATION", body=True)
+        if re.search(r"notice|notif", s.flat, re.I) and not _ELECTS_TO_RENEW.search(s.flat)
+    ]
+    sentences.sort(key=lambda s: _STOPS_RENEWAL.search(s.flat) is None)  # stable: order kept
+    for sentence in sentences:
         flat = sentence.flat
-        if not re.search(r"notice|notif", flat, re.I):
-            continue
         if re.search(r"breach|default|insolven|bankrupt|fail(?:s|ure)\s+to", flat, re.I):
             continue
         text = doc.pages[sentence.page - 1]
