@@ -34,7 +34,7 @@ _RENEWAL_BEFORE = re.compile(
     r"(?:period|term)s?\s+(?:each\s+)?of|each|subsequent\s+periods\s+of|consecutive|being\s+for|"
     r"(?:renewal|extension)\s+of|(?:renew(?:ed|s|al|ing)?|extend(?:ed|s)?|prolonged)\s+"
     r"(?:\w+\s+){1,3}?(?:for|by)(?:\s+an?)?(?:\s+(?:further|additional|successive|consecutive|"
-    r"renewal)?\s*(?:period|term)s?\s+of)?)\s*(?:an?\s+|another\s+)?$",
+    r"renewal)?\s*(?:period|term)s?\s+of)?)\s*(?:(?:an?|another)\b\s*)?$",
     re.IGNORECASE,
 )
 _RENEWAL_WORDS = re.compile(
@@ -192,7 +192,8 @@ _GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each
 # The agreement (or its term) renewing or running on: what a renewal term belongs to.
 _RENEWS_AGREEMENT = re.compile(
     r"\b(?:agreement|term|contract|jsma|oma)\b[^.;]{0,160}?(?:renew|extend|extension|continu|"
-    r"prolong|month[\s-]+to[\s-]+month|year[\s-]+to[\s-]+year)|"
+    r"prolong)|\b(?:agreement|term|contract)\s+(?:shall|will|is|may)\s+(?:\w+\s+){0,4}?"
+    r"(?:on\s+an?\s+)?(?:month|year)[\s-]+to[\s-]+(?:month|year)|"
     r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract)\b",
     re.IGNORECASE,
 )
