@@ -4,16 +4,17 @@ In 'shall continue for one (1) year and thereafter renew automatically for succe
 year periods unless either party gives at least thirty (30) days prior written notice', the
 same sentence holds the initial term, the renewal term and the notice period; the words
 before and after each duration ('for', 'successive', 'at least ... prior') say which is which.
+When the agreement ends (`expiration_date`) is extraction/rules/expiry.py.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from extraction.document import Document, Ent, Sentence
-from extraction.normalize import add_duration, parse_date, parse_duration
-from extraction.rules.dates import _before, _date_field, _dates
+from extraction.normalize import parse_duration
+from extraction.rules.expiry import OTHER_DEFINITION, OWN_TERM
+from extraction.rules.expiry import expiration_date as expiration_date
 from extraction.schema import Field
 
 _NOTICE_AFTER = re.compile(
@@ -21,12 +22,16 @@ _NOTICE_AFTER = re.compile(
     r"or\s+more\s+(?:prior|before)|notification|ahead)",
     re.IGNORECASE,
 )
+
+
 _NOTICE_BEFORE = re.compile(
     r"(?:at\s+least|not\s+less\s+than|no\s+less\s+than|minimum\s+of|no\s+later\s+than|"
     r"notice\s+(?:period\s+)?of|notice\s+to\s+the\s+other|upon|giving|within|by\s+giving|"
     r"with|on)\s*(?:the\s+)?(?:following\s+written\s+notice[^:]*:\s*)?$",
     re.IGNORECASE,
 )
+
+
 _RENEWAL_BEFORE = re.compile(
     r"(?:successive|additional|further|renewal\s+(?:term|period)s?\s+of|renew(?:ed|s|al)?\s+for"
     r"(?:\s+an?\s+(?:further|additional|successive|renewal)?\s*(?:period|term)s?\s+of)?|"
@@ -37,17 +42,23 @@ _RENEWAL_BEFORE = re.compile(
     r"renewal)?\s*(?:period|term)s?\s+of)?)\s*(?:(?:an?|another)\b\s*)?$",
     re.IGNORECASE,
 )
+
+
 _RENEWAL_WORDS = re.compile(
     r"renew|successive|additional|further|extend|extension|subsequent|thereafter|consecutive|"
     r"prolong",
     re.IGNORECASE,
 )
+
+
 # 'renew automatically each year', 'renewing annually thereafter': a one-year renewal.
 _YEARLY = re.compile(
     r"(?:renew\w*|extend\w*)\s+(?:\w+\s+){0,2}?(?:annually|each\s+year|every\s+year|yearly|"
     r"for\s+(?:another|a\s+further|an\s+additional)\s+year)\b",
     re.IGNORECASE,
 )
+
+
 # 'for successive terms of the same duration', 'equal to the Initial Term': the initial term.
 _SAME_AS_INITIAL = re.compile(
     r"(?:successive|additional|further|renewal)\s+(?:terms?|periods?)\s+(?:each\s+)?(?:of\s+)?"
@@ -55,16 +66,22 @@ _SAME_AS_INITIAL = re.compile(
     r"to\s+the\s+(?:initial|original)\s+(?:term|period))",
     re.IGNORECASE,
 )
+
+
 _AFTER_END = re.compile(
     r"^\s*(?:after|following|from)\s+(?:its|the|such)\s+(?:termination|expiry|expiration)",
     re.IGNORECASE,
 )
+
+
 _TERM_BEFORE = re.compile(
     r"(?:for|of|be|is|until|through|duration\s+of|term\s+of|period\s+of|additional|"
     r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:an?\s+|the\s+)?"
     r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\s+)?$",
     re.IGNORECASE,
 )
+
+
 # 'ending two (2) years thereafter', 'shall terminate on the date three (3) years from the
 # Effective Date', 'expires in five (5) years from the date of Effective Date': the term
 # stated as a distance from the start.
@@ -73,17 +90,23 @@ _END_VERB = re.compile(
     r"at\s+the\s+end\s+of))?\s*$",
     re.IGNORECASE,
 )
+
+
 _FROM_START = re.compile(
     r"^\s*(?:thereafter|(?:from|after|following)\s+(?:the\s+)?(?:effective\s+date|"
     r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective\s+date|this\s+agreement|"
     r"(?:its\s+)?execution|signature))|execution|signing))",
     re.IGNORECASE,
 )
+
+
 # '... for a period of twelve (12) months (the "Initial Term")': named as the initial term.
 _INITIAL_NAMED = re.compile(
     r"^\s*\(\s*(?:the\s+|this\s+)?[“\"'‘]*(?:initial|original|primary)\s+(?:term|period)\b",
     re.IGNORECASE,
 )
+
+
 # A duration that runs after the agreement ends or from some other event is not its term:
 # 'during the Term and for a period of three (3) years thereafter' (a covenant that
 # survives), 'for 10 years after the last shipment'.
@@ -92,83 +115,26 @@ _NOT_OWN_DURATION = re.compile(
     r"(?:following|from)\s+(?:the\s+)?(?:date\s+of\s+)?(?:any\s+)?(?:termination|expiration|expiry))",
     re.IGNORECASE,
 )
+
+
 _DURING_TERM = re.compile(
     r"during\s+the\s+(?:initial\s+)?term\b|surviv|after\s+(?:the\s+)?(?:termination|expiration)",
     re.IGNORECASE,
 )
-# A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
-# its dates and durations are not the agreement's.
-_OTHER_DEFINITION = re.compile(
-    r"^(?:[\d.()a-z]{1,8}\s+)?[“\"'‘](?![^”\"'’]{0,30}\b(?:term|period|expiration\s+date|"
-    r"termination\s+date|end\s+date)\b)[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
-    re.IGNORECASE,
-)
-# After the stated duration: the start it runs from, when that is some event ('ten (10)
-# years from the Launch', 'two years following the first date of public availability').
-_FROM_EVENT = re.compile(
-    r"^\s*(?:\(\w+\)\s*)?(?:from|after|following)\s+(?!(?:the\s+)?(?:effective\s+date|"
-    r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective|this|execution|its|signature)|"
-    r"first|on\s+which\s+this)|execution|signing|(?:its|the)\s+(?:execution|signature)|"
-    r"such\s+date|that\s+date))",
-    re.IGNORECASE,
-)
+
+
 _OF_MONTH = re.compile(
     r"^\s*of\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
+
+
 _TERM_SENTENCE = re.compile(
     r"\b(?:term|agreement|contract|shall\s+continue|remain\s+in|in\s+effect|duration|"
     r"maintenance|initial\s+period|expire)",
     re.IGNORECASE,
 )
-_PERPETUAL = re.compile(
-    # 'continues in perpetuity', 'remain in force for perpetuity', 'valid for an indefinite term'
-    r"(?:continu\w*|remain\w*|valid|effect|force)\s+(?:\w+\s+){0,3}?(?:in|for)\s+(?:perpetuity|"
-    r"an?\s+(?:indefinite|unlimited)\s+(?:term|period|duration))|"
-    r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
-    r"(?:indefinitely|in\s+perpetuity|perpetually|until\s+(?:it\s+is\s+)?terminat|"
-    r"unless\s+and\s+until|until\s+(?:either|one\s+of\s+the|the)\s+part(?:y|ies)\s+"
-    r"(?:gives|terminat))"
-    r"|shall\s+be\s+perpetual|no\s+fixed\s+term",
-    re.IGNORECASE,
-)
-# A term that ends on an event, not on a date ("until the earlier of (i) the Owner no
-# longer owns ... and (ii) notice", "ending on the expiration of all Service Attachments"):
-# no calendar end, so 'perpetual' when the sentence states no date and no duration.
-_EVENT_END = re.compile(
-    r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
-    r"until\s+the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of"
-    r"|end(?:ing|s)?\s+(?:on|upon|with)\s+the\s+(?:expiration|termination)\s+(?:and/or|or|and)\s+"
-    r"(?:termination|expiration)\s+of\s+(?:all|the\s+last|each)"
-    # 'shall continue in effect thereafter until terminated', 'shall continue until the
-    # expiration of the Royalty Term' (not 'of this Agreement's Term'), 'until the termination
-    # of the Strategic Alliance Agreement': an end on an event, not a date.
-    r"|(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
-    r"(?:\w+\s+){0,4}?until\s+(?:(?:it\s+is\s+|so\s+)?terminated\b|the\s+(?:expiration|termination|"
-    r"expiry)(?:\s+or\s+(?:earlier\s+)?termination)?\s+of\s+(?!(?:the|this)\s+(?:initial\s+)?"
-    r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b",
-    re.IGNORECASE,
-)
-_END_BEFORE = re.compile(
-    r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
-    r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at|as\s+of)?\s*"
-    r"(?:the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$"
-    r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$"
-    # 'TERM: November 01, 2014 to October 31, 2017'
-    r"|\b(?:19|20)\d\d\s*(?:to|through|until|-|–)\s*$",
-    re.IGNORECASE,
-)
-_OWN_TERM = re.compile(
-    r"(?:term\s+of\s+(?:this|the)\s+(?:agreement|contract)|(?:this|the)\s+(?:agreement|contract)"
-    r"\s+(?:and\s+)?(?:shall|will|is\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|expire|continue|remain|end|be\s+in)|"
-    r"\bagreement\s+(?:and\s+)?shall\s+(?:terminate|expire)|"
-    r"initial\s+(?:term|period)|contract\s+period|(?:expiration|termination|end)\s+date\s*:?|"
-    r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
-    r"^(?:it|this\s+agreement)\s+shall|"
-    # '"Term" shall mean the Effective Date through June 15, 2001', 'TERM: ... to ...'
-    r"^(?:[\d.()a-z]{1,8}\s+)?(?:the\s+)?[“\"'‘]?(?:initial\s+)?term[”\"'’]?\s*(?:shall\s+mean|means|:))",
-    re.IGNORECASE,
-)
+
+
 _AUTO = re.compile(
     r"automatic(?:ally)?\s+(?:be\s+)?(?:renew|extend|continu)|renew(?:s|ed)?\s+automatically|"
     r"extend(?:s|ed)?\s+automatically|auto-?renew|evergreen|month[\s-]+to[\s-]+month|"
@@ -176,19 +142,19 @@ _AUTO = re.compile(
     r"\s+for[^.]{0,160}unless|stay\s+in\s+force",
     re.IGNORECASE,
 )
+
+
 _OPTIONAL = re.compile(
     r"\bmay\s+(?:\w+\s+){0,4}renew|option\s+to\s+renew|right\s+(?:to\s+renew|of\s+renewal)|"
     r"mutual(?:ly)?\s+(?:written\s+)?agree|upon\s+mutual",
     re.IGNORECASE,
 )
-_MUTUAL = re.compile(
-    r"mutual(?:ly)?\s+(?:written\s+)?(?:agree|consent|understanding)|upon\s+mutual|by\s+mutual|"
-    r"(?:parties|both\s+parties)\s+(?:may\s+)?(?:mutually\s+)?agree\s+(?:in\s+writing\s+)?to\s+"
-    r"(?:renew|extend)|negotiated\s+in\s+good\s+faith",
-    re.IGNORECASE,
-)
+
+
 # 'Year: the period of 12 months from the Commencement Date and each consecutive period ...'
 _GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each|a)\s+period\b")
+
+
 # The agreement (or its term) renewing or running on: what a renewal term belongs to.
 _RENEWS_AGREEMENT = re.compile(
     r"\b(?:agreement|term|contract|jsma|oma)\b[^.;]{0,160}?(?:renew|extend|extension|continu|"
@@ -197,6 +163,8 @@ _RENEWS_AGREEMENT = re.compile(
     r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract)\b",
     re.IGNORECASE,
 )
+
+
 # 'If applicable law requires longer notice, the Franchise Agreement will remain in effect on
 # a month-to-month basis until the requisite notice has been given': a holdover, not a term.
 _HOLDOVER = re.compile(
@@ -204,6 +172,8 @@ _HOLDOVER = re.compile(
     r"month[\s-]+to[\s-]+month[^.;]{0,40}?until\s+(?:the\s+)?(?:requisite|required)",
     re.IGNORECASE,
 )
+
+
 # Notice a party gives to take up an option to renew is not notice to stop a renewal.
 _ELECTS_TO_RENEW = re.compile(
     r"(?:wish(?:es)?|desires?|elects?|intends?|choice|election|option)\s+(?:(?!not\b)\w+\s+){0,3}?"
@@ -211,6 +181,8 @@ _ELECTS_TO_RENEW = re.compile(
     r"option|(?:renewal|extension)\s+option|so\s+elects",
     re.IGNORECASE,
 )
+
+
 # Words that make a notice the one that stops the term running on.
 _STOPS_RENEWAL = re.compile(
     r"not\s+to\s+(?:renew|extend)|non-?renewal|nonrenewal|not\s+(?:be\s+)?(?:renewed|extended)|"
@@ -219,6 +191,8 @@ _STOPS_RENEWAL = re.compile(
     r"(?:at|upon|as\s+of)\s+the\s+(?:end|expiration|expiry)|intention\s+to\s+terminate",
     re.IGNORECASE,
 )
+
+
 _NOT_RENEW = re.compile(
     r"not\s+to\s+renew|non-?renewal|not\s+(?:to\s+)?(?:extend|be\s+renewed)|intention\s+not|"
     r"elect(?:s|ed)?\s+(?:not|to\s+terminate)|cancel|terminat",
@@ -274,10 +248,10 @@ def initial_term(doc: Document) -> Field | None:
     for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
         if not _TERM_SENTENCE.search(sentence.text):
             continue
-        own = _OWN_TERM.search(sentence.flat) is not None
+        own = OWN_TERM.search(sentence.flat) is not None
         if not own and _NOT_TERM.search(sentence.flat):
             continue
-        if _OTHER_DEFINITION.search(sentence.flat) or _DURING_TERM.search(sentence.flat):
+        if OTHER_DEFINITION.search(sentence.flat) or _DURING_TERM.search(sentence.flat):
             continue
         text = doc.pages[sentence.page - 1]
         for ent in sentence.of("DURATION"):
@@ -304,155 +278,6 @@ def initial_term(doc: Document) -> Field | None:
 _NOT_TERM = re.compile(r"\b(?:notice|warrant|confidential|surviv|payment|invoice|insurance)", re.I)
 
 
-def expiration_date(
-    doc: Document, effective: Field | None, agreement: Field | None, term: Field | None
-) -> Field | None:
-    """Explicit end date, else start + initial term, else 'perpetual' when it runs until ended."""
-    start_iso = (
-        effective.normalized if effective and isinstance(effective.normalized, str) else None
-    )
-    start = date.fromisoformat(start_iso) if start_iso else None
-    explicit: list[tuple[float, int, Field]] = []
-    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
-        if _OTHER_DEFINITION.search(sentence.flat):
-            continue
-        for ent in _dates(sentence):
-            if ent.label == "DATE_BLANK" or not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
-                continue
-            parsed = parse_date(ent.text)
-            if parsed and start and parsed <= start:
-                continue
-            # The sentence stating the term, or a Term section, is where a lawyer reads the end.
-            own = (
-                _OWN_TERM.search(sentence.flat)
-                or (term is not None and term.snippet == sentence.flat)
-                or re.search(r"\bterm\b|duration", sentence.section, re.I)
-            )
-            score = 0.85 if own else 0.6
-            made = _date_field(doc, "expiration_date", sentence, ent, score)
-            if made is not None:
-                explicit.append((score, -sentence.index, made))
-    if explicit and max(explicit, key=lambda c: (c[0], c[1]))[0] >= 0.85:
-        return max(explicit, key=lambda c: (c[0], c[1]))[2]
-    anniversary = _anniversary(doc, start, agreement)
-    if anniversary is not None:
-        return anniversary
-    perpetual = _perpetual(doc)
-    if perpetual is not None and (
-        term is None or term.confidence < 0.85 or perpetual.confidence >= 0.7
-    ):
-        return perpetual
-    if term is not None and isinstance(term.normalized, dict) and not _runs_from_event(doc, term):
-        base = start
-        if (
-            re.search(
-                r"date\s+of\s+(?:its\s+)?(?:execution|this\s+agreement)|date\s+first\s+above|date\s+hereof",
-                term.snippet,
-                re.IGNORECASE,
-            )
-            and agreement
-            and isinstance(agreement.normalized, str)
-        ):
-            base = date.fromisoformat(agreement.normalized)
-        if base is None and agreement and isinstance(agreement.normalized, str):
-            base = date.fromisoformat(agreement.normalized)
-        blank = (
-            effective.normalized if effective and isinstance(effective.normalized, dict) else None
-        )
-        if base is None and blank and blank.get("year") and term.normalized["unit"] == "year":
-            return Field(
-                name="expiration_date",
-                value=term.value,
-                normalized={"blank": True, "year": blank["year"] + term.normalized["n"]},
-                confidence=0.3,
-                page=term.page,
-                start=term.start,
-                end=term.end,
-                snippet=term.snippet,
-            )
-        if base is not None:
-            end = add_duration(base, term.normalized)
-            if end is not None:
-                return Field(
-                    name="expiration_date",
-                    value=term.value,
-                    normalized=end.isoformat(),
-                    confidence=0.7,
-                    page=term.page,
-                    start=term.start,
-                    end=term.end,
-                    snippet=term.snippet,
-                )
-    if perpetual is not None:
-        return perpetual
-    if explicit:
-        return max(explicit, key=lambda c: (c[0], c[1]))[2]
-    return None
-
-
-def _runs_from_event(doc: Document, term: Field) -> bool:
-    """'ten (10) years from the Launch': the start is an event, so no calendar end follows."""
-    if term.page is None or term.end is None:
-        return False
-    after = doc.pages[term.page - 1][term.end : term.end + 80]
-    return _FROM_EVENT.search(" ".join(after.split())) is not None
-
-
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20,
-}  # fmt: skip
-# 'shall extend until the four (4) year anniversary of the Effective Date', 'end on the fifth
-# anniversary of the date hereof': the start plus that many years.
-_ANNIVERSARY = re.compile(
-    r"(?:until|on|upon|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?"
-    r"(?:(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?(?:the\s+)?)?"
-    r"(?:date\s+(?:of\s+)?(?:the\s+)?)?"
-    r"(?:(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
-    r"twentieth)(?:\s*\(\d{1,2}\s*(?:st|nd|rd|th)\))?|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+year|"
-    r"\(?(?P<digits>\d{1,2})(?:st|nd|rd|th)\)?)"
-    r"\s+anniversary\s+of\s+the\s+(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
-    r"of\s+this\s+agreement|first\s+(?:above\s+)?written))",
-    re.IGNORECASE,
-)
-
-
-def _anniversary(doc: Document, start: date | None, agreement: Field | None) -> Field | None:
-    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
-        m = _ANNIVERSARY.search(sentence.flat)
-        if not m or not _OWN_TERM.search(sentence.flat):
-            continue
-        if m["ordinal"]:
-            years = _ORDINALS[m["ordinal"].lower()]
-        elif m["digits"]:
-            years = int(m["digits"])
-        else:
-            parsed = parse_duration(f"{m['n']} years")
-            years = int(parsed["n"]) if parsed else 0
-        base = start
-        if not m["base"].lower().startswith(("effective", "commencement")) or base is None:
-            agreed = agreement.normalized if agreement else None
-            base = date.fromisoformat(agreed) if isinstance(agreed, str) else base
-        end = add_duration(base, {"n": years, "unit": "year"}) if base and years else None
-        if end is not None:
-            return doc.make_field(sentence, "expiration_date", end.isoformat(), confidence=0.75)
-    return None
-
-
-def _perpetual(doc: Document) -> Field | None:
-    for sentence in doc.with_cue("TERM", body=True):
-        match = _PERPETUAL.search(sentence.flat) or (
-            _EVENT_END.search(sentence.flat)
-            and not _dates(sentence)
-            and not sentence.of("DURATION")
-        )
-        if match and re.search(r"agreement|employment|contract", sentence.text, re.IGNORECASE):
-            # The commencement clause itself saying it runs until ended is the strongest sign.
-            confidence = 0.7 if "EFFECTIVE" in sentence.cues else 0.6
-            return doc.make_field(sentence, "expiration_date", "perpetual", confidence=confidence)
-    return None
-
-
 def renewal(
     doc: Document, suggestions: dict[str, Field] | None = None, initial: Field | None = None
 ) -> dict[str, Field]:
@@ -473,7 +298,7 @@ def renewal(
         if not re.search(r"agreement|term|contract|maintenance|support|services", flat, re.I):
             continue
         # A definition of some other period ('"Calendar Year" means each successive ...').
-        if _OTHER_DEFINITION.search(flat) or _GLOSSARY.search(flat):
+        if OTHER_DEFINITION.search(flat) or _GLOSSARY.search(flat):
             continue
         if not _RENEWS_AGREEMENT.search(flat):
             continue
@@ -557,6 +382,8 @@ _BEFORE_EXPIRY = re.compile(
     r"renewal\s+|current\s+|original\s+|applicable\s+)?(?:term|period|agreement|contract|year)",
     re.IGNORECASE,
 )
+
+
 # A term that runs until a party ends it on notice: that notice is the one to stop it.
 _UNTIL_NOTICE = re.compile(
     r"(?:continue|remain|renew|extend)\w*\s+[^.;]{0,120}?until\s+(?:terminated|cancell?ed|"
