@@ -123,6 +123,11 @@ _DURING_TERM = re.compile(
 )
 
 
+# 'The Contract Term shall extend for a period of fifty (50) years': the term itself.
+_TERM_EXTENDS = re.compile(
+    r"\b(?:term|agreement)\s+(?:shall|will)\s+extend\s+for\s+(?:a\s+)?(?:period|term)\s+of\s*$",
+    re.IGNORECASE,
+)
 _OF_MONTH = re.compile(
     r"^\s*of\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
@@ -152,6 +157,14 @@ _OPTIONAL = re.compile(
 
 
 # 'Year: the period of 12 months from the Commencement Date and each consecutive period ...'
+# 'may be extended ... by mutual written agreement', 'By mutual agreement of the Parties, the
+# Initial Term may be extended': a renewal only if both agree later, so no renewal term.
+_MUTUAL_RENEWAL = re.compile(
+    r"(?:renew|extend)\w*\s+[^.;]{0,100}?(?:by|upon|with)\s+(?:the\s+)?mutual\s+(?:written\s+)?"
+    r"(?:agreement|consent|understanding)|^by\s+mutual\s+(?:written\s+)?agreement|"
+    r"(?:renewal|extension)\s+[^.;]{0,60}?negotiated\s+in\s+good\s+faith",
+    re.IGNORECASE,
+)
 _GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each|a)\s+period\b")
 
 
@@ -185,7 +198,7 @@ _ELECTS_TO_RENEW = re.compile(
 
 # Words that make a notice the one that stops the term running on.
 _STOPS_RENEWAL = re.compile(
-    r"not\s+to\s+(?:renew|extend)|non-?renewal|nonrenewal|not\s+(?:be\s+)?(?:renewed|extended)|"
+    r"not\s+to\s+(?:renew|extend)|non-?renewal|nonrenewal|(?<!or\s)not\s+(?:be\s+)?(?:renewed|extended)|"
     r"intention\s+not|unless\s+(?:either|a|one|the\s+other|any)\s+(?:party|of\s+the\s+parties)|"
     r"terminat\w*\s+(?:(?:this|the)\s+agreement\s+)?(?:by\s+(?:either|a|any)\s+party\s+)?"
     r"(?:at|upon|as\s+of)\s+the\s+(?:end|expiration|expiry)|intention\s+to\s+terminate",
@@ -223,6 +236,7 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         _INITIAL_NAMED.search(after)
         or (_END_VERB.search(before) and _FROM_START.search(after))
         or re.search(r"\b(?:initial|original|primary)\s+(?:term|period)\s+of\s*$", before, re.I)
+        or _TERM_EXTENDS.search(before)
     ):
         return "term"
     if (_RENEWAL_BEFORE.search(before) and _RENEWAL_WORDS.search(before[-45:])) or (
@@ -300,9 +314,10 @@ def renewal(
         # A definition of some other period ('"Calendar Year" means each successive ...').
         if OTHER_DEFINITION.search(flat) or _GLOSSARY.search(flat):
             continue
+        mutual = _MUTUAL_RENEWAL.search(flat) is not None
         if not _RENEWS_AGREEMENT.search(flat):
             continue
-        if "renewal_term" not in out and not _HOLDOVER.search(flat):
+        if "renewal_term" not in out and not _HOLDOVER.search(flat) and not mutual:
             for ent in sentence.of("DURATION"):
                 if classify(doc, sentence, ent) == "renewal" and parse_duration(ent.text):
                     out["renewal_term"] = _duration_field(doc, "renewal_term", sentence, ent, 0.8)
@@ -398,7 +413,9 @@ def _notice_before_expiry(doc: Document) -> Field | None:
     sentences = [
         s
         for s in doc.with_cue("NOTICE", "TERM", "RENEWAL", "TERMINATION", body=True)
-        if re.search(r"notice|notif", s.flat, re.I) and not _ELECTS_TO_RENEW.search(s.flat)
+        if re.search(r"notice|notif", s.flat, re.I)
+        and re.search(r"renew|terminat|extend|extension|expir|cancel", s.flat, re.I)
+        and not _ELECTS_TO_RENEW.search(s.flat)
     ]
     sentences.sort(key=lambda s: _STOPS_RENEWAL.search(s.flat) is None)  # stable: order kept
     for sentence in sentences:

@@ -158,3 +158,39 @@ def test_the_notice_that_stops_a_renewal_is_read_before_other_notices_against_th
         "six (6) months prior to the expiration of the term of this Agreement."
     )
     assert _normalized(text, "notice_period") == {"n": 6, "unit": "month"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After the Initial Term, the term of the Agreement may be extended by a further period of "
+        "five (5) years by mutual written agreement by the parties.",
+        "By mutual agreement of the Parties, the Initial Term may be extended by successive "
+        "periods of three (3) years.",
+    ],
+)
+def test_a_renewal_both_parties_must_agree_to_has_no_renewal_term(text):
+    assert _normalized(text, "renewal_term") is None
+
+
+def test_the_term_extending_for_a_period_is_the_initial_term_not_a_renewal():
+    found = _terms("The Contract Term shall extend for a period of fifty (50) years.")
+    assert found.get("renewal_term") is None
+    assert found["initial_term"].normalized == {"n": 50, "unit": "year"}
+
+
+def test_notice_to_terminate_whether_or_not_extended_is_not_the_non_renewal_notice():
+    text = (
+        "This Agreement may be terminated by either party for any reason or no reason, whether "
+        "or not extended beyond the initial term, by giving the other party written notice "
+        "ninety (90) days in advance."
+    )
+    assert _normalized(text, "notice_period") is None
+
+
+def test_notice_before_the_end_of_the_term_about_something_else_is_not_the_renewal_notice():
+    text = (
+        "If we inspect your premises and give you notice at least six months before the end of "
+        "the term of any required maintenance, you must complete it before the term ends."
+    )
+    assert _normalized(text, "notice_period") is None
