@@ -65,7 +65,11 @@ _EVENT_END = re.compile(
     r"|(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
     r"(?:\w+\s+){0,4}?until\s+(?:(?:it\s+is\s+|so\s+)?terminated\b|the\s+(?:expiration|termination|"
     r"expiry)(?:\s+or\s+(?:earlier\s+)?termination)?\s+of\s+(?!(?:the|this)\s+(?:initial\s+)?"
-    r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b",
+    r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b"
+    # 'shall continue in effect until Achaogen ceases to ...', 'shall expire if the Adviser
+    # ceases to serve': the end is an event.
+    r"|(?:continu\w*|remain\w*)\s+[^.;]{0,40}?until\s+[^.;]{0,60}?\bceases?\s+to\b"
+    r"|\b(?:expire|terminate)\s+(?:if|when)\s+[^.;]{0,80}?\bceases?\s+to\b",
     re.IGNORECASE,
 )
 

@@ -58,6 +58,8 @@ def _normalized(text: str, name: str):
         ("The term of this Agreement commences on the Effective Date and continues in "
          "perpetuity, unless termination occurs pursuant to Section 4.", "perpetual"),
         ("Period of services: this Agreement is valid for an indefinite term.", "perpetual"),
+        ("This Agreement shall expire if the Investment Adviser or one of its affiliates ceases "
+         "to serve as investment adviser to the Licensee.", "perpetual"),
     ],
 )  # fmt: skip
 def test_expiration_wording(text, expected):
