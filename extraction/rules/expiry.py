@@ -11,6 +11,7 @@ than a guess.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 
 from extraction.document import Document
@@ -155,28 +156,14 @@ def expiration_date(
             effective.normalized if effective and isinstance(effective.normalized, dict) else None
         )
         if base is None and blank and blank.get("year") and term.normalized["unit"] == "year":
-            return Field(
-                name="expiration_date",
-                value=term.value,
-                normalized={"blank": True, "year": blank["year"] + term.normalized["n"]},
-                confidence=0.3,
-                page=term.page,
-                start=term.start,
-                end=term.end,
-                snippet=term.snippet,
-            )
+            year = blank["year"] + term.normalized["n"]
+            blank_end = {"blank": True, "year": year}
+            return replace(term, name="expiration_date", normalized=blank_end, confidence=0.3)
         if base is not None:
             end = add_duration(base, term.normalized)
-            if end is not None:
-                return Field(
-                    name="expiration_date",
-                    value=term.value,
-                    normalized=end.isoformat(),
-                    confidence=0.7,
-                    page=term.page,
-                    start=term.start,
-                    end=term.end,
-                    snippet=term.snippet,
+            if end is not None:  # the term's own provenance: the sentence that states it
+                return replace(
+                    term, name="expiration_date", normalized=end.isoformat(), confidence=0.7
                 )
     if perpetual is not None:
         return perpetual
