@@ -35,6 +35,13 @@ def test_dates_md_dm_several_and_blank():
     assert ev.same_date(ev.label_date("[]/[]/[][]"), {"year": 2001})
 
 
+def test_a_two_digit_year_put_in_the_1930s_or_40s_also_reads_a_century_later():
+    label = ev.label_dates("9/1/1945")
+    assert ev.same_date(label, date(2045, 9, 1))
+    assert ev.same_date(label, date(1945, 9, 1))
+    assert ev.label_dates("6/30/2010") == [date(2010, 6, 30)]
+
+
 def test_durations_with_parentheses_and_alternatives():
     assert ev.label_durations("(6) months") == [(6.0, "month")]
     assert ev.label_durations("60) days") == [(60.0, "day")]

@@ -1,0 +1,237 @@
+"""When the agreement ends: the end date its term sentence states, an anniversary of the start,
+the start plus the initial term, or 'perpetual' when it runs until a party ends it.
+
+A lawyer reads the end where the term is stated ('The term of this Agreement shall ... end
+on ...'), not in a covenant that runs after it ('for three (3) years thereafter'), another
+term's definition ('"Calendar Quarter" means ... ending on March 31') or a period counted from
+some event ('ten (10) years from the Launch'): those give no date, and no date is better
+than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from extraction.document import Document
+from extraction.normalize import add_duration, parse_date, parse_duration
+from extraction.rules.dates import _before, _date_field, _dates
+from extraction.schema import Field
+
+# A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
+# its dates and durations are not the agreement's.
+OTHER_DEFINITION = re.compile(
+    r"^(?:[\d.()a-z]{1,8}\s+)?[“\"'‘](?![^”\"'’]{0,30}\b(?:term|period|expiration\s+date|"
+    r"termination\s+date|end\s+date)\b)[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
+    re.IGNORECASE,
+)
+
+
+# After the stated duration: the start it runs from, when that is some event ('ten (10)
+# years from the Launch', 'two years following the first date of public availability').
+_FROM_EVENT = re.compile(
+    r"^\s*(?:\(\w+\)\s*)?(?:from|after|following)\s+(?!(?:the\s+)?(?:effective\s+date|"
+    r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective|this|execution|its|signature)|"
+    r"first|on\s+which\s+this)|execution|signing|(?:its|the)\s+(?:execution|signature)|"
+    r"such\s+date|that\s+date))",
+    re.IGNORECASE,
+)
+
+
+_PERPETUAL = re.compile(
+    # 'continues in perpetuity', 'remain in force for perpetuity', 'valid for an indefinite term'
+    r"(?:continu\w*|remain\w*|valid|effect|force)\s+(?:\w+\s+){0,3}?(?:in|for)\s+(?:perpetuity|"
+    r"an?\s+(?:indefinite|unlimited)\s+(?:term|period|duration))|"
+    r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
+    r"(?:indefinitely|in\s+perpetuity|perpetually|until\s+(?:it\s+is\s+)?terminat|"
+    r"unless\s+and\s+until|until\s+(?:either|one\s+of\s+the|the)\s+part(?:y|ies)\s+"
+    r"(?:gives|terminat))"
+    r"|shall\s+be\s+perpetual|no\s+fixed\s+term",
+    re.IGNORECASE,
+)
+
+
+# A term that ends on an event, not on a date ("until the earlier of (i) the Owner no
+# longer owns ... and (ii) notice", "ending on the expiration of all Service Attachments"):
+# no calendar end, so 'perpetual' when the sentence states no date and no duration.
+_EVENT_END = re.compile(
+    r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
+    r"until\s+the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of"
+    r"|end(?:ing|s)?\s+(?:on|upon|with)\s+the\s+(?:expiration|termination)\s+(?:and/or|or|and)\s+"
+    r"(?:termination|expiration)\s+of\s+(?:all|the\s+last|each)"
+    # 'shall continue in effect thereafter until terminated', 'shall continue until the
+    # expiration of the Royalty Term' (not 'of this Agreement's Term'), 'until the termination
+    # of the Strategic Alliance Agreement': an end on an event, not a date.
+    r"|(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
+    r"(?:\w+\s+){0,4}?until\s+(?:(?:it\s+is\s+|so\s+)?terminated\b|the\s+(?:expiration|termination|"
+    r"expiry)(?:\s+or\s+(?:earlier\s+)?termination)?\s+of\s+(?!(?:the|this)\s+(?:initial\s+)?"
+    r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b"
+    # 'shall continue in effect until Achaogen ceases to ...', 'shall expire if the Adviser
+    # ceases to serve': the end is an event.
+    r"|(?:continu\w*|remain\w*)\s+[^.;]{0,40}?until\s+[^.;]{0,60}?\bceases?\s+to\b"
+    r"|\b(?:expire|terminate)\s+(?:if|when)\s+[^.;]{0,80}?\bceases?\s+to\b",
+    re.IGNORECASE,
+)
+
+
+_END_BEFORE = re.compile(
+    r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
+    r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
+    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at|as\s+of)?\s*"
+    r"(?:the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$"
+    r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$"
+    # 'TERM: November 01, 2014 to October 31, 2017'
+    r"|\b(?:19|20)\d\d\s*(?:to|through|until|-|–)\s*$",
+    re.IGNORECASE,
+)
+
+
+OWN_TERM = re.compile(
+    r"(?:term\s+of\s+(?:this|the)\s+(?:agreement|contract)|(?:this|the)\s+(?:agreement|contract)"
+    r"\s+(?:and\s+)?(?:shall|will|is\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|expire|continue|remain|end|be\s+in)|"
+    r"\bagreement\s+(?:and\s+)?shall\s+(?:terminate|expire)|"
+    r"initial\s+(?:term|period)|contract\s+period|(?:expiration|termination|end)\s+date\s*:?|"
+    r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
+    r"^(?:it|this\s+agreement)\s+shall|"
+    # '"Term" shall mean the Effective Date through June 15, 2001', 'TERM: ... to ...'
+    r"^(?:[\d.()a-z]{1,8}\s+)?(?:the\s+)?[“\"'‘]?(?:initial\s+)?term[”\"'’]?\s*(?:shall\s+mean|means|:))",
+    re.IGNORECASE,
+)
+
+
+def expiration_date(
+    doc: Document, effective: Field | None, agreement: Field | None, term: Field | None
+) -> Field | None:
+    """Explicit end date, else start + initial term, else 'perpetual' when it runs until ended."""
+    start_iso = (
+        effective.normalized if effective and isinstance(effective.normalized, str) else None
+    )
+    start = date.fromisoformat(start_iso) if start_iso else None
+    explicit: list[tuple[float, int, Field]] = []
+    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
+        if OTHER_DEFINITION.search(sentence.flat):
+            continue
+        for ent in _dates(sentence):
+            if ent.label == "DATE_BLANK" or not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
+                continue
+            parsed = parse_date(ent.text)
+            if parsed and start and parsed <= start:
+                continue
+            # The sentence stating the term, or a Term section, is where a lawyer reads the end.
+            own = (
+                OWN_TERM.search(sentence.flat)
+                or (term is not None and term.snippet == sentence.flat)
+                or re.search(r"\bterm\b|duration", sentence.section, re.I)
+            )
+            score = 0.85 if own else 0.6
+            made = _date_field(doc, "expiration_date", sentence, ent, score)
+            if made is not None:
+                explicit.append((score, -sentence.index, made))
+    if explicit and max(explicit, key=lambda c: (c[0], c[1]))[0] >= 0.85:
+        return max(explicit, key=lambda c: (c[0], c[1]))[2]
+    anniversary = _anniversary(doc, start, agreement)
+    if anniversary is not None:
+        return anniversary
+    perpetual = _perpetual(doc)
+    if perpetual is not None and (
+        term is None or term.confidence < 0.85 or perpetual.confidence >= 0.7
+    ):
+        return perpetual
+    if term is not None and isinstance(term.normalized, dict) and not _runs_from_event(doc, term):
+        base = start
+        if (
+            re.search(
+                r"date\s+of\s+(?:its\s+)?(?:execution|this\s+agreement)|date\s+first\s+above|date\s+hereof",
+                term.snippet,
+                re.IGNORECASE,
+            )
+            and agreement
+            and isinstance(agreement.normalized, str)
+        ):
+            base = date.fromisoformat(agreement.normalized)
+        if base is None and agreement and isinstance(agreement.normalized, str):
+            base = date.fromisoformat(agreement.normalized)
+        blank = (
+            effective.normalized if effective and isinstance(effective.normalized, dict) else None
+        )
+        if base is None and blank and blank.get("year") and term.normalized["unit"] == "year":
+            year = blank["year"] + term.normalized["n"]
+            blank_end = {"blank": True, "year": year}
+            return replace(term, name="expiration_date", normalized=blank_end, confidence=0.3)
+        if base is not None:
+            end = add_duration(base, term.normalized)
+            if end is not None:  # the term's own provenance: the sentence that states it
+                return replace(
+                    term, name="expiration_date", normalized=end.isoformat(), confidence=0.7
+                )
+    if perpetual is not None:
+        return perpetual
+    if explicit:
+        return max(explicit, key=lambda c: (c[0], c[1]))[2]
+    return None
+
+
+def _runs_from_event(doc: Document, term: Field) -> bool:
+    """'ten (10) years from the Launch': the start is an event, so no calendar end follows."""
+    if term.page is None or term.end is None:
+        return False
+    after = doc.pages[term.page - 1][term.end : term.end + 80]
+    return _FROM_EVENT.search(" ".join(after.split())) is not None
+
+
+_ORDINALS = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+    "eighth": 8, "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20,
+}  # fmt: skip
+
+
+# 'shall extend until the four (4) year anniversary of the Effective Date', 'end on the fifth
+# anniversary of the date hereof': the start plus that many years.
+_ANNIVERSARY = re.compile(
+    r"(?:until|on|upon|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?"
+    r"(?:(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?(?:the\s+)?)?"
+    r"(?:date\s+(?:of\s+)?(?:the\s+)?)?"
+    r"(?:(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
+    r"twentieth)(?:\s*\(\d{1,2}\s*(?:st|nd|rd|th)\))?|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+year|"
+    r"\(?(?P<digits>\d{1,2})(?:st|nd|rd|th)\)?)"
+    r"\s+anniversary\s+of\s+the\s+(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
+    r"of\s+this\s+agreement|first\s+(?:above\s+)?written))",
+    re.IGNORECASE,
+)
+
+
+def _anniversary(doc: Document, start: date | None, agreement: Field | None) -> Field | None:
+    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
+        m = _ANNIVERSARY.search(sentence.flat)
+        if not m or not OWN_TERM.search(sentence.flat):
+            continue
+        if m["ordinal"]:
+            years = _ORDINALS[m["ordinal"].lower()]
+        elif m["digits"]:
+            years = int(m["digits"])
+        else:
+            parsed = parse_duration(f"{m['n']} years")
+            years = int(parsed["n"]) if parsed else 0
+        base = start
+        if not m["base"].lower().startswith(("effective", "commencement")) or base is None:
+            agreed = agreement.normalized if agreement else None
+            base = date.fromisoformat(agreed) if isinstance(agreed, str) else base
+        end = add_duration(base, {"n": years, "unit": "year"}) if base and years else None
+        if end is not None:
+            return doc.make_field(sentence, "expiration_date", end.isoformat(), confidence=0.75)
+    return None
+
+
+def _perpetual(doc: Document) -> Field | None:
+    for sentence in doc.with_cue("TERM", body=True):
+        match = _PERPETUAL.search(sentence.flat) or (
+            _EVENT_END.search(sentence.flat)
+            and not _dates(sentence)
+            and not sentence.of("DURATION")
+        )
+        if match and re.search(r"agreement|employment|contract", sentence.text, re.IGNORECASE):
+            # The commencement clause itself saying it runs until ended is the strongest sign.
+            confidence = 0.7 if "EFFECTIVE" in sentence.cues else 0.6
+            return doc.make_field(sentence, "expiration_date", "perpetual", confidence=confidence)
+    return None
