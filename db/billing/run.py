@@ -30,8 +30,15 @@ from db.billing.common import (
 )
 from db.billing.compute import _compute, _Computed, _existing
 from db.billing.credit_lines import _credit_lines
+from db.billing.extra_work import _request_lines, link_requests
 from db.billing.tax import _tax_lines, store_snapshot
 from db.models import BillingFinding, BillingRun, BillingRunClient, Invoice, TimeEntry
+
+
+def _computed(session: Session, first, last) -> _Computed:
+    """The run's drafts: priced, service credits, approved extra work, then tax on it all."""
+    computed = _credit_lines(session, _compute(session, first, last))
+    return _tax_lines(session, _request_lines(session, computed))
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,7 @@ def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
     """Validate and draft the period's invoices in memory: preview lines and findings."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
-    computed = _tax_lines(session, _credit_lines(session, _compute(session, first, last)))
+    computed = _computed(session, first, last)
     result = computed.result
     existing = _existing(session, [i.invoice_no for i in result.invoices])
     late = [
@@ -258,7 +265,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
     """Run billing for a period: persist findings and draft invoices, idempotently."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
-    computed = _tax_lines(session, _credit_lines(session, _compute(session, first, last)))
+    computed = _computed(session, first, last)
     result, report = computed.result, computed.result.report
     run = BillingRun(
         period_start=first,
@@ -345,6 +352,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
         row.lines.extend(_db_lines(inv))
         session.flush()
         _link_entries(session, row.id, inv)
+        link_requests(session, row.id, inv)
         if action == "create" or old_total != inv.total:
             audit.record(
                 session=session,
