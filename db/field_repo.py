@@ -112,6 +112,28 @@ def todays_work(*, session: Session, actor: Actor, today: date) -> dict[int, int
     return {int(c): int(n) for c, n in rows if c is not None and (visible is None or c in visible)}
 
 
+def recent_work(*, session: Session, actor: Actor, today: date, limit: int = 5) -> list[int]:
+    """The technician's clients by their latest ticket there (newest first): where the field
+    view opens on a day with no tickets, instead of the alphabetically first client."""
+    if actor.technician_id is None:
+        return []
+    tomorrow = datetime.combine(today, time.min, UTC) + timedelta(days=1)
+    latest = func.max(Ticket.created_at)
+    rows = session.execute(
+        select(Ticket.client_id, latest)
+        .where(
+            Ticket.technician_id == actor.technician_id,
+            Ticket.client_id.is_not(None),
+            Ticket.created_at < tomorrow,
+        )
+        .group_by(Ticket.client_id)
+        .order_by(latest.desc(), Ticket.client_id)
+        .limit(limit * 4)
+    ).all()
+    visible = visible_client_ids(session=session, actor=actor)
+    return [int(c) for c, _ in rows if visible is None or c in visible][:limit]
+
+
 @dataclass
 class FieldCard:
     """Everything a technician needs at the door, as plain values."""
