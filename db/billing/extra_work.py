@@ -106,8 +106,8 @@ def request_ids(inv: InvoiceModel) -> list[int]:
     ]
 
 
-def link_requests(session: Session, invoice_id: int, inv: InvoiceModel) -> None:
-    """Point the invoice's requests at it (and release any it no longer carries)."""
+def link_requests(session: Session, invoice_id: int, inv: InvoiceModel) -> int:
+    """Point the invoice's requests at it (and release any it no longer carries); how many."""
     ids = request_ids(inv)
     session.execute(
         update(OutOfScopeRequest)
@@ -120,3 +120,4 @@ def link_requests(session: Session, invoice_id: int, inv: InvoiceModel) -> None:
             .where(OutOfScopeRequest.id.in_(ids))
             .values(invoice_id=invoice_id)
         )
+    return len(ids)
