@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from streamlit.testing.v1 import AppTest
 
 from db.engine import open_store, session_scope
 from db.models import Contract
 from tests.pages.conftest import ADMIN, MANAGER, page, private_copy, serving
 
+DATA = Path(__file__).parents[1] / "data"
 SHEET = (
     b"Company Name,Agreement Name,Agreement Type,Date Start,Date End,Amount,Billing Cycle\n"
     b"Lakeside Vets,Lakeside managed IT,Managed Services,2026-04-01,2027-03-31,1500,Monthly\n"
@@ -74,3 +77,13 @@ def test_a_failed_job_is_marked_failed_and_keeps_the_error():
     assert [(s.label, s.state) for s in at.status] == [("Importing failed", "error")]
     assert [p.value for p in at.progress] == [50]
     assert [e.value for e in at.error] == ["row 3 is not a date"]
+
+
+def test_bulk_upload_says_how_many_files_did_what(demo_url, tmp_path, monkeypatch):
+    with serving(private_copy(demo_url, tmp_path), monkeypatch) as url:
+        at = page("pages/upload.py", url, user=ADMIN).run()
+        pdf = (DATA / "empty.pdf").read_bytes()
+        at.file_uploader[0].upload("empty.pdf", pdf, "application/pdf").run()
+        next(b for b in at.button if b.label == "Upload and extract").click().run()
+        assert not at.exception
+        assert [t.value for t in at.toast] == ["1 file: 0 ok, 1 failed, 0 duplicate"]
