@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from access.roles import PermissionDenied
+from db.billing.backup_documents import backup_documents
 from db.billing.invoices import issue_invoices
 from db.billing.run import preview_run, run_billing
 from db.field_repo import out_of_scope_requests, record_out_of_scope
@@ -158,6 +159,20 @@ def test_request_on_a_fee_invoice_is_an_extra_line_and_taxed_with_it(session, fi
     assert inv.key == f"{fixed.id}:2026-12-01"  # December's fee, billed in advance
     assert line.amount == Decimal("95.00")  # 1 hour at the quoted 95
     assert inv.total == Decimal("5095.00")
+    # the backup documents list the request as its own line and still add up to the total
+    docs = backup_documents(session=session, actor=ADMIN, invoice_id=inv.id)
+    shown = docs.frame[docs.frame["kind"] == "out_of_scope"]
+    assert len(shown) == 1 and Decimal(str(shown["amount"].iloc[0])) == Decimal("95.00")
+
+
+def test_backup_of_an_invoice_holding_only_a_request(session, field):
+    req = _record(session, field, field["tm"])
+    decide_request(session=session, actor=field["manager"], request_id=req.id, approve=True,
+                   now=DECIDED)  # fmt: skip
+    run_billing(session=session, actor=ADMIN, period="2026-12")
+    (line,) = _request_lines(session, field["tm"].id)
+    docs = backup_documents(session=session, actor=ADMIN, invoice_id=line.invoice_id)
+    assert list(docs.frame["kind"]) == ["out_of_scope"] and not docs.entries_listed
 
 
 def test_declined_requests_are_never_billed_and_decisions_are_final(session, field):
