@@ -51,7 +51,7 @@ class ApprovedRequest:
         evidence = (
             f"Out-of-scope request #{self.request_id}: {what} (asked {self.requested_at:%d %b %Y}"
             f", logged by {self.requested_by}; approved {self.approved_at:%d %b %Y} by "
-            f"{self.approved_by}; {self.hours.normalize():f} h at {self.rate:,.2f})"
+            f"{self.approved_by}; {self.hours.normalize():f} h at {_rate(self.rate)})"
         )
         return InvoiceLine(
             kind=KIND,
@@ -65,6 +65,12 @@ class ApprovedRequest:
             period_end=period_end,
             role=f"request:{self.request_id}",
         )
+
+
+def _rate(value: Decimal) -> str:
+    """Two decimals when exact (120.00), every digit otherwise (120.005): never rounded."""
+    exact = value == value.quantize(Decimal("0.01"))
+    return f"{value:,.2f}" if exact else f"{value.normalize():,f}"
 
 
 @dataclass(frozen=True)
