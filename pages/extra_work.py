@@ -30,6 +30,19 @@ if done:
 
 SHOWN = ["id", "requested", "client", "contract", "technician", "description", "excluded_by",
          "quoted_rate", "currency"]  # fmt: skip
+# Rates are money per hour (the name alone would read as a share), the request number shows.
+FORMATS = {
+    "request": st.column_config.NumberColumn("Request", format="%d"),
+    "quoted_rate": st.column_config.NumberColumn("Quoted rate per hour", format="localized"),
+    "rate": st.column_config.NumberColumn("Rate per hour", format="localized"),
+    "hours": st.column_config.NumberColumn("Hours", format="%.2f h"),
+}
+
+
+def _table(frame, key: str) -> None:
+    show_table(frame.rename(columns={"id": "request"}), key=key, overrides=FORMATS)
+
+
 tabs = st.tabs(["Waiting", "Approved", "Declined"])
 with tabs[0]:
     with session() as s:
@@ -38,7 +51,7 @@ with tabs[0]:
         st.info("No requests are waiting for a decision.")
     else:
         st.markdown(f"**{len(pending)} waiting**, oldest first.")
-        show_table(pending[SHOWN], key="oos-pending")
+        _table(pending[SHOWN], "oos-pending")
         rows = {int(r.id): r for r in pending.itertuples()}
         rid = st.selectbox(
             "Request",
@@ -89,4 +102,4 @@ for tab, status in ((tabs[1], "approved"), (tabs[2], "declined")):
                 "reason"]  # fmt: skip
         if status == "approved":
             cols[5:5] = ["hours", "rate", "amount", "currency", "invoice"]
-        show_table(decided[cols], key=f"oos-{status}")
+        _table(decided[cols], f"oos-{status}")

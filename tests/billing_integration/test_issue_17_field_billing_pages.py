@@ -61,7 +61,9 @@ def test_chain_field_view_to_approval_to_billing_run_once(billing_env):
     assert not at.exception
     assert at.title[0].value == "Out-of-scope requests"
     waiting = at.dataframe[0].value
-    assert req.id in list(waiting["id"])
+    assert req.id in list(waiting["request"])
+    columns = at.dataframe[0].proto.columns  # rates read as money per hour, not as a share
+    assert "Quoted rate per hour" in columns and "percent" not in columns
     at.selectbox(key="oos-request").set_value(req.id).run()
     rate = at.text_input[0].value
     assert req.quoted_rate is not None and rate == f"{req.quoted_rate:.2f}"  # the quote
@@ -98,7 +100,7 @@ def test_decline_needs_a_reason_and_the_technician_sees_it(billing_env):
     at.text_area[0].input("Warehouse is not on this contract")
     [b for b in at.button if b.label == "Decline"][0].click().run()
     assert any(f"Request #{req.id} declined" in s.value for s in at.success)
-    assert not at.dataframe or req.id not in list(at.dataframe[0].value["id"])
+    assert not at.dataframe or req.id not in list(at.dataframe[0].value["request"])
     field = page("pages/field_view.py", billing_env, user=TECH).run()
     text = "\n".join(m.value for m in field.markdown)
     assert "**declined** (Warehouse is not on this contract)" in text
