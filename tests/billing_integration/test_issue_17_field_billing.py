@@ -244,3 +244,32 @@ def test_request_after_the_issued_invoice_goes_on_the_next_one(session, field):
     (line,) = _request_lines(session)
     assert session.get(Invoice, line.invoice_id).key == f"{fixed.id}:2027-01-01"
     assert session.get(OutOfScopeRequest, req.id).invoice_id == line.invoice_id
+
+
+SMTP_PORT = 8631  # this work's own port range (8631-8639)
+
+
+def test_the_alert_reaches_the_account_manager_over_real_smtp(session, engine, field):
+    from aiosmtpd.controller import Controller
+
+    from db.outbox import deliver
+    from notify.smtp import SmtpSettings, send
+    from tests.notify.conftest import Recorder
+
+    req = _record(session, field, field["tm"])
+    session.commit()
+    recorder = Recorder()
+    controller = Controller(recorder, hostname="127.0.0.1", port=SMTP_PORT)
+    controller.start()
+    try:
+        settings = SmtpSettings(host="127.0.0.1", port=SMTP_PORT)
+        first = deliver(engine=engine, settings=settings, now=AT, send=send)
+        again = deliver(engine=engine, settings=settings, now=DECIDED, send=send)
+    finally:
+        controller.stop()
+    assert (first.sent, again.sent) == (1, 0)
+    ((_, rcpt, msg),) = recorder.messages
+    assert rcpt == ["ann@example.com"]
+    assert msg["Subject"] == (
+        f"[Approval] Tempo Labs (C-TM): out-of-scope request #{req.id} from Tina Tech"
+    )
