@@ -30,6 +30,7 @@ from db.models import (
     Ticket,
     User,
 )
+from db.out_of_scope import notify_manager
 from field.words import sla_line
 from sla.coverage_spec import describe_hours
 from sla.policy import TIER_DEFAULTS
@@ -109,6 +110,28 @@ def todays_work(*, session: Session, actor: Actor, today: date) -> dict[int, int
     ).all()
     visible = visible_client_ids(session=session, actor=actor)
     return {int(c): int(n) for c, n in rows if c is not None and (visible is None or c in visible)}
+
+
+def recent_work(*, session: Session, actor: Actor, today: date, limit: int = 5) -> list[int]:
+    """The technician's clients by their latest ticket there (newest first): where the field
+    view opens on a day with no tickets, instead of the alphabetically first client."""
+    if actor.technician_id is None:
+        return []
+    tomorrow = datetime.combine(today, time.min, UTC) + timedelta(days=1)
+    latest = func.max(Ticket.created_at)
+    rows = session.execute(
+        select(Ticket.client_id, latest)
+        .where(
+            Ticket.technician_id == actor.technician_id,
+            Ticket.client_id.is_not(None),
+            Ticket.created_at < tomorrow,
+        )
+        .group_by(Ticket.client_id)
+        .order_by(latest.desc(), Ticket.client_id)
+        .limit(limit * 4)
+    ).all()
+    visible = visible_client_ids(session=session, actor=actor)
+    return [int(c) for c, _ in rows if visible is None or c in visible][:limit]
 
 
 @dataclass
@@ -351,8 +374,10 @@ def record_out_of_scope(
     description: str,
     matched_clause: str | None,
     today: date,
+    now: datetime | None = None,
 ) -> OutOfScopeRequest:
-    """Log work asked for on site that the contract does not cover, pending approval."""
+    """Log work asked for on site that the contract does not cover, pending approval, and
+    alert the account manager (the outbox sends it once per request)."""
     _check_visible(session, actor, client_id)
     text = " ".join(description.split())
     if not text:
@@ -368,9 +393,14 @@ def record_out_of_scope(
         description=text,
         matched_clause=matched_clause,
         status="pending",
+        # what the expansion script quoted at the door: the approver starts from it
+        quoted_rate=contract.hourly_rate if contract else None,
+        currency=contract.currency if contract else None,
     )
+    row.requested_at = now = now or datetime.now(UTC)
     session.add(row)
     session.flush()
+    notify_manager(session=session, request=row, now=now)
     audit.record(
         session=session,
         actor=actor,
@@ -393,6 +423,11 @@ def out_of_scope_requests(*, session: Session, actor: Actor, client_id: int) -> 
         .limit(10)
     ).all()
     return [
-        {"requested": r.requested_at, "status": r.status, "description": r.description}
+        {
+            "requested": r.requested_at,
+            "status": r.status,
+            "description": r.description,
+            "reason": r.decision_reason if r.status != "pending" else None,
+        }
         for r in rows
     ]

@@ -83,6 +83,7 @@ def enqueue(
 # 754 SLA alerts ahead of the first renewal reminder). Unknown rules sit in the middle.
 PRIORITY = {
     "client_renewal_notice": 0,
+    "out_of_scope_request": 0,  # a technician on site waits for the answer
     "renewal_reminder": 1,
     "sla_breach_alert": 2,
     "weekly_executive_report": 3,

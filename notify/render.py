@@ -29,6 +29,7 @@ TEMPLATES = (
     "sla_breach_warning",
     "compliance_gap_alert",
     "weekly_executive_report",
+    "out_of_scope_request",
 )
 # Templates that promise an attachment in their text ("attached is ...").
 REQUIRES_ATTACHMENT = frozenset({"client_renewal_notice"})

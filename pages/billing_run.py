@@ -10,6 +10,7 @@ from db.billing.findings import approve_entries, billing_runs
 from db.billing.invoices import issue_invoices, period_invoices
 from db.billing.run import RunPreview, preview_run, run_billing
 from ui.auth import guard
+from ui.feedback import done, job
 from ui.store import session
 from ui.tables import downloads, paged, to_csv
 
@@ -54,10 +55,11 @@ with tabs[0]:
         st.dataframe(preview.alerts, hide_index=True, width="stretch")
     if st.button("Run billing: save drafts", type="primary", key="run-billing"):
         try:
-            with session() as s:
-                summary = run_billing(session=s, actor=actor, period=period)
+            with job(f"Billing run for {period}") as running, session() as s:
+                summary = run_billing(session=s, actor=actor, period=period, progress=running.step)
+                running.finish(summary.text())
             _changed()
-            st.success(summary.text())
+            done(summary.text())
         except ValueError as exc:
             st.error(str(exc))
 with tabs[1]:
@@ -92,7 +94,7 @@ with tabs[2]:
                     session=s, actor=actor, entry_ids=[int(i) for i in approvable["entry_id"]]
                 )
             _changed()
-            st.success(f"{n} entries approved. Run billing again to put them on the drafts.")
+            done(f"{n} entries approved. Run billing again to put them on the drafts.")
         except ValueError as exc:
             st.error(str(exc))
 with tabs[3]:
@@ -128,7 +130,7 @@ with tabs[4]:
                         session=s, actor=actor, invoice_ids=ids, on=on, accept_findings=anyway
                     )
                 _changed()
-                st.success(f"Issued {', '.join(numbers)}.")
+                done(f"{len(numbers)} invoice(s) issued: {', '.join(numbers)}.")
             except ValueError as exc:
                 st.error(str(exc))
         if len(rows) == 1:

@@ -32,6 +32,7 @@ actor = guard("view_contracts")
 
 with session() as s:
     options = contract_options(session=s, actor=actor)
+head = st.empty()  # the page title: the contract's name once one is chosen
 raw_id = st.query_params.get("id")
 contract_id = int(raw_id) if raw_id and raw_id.isdigit() and int(raw_id) in options else None
 picked = st.selectbox(
@@ -42,6 +43,7 @@ picked = st.selectbox(
     placeholder="Choose a contract",
 )
 if picked is None:
+    head.title("Contract detail")
     st.info("Choose a contract, or open one from the Contracts list.")
     st.stop()
 if picked != contract_id:

@@ -5,6 +5,7 @@ import streamlit as st
 from contracts.spreadsheet import PRESETS, REQUIRED, SheetRejected
 from db.contracts_import import import_contracts, preview_contracts
 from ui.auth import guard
+from ui.feedback import job
 from ui.store import session
 from ui.tables import downloads
 
@@ -43,11 +44,11 @@ if go:
             "dayfirst": dayfirst,
         }
         try:
-            with session() as s:
-                st.session_state["contract_import"] = (
-                    args,
-                    preview_contracts(session=s, actor=actor, **args),
-                )
+            with job(f"Checking {upload.name}") as running, session() as s:
+                running.step(0.1, "Reading rows and matching clients…")
+                preview = preview_contracts(session=s, actor=actor, **args)
+                running.finish(f"Preview: {preview.summary}")
+            st.session_state["contract_import"] = (args, preview)
         except SheetRejected as exc:
             st.session_state.pop("contract_import", None)
             st.error(f"Nothing was imported. {exc}")
@@ -75,8 +76,10 @@ if pending is not None:
     downloads(report.rows, "contract-import")
     importable = not report.applied and (report.count("create") or report.count("update"))
     if importable and st.button("Import these rows", type="primary"):
-        with session() as s:
+        with job("Importing contracts") as running, session() as s:
+            running.step(0.1, f"Writing {len(report.rows):,} rows…")
             done = import_contracts(session=s, actor=actor, **args)
+            running.finish(f"Contracts: {done.summary}")
         st.session_state["contract_import"] = (args, done)
         st.toast(f"Contracts: {done.summary}")
         st.rerun()

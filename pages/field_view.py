@@ -15,6 +15,7 @@ from db.field_repo import (
     check_request,
     field_card,
     out_of_scope_requests,
+    recent_work,
     record_out_of_scope,
     search_clients,
     todays_work,
@@ -38,11 +39,20 @@ today = date.today()
 with session() as s:
     found = search_clients(session=s, actor=actor, text=text)
     work = todays_work(session=s, actor=actor, today=today)
+    recent = [] if work else recent_work(session=s, actor=actor, today=today)
 if not found:
     st.info("No client matches." if text else "No clients are assigned to you yet.")
     st.stop()
-# Today's visits first (busiest first), then everyone else alphabetically.
-order = [c for c in work if c in found] + [c for c in found if c not in work]
+# Today's visits first (busiest first); on a day without tickets, the clients of the latest
+# tickets; then everyone else alphabetically.
+first = [c for c in (list(work) or recent) if c in found]
+order = first + [c for c in found if c not in first]
+if not text and actor.technician_id is not None:
+    if work:
+        n = sum(work.values())
+        st.caption(f"{n} ticket{'s' if n != 1 else ''} for you today at {len(work)} client(s).")
+    elif first:
+        st.caption("No tickets for you today: your most recent clients come first.")
 
 
 def _label(cid: int) -> str:
@@ -144,13 +154,17 @@ if state and state[0] == card.client_id:
         else:
             st.session_state.pop("field_scope", None)
             st.success("Recorded: pending approval by the account manager, then billed.")
+            st.toast("Request recorded; the account manager is notified.", icon=":material/send:")
 
 with session() as s:
     requests = out_of_scope_requests(session=s, actor=actor, client_id=card.client_id)
 if requests:
     with st.expander(f"Extra work logged here ({len(requests)})"):
         for r in requests:
-            st.markdown(f"- {r['requested']:%d %b %Y} · **{r['status']}** · {md(r['description'])}")
+            why = f" ({md(r['reason'])})" if r["reason"] else ""
+            st.markdown(
+                f"- {r['requested']:%d %b %Y} · **{r['status']}**{why} · {md(r['description'])}"
+            )
 
 st.subheader("Recent tickets")
 if not card.recent_tickets:

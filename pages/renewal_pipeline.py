@@ -15,6 +15,7 @@ from db.renewals.proposals import proposal_files, record_proposal
 from db.renewals.weights import set_health_weights
 from renewals.health import COMPONENTS
 from ui.auth import guard, run_action
+from ui.feedback import job
 from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads, paged
@@ -144,7 +145,10 @@ with one:
         if picked != current:
             st.query_params["id"] = str(picked)
         try:
-            files = _proposal(int(picked), today, actor.username, actor)
+            with job("Health check and proposal") as running:
+                running.step(0.1, "Scoring the term, comparing it with the last one, drafting…")
+                files = _proposal(int(picked), today, actor.username, actor)
+                running.finish(f"Proposal ready for {files.health.reference}: PDF and Markdown")
         except (NotFound, ValueError) as exc:
             st.error(str(exc))
             files = None
@@ -198,6 +202,7 @@ with one:
             def _remember(f=files):
                 with session() as s:
                     record_proposal(session=s, actor=actor, files=f)
+                st.toast(f"Proposal for {f.health.reference} downloaded and recorded.")
 
             d = st.columns(2)
             d[0].download_button(

@@ -9,6 +9,7 @@ from db.billing.common import period_choices
 from db.billing.credit_report import credit_report
 from db.billing.receivables import client_options
 from ui.auth import guard
+from ui.feedback import job
 from ui.store import session
 
 actor = guard("work_billing")
@@ -25,8 +26,13 @@ if picked is None:
     st.info("Choose a client to see the service credits of its invoices for the month.")
     st.stop()
 
-with session() as s:
+with job(f"Service credits of {options[picked]} for {period}") as running, session() as s:
+    running.step(0.1, "Deciding every SLA target of the month's tickets…")
     rep = credit_report(session=s, actor=actor, client_id=int(picked), period=period)
+    running.finish(
+        f"{len(rep.credits)} credit(s) from {len(rep.evidence)} measured targets, "
+        f"{len(rep.problems)} problem(s)"
+    )
 
 for problem in rep.problems:
     st.warning(problem)

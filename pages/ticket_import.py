@@ -8,6 +8,7 @@ from db.sla.tickets_import import import_tickets
 from sla import ImportRejected
 from sla.import_presets import FIELDS, PRESETS, REQUIRED
 from ui.auth import guard
+from ui.feedback import job
 from ui.store import session
 from ui.tables import downloads
 
@@ -40,7 +41,8 @@ if go:
     else:
         kind, _, name = how.partition(": ")
         try:
-            with session() as s:
+            with job(f"Importing {upload.name}") as running, session() as s:
+                running.step(0.1, f"Reading {upload.size / 1e6:,.1f} MB and matching clients…")
                 report = import_tickets(
                     session=s,
                     actor=actor,
@@ -51,10 +53,12 @@ if go:
                     source_tz=tz.strip() or "UTC",
                     dayfirst={"detect": None}.get(order, order.startswith("day")),
                 )
+                running.finish(f"{report.source}: {report.summary}")
         except (ImportRejected, ValueError) as exc:
             st.error(f"Nothing was imported. {exc}")
         else:
             st.session_state["import_report"] = report
+            st.toast(f"Tickets: {report.summary}", icon=":material/check_circle:")
 report = st.session_state.get("import_report")
 if report is not None:
     st.success(f"{report.source}: {report.summary}")

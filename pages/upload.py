@@ -96,6 +96,12 @@ if files and st.button("Upload and extract", type="primary"):
     bar.progress(1.0, text=f"{len(items)} of {len(items)} files processed")
     table.empty()
     st.session_state[RESULTS] = rows
+    got = pd.Series([r["status"] for r in rows]).value_counts()
+    st.toast(
+        f"{len(items)} file{'s' if len(items) != 1 else ''}: "
+        + ", ".join(f"{got.get(k, 0)} {k}" for k in ("ok", "failed", "duplicate")),
+        icon=":material/check_circle:",
+    )
 
 rows = st.session_state.get(RESULTS, [])
 if not rows:

@@ -52,6 +52,7 @@ PAGES: list[PageSpec] = [
     _p("pages/client_billing.py", "Client billing", "payments", "work_billing", "Billing"),
     _p("pages/sla_credits.py", "SLA credits", "money_off", "work_billing", "Billing"),
     _p("pages/tax_rates.py", "Tax rates", "percent", "work_billing", "Billing"),
+    _p("pages/extra_work.py", "Out-of-scope requests", "add_task", "work_billing", "Billing"),
     _p(
         "pages/compliance_overview.py",
         "Compliance",

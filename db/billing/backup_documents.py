@@ -49,6 +49,10 @@ class BackupDocuments:
 NOT_FROM_ENTRIES = ("credit", "tax")
 
 
+def _not_from_entries(line) -> bool:
+    return line.kind in NOT_FROM_ENTRIES or (line.rule or "").startswith("request:")
+
+
 def _rebuilt(session: Session, row: Invoice) -> InvoiceModel | None:
     """The drafted invoice with its entry charges, rebuilt from the linked entries."""
     if row.run_id is None or row.contract_id is None or row.credit_note_for_id is not None:
@@ -90,9 +94,10 @@ def _rebuilt(session: Session, row: Invoice) -> InvoiceModel | None:
     )
     found = next((i for i in result.invoices if i.invoice_no == row.key), None)
     ordered = sorted(row.lines, key=lambda x: x.id)
-    # Service credits and tax are not backed by entries: listed as stored, after the rest.
-    kept = [ln for ln in ordered if ln.kind in NOT_FROM_ENTRIES]
-    stored = [(ln.kind, ln.amount) for ln in ordered if ln.kind not in NOT_FROM_ENTRIES]
+    # Service credits, tax and approved out-of-scope requests (their line is the evidence)
+    # are not backed by entries: listed as stored, after the rest.
+    kept = [ln for ln in ordered if _not_from_entries(ln)]
+    stored = [(ln.kind, ln.amount) for ln in ordered if not _not_from_entries(ln)]
     again = [] if found is None else [(ln.kind, ln.amount) for ln in found.lines]
     if stored != again:
         diff = next(
@@ -115,6 +120,8 @@ def _rebuilt(session: Session, row: Invoice) -> InvoiceModel | None:
         raise BackupMismatch(
             f"The entries behind {row.number} changed since it was drafted ({diff}); {hint}."
         )
+    if found is None:  # nothing but lines not from entries: listed as stored
+        return None
     extra = _model(row, lines=kept).lines if kept else ()
     return replace(
         found,

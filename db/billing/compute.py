@@ -32,6 +32,9 @@ class _Computed:
     result: RunResult
     problems: list[tuple[int, str, str]]  # contract id, code, message
     owners: dict[int, int]  # contract id -> client id
+    contracts: tuple[ContractBilling, ...] = ()  # those the run priced
+    run_date: date | None = None
+    since: date | None = None
 
 
 def _in_windows(entry, contract: ContractBilling, windows) -> bool:
@@ -107,7 +110,7 @@ def _compute(session: Session, first: date, last: date) -> _Computed:
         run_contracts, entries, run_date=last, since=since, block_states=states, coverage=coverage
     )
     owners = {r["contract_id"]: r["client_id"] for r in rows}
-    return _Computed(result, problems, owners)
+    return _Computed(result, problems, owners, tuple(run_contracts), last, since)
 
 
 def _as_of(contract: ContractBilling, row: dict, versions, day: date) -> ContractBilling:

@@ -8,6 +8,7 @@ paid or void invoices.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -30,8 +31,25 @@ from db.billing.common import (
 )
 from db.billing.compute import _compute, _Computed, _existing
 from db.billing.credit_lines import _credit_lines
+from db.billing.extra_work import _request_lines, link_requests
 from db.billing.tax import _tax_lines, store_snapshot
 from db.models import BillingFinding, BillingRun, BillingRunClient, Invoice, TimeEntry
+
+Progress = Callable[[float, str], None]
+
+
+def _quiet(share: float, text: str) -> None:
+    """No progress display (the CLI, the jobs, the tests)."""
+
+
+def _computed(session: Session, first, last, tell: Progress = _quiet) -> _Computed:
+    """The run's drafts: priced, service credits, approved extra work, then tax on it all."""
+    tell(0.05, "Checking every time entry against its contract…")
+    computed = _compute(session, first, last)
+    tell(0.45, f"Service credits for {len(computed.result.invoices)} invoices…")
+    computed = _credit_lines(session, computed)
+    tell(0.6, "Approved out-of-scope requests, then tax…")
+    return _tax_lines(session, _request_lines(session, computed))
 
 
 @dataclass(frozen=True)
@@ -90,7 +108,7 @@ def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
     """Validate and draft the period's invoices in memory: preview lines and findings."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
-    computed = _tax_lines(session, _credit_lines(session, _compute(session, first, last)))
+    computed = _computed(session, first, last)
     result = computed.result
     existing = _existing(session, [i.invoice_no for i in result.invoices])
     late = [
@@ -229,6 +247,7 @@ class RunSummary:
     findings: int
     entries_checked: int
     entries_passed: int
+    requests_billed: int = 0
 
     @property
     def accuracy(self) -> float:
@@ -239,7 +258,13 @@ class RunSummary:
         return (
             f"Run {self.run_id} for {self.period}: {self.created} drafts created, "
             f"{self.updated} updated, {self.untouched} issued left untouched; "
-            f"{self.findings} findings; accuracy {acc} of {self.entries_checked} entries."
+            f"{self.findings} findings; accuracy {acc} of {self.entries_checked} entries"
+            + (
+                f"; {self.requests_billed} out-of-scope request"
+                f"{'s' if self.requests_billed != 1 else ''} on the drafts."
+                if self.requests_billed
+                else "."
+            )
         )
 
 
@@ -254,11 +279,16 @@ def _link_entries(session: Session, invoice_id: int, inv: InvoiceModel) -> None:
         )
 
 
-def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
-    """Run billing for a period: persist findings and draft invoices, idempotently."""
+def run_billing(
+    *, session: Session, actor: Actor, period: str, progress: Progress | None = None
+) -> RunSummary:
+    """Run billing for a period: persist findings and draft invoices, idempotently.
+
+    `progress(share, text)` hears each step (the page's progress bar)."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
-    computed = _tax_lines(session, _credit_lines(session, _compute(session, first, last)))
+    tell = progress or _quiet
+    computed = _computed(session, first, last, tell)
     result, report = computed.result, computed.result.report
     run = BillingRun(
         period_start=first,
@@ -315,9 +345,13 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
     if findings:
         session.execute(BillingFinding.__table__.insert(), findings)
     existing = _existing(session, [i.invoice_no for i in result.invoices])
-    created = updated = untouched = 0
+    created = updated = untouched = billed = 0
     late: list[dict] = []
-    for inv in result.invoices:
+    step = max(1, len(result.invoices) // 20)
+    for n, inv in enumerate(result.invoices):
+        if n % step == 0:
+            tell(0.7 + 0.3 * n / len(result.invoices), f"Saving drafts: {n:,} of "
+                 f"{len(result.invoices):,}")  # fmt: skip
         row = existing.get(inv.invoice_no)
         if row is not None and row.status != "draft":
             untouched += 1
@@ -345,6 +379,7 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
         row.lines.extend(_db_lines(inv))
         session.flush()
         _link_entries(session, row.id, inv)
+        billed += link_requests(session, row.id, inv)
         if action == "create" or old_total != inv.total:
             audit.record(
                 session=session,
@@ -381,4 +416,5 @@ def run_billing(*, session: Session, actor: Actor, period: str) -> RunSummary:
         len(findings) + len(late),
         len(report.entries),
         len(report.passed),
+        billed,
     )

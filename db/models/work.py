@@ -73,7 +73,12 @@ class TimeEntry(Base):
 
 
 class OutOfScopeRequest(Base):
-    """Work asked for on site that the contract does not cover: approved, then billed."""
+    """Work asked for on site that the contract does not cover: approved, then billed.
+
+    `quoted_rate` is what the field script quoted at the door; the approver sets `hours` and
+    `rate` (the quote unless changed), hence `amount`. `invoice_id` is the invoice that bills
+    it: set by the billing run, so a request is billed once and never moves off an issued one.
+    """
 
     __tablename__ = "out_of_scope_requests"
 
@@ -88,3 +93,10 @@ class OutOfScopeRequest(Base):
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    quoted_rate: Mapped[Decimal | None] = mapped_column(Rate)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    hours: Mapped[Decimal | None] = mapped_column(Rate)
+    rate: Mapped[Decimal | None] = mapped_column(Rate)
+    amount: Mapped[Decimal | None]
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoices.id"), index=True)

@@ -1,5 +1,6 @@
-"""Every page an admin can open, seen in real Chromium at 1400 px: no error, not blank, no
-sideways scroll, and a screenshot that is not a single colour."""
+"""Every page an admin can open, seen in real Chromium at 1400 px, and the technician's field
+view at 390 px: no error, not blank, a page title, no sideways scroll of the main block, and
+a screenshot (under pytest's tmp dir, never in git) that is not a single colour."""
 
 from __future__ import annotations
 
@@ -38,8 +39,11 @@ def _open(page, title: str) -> None:
             return
 
 
-def _problems(page, title: str, shot: Path) -> list[str]:
+def _problems(page, title: str, shot: Path, width: int = WIDTH) -> list[str]:
     found = []
+    heading = page.locator("[data-testid=stMain] h1")
+    if not heading.count() or not heading.first.inner_text().strip():
+        found.append(f"{title}: no page title")
     if page.locator("[data-testid=stException]").count():
         found.append(f"{title}: exception shown")
     main = page.locator("[data-testid=stMain]")
@@ -48,9 +52,9 @@ def _problems(page, title: str, shot: Path) -> list[str]:
         found.append(f"{title}: traceback shown")
     if len(text.strip()) < 20:
         found.append(f"{title}: blank page ({text!r})")
-    width = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
-    if width > WIDTH:
-        found.append(f"{title}: {width} px wide at a {WIDTH} px window")
+    wide = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth")
+    if wide > width:
+        found.append(f"{title}: {wide} px wide at a {width} px window")
     page.screenshot(path=str(shot))
     colours = Image.open(shot).convert("L").getcolors(maxcolors=1 << 16)
     if colours is not None and len(colours) < 3:
@@ -68,5 +72,15 @@ def test_every_admin_page_renders_cleanly_at_1400px(live_app, browser, tmp_path)
     for n, title in enumerate(titles):
         _open(page, title)
         problems += _problems(page, title, tmp_path / f"{n:02d}.png")
+    page.close()
+    assert problems == []
+
+
+def test_technician_field_view_renders_cleanly_at_390px(live_app, browser, tmp_path):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    login(page, live_app, "tech", "demo-tech-pass")
+    page.get_by_role("heading", name="Field view").wait_for(timeout=30_000)
+    page.get_by_text("Who to call").wait_for(timeout=30_000)
+    problems = _problems(page, "Field view", tmp_path / "field-view-390.png", width=390)
     page.close()
     assert problems == []

@@ -73,6 +73,12 @@ CONTEXTS = {
         "at_risk": [{"client": "Acme", "contract": "C-1", "score": 41.0, "why": ["a", "b"]}],
         "renewal_rate": 0.8571,
     },
+    "out_of_scope_request": {
+        "request_id": 7, "client": "Acme", "contract_reference": "C-1",
+        "technician": "Tina Tech", "description": "replace the toner <b>now</b>",
+        "requested_at": datetime(2025, 6, 3, 9, 30, tzinfo=UTC), "quoted_rate": Decimal("120"),
+        "currency": "GBP", "matched_clause": "Printer consumables",
+    },
 }  # fmt: skip
 SUBJECTS = {
     "renewal_reminder": "[Renewal] Acme <script>alert(1)</script> (C-1): health check, "
@@ -81,6 +87,7 @@ SUBJECTS = {
     "sla_breach_warning": "[SLA] Acme (C-1): 1 breached, 1 at risk",
     "compliance_gap_alert": "[Compliance] Acme (C-1): 2 gaps from 2025-07-15",
     "weekly_executive_report": "Contract Desk weekly report, 2025-06-09 to 2025-06-15",
+    "out_of_scope_request": "[Approval] Acme (C-1): out-of-scope request #7 from Tina Tech",
 }
 
 
@@ -190,3 +197,14 @@ def test_filters():
     assert when(date(2025, 1, 2)) == "2025-01-02"
     with pytest.raises(ValueError):
         when(datetime(2025, 1, 1))
+
+
+def test_out_of_scope_request_quotes_the_rate_and_escapes_the_request():
+    email = render_one("out_of_scope_request")
+    assert "Quoted at the door: GBP 120.00 per hour" in email.text
+    assert '"replace the toner <b>now</b>"' in email.text
+    assert "replace the toner &lt;b&gt;now&lt;/b&gt;" in email.html
+    no_rate = {**CONTEXTS["out_of_scope_request"], "quoted_rate": None}
+    assert "Quoted at the door: no rate on the contract\n" in render(
+        "out_of_scope_request", no_rate
+    ).text
