@@ -73,3 +73,11 @@ def job_issues_overview(*, session: Session, actor: Actor):
 
     require(actor, "work_renewals")
     return issues_frame(session=session)
+
+
+def delivery_overview(*, session: Session, actor: Actor, limit: int = 20):
+    """The latest deliveries' figures (sent, waiting, oldest waiting), newest first."""
+    from db.outbox import delivery_runs_frame
+
+    require(actor, "work_renewals")
+    return delivery_runs_frame(session=session, limit=limit)
