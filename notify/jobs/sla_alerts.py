@@ -190,6 +190,23 @@ def _add_items(session: Session, owed: dict[tuple, dict], now: datetime) -> list
     return new
 
 
+def _link_earlier(session: Session, item_ids: list[int]) -> None:
+    """New items an older release already sent as single alerts (outbox key per ticket,
+    metric, threshold and recipient) are marked sent by that message, never sent again."""
+    for i in range(0, len(item_ids), 500):
+        items = session.scalars(
+            select(SlaAlertItem).where(SlaAlertItem.id.in_(item_ids[i : i + 500]))
+        ).all()
+        keys = {
+            f"{alert_key(it.ticket_id, it.metric, it.threshold)}|{it.recipient.lower()}": it
+            for it in items
+        }
+        for key, nid in session.execute(
+            select(Notification.key, Notification.id).where(Notification.key.in_(list(keys)))
+        ).all():
+            keys[key].notification_id = nid
+
+
 def _queue(session: Session, *, key: str, rule: str, recipient: str, details: list[dict],
            now: datetime, contract_id: int | None) -> tuple[int | None, bool]:  # fmt: skip
     """One message to one recipient: (its outbox id, whether this call queued it). A key
@@ -208,7 +225,7 @@ def queue_alerts(*, session: Session, now: datetime, interval: timedelta | None 
     of waiting warnings when this interval has none yet."""
     interval = interval or digest_interval()
     owed, issues = _owed(session, now)
-    _add_items(session, owed, now)
+    _link_earlier(session, _add_items(session, owed, now))
     done = Queued()
     waiting = session.scalars(
         select(SlaAlertItem)

@@ -143,3 +143,21 @@ def test_digest_interval_setting():
         with pytest.raises(ValueError, match="SLA_DIGEST_MINUTES"):
             digest_interval({"SLA_DIGEST_MINUTES": bad})
     assert interval_start(NOW, HOUR) == datetime(2026, 6, 8, 14, 0, tzinfo=UTC)
+
+
+def test_alerts_sent_singly_before_the_upgrade_are_not_sent_again(engine, smtp):
+    from db.outbox import enqueue
+    from notify.render import Email
+
+    ids = _store(engine)
+    _ticket(engine, ids, "W1", NOW - timedelta(minutes=400))
+    with session_scope(engine) as s:
+        tid = s.scalar(select(Ticket.id).where(Ticket.external_id == "W1"))
+        old = Email(subject="[SLA] old single alert", text="t", html="")
+        enqueue(session=s, key=f"sla:{tid}:resolution:warning", rule="sla_breach_warning",
+                email=old, recipients=["am@example.com"], now=NOW)  # fmt: skip
+    assert _run(engine, NOW).startswith("0 SLA alert(s) queued: 0 breach alert(s), 0 digest")
+    assert [(g[0], g[1]) for g in _received(smtp)] == [("am@example.com", "[SLA] old single alert")]
+    with session_scope(engine) as s:
+        [item] = s.scalars(select(SlaAlertItem)).all()
+        assert item.notification_id is not None and not item.superseded
