@@ -6,7 +6,8 @@ Usage:
   python bench/ticket_import_speed.py [--rows 1000000] [--pg postgresql:///cd_bench]
                                       [--sqlite /tmp/ticket_bench.db] [--no-kill]
 
-Every measured step runs in its own process (peak RSS from wait4 of that process). The
+Every measured step runs in its own process and reports its own peak RSS (VmHWM of its
+address space: wait4's ru_maxrss would also count the parent's memory at the fork). The
 store gets 200 clients, half of them with a contract on a business-hours calendar, so
 client matching and the contract-in-force check run as in a real import. Targets
 (issue 19): >= 20,000 rows/s on PostgreSQL, peak RSS < 500 MB.
@@ -104,6 +105,16 @@ def seed(url: str) -> None:
     engine.dispose()
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since its exec (VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def child(args) -> None:
     """One measured step in this process; prints a JSON line."""
     if args.child == "pandas":
@@ -111,7 +122,8 @@ def child(args) -> None:
 
         t = time.perf_counter()
         frame = pd.read_csv(args.file, dtype=str, keep_default_na=False)
-        print(json.dumps({"rows": len(frame), "seconds": time.perf_counter() - t}))
+        print(json.dumps({"rows": len(frame), "seconds": time.perf_counter() - t,
+                          "rss_mb": peak_rss_mb()}))  # fmt: skip
         return
     from access.roles import SYSTEM
     from db.engine import make_engine
@@ -120,7 +132,7 @@ def child(args) -> None:
     engine = make_engine(args.url)
 
     def progress(row, pos, size):
-        print(f"progress {pos} {size}", file=sys.stderr, flush=True)
+        print(f"progress {pos} {size} {peak_rss_mb():.0f}", file=sys.stderr, flush=True)
 
     t = time.perf_counter()
     report = import_ticket_file(engine=engine, actor=SYSTEM, path=args.file, preset="zendesk",
@@ -129,31 +141,34 @@ def child(args) -> None:
         "seconds": time.perf_counter() - t, "inserted": report.inserted,
         "updated": report.updated, "unchanged": report.unchanged,
         "errors": len(report.errors), "resumed_at_row": report.resumed_at_row,
+        "rss_mb": peak_rss_mb(),
     }))  # fmt: skip
 
 
 def run_child(*extra: str, kill_at: float | None = None) -> tuple[dict | None, float, list[int]]:
-    """(its JSON, peak RSS in MB, positions it reported); SIGKILL once past `kill_at`."""
+    """(its JSON, its peak RSS in MB, positions it reported); SIGKILL once past `kill_at`."""
     cmd = [sys.executable, __file__, *extra]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     positions: list[int] = []
     err_lines = []
+    rss_mb = 0.0
     for line in proc.stderr:
         if line.startswith("progress "):
-            pos, size = map(int, line.split()[1:])
+            pos, size, rss = map(int, line.split()[1:])
             positions.append(pos)
+            rss_mb = max(rss_mb, float(rss))
             if kill_at is not None and pos >= kill_at * size:
                 os.kill(proc.pid, signal.SIGKILL)
                 break
         else:
             err_lines.append(line)
     out = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    rss_mb = usage.ru_maxrss / 1024
+    proc.wait()
     if kill_at is None and proc.returncode != 0:
         raise SystemExit(f"step failed ({proc.returncode}): {''.join(err_lines)[-2000:]}")
     data = json.loads(out.strip().splitlines()[-1]) if out.strip() and kill_at is None else None
+    if data is not None:
+        rss_mb = max(rss_mb, data["rss_mb"])
     return data, rss_mb, positions
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from db.models import Notification, NotificationAttachment, NotificationAttempt
+from db.models import DeliveryRun, Notification, NotificationAttachment, NotificationAttempt
 from notify.backoff import RetryPolicy, next_attempt_at
 from notify.render import Attachment, Email
 from notify.smtp import SmtpError, SmtpSettings
@@ -219,7 +219,34 @@ def deliver(
             done += 1
     _waiting(engine, now, report)
     report.seconds = time.monotonic() - started
+    _record_run(engine, now, runner, report)
     return report
+
+
+def _record_run(engine: Engine, now: datetime, runner: str, report: DeliveryReport) -> None:
+    """Keep the run's figures so the outbox page shows whether deliveries keep up."""
+    oldest = report.oldest_waiting
+    with Session(engine) as s, s.begin():
+        s.add(DeliveryRun(
+            at=now, runner=runner[:100], sent=report.sent, retrying=report.retrying,
+            dead=report.dead, waiting=report.waiting, seconds=round(report.seconds, 3),
+            oldest_waiting_s=None if oldest is None else int(oldest.total_seconds()),
+        ))  # fmt: skip
+
+
+def delivery_runs_frame(*, session: Session, limit: int = 20) -> pd.DataFrame:
+    """The latest deliveries, newest first: sent, to retry, given up, waiting at the end."""
+    rows = session.execute(
+        select(DeliveryRun.at, DeliveryRun.runner, DeliveryRun.sent, DeliveryRun.retrying,
+               DeliveryRun.dead, DeliveryRun.waiting, DeliveryRun.oldest_waiting_s,
+               DeliveryRun.seconds)
+        .order_by(DeliveryRun.at.desc(), DeliveryRun.id.desc())
+        .limit(limit)
+    ).all()  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["at", "runner", "sent", "to retry", "given up",
+                                        "waiting", "oldest waiting (min)", "seconds"])  # fmt: skip
+    frame["oldest waiting (min)"] = (frame["oldest waiting (min)"] // 60).astype("Int64")
+    return frame
 
 
 def _release(engine: Engine, ids: list[int], runner: str) -> None:

@@ -28,7 +28,7 @@ class MessagePreview:
 
 def message_preview(*, session: Session, actor: Actor, notification_id: int) -> MessagePreview:
     """One queued email as it will be (or was) sent."""
-    from notify.render import TEMPLATES
+    from notify.render import RULE_TEMPLATES
 
     require(actor, "work_renewals")
     n = session.get(Notification, notification_id)
@@ -42,7 +42,7 @@ def message_preview(*, session: Session, actor: Actor, notification_id: int) -> 
     return MessagePreview(
         id=n.id, rule=n.rule, recipient=n.recipient, subject=n.subject, status=n.status,
         text=n.body_text, html=n.body_html, attachments=list(names),
-        from_template=n.rule in TEMPLATES,
+        from_template=n.rule in RULE_TEMPLATES,
     )  # fmt: skip
 
 
@@ -73,3 +73,11 @@ def job_issues_overview(*, session: Session, actor: Actor):
 
     require(actor, "work_renewals")
     return issues_frame(session=session)
+
+
+def delivery_overview(*, session: Session, actor: Actor, limit: int = 20):
+    """The latest deliveries' figures (sent, waiting, oldest waiting), newest first."""
+    from db.outbox import delivery_runs_frame
+
+    require(actor, "work_renewals")
+    return delivery_runs_frame(session=session, limit=limit)

@@ -31,6 +31,10 @@ TEMPLATES = (
     "weekly_executive_report",
     "out_of_scope_request",
 )
+# Outbox rules rendered by a template of another name (a breach alert is the SLA template
+# with one ticket), so a preview knows their HTML came from our autoescaping templates.
+RULE_TEMPLATES = {name: name for name in TEMPLATES}
+RULE_TEMPLATES["sla_breach_alert"] = "sla_breach_warning"
 # Templates that promise an attachment in their text ("attached is ...").
 REQUIRES_ATTACHMENT = frozenset({"client_renewal_notice"})
 

@@ -1,10 +1,12 @@
 """Outbox: every queued email with its status, attempts and last error; a preview of each;
 messages whose delivery is uncertain are released by a person, never resent blindly."""
 
+import pandas as pd
 import streamlit as st
 
 from db.config import ConfigError
 from db.outbox_views import (
+    delivery_overview,
     job_issues_overview,
     message_preview,
     outbox_overview,
@@ -24,6 +26,7 @@ STATUSES = ["pending", "sending", "sent", "failed", "dead", "uncertain"]
 with session() as s:
     frame, counts = outbox_overview(session=s, actor=actor)
     issues = job_issues_overview(session=s, actor=actor)
+    runs = delivery_overview(session=s, actor=actor)
 
 m = st.columns(len(STATUSES))
 for i, status in enumerate(STATUSES):
@@ -45,6 +48,25 @@ if counts.get("uncertain"):
         f"{counts['uncertain']} message(s) may or may not have gone out (a runner stopped "
         "mid-send). Check with the recipient, then release each one below."
     )
+
+st.subheader("Deliveries")
+if runs.empty:
+    st.caption("No delivery has run yet: `cli.py jobs run` (cron) sends what is due.")
+else:
+    last = runs.iloc[0]
+    oldest = last["oldest waiting (min)"]
+    st.caption(
+        f"Last delivery {last['at']:%Y-%m-%d %H:%M} UTC: {last['sent']} sent, "
+        f"{last['to retry']} to retry, {last['given up']} given up, {last['waiting']} waiting"
+        + ("" if pd.isna(oldest) else f" (oldest {oldest} min)")
+        + f", {last['seconds']:.1f} s."
+    )
+    if last["waiting"]:
+        st.warning(
+            f"{last['waiting']} due message(s) were still waiting when the last delivery ended "
+            "(its time budget was spent): run `cli.py jobs run` more often."
+        )
+    st.dataframe(runs, hide_index=True, width="stretch", key="deliveries")
 
 if len(issues):
     needs = issues[issues["kind"] == "needs_data"]

@@ -399,11 +399,18 @@ def _priorities(raw: pd.Series) -> pd.Series:
 
 
 def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with nothing in any cell. Each column only looks at the rows still blank so far,
+    so after the first filled column (the id, mostly) almost nothing is left to test."""
     if frame.empty:
         return frame
-    cells = frame.astype(object)
-    blank = cells.isna() | cells.astype(str).apply(lambda c: c.str.strip() == "")
-    return frame[~blank.all(axis=1)]
+    blank = np.ones(len(frame), bool)
+    for name in frame.columns:
+        if not blank.any():
+            return frame
+        cells = frame[name].iloc[np.flatnonzero(blank)].astype(object)
+        empty = cells.isna() | (cells.astype(str).str.strip() == "")
+        blank[np.flatnonzero(blank)] = empty.to_numpy(bool)
+    return frame[~blank]
 
 
 def _empty_result() -> ParseResult:

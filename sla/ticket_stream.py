@@ -16,13 +16,16 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import numpy as np
 import pandas as pd
 
+T = TypeVar("T")
 CHUNK_BYTES = 8 * 1024 * 1024
 CHUNK_ROWS = 50_000
 HEAD_ROWS = 21  # rows searched for the header (a report title or notes may sit above it)
@@ -192,3 +195,47 @@ def open_stream(
     if is_xlsx(filename):
         return XlsxStream(f, filename, chunk_rows=chunk_rows)
     return CsvStream(f, filename, chunk_bytes=chunk_bytes)
+
+
+def prefetched(items: Iterator[T], *, depth: int = 1) -> Iterator[T]:
+    """Yield `items` while a thread already produces the next `depth` of them: a chunk is
+    parsed (pandas, much of it outside the GIL) while the caller writes the one before
+    (the driver waits on the database outside the GIL). Order and errors are kept: an
+    exception in the producer is raised here at its place. Closing this generator (the
+    caller failed or stopped) stops the thread before the file under it is closed."""
+    q: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(entry) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put((done, exc))
+            return
+        put((done, None))
+
+    worker = threading.Thread(target=produce, name="ticket-import-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, exc = q.get()
+            if item is done:
+                if exc is not None:
+                    raise exc
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()

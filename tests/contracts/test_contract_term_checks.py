@@ -53,3 +53,17 @@ def test_currency_must_be_money(code):
 def test_real_currencies_pass():
     for code in ("usd", "EUR", "XOF", "XCD"):
         assert make(currency=code).currency == code.upper()
+
+
+def test_unknown_currency_code_is_named():
+    msg = error(currency="ABC")
+    assert "unknown currency 'ABC': use an ISO 4217 code such as USD, EUR, GBP" in msg
+
+
+def test_notice_must_be_shorter_than_each_renewal_too():
+    msg = error(term_months=24, auto_renew=True, renewal_term_months=1, notice_days=60,
+                end_date=date(2027, 12, 31))  # fmt: skip
+    assert "notice period of 60 days is not shorter than the term (31 days)" in msg
+    ok = make(term_months=24, auto_renew=True, renewal_term_months=3, notice_days=60,
+              end_date=date(2027, 12, 31))  # fmt: skip
+    assert ok.notice_days == 60

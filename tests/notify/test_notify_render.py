@@ -39,14 +39,13 @@ CONTEXTS = {
         "sender_title": "Account manager",
     },
     "sla_breach_warning": {
-        "client": "Acme",
-        "contract_reference": "C-1",
-        "tz": "Europe/Berlin",
         "tickets": [
-            {"ref": "T-1", "subject": "Printer", "priority": "P1", "metric": "resolution",
+            {"client": "Acme", "contract_reference": "C-1", "tz": "Europe/Berlin", "ref": "T-1",
+             "subject": "Printer", "priority": "P1", "metric": "resolution",
              "state": "breached", "due_at": datetime(2025, 6, 3, 12, tzinfo=UTC),
              "elapsed_share": 1.2},
-            {"ref": "T-2", "subject": "VPN", "priority": "P2", "metric": "response",
+            {"client": "Acme", "contract_reference": "C-1", "tz": "Europe/Berlin", "ref": "T-2",
+             "subject": "VPN", "priority": "P2", "metric": "response",
              "state": "at_risk", "due_at": datetime(2025, 1, 3, 13, tzinfo=UTC),
              "elapsed_share": 0.8},
         ],
@@ -153,8 +152,22 @@ def test_client_notice_names_the_attachment_and_requires_it():
 def test_sla_warning_shows_times_in_the_contract_zone_across_dst():
     text = render_one("sla_breach_warning").text
     assert "  [BREACHED] P1 T-1 Printer" in text
-    assert "resolution due 2025-06-03 14:00 CEST, 120% of target used" in text
-    assert "response due 2025-01-03 14:00 CET, 80% of target used" in text
+    assert "Acme (C-1): resolution due 2025-06-03 14:00 CEST, 120% of target used" in text
+    assert "Acme (C-1): response due 2025-01-03 14:00 CET, 80% of target used" in text
+
+
+def test_sla_digest_names_each_contract_in_its_own_zone():
+    tickets = [dict(t) for t in CONTEXTS["sla_breach_warning"]["tickets"]]
+    tickets[1] |= {"client": "Beta", "contract_reference": "C-2", "tz": "America/New_York"}
+    tickets += [dict(tickets[1], client=f"Co {i}", contract_reference=f"C-{i}")
+                for i in (3, 4, 5)]  # fmt: skip
+    email = render("sla_breach_warning", {"tickets": tickets})
+    assert email.subject == (
+        "[SLA] Acme (C-1), Beta (C-2), Co 3 (C-3) and 2 more contracts: 1 breached, 4 at risk"
+    )
+    assert "Beta (C-2): response due 2025-01-03 08:00 EST" in email.text
+    assert "SLA digest: 5 ticket(s)" in email.text
+    assert "<td>Beta (C-2)</td>" in email.html
 
 
 def test_weekly_report_text():
