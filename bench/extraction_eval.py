@@ -234,7 +234,7 @@ def evaluate(rows: list[dict], results: list[ContractTerms | None], verbose: boo
     has one is a false negative."""
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # tp, fp, fn
     for row, terms in zip(rows, results, strict=True):
-        name = row["file"][4:44]
+        name = f"#{row.get('_row', '?')} {row['file'][4:44]}"
 
         def get(attr: str, terms=terms):
             return getattr(terms, attr) if terms is not None else None
@@ -355,6 +355,8 @@ def score_set(
     With `cache`, each file's text is read once and kept there (the rules alone run again:
     for iterating on rules; the seconds per document then leave out reading the PDF)."""
     rows = [json.loads(line) for line in (folder / "labels.jsonl").read_text().splitlines() if line]
+    for i, row in enumerate(rows):
+        row["_row"] = i  # its index in labels.jsonl, which --verbose prints
     rows = half_of(rows, half)
     rows = rows[:limit] if limit else rows
     started = time.perf_counter()
