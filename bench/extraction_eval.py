@@ -5,9 +5,9 @@ value counts as a false positive and a false negative. Dates equal as calendar d
 ('perpetual' as a word); D/M labels (first number above 12) parse; a label with several
 dates ('09/01/2006; 8/31/2007') accepts any of them; a label with blanks ('07/[]/2000',
 '[]/[]/20[]') compares only the parts it knows. Durations equal after normalising to number
-+ unit ('(6) months', '180 days / 6 months'); governing law equal ignoring case, 'State of'
-and 'laws of'; parties matched name by name with rapidfuzz, ignoring role labels and
-punctuation, a name the label repeats (or lists again as its short name) counted once;
++ unit ('(6) months', '180 days / 6 months'); governing law equal ignoring case, 'State of',
+'laws of' and a country after a comma ('Ontario, Canada'); parties matched name by name
+with rapidfuzz, ignoring role labels and punctuation, a name the label repeats (or lists again as its short name) counted once;
 Yes/No categories scored as clause detection over all contracts. Prints P/R/F1 per field per
 set, the F1 gap between the sets, and seconds per document.
 
@@ -151,7 +151,17 @@ def _unit(parsed: dict) -> tuple[float, str]:
     return n, unit
 
 
+_COUNTRY_AFTER = re.compile(
+    r",\s*(?:the\s+)?(?:United\s+Kingdom|U\.?K\.?|Canada|Australia|U\.?S\.?A?\.?|"
+    r"United\s+States(?:\s+of\s+America)?)\b\.?",
+    re.IGNORECASE,
+)
+
+
 def norm_law(text: str) -> str:
+    """Lower-case words of a jurisdiction; 'England, United Kingdom; Wales, United Kingdom'
+    -> 'england and wales' (the country after a comma only locates the state or province)."""
+    text = _COUNTRY_AFTER.sub("", text)
     text = text.lower().replace(";", " and ")
     text = re.sub(r"\b(?:the\s+)?(?:laws?\s+of|state\s+of|commonwealth\s+of)\b", " ", text)
     text = re.sub(r"[^a-z ]", " ", text)
