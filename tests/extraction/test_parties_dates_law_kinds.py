@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.document import build_document
-from extraction.rules import law
+from extraction.rules import law, parties
 
 
 def _law(text: str) -> str | None:
@@ -55,3 +55,46 @@ def test_a_table_of_contents_chooses_no_law():
         ]
     )
     assert law.governing_law(doc) is None
+
+
+def _names(preamble: str) -> list[str]:
+    field = parties.parties(build_document([f"SERVICE AGREEMENT\n\n{preamble}\n"])).get("parties")
+    return [p["name"] for p in field.normalized] if field else []
+
+
+@pytest.mark.parametrize(
+    ("preamble", "expected"),
+    [
+        # the second party a person, after a Greek question mark that looks like ';'
+        ("THIS AGREEMENT is made BETWEEN: (1) BICYCLETX LIMITED a company incorporated in "
+         "England (the \u201cCompany\u201d)\u037e and\n(2) NIGEL CROCKETT of "
+         "(the \u2018\u2018Employee\u201d).",
+         ["BICYCLETX LIMITED", "NIGEL CROCKETT"]),
+        # an address run into a name in capitals
+        ("This Agreement is made between ORGANIC PREPARATIONS INC. 2 nd Floor, Transpacific "
+         "Haus, Port Vila (\"OPI\") and Agape ATP Limited (\"Agape\").",
+         ["ORGANIC PREPARATIONS INC.", "Agape ATP Limited"]),
+        ("This Agreement is entered into between KALLO Inc. With principal offices at 15 "
+         "Allstate Parkway, Markham (\"Kallo\") and Beijing CC-Pharming Ltd. of Beijing, China "
+         "(\"CC-Pharming\").", ["KALLO Inc.", "Beijing CC-Pharming Ltd."]),
+        # a filing header glued to the second name, which follows 'And'
+        ("This Agreement is made by and between Signature Orthopaedics Pty Ltd And CPM Medical "
+         "Consultants LLC Source: FUSE MEDICAL, INC., 10-K, 3/21/2019 (\"Parties\").",
+         ["Signature Orthopaedics Pty Ltd", "CPM Medical Consultants LLC"]),
+        ("This Agreement is made between NETGEAR, Inc. (\"NETGEAR\") and Bay Networks, Inc., "
+         "and Ingram Micro (\"Distributor\").",
+         ["NETGEAR, Inc.", "Bay Networks, Inc.", "Ingram Micro"]),
+        ("WHEREAS, Movado Group, Inc. (\"Movado\") and The undersigned, Dundee Securities Ltd. "
+         "(\"Dundee\") agree.", ["Movado Group, Inc.", "Dundee Securities Ltd."]),
+    ],
+)  # fmt: skip
+def test_party_names_without_what_is_glued_to_them(preamble, expected):
+    assert _names(preamble) == expected
+
+
+def test_a_date_before_the_names_is_no_party():
+    names = _names(
+        'This Agreement dated June 29, 2006 between PRIMEENERGY\u2019CORPORATION ( Time"), '
+        'GUARANTY BANK, FSB ("Bank").'
+    )
+    assert not any("June" in n for n in names)
