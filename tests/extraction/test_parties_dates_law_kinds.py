@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.document import build_document
-from extraction.rules import law, parties
+from extraction.rules import dates, law, parties
 
 
 def _law(text: str) -> str | None:
@@ -98,3 +98,54 @@ def test_a_date_before_the_names_is_no_party():
         'GUARANTY BANK, FSB ("Bank").'
     )
     assert not any("June" in n for n in names)
+
+
+PREAMBLE = (
+    "SERVICES AGREEMENT\n\nThis Agreement is dated June 5, 2019 by and between Acme Widgets, "
+    'Inc. ("Acme") and Bolt Stores LLC ("Bolt").\n\n'
+)
+
+
+def _effective(text: str) -> object:
+    doc = build_document([PREAMBLE + text + "\n"])
+    field = dates.effective_date(doc, dates.agreement_date(doc))
+    return field.normalized if field else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "This agreement commences upon execution of this document.",
+        "This Agreement shall enter into effect on the date it is signed by both parties.",
+        "1) This Agreement shall become effective on the date of its execution and shall remain "
+        "in force for three years.",
+    ],
+)
+def test_an_agreement_effective_on_signature_starts_on_the_agreement_date(text):
+    assert _effective(text) == "2019-06-05"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IN WITNESS WHEREOF, the parties have caused this Agreement to be executed as of the "
+        "Effective Date first written above.",
+        '"Standstill Period" shall mean the period commencing on the date of this Agreement and '
+        "ending on the date of the annual meeting.",
+        "Premier shall purchase a minimum volume under this Agreement for the twelve-month period "
+        "commencing July 1, 2019.",
+        "The parties further agree to amend that certain Quality Agreement between them effective "
+        'as of September 15, 2015 (the "Quality Agreement").',
+    ],
+)
+def test_no_effective_date_where_the_contract_states_none(text):
+    assert _effective(text) is None
+
+
+@pytest.mark.parametrize("head", ["V0.4 November 2008", "Version 2.1 - 3 March 2010"])
+def test_a_version_string_is_not_the_agreement_date(head):
+    doc = build_document(
+        [f'MASTER SERVICES AGREEMENT\n{head}\n\nThis Agreement is made between Acme Inc. ("Acme") '
+         'and Bolt LLC ("Bolt").\n']
+    )  # fmt: skip
+    assert dates.agreement_date(doc) is None
