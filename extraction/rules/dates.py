@@ -83,6 +83,7 @@ _NAMES_OTHER = re.compile(
     r"(?:Agreement|Contract|Amendment)"
     r"[\"“”‘’']+\s*\)"
 )
+_PREVIOUSLY = re.compile(r"\b(?:previously|originally|heretofore|that\s+certain)\b[^.;]*$", re.I)
 _RECITAL = re.compile(r"(?:\(?[A-Z0-9]\)\s*)?WHEREAS\b", re.IGNORECASE)
 # 'V0.4 November 2008', 'Version 2.1 - 3 March 2010': a document version's date, not the
 # agreement's.
@@ -159,15 +160,24 @@ def agreement_date(doc: Document) -> Field | None:
                 score = 0.45
             else:
                 continue
+            if _NAMES_OTHER.match(_after(doc, sentence, ent)) or _PREVIOUSLY.search(before):
+                score -= 0.4  # 'the Development Agreement ... entered into on X', 'previously'
             made = _date_field(doc, "agreement_date", sentence, ent, score)
             if made and (best is None or score > best[0]):
                 best = (score, sentence.index, made)
     if best is None:
-        # Signature blocks: "Date: 1/14/02" near the end.
+        # Signature blocks: "Date: 1/14/02" near the end; the agreement is made when the last
+        # party signs ('Date: 1/26/2020  Date: 1/27/2020' -> the later).
         for sentence in reversed(doc.sentences[-60:]):
-            for ent in _dates(sentence):
-                if re.search(r"date[d]?\s*:?\s*$", _before(doc, sentence, ent), re.IGNORECASE):
-                    return _date_field(doc, "agreement_date", sentence, ent, 0.5)
+            signed = [
+                (date_value(ent)[1] or date.min, ent)
+                for ent in _dates(sentence)
+                if re.search(r"date[d]?\s*:?\s*$", _before(doc, sentence, ent), re.IGNORECASE)
+            ]
+            if signed:
+                return _date_field(
+                    doc, "agreement_date", sentence, max(signed, key=lambda s: s[0])[1], 0.5
+                )
         return None
     return best[2]
 

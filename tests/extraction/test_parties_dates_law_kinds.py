@@ -149,3 +149,25 @@ def test_a_version_string_is_not_the_agreement_date(head):
          'and Bolt LLC ("Bolt").\n']
     )  # fmt: skip
     assert dates.agreement_date(doc) is None
+
+
+def test_the_date_of_the_agreement_an_amendment_amends_is_not_its_own():
+    doc = build_document(
+        [
+            "AMENDMENT 1 TO DEVELOPMENT AGREEMENT\n\nThis is the First Amendment to the "
+            "Development Agreement (\u201cDevelopment Agreement\u201d) previously entered into on "
+            "April 15, 2010, by and between Cargill, Incorporated and OPX Biotechnologies, Inc. "
+            "This First Amendment is dated as of July 18, 2011.\n"
+        ]
+    )
+    assert dates.agreement_date(doc).normalized == "2011-07-18"
+
+
+def test_signature_dates_give_the_last_signature():
+    pages = [
+        "SERVICES AGREEMENT\n\n"
+        + "".join(f"{n}. The parties agree to clause {n}.\n" for n in range(90)),
+        "IN WITNESS WHEREOF the parties sign below.\nBY: /s/ Thomas Gallo BY: /s/ Tim Orr\n"
+        "Date: 1/26/2020 Date: 1/27/2020\n",
+    ]
+    assert dates.agreement_date(build_document(pages)).normalized == "2020-01-27"
