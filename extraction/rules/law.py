@@ -107,7 +107,9 @@ def governing_law(doc: Document) -> Field | None:
         text = doc.pages[sentence.page - 1]
         region = text[sentence.start : sentence.end]
         runs_on = not re.search(r"[.;:!?]\W*$", region)
-        if runs_on:  # a sentence cut at a line break ('... in accordance with Ohio' / 'law.')
+        if (
+            runs_on and text[sentence.end :].lstrip()[:1].islower()
+        ):  # a sentence cut at a line break ('... in accordance with Ohio' / 'law.')
             region = text[sentence.start : sentence.end + 200]
         if runs_on and sentence.end >= len(text.rstrip()) - 2 and sentence.page < len(doc.pages):
             region += " " + doc.pages[sentence.page][:300]  # clause runs onto the next page
