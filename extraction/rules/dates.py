@@ -51,12 +51,46 @@ _DATE_FIRST_WRITTEN = re.compile(
     re.IGNORECASE,
 )
 
+# 'This agreement commences upon execution', 'shall enter into effect on the date it is signed
+# by both parties', 'shall become effective on the date of execution': the contract states that
+# it starts when signed, which is the agreement date.
+_ON_SIGNATURE = re.compile(
+    r"(?:effective|commence[sd]?|begin[s]?|start[s]?|enter\s+into\s+(?:force|effect)|"
+    r"take[s]?\s+effect|come[s]?\s+into\s+(?:force|effect))\s+(?:on|upon|as\s+of|from)\s+"
+    r"(?:the\s+)?(?:date\s+of\s+)?(?:(?:its|the|this\s+agreement[’']s)\s+)?"
+    r"(?:execution|signature|signing)\b"
+    r"|(?:effective|commence[sd]?|begin[s]?|enter\s+into\s+(?:force|effect))\s+(?:on|upon|as\s+of)\s+"
+    r"the\s+date\s+(?:on\s+which\s+)?(?:it|this\s+agreement)\s+(?:is|has\s+been)\s+"
+    r"(?:signed|executed)\b",
+    re.IGNORECASE,
+)
 _ABOUT_AGREEMENT = re.compile(r"\b(?:agreement|contract|term)\b|effective\s+date", re.I)
+# 'the period commencing on the date hereof' (a standstill, a notice window) and the signature
+# line ('IN WITNESS WHEREOF ... as of the Effective Date first written above') do not start
+# the agreement.
+_NOT_THE_START = re.compile(
+    r"\bperiod\s+(?:commencing|beginning|starting)\b|^\s*IN\s+WITNESS\b", re.IGNORECASE
+)
 
 _OTHER_AGREEMENT = re.compile(
-    r"\b(?:replaces?|supersed\w+|original|existing|previous|prior|underlying|amended)\b", re.I
+    r"\b(?:replaces?|supersed\w+|original|existing|previous\w*|prior|underlying|amended|"
+    r"that\s+certain)\b",
+    re.I,
 )
+# A date followed by the defined name of an agreement dates that agreement, not this one.
+_NAMES_OTHER = re.compile(
+    r"\s*,?\s*\((?:the)?\s*[\"“”‘’']+(?!(?i:this|master|services?)\b)[^\"“”‘’'()]{1,60}\s"
+    r"(?:Agreement|Contract|Amendment)"
+    r"[\"“”‘’']+\s*\)"
+)
+_PREVIOUSLY = re.compile(r"\b(?:previously|originally|heretofore|that\s+certain)\b[^.;]*$", re.I)
 _RECITAL = re.compile(r"(?:\(?[A-Z0-9]\)\s*)?WHEREAS\b", re.IGNORECASE)
+# 'V0.4 November 2008', 'Version 2.1 - 3 March 2010': a document version's date, not the
+# agreement's.
+_VERSION_BEFORE = re.compile(
+    r"\b(?:V|Ver\.?|Version|Rev\.?|Revision|Draft)\s?\d+(?:\.\d+)*[\s,:–-]*$", re.IGNORECASE
+)
+_VERSION_IN = re.compile(r"(?:V|Ver\.?|Version|Rev\.?)\s?\d+\.\d", re.IGNORECASE)
 _FOOTER = re.compile(r"Source:|\b(?:8-K|10-K|10-Q|S-1|EX-\d)", re.IGNORECASE)
 
 
@@ -99,7 +133,13 @@ def _dates(sentence: Sentence) -> list[Ent]:
         return []
     if _RECITAL.match(sentence.flat):  # recitals date earlier, other agreements
         return []
-    return [e for e in sentence.ents if e.label in ("DATE", "DATE_BLANK")]
+    return [
+        e
+        for e in sentence.ents
+        if e.label in ("DATE", "DATE_BLANK")
+        and not _VERSION_BEFORE.search(sentence.text[: max(0, e.start - sentence.start)][-24:])
+        and not _VERSION_IN.match(e.text)  # 'V0.4 November 2008' read as 4 November 2008
+    ]
 
 
 def agreement_date(doc: Document) -> Field | None:
@@ -120,15 +160,24 @@ def agreement_date(doc: Document) -> Field | None:
                 score = 0.45
             else:
                 continue
+            if _NAMES_OTHER.match(_after(doc, sentence, ent)) or _PREVIOUSLY.search(before):
+                score -= 0.4  # 'the Development Agreement ... entered into on X', 'previously'
             made = _date_field(doc, "agreement_date", sentence, ent, score)
             if made and (best is None or score > best[0]):
                 best = (score, sentence.index, made)
     if best is None:
-        # Signature blocks: "Date: 1/14/02" near the end.
+        # Signature blocks: "Date: 1/14/02" near the end; the agreement is made when the last
+        # party signs ('Date: 1/26/2020  Date: 1/27/2020' -> the later).
         for sentence in reversed(doc.sentences[-60:]):
-            for ent in _dates(sentence):
-                if re.search(r"date[d]?\s*:?\s*$", _before(doc, sentence, ent), re.IGNORECASE):
-                    return _date_field(doc, "agreement_date", sentence, ent, 0.5)
+            signed = [
+                (date_value(ent)[1] or date.min, ent)
+                for ent in _dates(sentence)
+                if re.search(r"date[d]?\s*:?\s*$", _before(doc, sentence, ent), re.IGNORECASE)
+            ]
+            if signed:
+                return _date_field(
+                    doc, "agreement_date", sentence, max(signed, key=lambda s: s[0])[1], 0.5
+                )
         return None
     return best[2]
 
@@ -156,6 +205,12 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 score = 0.85
             else:
                 continue
+            if _NAMES_OTHER.match(after):
+                continue  # '... effective as of September 15, 2015 (the "Quality Agreement")'
+            if score < 0.95 and re.search(
+                r"\bperiod\s+(?:commencing|beginning|starting)", before[-40:], re.I
+            ):
+                continue  # 'the twelve-month period commencing July 1': not the agreement's start
             if _OTHER_AGREEMENT.search(sentence.flat):
                 score -= 0.2
             made = _date_field(doc, "effective_date", sentence, ent, score)
@@ -167,8 +222,11 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
         for sentence in doc.sentences:
             if (
                 sentence.part != "exhibit"
-                and _DATE_FIRST_WRITTEN.search(sentence.flat)
+                and (
+                    _DATE_FIRST_WRITTEN.search(sentence.flat) or _ON_SIGNATURE.search(sentence.flat)
+                )
                 and _ABOUT_AGREEMENT.search(sentence.flat)
+                and not _NOT_THE_START.search(sentence.flat)
             ):
                 return _copy(agreement, sentence, 0.9)
     if best is not None:

@@ -31,10 +31,12 @@ NOT_PARTY_TERMS = {
     "license agreement", "purchase agreement", "services agreement", "you", "your",
 }  # fmt: skip
 
-_SUFFIX = (
-    r"(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|AG|"
-    r"B\.?V|N\.?V|GmbH|S\.?A|SAS|plc|PLC|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s)\b\.?"
+_SUFFIX_WORDS = (
+    r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|AG|"
+    r"B\.?V|N\.?V|GmbH|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s"
 )
+# Names are often in capitals ('BICYCLETX LIMITED', 'PFIZER INC.'): the suffix in both cases.
+_SUFFIX = rf"(?:{_SUFFIX_WORDS}|{_SUFFIX_WORDS.upper()})\b\.?"
 _START = re.compile(
     r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by|"
     r"concluded\s+between)\b\s*:?",
@@ -50,7 +52,9 @@ _DEFINED = re.compile(
     r"individually\s+)?[\"“”‘’']+\s*(?P<term>[^\"“”‘’'()]{1,40}?)\s*[\"“”‘’',]+[^()]{0,60}\)"
 )
 _LEAD = re.compile(
-    r"^(?:[\s,;:.]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.)+", re.I
+    r"^(?:[\s,;:.\u037e\uff1b]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.|"
+    r"whereas\b|the\s+undersigned\b|party\s+[a-z]\s*:|\([a-z]\)\s)+",
+    re.I,
 )
 _CUT = re.compile(
     r",?\s+(?:a|an)\s+(?:\w[\w-]*\s+){0,4}?(?i:corporation|company|limited|partnership|trust|"
@@ -58,8 +62,9 @@ _CUT = re.compile(
     r"societe|corp\b)"
     r"|,\s+(?:a|an|with|having|whose|as|on\s+behalf|represented|acting|located|organi[sz]ed|"
     r"incorporated|together|its|which|through|by|duly|existing|doing\s+business)\b"
-    r"|\s+(?:with|having|whose)\s+(?:a|an|its|the|his|her)?\s*(?i:place|address|principal|"
+    r"|\s+(?i:with|having|whose)\s+(?i:a|an|its|the|his|her)?\s*(?i:place|address|principal|"
     r"registered|office)"
+    r"|,?\s+Source:"  # an EDGAR filing header run into the name
     r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
     r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
     r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b"
@@ -69,12 +74,22 @@ _CUT = re.compile(
 )
 # An address run into the name after its company suffix ('ORGANIC PREPARATIONS INC. 2 nd
 # Floor, ...'): the name ends at the suffix.
-_SUFFIX_THEN_ADDRESS = re.compile(rf"\b{_SUFFIX}(?=[,\s]+\d)")
+_SUFFIX_THEN_ADDRESS = re.compile(
+    rf"\b{_SUFFIX}(?=[,\s]+\d|[,.\s]+(?i:with|having|whose|located)\b"
+    rf"|,?\s+(?:[A-Z][\w-]*\s+){{1,4}}\d|,?\s+Source:)"
+    # 'Beijing CC-Pharming Ltd. of Beijing, China' (but 'Bank of America, N.A.' is a name)
+    r"|\b(?i:Inc|Ltd|LLC|Limited|Corp|Corporation|GmbH|AG|plc)\b\.?(?=\s+of\s+[^,]{1,40},)"
+)
 # Prose is not a party ('The Offering. The Company is offering the Shares ...').
 _LOWER_RUN = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")
 _SPLIT = re.compile(
-    rf",?\s+(?:and|AND)\s+(?:\d{{1,2}}\.\s+)?(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
+    rf",?\s+(?:and|AND|And)\s+(?:\d{{1,2}}\.\s+)?(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
 )
+# 'Bay Networks, Inc., and Ingram Micro': after a name that ends in its company suffix, an
+# 'and' starts the next party even when that one has no suffix.
+_LOOSE_AND = re.compile(r"(?<=[A-Za-z.]),?\s+(?:and|AND|And)\s+(?=[A-Z])")
+_ENDS_SUFFIX = re.compile(r"\b(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|"
+                          r"GmbH|AG|plc|LLP|L\.P|S\.A|B\.V|N\.V)\b\.?[\s,]*$", re.I)  # fmt: skip
 # What is left of an address after a split ("Massachusetts, 02148, USA"): not a name.
 _ADDRESS = re.compile(r"\b\d{4,}\b|\b(?:USA|U\.S\.A\.|United\s+States)\s*$")
 _ADDRESS_END = re.compile(r"(?:\b\d{4,}|\bUSA|\bU\.S\.A\.|\bUnited\s+States)[\s,.]*$")
@@ -85,8 +100,18 @@ def _split_names(segment: str) -> list[str]:
     Association, Inc.': only where the part before the 'and' is a company name or the end
     of an address (the previous party's)."""
     pieces, start = [], 0
-    for match in _SPLIT.finditer(segment):
+    strict = {m.start(): m for m in _SPLIT.finditer(segment)}
+    loose = {m.start(): m for m in _LOOSE_AND.finditer(segment) if m.start() not in strict}
+    for at in sorted({*strict, *loose}):
+        match = strict.get(at) or loose[at]
+        if match.start() < start:
+            continue
         left = segment[start : match.start()]
+        if at in loose:
+            if _ENDS_SUFFIX.search(left):
+                pieces.append(left)
+                start = match.end()
+            continue
         if re.search(rf"\b{_SUFFIX}", left) or _ADDRESS_END.search(left):
             pieces.append(segment[start : match.start()])
             start = match.end()
@@ -104,6 +129,13 @@ def _role(term: str) -> str | None:
 
 _TRAILING_NAME = re.compile(
     r"([A-Z][\w.&'’-]*(?:,?\s+(?:[A-Z0-9][\w.&'’-]*|&|and|of|de|du|la|von|van|\(\w+\))){0,7}),?\s*$"
+)
+
+
+_MONTH_DAY = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\s+\d{1,2}\b",
+    re.I,
 )
 
 
@@ -138,6 +170,8 @@ def _clean_name(segment: str) -> str | None:
     if not (name[0].isupper() or name[0].isdigit() or name.startswith("[") or camel):
         return None
     if re.search(r"\bagreement\b|\bhereto\b|\bherein\b", name, re.I):
+        return None
+    if _MONTH_DAY.search(name):  # 'June 29, 2006 between X': a date is no party's name
         return None
     if not re.search(r"\w", name.strip("[]* ")):  # a redaction, "[ * * * ]"
         return None
@@ -250,7 +284,7 @@ def parties(doc: Document) -> dict[str, Field]:
     if not found:
         flat = " ".join(text[start:end].split())
         flat = re.split(r"[.;]\s|\s\(", flat)[0]
-        for piece in re.split(r",?\s+and\s+|\s+AND\s+", flat)[:4]:
+        for piece in re.split(r",?\s+(?:and|And)\s+|\s+AND\s+", flat)[:4]:
             name = _clean_name(piece)
             if name and re.search(_SUFFIX, name) or (name and name.isupper() and len(name) > 3):
                 found.append({"name": name, "role": None, "defined_as": None})

@@ -78,3 +78,20 @@ def test_value_where_lawyers_found_none_is_a_false_positive():
     counts = ev.evaluate([_row(effective_date="2/1/2020")], [terms], verbose=False)
     assert counts["effective_date"] == [0, 1, 1]
     assert ev.f1(1, 1, 0) == (0.5, 1.0, 2 / 3)
+
+
+def test_party_with_an_address_or_second_name_glued_on_does_not_match():
+    labels = ev.label_parties('KALLO Inc ("Kallo"); Sicap Ltd ("Sicap")')
+    glued = ["KALLO Inc. With principal offices at 15 Allstate Parkway, Markham", "Trust"]
+    assert ev.score_parties(labels, glued) == (0, 2, 2)
+    assert ev.score_parties(labels, ["Kallo, Inc.", "SICAP LTD."]) == (2, 0, 0)
+
+
+def test_party_label_collective_and_unnamed_entries_are_not_parties():
+    answer = (
+        'Miltenyi Biotec GmbH ("Miltenyi"); Agent ("Agent"); Miltenyi and Bellicum '
+        "(individually as a “Party” and collectively as the “Parties”)"
+    )
+    assert ev.label_parties(answer) == ["Miltenyi Biotec GmbH"]
+    trade = ev.label_parties("Pretzel Time, Inc. doing business as Pretzel Time")
+    assert ev.score_parties(trade, ["Pretzel Time, Inc."]) == (1, 0, 0)
