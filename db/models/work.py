@@ -18,6 +18,8 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index("ix_tickets_client_created", "client_id", "created_at"),
+        # covers the renewal health figures' one scan over a year of tickets
+        Index("ix_tickets_created_contract", "created_at", "contract_id", "csat"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,4 +1,4 @@
-"""issue20 scale (reserved slot: filled by the work on that issue; empty until then)
+"""issue20 scale: a covering index for the renewal health figures over a year of tickets
 
 Revision ID: 0020
 Revises: 0019
@@ -17,8 +17,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_index(
+        "ix_tickets_created_contract", "tickets", ["created_at", "contract_id", "csat"]
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_index("ix_tickets_created_contract", table_name="tickets")
