@@ -1,6 +1,7 @@
 """The faster paths of issue 20 give exactly what the straightforward ones gave, on a seeded
 store of each backend: targets matched once per distinct key (sla.attach_targets), and the
-renewal health figures read in one scan (db.renewals.health_inputs)."""
+renewal health figures read in one scan (db.renewals.health_inputs), time entries built
+column by column (billing.frames.entries_from_frame)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 import sla
+from billing.frames import _as_bool, _as_datetime, clean, entries_from_frame
+from billing.model import TimeEntry
+from billing.money import to_decimal
+from db.billing.inputs import _entitle, _entry_frame
 from db.calendars import ALWAYS, calendar_versions_frame
 from db.engine import session_scope
 from db.models import Ticket
@@ -117,3 +122,39 @@ def test_health_figures_in_one_scan_equal_three_queries(seeded):
     assert (got.loc[known, "tickets_last_90"].astype(int) == last[known]).all()
     assert (got.loc[known, "tickets_previous_90"].astype(int) == previous[known]).all()
     pd.testing.assert_series_equal(got["csat"], csat, check_names=False)
+
+
+def _entries_per_row(frame):
+    """entries_from_frame as it was: one dict per row."""
+    return [
+        TimeEntry(
+            entry_id=clean(r["entry_id"]),
+            contract_id=clean(r["contract_id"]),
+            client_id=clean(r["client_id"]),
+            ticket_id=clean(r["ticket_id"]),
+            technician_id=clean(r["technician_id"]),
+            role=clean(r["role"]) or "",
+            started_at=_as_datetime(r["started_at"]),
+            minutes=None if clean(r["minutes"]) is None else int(clean(r["minutes"])),
+            rate_charged=to_decimal(clean(r["rate_charged"])),
+            currency=clean(r["currency"]),
+            entitlement_outcome=clean(r["entitlement_outcome"]) or "",
+            approved=bool(_as_bool(r.get("approved"), False)),
+            after_hours=_as_bool(r.get("after_hours"), None),
+        )
+        for r in frame.to_dict("records")
+    ]
+
+
+def test_entries_built_column_wise_equal_row_wise(seeded):
+    with session_scope(seeded) as s:
+        frame = _entitle(s, _entry_frame(s))
+    frame = frame.assign(client_id=frame["client_id"].map(lambda c: -1 if pd.isna(c) else c))
+    assert len(frame) > 100
+    assert entries_from_frame(frame) == _entries_per_row(frame)
+    # NA-able, float and text forms of the same columns, as a CSV or an import gives them
+    odd = frame.head(50).astype({"ticket_id": "Int64", "minutes": float, "approved": "boolean"})
+    odd.loc[odd.index[:5], ["ticket_id", "approved", "role"]] = [pd.NA, pd.NA, " "]
+    odd["after_hours"] = ["yes", None, 0, 1.0, "false"] * 10
+    odd["started_at"] = odd["started_at"].astype(str)
+    assert entries_from_frame(odd) == _entries_per_row(odd)
