@@ -15,6 +15,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.config import ROOT, ConfigError, database_url
+from db.pooling import pool_options
 
 MIGRATIONS = ROOT / "db" / "migrations"
 
@@ -59,7 +60,10 @@ def make_engine(url: URL | str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        options, connect = pool_options()  # replicas: see db/pooling.py
+        engine = create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": 5, **connect}, **options
+        )
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
