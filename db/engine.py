@@ -134,8 +134,14 @@ def _refuse_newer_store(conn, cfg: Config) -> None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (the app and the CLI call this on start)."""
+    """Apply every pending migration (the app and the CLI call this on start).
+
+    Replicas starting together on PostgreSQL migrate one at a time (a transaction-level
+    advisory lock): the next one finds the schema at head and does nothing.
+    """
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(15020)"))
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         _refuse_newer_store(conn, cfg)

@@ -120,3 +120,19 @@ def test_two_billing_runs_at_once_draft_each_invoice_once(pg):
     assert again.returncode == 0
     with session_scope(pg) as s:
         assert s.scalar(select(func.count()).select_from(Invoice)) == after  # nothing new
+
+
+def test_replicas_starting_together_on_an_empty_store_migrate_once(pg):
+    from tests.conftest import _reset_postgres
+
+    pg.dispose()
+    _reset_postgres(_url(pg))
+    code = "import sys; from db.engine import open_store; open_store(sys.argv[1]); print('up')"
+    procs = [subprocess.Popen([sys.executable, "-c", code, _url(pg)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(3)]  # fmt: skip
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0, 0], [err[-600:] for _, err in outs]
+    pg.dispose()
+    with session_scope(pg) as s:
+        assert s.scalar(select(func.count()).select_from(Invoice)) == 0  # schema at head
