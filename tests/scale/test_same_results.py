@@ -1,7 +1,7 @@
 """The faster paths of issue 20 give exactly what the straightforward ones gave, on a seeded
 store of each backend: targets matched once per distinct key (sla.attach_targets), and the
 renewal health figures read in one scan (db.renewals.health_inputs), time entries built
-column by column (billing.frames.entries_from_frame)."""
+column by column (billing.frames.entries_from_frame), rows read in one pass (read_frame)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from db.engine import session_scope
 from db.models import Ticket
 from db.renewals.contracts import _pipeline_frame
 from db.renewals.health_inputs import health_inputs
+from db.sla.frames import instant_column, read_frame
 from db.sla.in_force import _contracts, _policies, _policy_keys
 from db.sla.outcomes import _tickets
 from demo.seed import SeedSize, seed
@@ -158,3 +159,25 @@ def test_entries_built_column_wise_equal_row_wise(seeded):
     odd["after_hours"] = ["yes", None, 0, 1.0, "false"] * 10
     odd["started_at"] = odd["started_at"].astype(str)
     assert entries_from_frame(odd) == _entries_per_row(odd)
+
+
+def test_rows_read_in_one_pass_equal_the_column_wise_build(seeded):
+    with session_scope(seeded) as s:
+        q = select(
+            Ticket.id,
+            Ticket.external_id,
+            Ticket.contract_id,
+            Ticket.priority,
+            instant_column(s, Ticket.resolved_at),
+        )
+        cols = ["id", "external", "contract", "priority", "resolved"]
+        got = read_frame(s, q, cols)
+        rows = s.execute(q).all()
+        empty = read_frame(s, q.where(Ticket.id < 0), cols)
+    data = list(zip(*rows, strict=True))
+    expected = pd.DataFrame(
+        {c: pd.Series(v, dtype=object) for c, v in zip(cols, data, strict=True)}
+    )
+    assert got["resolved"].isna().any() and got["contract"].notna().any()
+    pd.testing.assert_frame_equal(got, expected)
+    assert list(empty.columns) == cols and empty.empty
