@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from billing.model import ContractBilling, Id, Invoice, InvoiceLine, TimeEntry
@@ -105,27 +106,60 @@ def entries_from_frame(frame: pd.DataFrame) -> list[TimeEntry]:
     missing = [c for c in ENTRY_COLUMNS[:11] if c not in frame.columns]
     if missing:
         raise ValueError(f"time entries frame lacks columns: {', '.join(missing)}")
-    out = []
-    for row in frame.to_dict("records"):
-        minutes = clean(row["minutes"])
-        out.append(
-            TimeEntry(
-                entry_id=clean(row["entry_id"]),
-                contract_id=clean(row["contract_id"]),
-                client_id=clean(row["client_id"]),
-                ticket_id=clean(row["ticket_id"]),
-                technician_id=clean(row["technician_id"]),
-                role=clean(row["role"]) or "",
-                started_at=_as_datetime(row["started_at"]),
-                minutes=None if minutes is None else int(minutes),
-                rate_charged=to_decimal(clean(row["rate_charged"])),
-                currency=clean(row["currency"]),
-                entitlement_outcome=clean(row["entitlement_outcome"]) or "",
-                approved=bool(_as_bool(row.get("approved"), False)),
-                after_hours=_as_bool(row.get("after_hours"), None),
-            )
+    n = len(frame)
+
+    def col(name: str, default: object = None) -> list:
+        return _cleaned(frame[name]) if name in frame.columns else [default] * n
+
+    minutes = [None if m is None else int(m) for m in col("minutes")]
+    approved = frame["approved"] if "approved" in frame.columns else [None] * n
+    after = frame["after_hours"] if "after_hours" in frame.columns else [None] * n
+    # column by column: a million entries are a million rows, not a million dicts
+    return [
+        TimeEntry(
+            entry_id=eid,
+            contract_id=cid,
+            client_id=cl,
+            ticket_id=tid,
+            technician_id=tech,
+            role=role or "",
+            started_at=_as_datetime(at),
+            minutes=m,
+            rate_charged=to_decimal(rate),
+            currency=cur,
+            entitlement_outcome=outcome or "",
+            approved=bool(_as_bool(ok, False)),
+            after_hours=_as_bool(ah, None),
         )
-    return out
+        for eid, cid, cl, tid, tech, role, at, m, rate, cur, outcome, ok, ah in zip(
+            col("entry_id"),
+            col("contract_id"),
+            col("client_id"),
+            col("ticket_id"),
+            col("technician_id"),
+            col("role"),
+            list(frame["started_at"]),
+            minutes,
+            col("rate_charged"),
+            col("currency"),
+            col("entitlement_outcome"),
+            list(approved),
+            list(after),
+            strict=True,
+        )
+    ]
+
+
+def _cleaned(values: pd.Series) -> list:
+    """`clean` of every value, with the per-value work skipped where the dtype allows."""
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else "O"  # NA-able: per value
+    if kind in "iub":
+        return values.tolist()  # plain Python ints / bools, never missing
+    if kind == "f":
+        return [
+            None if math.isnan(v) else (int(v) if v.is_integer() else v) for v in values.tolist()
+        ]
+    return [clean(v) for v in values]
 
 
 def entries_to_frame(entries: Iterable[TimeEntry]) -> pd.DataFrame:

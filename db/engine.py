@@ -15,6 +15,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.config import ROOT, ConfigError, database_url
+from db.pooling import pool_options
 
 MIGRATIONS = ROOT / "db" / "migrations"
 
@@ -59,7 +60,10 @@ def make_engine(url: URL | str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+        options, connect = pool_options()  # replicas: see db/pooling.py
+        engine = create_engine(
+            url, pool_pre_ping=True, connect_args={"connect_timeout": 5, **connect}, **options
+        )
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -130,8 +134,14 @@ def _refuse_newer_store(conn, cfg: Config) -> None:
 
 
 def upgrade(engine: Engine) -> None:
-    """Apply every pending migration (the app and the CLI call this on start)."""
+    """Apply every pending migration (the app and the CLI call this on start).
+
+    Replicas starting together on PostgreSQL migrate one at a time (a transaction-level
+    advisory lock): the next one finds the schema at head and does nothing.
+    """
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(15020)"))
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         _refuse_newer_store(conn, cfg)

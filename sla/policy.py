@@ -15,7 +15,7 @@ own rows are merged over its tier's defaults; service type "*" is the fallback r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -49,6 +49,22 @@ class Target:
             raise ValueError(f"Targets must be positive minutes ({priority} {self.service_type})")
         object.__setattr__(self, "priority", priority)
         object.__setattr__(self, "service_type", service_key(self.service_type))
+
+
+def _per_value(values: pd.Series, fn: Callable[[object], object]) -> np.ndarray:
+    """`fn` of each element, called once per distinct value (a missing value once per type:
+    None and NaN give different keys) and broadcast back."""
+    arr = values.to_numpy(object)
+    codes, uniques = pd.factorize(arr)
+    mapped = np.array([fn(u) for u in uniques] + [""], dtype=object)[codes]
+    missing = codes < 0
+    if missing.any():
+        kinds: dict[type, object] = {}
+        for v in arr[missing]:
+            if type(v) not in kinds:
+                kinds[type(v)] = fn(v)
+        mapped[missing] = [kinds[type(v)] for v in arr[missing]]
+    return mapped
 
 
 def service_key(service_type: str | None) -> str:
@@ -192,15 +208,22 @@ def attach_targets(
         ],
     )
     out = tickets.copy()
-    out["_p"] = out["priority"].astype(str).str.strip().str.upper()
-    out["_s"] = out["service_type"].map(service_key) if "service_type" in out else WILDCARD
+    out["_p"] = _per_value(out["priority"], lambda p: p if pd.isna(p) else str(p).strip().upper())
+    out["_s"] = _per_value(out["service_type"], service_key) if "service_type" in out else WILDCARD
     keys = ["contract_id", "_p", "_s"]
     named = rules.rename(columns={"priority": "_p", "service_type": "_s"})
-    exact = out[keys].merge(named, on=keys, how="left")
-    star = out[keys[:2]].assign(_s=WILDCARD).merge(named, on=keys, how="left")
+    # Matched once per distinct (policy, priority, service) and broadcast: a million
+    # tickets share a few thousand keys.
+    combo = out[keys].groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    distinct = out[keys].drop_duplicates().reset_index(drop=True)
+    exact = distinct.merge(named, on=keys, how="left")
+    star = distinct[keys[:2]].assign(_s=WILDCARD).merge(named, on=keys, how="left")
     has = exact["response_minutes"].notna().to_numpy()
     picked = pd.DataFrame(
-        {c: np.where(has, exact[c].to_numpy(object), star[c].to_numpy(object)) for c in named}
+        {
+            c: np.where(has, exact[c].to_numpy(object), star[c].to_numpy(object))[combo]
+            for c in named
+        }
     )
     out["response_target_min"] = picked["response_minutes"].to_numpy(dtype=float)
     out["resolution_target_min"] = picked["resolution_minutes"].to_numpy(dtype=float)

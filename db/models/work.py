@@ -18,6 +18,9 @@ class Ticket(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index("ix_tickets_client_created", "client_id", "created_at"),
+        # covers the renewal health figures' one scan over a year of tickets
+        Index("ix_tickets_created_contract", "created_at", "contract_id", "csat"),
+        Index("ix_tickets_changed_at", "changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +39,9 @@ class Ticket(Base):
     resolved_at: Mapped[datetime | None]
     csat: Mapped[int | None]
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set by every ORM/Core update (a webhook resolving a ticket in place): the SLA outcome
+    # cache of every app replica sees the change on its next rerun (db/sla/outcome_cache.py).
+    changed_at: Mapped[datetime | None] = mapped_column(default=None, onupdate=utcnow)
 
 
 class TicketEvent(Base):

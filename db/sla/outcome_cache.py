@@ -4,10 +4,16 @@ read 200k tickets, their pauses and policy targets once instead of once per page
 What is cached never depends on the clock: states are evaluated against `now` on every call.
 An entry is reused only while the store's fingerprint is unchanged: counts and highest ids
 of tickets, ticket events, contracts, SLA policies and targets, calendars and holidays, the
-tickets' latest import time, the sum of contract versions and the last audit entry about
-tickets, contracts or SLA policies (every edit through the app is audited). Only the app
+tickets' latest import and latest in-place change (`Ticket.changed_at`, set on every update:
+a webhook resolving a ticket is not audited), the sum of contract versions and the last
+audit entry about tickets, contracts or SLA policies (every edit through the app is
+audited). Only the app
 turns it on (`ui.store`), per engine URL: library calls, jobs and tests read the store
 directly unless they enable it; the app also warms it up at start (`outcomes.warm_up`).
+
+Replicas: each app process keeps its own entry, and the fingerprint is read from the store on
+every call, so a change made through any replica, the API or a job shows in every other
+process on its next rerun (tests/scale/test_replicas.py runs two).
 """
 
 from __future__ import annotations
@@ -67,12 +73,23 @@ def fingerprint(session: Session) -> tuple:
     """Changes whenever a ticket, pause, contract, policy or calendar changes (see above)."""
     parts: list[object] = []
     for model in (
-        TicketEvent, Contract, SlaPolicy, SlaTarget, Calendar, CalendarHoliday, CalendarVersion
+        TicketEvent,
+        Contract,
+        SlaPolicy,
+        SlaTarget,
+        Calendar,
+        CalendarHoliday,
+        CalendarVersion,
     ):
         parts.extend(session.execute(select(func.count(), func.max(model.id))).one())
     parts.extend(
         session.execute(
-            select(func.count(), func.max(Ticket.id), func.max(Ticket.imported_at))
+            select(
+                func.count(),
+                func.max(Ticket.id),
+                func.max(Ticket.imported_at),
+                func.max(Ticket.changed_at),
+            )
         ).one()
     )
     parts.append(session.scalar(select(func.sum(Contract.version))))

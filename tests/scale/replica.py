@@ -1,0 +1,50 @@
+"""One app replica for tests/scale/test_replicas.py: a separate process with its own engine
+and the SLA outcome cache enabled, as `ui.store` sets them up for a Streamlit process.
+
+Reads commands on stdin and answers one JSON line each:
+  state ID       -> the ticket's resolution state and stop, and how many loads so far
+  resolve ID ISO -> resolve the ticket in place, as a webhook does (no audit, no event)
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from db.engine import open_store, session_scope  # noqa: E402
+from db.models import Ticket  # noqa: E402
+from db.sla import outcome_cache, outcomes  # noqa: E402
+from tests.sla_integration.sla_data import NOW  # noqa: E402
+
+
+def main(url: str) -> None:
+    engine = open_store(url)
+    outcome_cache.enable(engine)
+    loads = []
+    real = outcomes._load
+    outcomes._load = lambda *a, **k: loads.append(1) or real(*a, **k)
+    print(json.dumps({"ready": True}), flush=True)
+    for line in sys.stdin:
+        cmd, tid, *rest = line.split()
+        with session_scope(engine) as s:
+            if cmd == "resolve":
+                ticket = s.get(Ticket, int(tid))
+                ticket.resolved_at, ticket.status = datetime.fromisoformat(rest[0]), "resolved"
+                answer = {"done": True}
+            else:
+                out = outcomes.sla_details(session=s, now=NOW)
+                row = out[(out["ticket_id"] == int(tid)) & (out["metric"] == "resolution")]
+                answer = {
+                    "state": str(row["state"].iloc[0]),
+                    "stopped": str(row["stopped_at"].iloc[0]),
+                    "loads": len(loads),
+                }
+        print(json.dumps(answer), flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
