@@ -23,9 +23,9 @@ from sqlalchemy.engine import Engine
 
 from api.sources import SOURCES, BadEvent, normalise, verify_signature
 from db.api_tokens import TokenError, TokenInfo, authenticate
-from db.dispatch import entitlement_at, ticket_answer
+from db.dispatch import entitlement_at, quick_answer, ticket_answer
 from db.engine import session_factory
-from db.inbound import apply_ticket, delete_ticket, deleted_at, store_event
+from db.inbound import delete_ticket, deleted_at, rebuild, store_event
 from db.models import ApiRequest, Client, Ticket
 
 MAX_BODY = 1_000_000  # bytes: a ticket event is a few KB; 10 MB is refused with 413
@@ -145,7 +145,6 @@ def create_app(
                                          fallback_id=fallback)  # fmt: skip
             if error:
                 return refuse(info.id, request, 422, error, receipt_id=row.receipt_id)
-            ticket = None
             if not duplicate and event.kind == "deleted":
                 existed = delete_ticket(session=s, row=row)
                 s.add(ApiRequest(at=now, token_id=info.id, method="POST",
@@ -156,21 +155,26 @@ def create_app(
                 return {"receipt_id": row.receipt_id, "duplicate": False, "status": "applied",
                         "deleted": existed,
                         "detail": f"ticket {event.ticket_id} {what}"}  # fmt: skip
+            out = {"receipt_id": row.receipt_id, "duplicate": duplicate}
             if not duplicate:
-                ticket = apply_ticket(session=s, source=source, external_id=event.ticket_id)
+                built = rebuild(s, source, [event.ticket_id])[event.ticket_id]
+                out["status"] = row.status
+                # answered from memory before the commit: the commit makes it true
+                answer = built and quick_answer(session=s, ticket=built[0], now=now,
+                                                history=built[1])  # fmt: skip
                 s.add(ApiRequest(at=now, token_id=info.id, method="POST",
                                  path=request.url.path[:300], status=200,
                                  detail=f"receipt {row.receipt_id}"))  # fmt: skip
                 s.commit()
             else:
+                out["status"] = row.status
                 ticket = s.get(Ticket, row.ticket_id) if row.ticket_id else None
+                answer = ticket and quick_answer(session=s, ticket=ticket, now=now)
                 audit(info.id, request, 200, f"duplicate of receipt {row.receipt_id}")
-            status = s.get(type(row), row.id).status
-            out = {"receipt_id": row.receipt_id, "duplicate": duplicate, "status": status}
-            if ticket is None:
+            if not answer:
                 out["detail"] = "kept in the unmatched queue: no client matches this event"
                 return JSONResponse(out, status_code=202)
-            out.update(ticket_answer(session=s, ticket=ticket, now=now))
+            out.update(answer)
             return out
 
     @app.get("/api/v1/tickets/{source}/{external_id}")

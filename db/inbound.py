@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from api.sources import Event
 from contracts.schema import client_name_key
-from db.models import Client, InboundEvent, Ticket, TicketEvent, TimeEntry
-from db.sla.tickets_import import _contracts_for
+from db.models import InboundEvent, Ticket, TicketEvent, TimeEntry
+from db.reference import reference
 from sla.events import PAUSE_STATUSES, STOP_STATUSES
+from sla.single import choose_contract
 
 QUIET_AFTER = timedelta(hours=2)
 
@@ -69,16 +70,6 @@ def store_event(
     return row, False
 
 
-def _client_ids(session: Session) -> dict[str, int]:
-    """Live clients by their name key (how events name their client)."""
-    return {
-        client_name_key(cname): cid
-        for cid, cname in session.execute(
-            select(Client.id, Client.name).where(Client.deleted_at.is_(None))
-        ).all()
-    }
-
-
 def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket | None:
     """Rebuild one ticket from its events (event-time order); None when its client is unknown.
 
@@ -91,6 +82,17 @@ def apply_tickets(
     *, session: Session, source: str, external_ids: list[str]
 ) -> dict[str, Ticket | None]:
     """`apply_ticket` for many tickets of one source with a few queries (pull sync pages)."""
+    return {k: v and v[0] for k, v in rebuild(session, source, external_ids).items()}
+
+
+def rebuild(
+    session: Session, source: str, external_ids: list[str]
+) -> dict[str, tuple[Ticket, list[tuple]] | None]:
+    """Per ticket: (the rebuilt ticket, the history rows written for it), or None.
+
+    Clients and contracts come from the cached reference data (`db.reference`); the
+    contract is the one `_contracts_for` would pick (`sla.single.choose_contract`).
+    """
     wanted = list(dict.fromkeys(external_ids))
     rows = session.scalars(
         select(InboundEvent)
@@ -110,8 +112,8 @@ def apply_tickets(
             select(Ticket).where(Ticket.source == source, Ticket.external_id.in_(wanted))
         )
     }
-    clients = _client_ids(session)
-    out: dict[str, Ticket | None] = dict.fromkeys(wanted)
+    ref = reference(session)
+    out: dict[str, tuple[Ticket, list[tuple]] | None] = dict.fromkeys(wanted)
     built: list[tuple[Ticket, dict, list[InboundEvent]]] = []
     for external_id in wanted:
         evs = by_ticket.get(external_id) or []
@@ -120,7 +122,7 @@ def apply_tickets(
             continue  # a deleted ticket is never rebuilt (delete_ticket removed it)
         ticket = existing.get(external_id)
         client = next((e["client"] for e in reversed(events) if e["client"]), None)
-        client_id = clients.get(client_name_key(client)) if client else (
+        client_id = ref.clients.get(client_name_key(client)) if client else (
             ticket.client_id if ticket else None)  # fmt: skip
         if client_id is None:
             for r in evs:
@@ -138,21 +140,20 @@ def apply_tickets(
                   "first_response_at", "resolved_at"):  # fmt: skip
             setattr(ticket, k, state[k])
         built.append((ticket, state, evs))
-        out[external_id] = ticket
+        out[external_id] = (ticket, state["history"])
     if not built:
         return out
-    frame = pd.DataFrame(
-        {"client_id": [t.client_id for t, _, _ in built],
-         "created_at": [pd.Timestamp(s["created_at"]) for _, s, _ in built],
-         "service_type": [s["service_type"] for _, s, _ in built]}
-    )  # fmt: skip
-    contracts = _contracts_for(session, frame)
     session.flush()
     session.execute(
         delete(TicketEvent).where(TicketEvent.ticket_id.in_([t.id for t, _, _ in built]))
     )
-    for i, (ticket, state, evs) in enumerate(built):
-        ticket.contract_id = _py_int(contracts.iloc[i])
+    for ticket, state, evs in built:
+        terms = ref.terms.get(ticket.client_id, [])
+        pick = choose_contract(
+            terms, instant=ticket.created_at, service_type=ticket.service_type or "",
+            zones=[ref.calendars[c.calendar_key].tz for c in terms],
+        )  # fmt: skip
+        ticket.contract_id = pick[0].contract_id if pick else None
         for at, kind, value in state["history"]:
             session.add(TicketEvent(ticket_id=ticket.id, at=at, kind=kind, value=value))
         for r in evs:
@@ -195,10 +196,6 @@ def delete_ticket(*, session: Session, row: InboundEvent) -> bool:
     session.execute(delete(TicketEvent).where(TicketEvent.ticket_id == ticket.id))
     session.delete(ticket)
     return True
-
-
-def _py_int(v) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)
 
 
 def _fold(events: list[dict]) -> dict:
