@@ -20,6 +20,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
 from api.sources import SOURCES, BadEvent, normalise, verify_signature
 from db.api_tokens import TokenError, TokenInfo, authenticate
@@ -110,7 +111,7 @@ def create_app(
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY:
             return refuse(None, request, 413, f"payload over {MAX_BODY:,} bytes")
-        info = check(request, "tickets:write")
+        info = await run_in_threadpool(check, request, "tickets:write")
         if isinstance(info, JSONResponse):
             return info
         body = b""
@@ -118,6 +119,11 @@ def create_app(
             body += chunk
             if len(body) > MAX_BODY:
                 return refuse(info.id, request, 413, f"payload over {MAX_BODY:,} bytes")
+        # the store and the answer block: in the thread pool, so a worker keeps taking
+        # requests while one waits on the database
+        return await run_in_threadpool(ingest, source, request, info, body)
+
+    def ingest(source: str, request: Request, info: TokenInfo, body: bytes):
         if source in secrets and not verify_signature(
             source, body=body, headers=dict(request.headers), secret=secrets[source]
         ):

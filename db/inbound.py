@@ -16,7 +16,7 @@ import uuid
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from api.sources import Event
 from contracts.schema import client_name_key
 from db.models import InboundEvent, Ticket, TicketEvent, TimeEntry
 from db.reference import reference
+from db.run_lock import lock_key
 from sla.events import PAUSE_STATUSES, STOP_STATUSES
 from sla.single import choose_contract
 
@@ -94,6 +95,7 @@ def rebuild(
     contract is the one `_contracts_for` would pick (`sla.single.choose_contract`).
     """
     wanted = list(dict.fromkeys(external_ids))
+    _lock_tickets(session, source, wanted)
     rows = session.scalars(
         select(InboundEvent)
         .where(
@@ -143,10 +145,10 @@ def rebuild(
         out[external_id] = (ticket, state["history"])
     if not built:
         return out
+    stored = [t.id for t, _, _ in built if t.id is not None]  # new tickets have no events
     session.flush()
-    session.execute(
-        delete(TicketEvent).where(TicketEvent.ticket_id.in_([t.id for t, _, _ in built]))
-    )
+    if stored:
+        session.execute(delete(TicketEvent).where(TicketEvent.ticket_id.in_(stored)))
     for ticket, state, evs in built:
         terms = ref.terms.get(ticket.client_id, [])
         pick = choose_contract(
@@ -159,6 +161,19 @@ def rebuild(
         for r in evs:
             r.status, r.error, r.ticket_id = "applied", None, ticket.id
     return out
+
+
+def _lock_tickets(session: Session, source: str, external_ids: list[str]) -> None:
+    """Rebuild one ticket at a time: two events of a ticket applied at once (two workers)
+    would each fold only the events it saw and race to insert it. PostgreSQL: transaction
+    advisory locks per ticket, in key order (no deadlock); SQLite: the writer lock, taken
+    before the events are read. Released by the caller's commit or rollback."""
+    if session.get_bind().dialect.name == "postgresql":
+        keys = sorted({lock_key(f"ticket:{source}:{e}") for e in external_ids})
+        for k in keys:
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": k})
+    else:
+        session.execute(text("UPDATE inbound_events SET status = status WHERE 0"))
 
 
 def deleted_at(*, session: Session, source: str, external_id: str) -> datetime | None:

@@ -109,8 +109,7 @@ _cache: dict[str, Reference] = {}
 _lock = threading.Lock()
 
 
-def fingerprint(session: Session) -> tuple:
-    """Changes whenever a client, contract, service, calendar or SLA policy changes."""
+def _fingerprint_query():
     per_table = [
         (Client, (func.count(), func.max(Client.id), func.count(Client.deleted_at))),
         (Contract, (func.count(), func.max(Contract.id), func.sum(Contract.version),
@@ -121,23 +120,42 @@ def fingerprint(session: Session) -> tuple:
         (AuditEntry, (func.max(AuditEntry.id),)),
     ]  # fmt: skip
     cols = [select(f).select_from(m).scalar_subquery() for m, fs in per_table for f in fs]
-    return tuple(session.execute(select(*cols)).one())
+    return select(*cols)
+
+
+_FINGERPRINT = _fingerprint_query()
+_sql: dict[str, str] = {}
+
+
+def fingerprint(session: Session) -> tuple:
+    """Changes whenever a client, contract, service, calendar or SLA policy changes (one
+    query, compiled once per dialect: this runs on every event)."""
+    conn = session.connection()
+    name = conn.dialect.name
+    if name not in _sql:
+        _sql[name] = str(_FINGERPRINT.compile(dialect=conn.dialect))
+    return tuple(conn.exec_driver_sql(_sql[name]).one())
 
 
 def reference(session: Session) -> Reference:
-    """The cached reference data of this session's store, reloaded when it changed."""
+    """The cached reference data of this session's store, reloaded when it changed.
+
+    Checked once per transaction: later calls in the same transaction reuse the answer."""
+    tx = session.get_transaction()
+    memo = session.info.get("_reference")
+    if memo is not None and tx is not None and memo[0] is tx:
+        return memo[1]
     url = session.get_bind().engine.url.render_as_string(hide_password=False)
     key = fingerprint(session)
     hit = _cache.get(url)
-    if hit is not None and hit.fingerprint == key:
-        return hit
-    with _lock:
-        hit = _cache.get(url)
-        if hit is not None and hit.fingerprint == key:
-            return hit
-        ref = _load(session, key)
-        _cache[url] = ref
-        return ref
+    if hit is None or hit.fingerprint != key:
+        with _lock:
+            hit = _cache.get(url)
+            if hit is None or hit.fingerprint != key:
+                hit = _load(session, key)
+                _cache[url] = hit
+    session.info["_reference"] = (session.get_transaction(), hit)
+    return hit
 
 
 def invalidate() -> None:
