@@ -111,12 +111,15 @@ _lock = threading.Lock()
 
 def _fingerprint_query():
     per_table = [
-        (Client, (func.count(), func.max(Client.id), func.count(Client.deleted_at))),
+        (Client, (func.count(), func.max(Client.id), func.count(Client.deleted_at),
+                  func.max(Client.created_at))),
         (Contract, (func.count(), func.max(Contract.id), func.sum(Contract.version),
                     func.max(Contract.updated_at), func.count(Contract.deleted_at))),
         *((m, (func.count(), func.max(m.id))) for m in (
             ContractService, SlaPolicy, SlaTarget, CalendarRow, CalendarHoliday, CalendarVersion
         )),
+        (SlaPolicy, (func.max(SlaPolicy.created_at),)),
+        (CalendarVersion, (func.max(CalendarVersion.created_at),)),
         (AuditEntry, (func.max(AuditEntry.id),)),
     ]  # fmt: skip
     cols = [select(f).select_from(m).scalar_subquery() for m, fs in per_table for f in fs]
