@@ -2,12 +2,14 @@
 
 Every request is audited in `api_requests`. Webhooks: POST /api/v1/webhooks/{source}
 (token with tickets:write, plus the source's signature when a secret is configured in
-secrets.toml `[webhooks]`). The raw event is committed before it is applied (the receipt id
-in the answer proves it), so an acknowledged event survives a crash of the process.
+secrets.toml `[webhooks]`). The raw event is stored before it is applied and committed with
+its apply, before the answer (the receipt id proves it), so an acknowledged event survives a
+crash of the process; if the apply fails, the raw event is stored on its own (received).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -71,6 +73,9 @@ def create_app(
     factory = session_factory(engine)
     limiter = RateLimiter()
     secrets = dict(webhook_secrets or {})
+    # SQLite has one writer: threads of a worker queue here in order instead of polling its
+    # busy timeout; PostgreSQL serialises per ticket only (db.inbound._lock_tickets)
+    writer = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
 
     def audit(token_id: int | None, request: Request, status: int, detail: str | None) -> None:
         with factory() as s:
@@ -124,6 +129,10 @@ def create_app(
         return await run_in_threadpool(ingest, source, request, info, body)
 
     def ingest(source: str, request: Request, info: TokenInfo, body: bytes):
+        with writer:
+            return _ingest(source, request, info, body)
+
+    def _ingest(source: str, request: Request, info: TokenInfo, body: bytes):
         if source in secrets and not verify_signature(
             source, body=body, headers=dict(request.headers), secret=secrets[source]
         ):
@@ -146,12 +155,14 @@ def create_app(
             if gone and event.kind != "deleted":
                 error = (f"ticket {event.ticket_id} was deleted in {source} at "
                          f"{gone:%Y-%m-%d %H:%M}; the event is kept but not applied")  # fmt: skip
-            row, duplicate = store_event(session=s, source=source, event=event, payload=text,
-                                         now=now, token_id=info.id, error=error,
-                                         fallback_id=fallback)  # fmt: skip
+            raw = {"source": source, "event": event, "payload": text, "now": now,
+                   "token_id": info.id, "error": error, "fallback_id": fallback}  # fmt: skip
+            row, duplicate = store_event(session=s, **raw, commit=False)
             if error:
+                s.commit()
                 return refuse(info.id, request, 422, error, receipt_id=row.receipt_id)
             if not duplicate and event.kind == "deleted":
+                s.commit()  # the raw event first: a deletion is rare and final
                 existed = delete_ticket(session=s, row=row)
                 s.add(ApiRequest(at=now, token_id=info.id, method="POST",
                                  path=request.url.path[:300], status=200,
@@ -163,15 +174,21 @@ def create_app(
                         "detail": f"ticket {event.ticket_id} {what}"}  # fmt: skip
             out = {"receipt_id": row.receipt_id, "duplicate": duplicate}
             if not duplicate:
-                built = rebuild(s, source, [event.ticket_id])[event.ticket_id]
-                out["status"] = row.status
-                # answered from memory before the commit: the commit makes it true
-                answer = built and quick_answer(session=s, ticket=built[0], now=now,
-                                                history=built[1])  # fmt: skip
-                s.add(ApiRequest(at=now, token_id=info.id, method="POST",
-                                 path=request.url.path[:300], status=200,
-                                 detail=f"receipt {row.receipt_id}"))  # fmt: skip
-                s.commit()
+                # one commit stores the raw event and its apply: nothing is acknowledged
+                # before it; if the apply fails the raw event is still kept (received)
+                try:
+                    built = rebuild(s, source, [event.ticket_id])[event.ticket_id]
+                    out["status"] = row.status
+                    answer = built and quick_answer(session=s, ticket=built[0], now=now,
+                                                    history=built[1])  # fmt: skip
+                    s.add(ApiRequest(at=now, token_id=info.id, method="POST",
+                                     path=request.url.path[:300], status=200,
+                                     detail=f"receipt {row.receipt_id}"))  # fmt: skip
+                    s.commit()
+                except Exception:
+                    s.rollback()
+                    store_event(session=s, **raw)
+                    raise
             else:
                 out["status"] = row.status
                 ticket = s.get(Ticket, row.ticket_id) if row.ticket_id else None

@@ -41,8 +41,12 @@ def store_event(
     token_id: int | None,
     error: str | None = None,
     fallback_id: str,
+    commit: bool = True,
 ) -> tuple[InboundEvent, bool]:
-    """Commit the raw event; (row, duplicate). A rejected event is kept with its reason."""
+    """Commit the raw event; (row, duplicate). A rejected event is kept with its reason.
+
+    `commit=False` only flushes it: the webhook commits it with its apply (one commit an
+    event) and, should the apply fail, stores it again on its own (`keep_raw`)."""
     event_id = event.event_id if event else fallback_id
     existing = session.scalar(
         select(InboundEvent).where(InboundEvent.source == source, InboundEvent.event_id == event_id)
@@ -60,7 +64,7 @@ def store_event(
     )  # fmt: skip
     session.add(row)
     try:
-        session.commit()
+        session.commit() if commit else session.flush()
     except IntegrityError:  # the same event raced in on another worker
         session.rollback()
         return session.scalar(
@@ -194,6 +198,7 @@ def delete_ticket(*, session: Session, row: InboundEvent) -> bool:
     Time entries keep their hours (unlinked from the ticket), the raw events stay as the
     record of what the source said. False when the ticket was never stored here.
     """
+    _lock_tickets(session, row.source, [row.external_ticket_id])
     ticket = session.scalar(
         select(Ticket).where(
             Ticket.source == row.source, Ticket.external_id == row.external_ticket_id

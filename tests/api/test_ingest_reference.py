@@ -8,6 +8,7 @@ import threading
 import time
 from datetime import UTC, date, datetime
 
+import pytest
 from sqlalchemy import select
 
 from db.calendars import create_calendar
@@ -15,7 +16,7 @@ from db.contracts_repo import get_contract, set_services, update_contract
 from db.dispatch import quick_answer, ticket_answer
 from db.engine import session_factory, session_scope
 from db.inbound import rebuild, store_event
-from db.models import Contract, Ticket
+from db.models import Contract, InboundEvent, Ticket
 from db.sla.policy_editor import save_policy_version
 from tests.api.conftest import NOW
 from tests.api.test_webhooks import generic, post
@@ -142,3 +143,18 @@ def test_two_events_of_one_ticket_applied_at_once_both_land(store):
     with factory() as s:
         t = s.scalar(select(Ticket))
         assert t.resolved_at == datetime(2026, 3, 2, 12, tzinfo=UTC) and t.status == "solved"
+
+
+def test_a_failed_apply_keeps_the_raw_event(client, write_token, store, monkeypatch):
+    import api.app
+
+    def broken(*_a, **_k):
+        raise RuntimeError("apply failed")
+
+    monkeypatch.setattr(api.app, "rebuild", broken)  # the one fault no real input triggers
+    with pytest.raises(RuntimeError):
+        post(client, write_token, generic("e1", "created", "2026-03-02T09:00:00Z"))
+    with session_factory(store)() as s:
+        rows = s.scalars(select(InboundEvent)).all()
+        assert [(r.event_id, r.status) for r in rows] == [("e1", "received")]
+        assert s.scalar(select(Ticket)) is None  # nothing half-applied
