@@ -79,6 +79,13 @@ class Reference:
     policies: list[_Policy]
     versions: dict[int, list[tuple[datetime, int]]]  # calendar id -> (valid_from, version id)
     _merged: dict[tuple, sla.SlaPolicy | None] = field(default_factory=dict)
+    _owned: dict[object, list[_Policy]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for p in self.policies:  # by contract id, and tier defaults by ("tier", name)
+            owner = p.contract_id if p.contract_id is not None else (
+                ("tier", p.tier.strip().lower()) if p.tier else None)  # fmt: skip
+            self._owned.setdefault(owner, []).append(p)
 
     def policy(self, contract_id: int, at: datetime) -> tuple[sla.SlaPolicy | None, str]:
         """The merged policy in force at `at` and its calendar key (`policy_in_force`)."""
@@ -89,10 +96,8 @@ class Reference:
             live = [p for p in rows if _local_midnight(p.effective_from, c.tz) <= stamp]
             return max(live, key=lambda p: (p.effective_from, p.id)) if live else None
 
-        own = latest([p for p in self.policies if p.contract_id == contract_id])
-        tier_rows = [p for p in self.policies if p.contract_id is None and p.tier
-                     and p.tier.strip().lower() == c.tier]  # fmt: skip
-        tier = latest(tier_rows)
+        own = latest(self._owned.get(contract_id, []))
+        tier = latest(self._owned.get(("tier", c.tier), []))
         calv = None
         if c.calendar_id is not None:
             live = [v for v in self.versions.get(c.calendar_id, []) if v[0] <= at]

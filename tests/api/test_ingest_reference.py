@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from db.contracts_repo import get_contract, set_services, update_contract
 from db.dispatch import quick_answer, ticket_answer
 from db.engine import session_factory, session_scope
 from db.inbound import rebuild, store_event
-from db.models import Contract, InboundEvent, Ticket
+from db.models import Contract, InboundEvent, SlaPolicy, SlaTarget, Ticket
 from db.sla.policy_editor import save_policy_version
 from tests.api.conftest import NOW
 from tests.api.test_webhooks import generic, post
@@ -81,6 +82,12 @@ def test_fast_answers_equal_the_bulk_engines(client, write_token, store):
     with session_scope(store) as s:
         make_contract(s, name="Beta Clinic", reference="C-2", tier="bronze",
                       start_date=date(2026, 1, 1), end_date=None)  # fmt: skip
+        # a stored tier default replaces the package's for the tier (no P1 row here)
+        s.add(SlaPolicy(tier="Bronze ", effective_from=date(2026, 1, 1),
+                        warning_share=Decimal("0.6"),
+                        targets=[SlaTarget(priority=p, service_type="*", response_minutes=90,
+                                           resolution_minutes=900, calendar="contract")
+                                 for p in ("P2", "P3", "P4")]))  # fmt: skip
     events = [
         generic("a1", "created", "2026-03-02T09:00:00Z"),
         generic("a2", "paused", "2026-03-02T09:30:00Z", status="pending"),
@@ -108,6 +115,8 @@ def test_fast_answers_equal_the_bulk_engines(client, write_token, store):
             got = answers[t.external_id]
             assert {k: got[k] for k in slow} == slow, t.external_id
     assert {a["entitlement"]["outcome"] for a in answers.values()} == {"covered", "out_of_scope"}
+    beta = {m["metric"]: m for m in answers["T-3"]["sla"]}
+    assert beta["response"]["target_min"] == 90  # the stored bronze default, not the package's
 
 
 def test_two_events_of_one_ticket_applied_at_once_both_land(store):
