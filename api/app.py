@@ -2,12 +2,14 @@
 
 Every request is audited in `api_requests`. Webhooks: POST /api/v1/webhooks/{source}
 (token with tickets:write, plus the source's signature when a secret is configured in
-secrets.toml `[webhooks]`). The raw event is committed before it is applied (the receipt id
-in the answer proves it), so an acknowledged event survives a crash of the process.
+secrets.toml `[webhooks]`). The raw event is stored before it is applied and committed with
+its apply, before the answer (the receipt id proves it), so an acknowledged event survives a
+crash of the process; if the apply fails, the raw event is stored on its own (received).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -20,12 +22,13 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from starlette.concurrency import run_in_threadpool
 
 from api.sources import SOURCES, BadEvent, normalise, verify_signature
 from db.api_tokens import TokenError, TokenInfo, authenticate
-from db.dispatch import entitlement_at, ticket_answer
+from db.dispatch import entitlement_at, quick_answer, ticket_answer
 from db.engine import session_factory
-from db.inbound import apply_ticket, delete_ticket, deleted_at, store_event
+from db.inbound import delete_ticket, deleted_at, rebuild, store_event
 from db.models import ApiRequest, Client, Ticket
 
 MAX_BODY = 1_000_000  # bytes: a ticket event is a few KB; 10 MB is refused with 413
@@ -70,6 +73,9 @@ def create_app(
     factory = session_factory(engine)
     limiter = RateLimiter()
     secrets = dict(webhook_secrets or {})
+    # SQLite has one writer: threads of a worker queue here in order instead of polling its
+    # busy timeout; PostgreSQL serialises per ticket only (db.inbound._lock_tickets)
+    writer = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
 
     def audit(token_id: int | None, request: Request, status: int, detail: str | None) -> None:
         with factory() as s:
@@ -110,7 +116,7 @@ def create_app(
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY:
             return refuse(None, request, 413, f"payload over {MAX_BODY:,} bytes")
-        info = check(request, "tickets:write")
+        info = await run_in_threadpool(check, request, "tickets:write")
         if isinstance(info, JSONResponse):
             return info
         body = b""
@@ -118,6 +124,15 @@ def create_app(
             body += chunk
             if len(body) > MAX_BODY:
                 return refuse(info.id, request, 413, f"payload over {MAX_BODY:,} bytes")
+        # the store and the answer block: in the thread pool, so a worker keeps taking
+        # requests while one waits on the database
+        return await run_in_threadpool(ingest, source, request, info, body)
+
+    def ingest(source: str, request: Request, info: TokenInfo, body: bytes):
+        with writer:
+            return _ingest(source, request, info, body)
+
+    def _ingest(source: str, request: Request, info: TokenInfo, body: bytes):
         if source in secrets and not verify_signature(
             source, body=body, headers=dict(request.headers), secret=secrets[source]
         ):
@@ -140,13 +155,14 @@ def create_app(
             if gone and event.kind != "deleted":
                 error = (f"ticket {event.ticket_id} was deleted in {source} at "
                          f"{gone:%Y-%m-%d %H:%M}; the event is kept but not applied")  # fmt: skip
-            row, duplicate = store_event(session=s, source=source, event=event, payload=text,
-                                         now=now, token_id=info.id, error=error,
-                                         fallback_id=fallback)  # fmt: skip
+            raw = {"source": source, "event": event, "payload": text, "now": now,
+                   "token_id": info.id, "error": error, "fallback_id": fallback}  # fmt: skip
+            row, duplicate = store_event(session=s, **raw, commit=False)
             if error:
+                s.commit()
                 return refuse(info.id, request, 422, error, receipt_id=row.receipt_id)
-            ticket = None
             if not duplicate and event.kind == "deleted":
+                s.commit()  # the raw event first: a deletion is rare and final
                 existed = delete_ticket(session=s, row=row)
                 s.add(ApiRequest(at=now, token_id=info.id, method="POST",
                                  path=request.url.path[:300], status=200,
@@ -156,21 +172,32 @@ def create_app(
                 return {"receipt_id": row.receipt_id, "duplicate": False, "status": "applied",
                         "deleted": existed,
                         "detail": f"ticket {event.ticket_id} {what}"}  # fmt: skip
+            out = {"receipt_id": row.receipt_id, "duplicate": duplicate}
             if not duplicate:
-                ticket = apply_ticket(session=s, source=source, external_id=event.ticket_id)
-                s.add(ApiRequest(at=now, token_id=info.id, method="POST",
-                                 path=request.url.path[:300], status=200,
-                                 detail=f"receipt {row.receipt_id}"))  # fmt: skip
-                s.commit()
+                # one commit stores the raw event and its apply: nothing is acknowledged
+                # before it; if the apply fails the raw event is still kept (received)
+                try:
+                    built = rebuild(s, source, [event.ticket_id])[event.ticket_id]
+                    out["status"] = row.status
+                    answer = built and quick_answer(session=s, ticket=built[0], now=now,
+                                                    history=built[1])  # fmt: skip
+                    s.add(ApiRequest(at=now, token_id=info.id, method="POST",
+                                     path=request.url.path[:300], status=200,
+                                     detail=f"receipt {row.receipt_id}"))  # fmt: skip
+                    s.commit()
+                except Exception:
+                    s.rollback()
+                    store_event(session=s, **raw)
+                    raise
             else:
+                out["status"] = row.status
                 ticket = s.get(Ticket, row.ticket_id) if row.ticket_id else None
+                answer = ticket and quick_answer(session=s, ticket=ticket, now=now)
                 audit(info.id, request, 200, f"duplicate of receipt {row.receipt_id}")
-            status = s.get(type(row), row.id).status
-            out = {"receipt_id": row.receipt_id, "duplicate": duplicate, "status": status}
-            if ticket is None:
+            if not answer:
                 out["detail"] = "kept in the unmatched queue: no client matches this event"
                 return JSONResponse(out, status_code=202)
-            out.update(ticket_answer(session=s, ticket=ticket, now=now))
+            out.update(answer)
             return out
 
     @app.get("/api/v1/tickets/{source}/{external_id}")

@@ -16,15 +16,17 @@ import uuid
 from datetime import datetime, timedelta
 
 import pandas as pd
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.sources import Event
 from contracts.schema import client_name_key
-from db.models import Client, InboundEvent, Ticket, TicketEvent, TimeEntry
-from db.sla.tickets_import import _contracts_for
+from db.models import InboundEvent, Ticket, TicketEvent, TimeEntry
+from db.reference import reference
+from db.run_lock import lock_key
 from sla.events import PAUSE_STATUSES, STOP_STATUSES
+from sla.single import choose_contract
 
 QUIET_AFTER = timedelta(hours=2)
 
@@ -39,8 +41,12 @@ def store_event(
     token_id: int | None,
     error: str | None = None,
     fallback_id: str,
+    commit: bool = True,
 ) -> tuple[InboundEvent, bool]:
-    """Commit the raw event; (row, duplicate). A rejected event is kept with its reason."""
+    """Commit the raw event; (row, duplicate). A rejected event is kept with its reason.
+
+    `commit=False` only flushes it: the webhook commits it with its apply (one commit an
+    event) and, should the apply fail, stores it again on its own (`keep_raw`)."""
     event_id = event.event_id if event else fallback_id
     existing = session.scalar(
         select(InboundEvent).where(InboundEvent.source == source, InboundEvent.event_id == event_id)
@@ -58,7 +64,7 @@ def store_event(
     )  # fmt: skip
     session.add(row)
     try:
-        session.commit()
+        session.commit() if commit else session.flush()
     except IntegrityError:  # the same event raced in on another worker
         session.rollback()
         return session.scalar(
@@ -67,16 +73,6 @@ def store_event(
             )
         ), True
     return row, False
-
-
-def _client_ids(session: Session) -> dict[str, int]:
-    """Live clients by their name key (how events name their client)."""
-    return {
-        client_name_key(cname): cid
-        for cid, cname in session.execute(
-            select(Client.id, Client.name).where(Client.deleted_at.is_(None))
-        ).all()
-    }
 
 
 def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket | None:
@@ -91,7 +87,19 @@ def apply_tickets(
     *, session: Session, source: str, external_ids: list[str]
 ) -> dict[str, Ticket | None]:
     """`apply_ticket` for many tickets of one source with a few queries (pull sync pages)."""
+    return {k: v and v[0] for k, v in rebuild(session, source, external_ids).items()}
+
+
+def rebuild(
+    session: Session, source: str, external_ids: list[str]
+) -> dict[str, tuple[Ticket, list[tuple]] | None]:
+    """Per ticket: (the rebuilt ticket, the history rows written for it), or None.
+
+    Clients and contracts come from the cached reference data (`db.reference`); the
+    contract is the one `_contracts_for` would pick (`sla.single.choose_contract`).
+    """
     wanted = list(dict.fromkeys(external_ids))
+    _lock_tickets(session, source, wanted)
     rows = session.scalars(
         select(InboundEvent)
         .where(
@@ -110,8 +118,8 @@ def apply_tickets(
             select(Ticket).where(Ticket.source == source, Ticket.external_id.in_(wanted))
         )
     }
-    clients = _client_ids(session)
-    out: dict[str, Ticket | None] = dict.fromkeys(wanted)
+    ref = reference(session)
+    out: dict[str, tuple[Ticket, list[tuple]] | None] = dict.fromkeys(wanted)
     built: list[tuple[Ticket, dict, list[InboundEvent]]] = []
     for external_id in wanted:
         evs = by_ticket.get(external_id) or []
@@ -120,7 +128,7 @@ def apply_tickets(
             continue  # a deleted ticket is never rebuilt (delete_ticket removed it)
         ticket = existing.get(external_id)
         client = next((e["client"] for e in reversed(events) if e["client"]), None)
-        client_id = clients.get(client_name_key(client)) if client else (
+        client_id = ref.clients.get(client_name_key(client)) if client else (
             ticket.client_id if ticket else None)  # fmt: skip
         if client_id is None:
             for r in evs:
@@ -138,26 +146,38 @@ def apply_tickets(
                   "first_response_at", "resolved_at"):  # fmt: skip
             setattr(ticket, k, state[k])
         built.append((ticket, state, evs))
-        out[external_id] = ticket
+        out[external_id] = (ticket, state["history"])
     if not built:
         return out
-    frame = pd.DataFrame(
-        {"client_id": [t.client_id for t, _, _ in built],
-         "created_at": [pd.Timestamp(s["created_at"]) for _, s, _ in built],
-         "service_type": [s["service_type"] for _, s, _ in built]}
-    )  # fmt: skip
-    contracts = _contracts_for(session, frame)
+    stored = [t.id for t, _, _ in built if t.id is not None]  # new tickets have no events
     session.flush()
-    session.execute(
-        delete(TicketEvent).where(TicketEvent.ticket_id.in_([t.id for t, _, _ in built]))
-    )
-    for i, (ticket, state, evs) in enumerate(built):
-        ticket.contract_id = _py_int(contracts.iloc[i])
+    if stored:
+        session.execute(delete(TicketEvent).where(TicketEvent.ticket_id.in_(stored)))
+    for ticket, state, evs in built:
+        terms = ref.terms.get(ticket.client_id, [])
+        pick = choose_contract(
+            terms, instant=ticket.created_at, service_type=ticket.service_type or "",
+            zones=[ref.calendars[c.calendar_key].tz for c in terms],
+        )  # fmt: skip
+        ticket.contract_id = pick[0].contract_id if pick else None
         for at, kind, value in state["history"]:
             session.add(TicketEvent(ticket_id=ticket.id, at=at, kind=kind, value=value))
         for r in evs:
             r.status, r.error, r.ticket_id = "applied", None, ticket.id
     return out
+
+
+def _lock_tickets(session: Session, source: str, external_ids: list[str]) -> None:
+    """Rebuild one ticket at a time: two events of a ticket applied at once (two workers)
+    would each fold only the events it saw and race to insert it. PostgreSQL: transaction
+    advisory locks per ticket, in key order (no deadlock); SQLite: the writer lock, taken
+    before the events are read. Released by the caller's commit or rollback."""
+    if session.get_bind().dialect.name == "postgresql":
+        keys = sorted({lock_key(f"ticket:{source}:{e}") for e in external_ids})
+        for k in keys:
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": k})
+    else:
+        session.execute(text("UPDATE inbound_events SET status = status WHERE 0"))
 
 
 def deleted_at(*, session: Session, source: str, external_id: str) -> datetime | None:
@@ -178,6 +198,7 @@ def delete_ticket(*, session: Session, row: InboundEvent) -> bool:
     Time entries keep their hours (unlinked from the ticket), the raw events stay as the
     record of what the source said. False when the ticket was never stored here.
     """
+    _lock_tickets(session, row.source, [row.external_ticket_id])
     ticket = session.scalar(
         select(Ticket).where(
             Ticket.source == row.source, Ticket.external_id == row.external_ticket_id
@@ -195,10 +216,6 @@ def delete_ticket(*, session: Session, row: InboundEvent) -> bool:
     session.execute(delete(TicketEvent).where(TicketEvent.ticket_id == ticket.id))
     session.delete(ticket)
     return True
-
-
-def _py_int(v) -> int | None:
-    return None if v is None or pd.isna(v) else int(v)
 
 
 def _fold(events: list[dict]) -> dict:

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from access.roles import Actor
+from db import reference
 from db.base import Base
 from db.engine import open_store, session_factory
 
@@ -85,6 +86,7 @@ def empty_all_tables(engine: Engine) -> None:
 def engine(migrated_engine) -> Iterator[Engine]:
     yield migrated_engine
     empty_all_tables(migrated_engine)
+    reference.invalidate()  # emptied tables restart their ids: the next test's data is new
 
 
 @pytest.fixture
