@@ -1,10 +1,14 @@
 """Admin: users and roles."""
 
+from datetime import UTC, datetime
+
 import pandas as pd
 import streamlit as st
 
 from access.roles import ROLES
-from db.login_throttle import failures, locked_usernames, unlock
+from db.login_sessions import list_sessions, revoke_session
+from db.login_throttle import failures, locked_addresses, locked_usernames, unlock, unlock_address
+from db.second_factor import SecondFactorError, enrolled_users, reset
 from db.users import UserError, create_user, list_users, set_active
 from ui.auth import guard
 from ui.store import session
@@ -57,9 +61,54 @@ if not users.empty:
             except UserError as exc:
                 st.error(str(exc))
 
+st.subheader("Login sessions")
+now = datetime.now(UTC)
+with session() as s:
+    open_sessions = list_sessions(session=s, actor=actor, now=now)
+if open_sessions:
+    st.dataframe(
+        pd.DataFrame(open_sessions).drop(columns=["token_hash"]), hide_index=True, width="stretch"
+    )
+    labels = {
+        r["id"]: f"#{r['id']} {r['user']} · {r['created']:%Y-%m-%d %H:%M} UTC"
+        f" · {r['address'] or 'address unknown'}"
+        for r in open_sessions
+    }
+    with st.form("revoke-any"):
+        chosen = st.selectbox("Session to revoke", list(labels), format_func=labels.get)
+        if st.form_submit_button("Revoke session"):
+            try:
+                with session() as s:
+                    revoke_session(session=s, actor=actor, session_id=int(chosen), now=now)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                st.rerun()
+else:
+    st.caption("No open login session.")
+
+st.subheader("Second factors")
+with session() as s:
+    enrolled = enrolled_users(session=s, actor=actor)
+if enrolled:
+    names = {u["id"]: u["username"] for u in enrolled}
+    with st.form("reset-totp"):
+        who_id = st.selectbox("User with a second factor", list(names), format_func=names.get)
+        if st.form_submit_button("Reset second factor"):
+            try:
+                with session() as s:
+                    reset(session=s, actor=actor, user_id=int(who_id))
+            except SecondFactorError as exc:
+                st.error(str(exc))
+            else:
+                st.success(f"Second factor of {names[who_id]} reset: they may set it up again.")
+else:
+    st.caption("No user has a second factor.")
+
 st.subheader("Login lockouts")
 with session() as s:
     locked = locked_usernames(session=s)
+    addresses = locked_addresses(session=s)
     recent = pd.DataFrame(failures(session=s, actor=actor, limit=100))
 if locked:
     with st.form("unlock"):
@@ -71,5 +120,15 @@ if locked:
             st.rerun()
 else:
     st.caption("No username is locked.")
+if addresses:
+    with st.form("unlock-address"):
+        where = st.selectbox("Locked address", addresses)
+        if st.form_submit_button("Unlock address"):
+            with session() as s:
+                unlock_address(session=s, actor=actor, address=where)
+            st.success(f"{where} unlocked.")
+            st.rerun()
+else:
+    st.caption("No client address is locked.")
 st.caption("Failed login attempts (latest first)")
 st.dataframe(recent, hide_index=True, width="stretch")

@@ -24,7 +24,7 @@ def test_login_rejects_wrong_password_and_accepts_right_one(app_env):
     at.text_input[0].input("admin")
     at.text_input[1].input("wrong-password")
     at.button[0].click().run()
-    assert "Unknown user or wrong password." in [e.value for e in at.error]
+    assert "Unknown user, wrong password or wrong authenticator code." in [e.value for e in at.error]
     assert "actor" not in at.session_state
     at.text_input[1].input("demo-admin-pass")
     at.button[0].click().run()

@@ -1,4 +1,4 @@
-"""issue18 security (reserved slot: filled by the work on that issue; empty until then)
+"""issue18 security: sessions listed (last seen, address, agent), TOTP, per-address throttling
 
 Revision ID: 0018
 Revises: 0017
@@ -17,8 +17,30 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('last_seen_at', db.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('address', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('user_agent', sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column('revoked_by', sa.String(length=80), nullable=True))
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('totp_secret', sa.String(length=500), nullable=True))
+        batch_op.add_column(sa.Column('totp_enabled_at', db.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('address_cleared_at', db.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_login_failures_address_at', ['address', 'at'], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table('login_failures', schema=None) as batch_op:
+        batch_op.drop_index('ix_login_failures_address_at')
+        batch_op.drop_column('address_cleared_at')
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('totp_last_step')
+        batch_op.drop_column('totp_enabled_at')
+        batch_op.drop_column('totp_secret')
+    with op.batch_alter_table('login_sessions', schema=None) as batch_op:
+        batch_op.drop_column('revoked_by')
+        batch_op.drop_column('user_agent')
+        batch_op.drop_column('address')
+        batch_op.drop_column('last_seen_at')

@@ -1,0 +1,91 @@
+"""My account: the user's login sessions (revocable) and, for admins, a TOTP second factor."""
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from db.login_sessions import list_sessions, revoke_session
+from db.second_factor import (
+    ROLES_OFFERED,
+    SecondFactorError,
+    enabled_since,
+    enrol,
+    new_secret,
+    setup_uri,
+)
+from safe.text import md
+from ui.auth import guard, login_token_hash, sign_out
+from ui.store import session
+
+_PENDING = "_totp_pending"  # the secret being set up: shown until confirmed, then dropped
+
+actor = guard("own_account")
+st.title("My account")
+st.caption(f"Signed in as {md(actor.username)} ({actor.role})")
+
+st.subheader("Login sessions")
+now = datetime.now(UTC)
+with session() as s:
+    rows = list_sessions(session=s, actor=actor, user_id=actor.user_id, now=now)
+mine = login_token_hash()
+table = pd.DataFrame(rows)
+if table.empty:
+    st.caption("No remembered login session.")
+else:
+    table["this session"] = table["token_hash"] == mine
+    st.dataframe(table.drop(columns=["token_hash", "user", "id"]), hide_index=True, width="stretch")
+    labels = {
+        r["id"]: f"{r['created']:%Y-%m-%d %H:%M} UTC · {r['address'] or 'address unknown'}"
+        + (" (this session)" if r["token_hash"] == mine else "")
+        for r in rows
+    }
+    with st.form("revoke-own"):
+        chosen = st.selectbox("Session", list(labels), format_func=labels.get)
+        if st.form_submit_button("Revoke"):
+            own = next(r for r in rows if r["id"] == chosen)["token_hash"] == mine
+            try:
+                with session() as s:
+                    revoke_session(session=s, actor=actor, session_id=int(chosen), now=now)
+            except ValueError as exc:
+                st.error(str(exc))
+            else:
+                if own:
+                    sign_out()
+                st.rerun()
+
+if actor.role in ROLES_OFFERED:
+    st.subheader("Second factor (authenticator app)")
+    with session() as s:
+        since = enabled_since(session=s, actor=actor)
+    if since is not None:
+        st.success(f"On since {since:%Y-%m-%d %H:%M} UTC: every login asks for a code.")
+        st.caption("Lost the device? Another admin can reset it on the Users page.")
+    elif _PENDING not in st.session_state:
+        st.caption("Adds a 6-digit code from an authenticator app to every login.")
+        if st.button("Set up a second factor"):
+            st.session_state[_PENDING] = new_secret()
+            st.rerun()
+    else:
+        secret = st.session_state[_PENDING]
+        st.warning(
+            "Add this secret to your authenticator app now: it is shown only until "
+            "you confirm, and never again."
+        )
+        st.code(secret, language=None)
+        st.code(setup_uri(secret=secret, username=actor.username), language=None)
+        with st.form("totp-confirm"):
+            code = st.text_input("Code from the app", max_chars=8)
+            confirm = st.form_submit_button("Confirm")
+        if confirm:
+            try:
+                with session() as s:
+                    enrol(session=s, actor=actor, secret=secret, code=code, now=datetime.now(UTC))
+            except SecondFactorError as exc:
+                st.error(str(exc))
+            else:
+                del st.session_state[_PENDING]
+                st.rerun()
+        if st.button("Cancel set-up"):
+            del st.session_state[_PENDING]
+            st.rerun()
