@@ -36,12 +36,15 @@ else:
     table["this session"] = table["token_hash"] == mine
     st.dataframe(table.drop(columns=["token_hash", "user", "id"]), hide_index=True, width="stretch")
     labels = {
-        r["id"]: f"{r['created']:%Y-%m-%d %H:%M} UTC · {r['address'] or 'address unknown'}"
+        r[
+            "id"
+        ]: f"#{r['id']} · {r['created']:%Y-%m-%d %H:%M} UTC · {r['address'] or 'address unknown'}"
         + (" (this session)" if r["token_hash"] == mine else "")
         for r in rows
     }
     with st.form("revoke-own"):
-        chosen = st.selectbox("Session", list(labels), format_func=labels.get)
+        label = st.selectbox("Session", list(labels.values()))
+        chosen = next(k for k, v in labels.items() if v == label)
         if st.form_submit_button("Revoke"):
             own = next(r for r in rows if r["id"] == chosen)["token_hash"] == mine
             try:

@@ -75,7 +75,8 @@ if open_sessions:
         for r in open_sessions
     }
     with st.form("revoke-any"):
-        chosen = st.selectbox("Session to revoke", list(labels), format_func=labels.get)
+        label = st.selectbox("Session to revoke", list(labels.values()))
+        chosen = next(k for k, v in labels.items() if v == label)
         if st.form_submit_button("Revoke session"):
             try:
                 with session() as s:
@@ -93,7 +94,8 @@ with session() as s:
 if enrolled:
     names = {u["id"]: u["username"] for u in enrolled}
     with st.form("reset-totp"):
-        who_id = st.selectbox("User with a second factor", list(names), format_func=names.get)
+        who = st.selectbox("User with a second factor", list(names.values()))
+        who_id = next(k for k, v in names.items() if v == who)
         if st.form_submit_button("Reset second factor"):
             try:
                 with session() as s:
