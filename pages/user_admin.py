@@ -10,6 +10,7 @@ from db.login_sessions import list_sessions, revoke_session
 from db.login_throttle import failures, locked_addresses, locked_usernames, unlock, unlock_address
 from db.second_factor import SecondFactorError, enrolled_users, reset
 from db.users import UserError, create_user, list_users, set_active
+from safe.text import md
 from ui.auth import guard
 from ui.store import session
 
@@ -39,7 +40,7 @@ with st.form("add-user"):
                     email=email or None,
                     actor=actor,
                 )
-            st.success(f"User {username} added.")
+            st.success(f"User {md(username)} added.")
             st.rerun()
         except UserError as exc:
             st.error(str(exc))
@@ -103,7 +104,7 @@ if enrolled:
             except SecondFactorError as exc:
                 st.error(str(exc))
             else:
-                st.success(f"Second factor of {names[who_id]} reset: they may set it up again.")
+                st.success(f"Second factor of {md(names[who_id])} reset: they may set it up again.")
 else:
     st.caption("No user has a second factor.")
 
@@ -118,7 +119,7 @@ if locked:
         if st.form_submit_button("Unlock"):
             with session() as s:
                 unlock(session=s, actor=actor, username=who)
-            st.success(f"{who} unlocked.")
+            st.success(f"{md(who)} unlocked.")  # a typed username: untrusted
             st.rerun()
 else:
     st.caption("No username is locked.")
@@ -128,7 +129,7 @@ if addresses:
         if st.form_submit_button("Unlock address"):
             with session() as s:
                 unlock_address(session=s, actor=actor, address=where)
-            st.success(f"{where} unlocked.")
+            st.success(f"{md(where)} unlocked.")
             st.rerun()
 else:
     st.caption("No client address is locked.")
