@@ -190,3 +190,20 @@ def test_filters():
     assert when(date(2025, 1, 2)) == "2025-01-02"
     with pytest.raises(ValueError):
         when(datetime(2025, 1, 1))
+
+
+def test_links_in_data_never_become_links_in_an_email():
+    """Issue 18: a URL in a client name or a ticket subject reads defanged in every part;
+    the app's own link (a trusted key) is left as it is."""
+    import copy
+
+    context = copy.deepcopy(CONTEXTS["sla_breach_warning"])
+    context["client"] = "[Call billing](https://evil.example/x) Co"
+    context["tickets"][0]["subject"] = "Reset your password at www.evil.example/login"
+    context["link"] = "https://desk.example.com/sla_dashboard"
+    email = render("sla_breach_warning", context)
+    for part in (email.subject, email.text, email.html):
+        assert "https://evil" not in part and "www.evil" not in part
+    assert "https[:]//evil.example/x" in email.text and "www[.]evil.example" in email.html
+    assert '<a href="https://desk.example.com/sla_dashboard">' in email.html
+    assert context["client"].startswith("[Call billing](https://")  # the caller's data unchanged
