@@ -118,6 +118,10 @@ def reset(*, session: Session, actor: Actor, user_id: int) -> None:
     )
 
 
+def user_named(*, session: Session, username: str) -> int | None:
+    return session.scalar(select(User.id).where(User.username == username.strip().lower()))
+
+
 def enrolled_users(*, session: Session, actor: Actor) -> list[dict]:
     """Admin: the users with a second factor (for the reset form)."""
     require(actor, "manage_users")

@@ -102,3 +102,24 @@ def test_offered_to_admins_and_reset_by_an_admin_only(session, ada):
     )
     with pytest.raises(SecondFactorError, match="no second factor"):
         reset(session=session, actor=SYSTEM, user_id=ada.user_id)
+
+
+def test_cli_resets_a_lost_second_factor(tmp_path, monkeypatch, capsys):
+    from cli import main
+    from db.engine import open_store, session_scope
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    secret = new_secret()
+    with session_scope(open_store(url)) as s:
+        boss = actor_for(
+            session=s,
+            user=create_user(session=s, username="boss", password=PW, role="admin", actor=None),
+        )
+        enrol(session=s, actor=boss, secret=secret, code=_code(secret, T0), now=T0)
+    assert main(["users", "reset-2fa", "BOSS"]) == 0
+    assert main(["users", "reset-2fa", "boss"]) == 2  # nothing left to reset
+    assert main(["users", "reset-2fa", "nobody"]) == 2
+    assert "No user 'nobody'" in capsys.readouterr().err
+    with session_scope(open_store(url)) as s:
+        assert s.scalar(select(User.totp_secret)) is None
