@@ -74,16 +74,13 @@ def enrol(*, session: Session, actor: Actor, secret: str, code: str, now: dateti
             "That code does not match: check the device's clock and type the current 6 digits."
         )
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = seal(secret), now, step
-    audit.record(
-        session=session,
-        actor=actor,
-        entity="user",
-        entity_id=user.id,
-        action="update",
-        field="second_factor",
-        old="off",
-        new="on",
-    )
+    _audit(session, actor, user, "update", on=True)
+
+
+def _audit(session: Session, actor: Actor, user: User, action: str, *, on: bool) -> None:
+    old, new = ("off", "on") if on else ("on", "off")
+    audit.record(session=session, actor=actor, entity="user", entity_id=user.id,
+                 action=action, field="second_factor", old=old, new=new)  # fmt: skip
 
 
 def code_ok(*, session: Session, user: User, code: str, now: datetime) -> bool:
@@ -106,16 +103,7 @@ def reset(*, session: Session, actor: Actor, user_id: int) -> None:
     if user.totp_secret is None:
         raise SecondFactorError(f"{user.username} has no second factor.")
     user.totp_secret = user.totp_enabled_at = user.totp_last_step = None
-    audit.record(
-        session=session,
-        actor=actor,
-        entity="user",
-        entity_id=user.id,
-        action="reset",
-        field="second_factor",
-        old="on",
-        new="off",
-    )
+    _audit(session, actor, user, "reset", on=False)
 
 
 def user_named(*, session: Session, username: str) -> int | None:

@@ -2,10 +2,8 @@
 
 from datetime import UTC, datetime
 
-import pandas as pd
 import streamlit as st
 
-from db.login_sessions import list_sessions, revoke_session
 from db.second_factor import (
     ROLES_OFFERED,
     SecondFactorError,
@@ -15,7 +13,8 @@ from db.second_factor import (
     setup_uri,
 )
 from safe.text import md
-from ui.auth import guard, login_token_hash, sign_out
+from ui.auth import guard
+from ui.login_sessions import sessions_panel
 from ui.store import session
 
 _PENDING = "_totp_pending"  # the secret being set up: shown until confirmed, then dropped
@@ -25,37 +24,7 @@ st.title("My account")
 st.caption(f"Signed in as {md(actor.username)} ({actor.role})")
 
 st.subheader("Login sessions")
-now = datetime.now(UTC)
-with session() as s:
-    rows = list_sessions(session=s, actor=actor, user_id=actor.user_id, now=now)
-mine = login_token_hash()
-table = pd.DataFrame(rows)
-if table.empty:
-    st.caption("No remembered login session.")
-else:
-    table["this session"] = table["token_hash"] == mine
-    st.dataframe(table.drop(columns=["token_hash", "user", "id"]), hide_index=True, width="stretch")
-    labels = {
-        r[
-            "id"
-        ]: f"#{r['id']} · {r['created']:%Y-%m-%d %H:%M} UTC · {r['address'] or 'address unknown'}"
-        + (" (this session)" if r["token_hash"] == mine else "")
-        for r in rows
-    }
-    with st.form("revoke-own"):
-        label = st.selectbox("Session", list(labels.values()))
-        chosen = next(k for k, v in labels.items() if v == label)
-        if st.form_submit_button("Revoke"):
-            own = next(r for r in rows if r["id"] == chosen)["token_hash"] == mine
-            try:
-                with session() as s:
-                    revoke_session(session=s, actor=actor, session_id=int(chosen), now=now)
-            except ValueError as exc:
-                st.error(str(exc))
-            else:
-                if own:
-                    sign_out()
-                st.rerun()
+sessions_panel(actor, everyone=False)
 
 if actor.role in ROLES_OFFERED:
     st.subheader("Second factor (authenticator app)")

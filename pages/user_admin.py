@@ -1,17 +1,15 @@
 """Admin: users and roles."""
 
-from datetime import UTC, datetime
-
 import pandas as pd
 import streamlit as st
 
 from access.roles import ROLES
-from db.login_sessions import list_sessions, revoke_session
 from db.login_throttle import failures, locked_addresses, locked_usernames, unlock, unlock_address
 from db.second_factor import SecondFactorError, enrolled_users, reset
 from db.users import UserError, create_user, list_users, set_active
 from safe.text import md
 from ui.auth import guard
+from ui.login_sessions import sessions_panel
 from ui.store import session
 
 actor = guard("manage_users")
@@ -63,31 +61,7 @@ if not users.empty:
                 st.error(str(exc))
 
 st.subheader("Login sessions")
-now = datetime.now(UTC)
-with session() as s:
-    open_sessions = list_sessions(session=s, actor=actor, now=now)
-if open_sessions:
-    st.dataframe(
-        pd.DataFrame(open_sessions).drop(columns=["token_hash"]), hide_index=True, width="stretch"
-    )
-    labels = {
-        r["id"]: f"#{r['id']} {r['user']} · {r['created']:%Y-%m-%d %H:%M} UTC"
-        f" · {r['address'] or 'address unknown'}"
-        for r in open_sessions
-    }
-    with st.form("revoke-any"):
-        label = st.selectbox("Session to revoke", list(labels.values()))
-        chosen = next(k for k, v in labels.items() if v == label)
-        if st.form_submit_button("Revoke session"):
-            try:
-                with session() as s:
-                    revoke_session(session=s, actor=actor, session_id=int(chosen), now=now)
-            except ValueError as exc:
-                st.error(str(exc))
-            else:
-                st.rerun()
-else:
-    st.caption("No open login session.")
+sessions_panel(actor, everyone=True)
 
 st.subheader("Second factors")
 with session() as s:

@@ -72,12 +72,12 @@ def test_a_user_revokes_another_of_their_sessions_then_this_one(tmp_path, monkey
         assert not [b for b in at.button if "second factor" in b.label]  # admins only
         box = at.selectbox[0]
         box.select_index(next(i for i, o in enumerate(box.options) if "198.51.100.8" in o))
-        [b for b in at.button if b.label == "Revoke"][0].click()
+        [b for b in at.button if b.label == "Revoke session"][0].click()
         at.run()
         assert _open_sessions(url, "tom") == ["192.0.2.4"]
         assert "(this session)" in at.selectbox[0].options[0]
         at.selectbox[0].select_index(0)
-        [b for b in at.button if b.label == "Revoke"][0].click()
+        [b for b in at.button if b.label == "Revoke session"][0].click()
         at.run()
         assert _open_sessions(url, "tom") == []
         assert "actor" not in at.session_state  # revoking this session signs it out
