@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
+from access.deployment import deployment
 from access.roles import SHARE
+from db.config import ConfigError
 from db.share_links import resolve
 from ui.auth import (
     ACCESS_CHANGED,
@@ -23,6 +25,11 @@ from ui.store import engine, session, store_guard
 
 st.set_page_config(page_title="Contract Desk", page_icon=":material/contract:", layout="wide")
 engine()  # a missing or unreachable store stops here with a clear message
+try:
+    deployment()  # a malformed security setting stops here too, not at the first login
+except ConfigError as exc:
+    st.error(f"**The security settings are malformed.** {exc}")
+    st.stop()
 
 
 def _route() -> None:

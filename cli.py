@@ -118,6 +118,26 @@ def users_add(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("users reset-2fa")
+def users_reset_2fa(args: argparse.Namespace) -> int:
+    """For the server's operator: the only admin lost their authenticator device."""
+    from access.roles import SYSTEM
+    from db.engine import session_scope
+    from db.second_factor import SecondFactorError, reset, user_named
+
+    try:
+        with session_scope(_store()) as s:
+            uid = user_named(session=s, username=args.username)
+            if uid is None:
+                raise SecondFactorError(f"No user {args.username!r}.")
+            reset(session=s, actor=SYSTEM, user_id=uid)
+    except SecondFactorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Second factor of {args.username} turned off; they may set it up again.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="group", required=True)
@@ -141,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--name")
     a.add_argument("--email")
     a.add_argument("--password", help="omit to be prompted (keeps it out of shell history)")
+    r = users.add_parser("reset-2fa", help="turn off a user's second factor (a lost device)")
+    r.add_argument("username")
     from commands import modules
 
     for module in modules():

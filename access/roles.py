@@ -28,6 +28,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "work_compliance": frozenset({"admin", "manager"}),
     "field_view": frozenset({"admin", "manager", "technician"}),
     "settings": frozenset({"admin"}),
+    "own_account": frozenset({"admin", "manager", "executive", "technician"}),
 }
 
 

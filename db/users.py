@@ -11,8 +11,9 @@ from access.passwords import hash_password, new_password_problem, verify_dummy, 
 from access.roles import ROLES, Actor, require
 from db import audit
 from db.base import utcnow
-from db.login_throttle import clear, locked_until, record_failure
+from db.login_throttle import address_locked_until, clear, locked_until, record_failure
 from db.models import Technician, User
+from db.second_factor import code_ok, has_second_factor
 
 
 class UserError(ValueError):
@@ -22,12 +23,15 @@ class UserError(ValueError):
 class LoginLocked(UserError):
     """Too many failed logins for this username: the message says when to retry."""
 
-    def __init__(self, until: datetime) -> None:
+    def __init__(self, until: datetime, *, what: str = "this account is") -> None:
         self.until = until
         super().__init__(
-            "Too many failed logins: this account is locked until "
+            f"Too many failed logins: {what} locked until "
             f"{until:%Y-%m-%d %H:%M:%S} UTC. Try again then, or ask an admin to unlock it."
         )
+
+
+ADDRESS = "your address is"  # LoginLocked(what=ADDRESS): the client's address is locked
 
 
 def create_user(
@@ -94,34 +98,51 @@ def authenticate(
     username: str,
     password: str,
     address: str | None = None,
+    code: str | None = None,
     now: datetime | None = None,
 ) -> Actor | None:
     """The actor for valid credentials of an active user, else None (same answer for both).
 
     Unknown users cost one argon2 check too (a dummy hash), so timing does not tell them
-    apart. A failure is recorded (username, client address, time); 5 in 15 minutes lock the
-    username (raises `LoginLocked`, even for the right password) until the backoff ends.
+    apart. A user with a second factor also needs the current TOTP `code`; a missing or wrong
+    one is a failure like a wrong password. A failure is recorded (username, client address,
+    time); too many lock the username or the address (raises `LoginLocked`, even for the
+    right password) until the backoff ends.
     """
     name = username.strip().lower()
     now = now or datetime.now(UTC)
-    until = locked_until(session=session, username=name, now=now)
-    if until is not None:
+    blocked = _lock(session, name, address, now)
+    if blocked is not None:
         verify_dummy(password)
         record_failure(session=session, username=name, address=address, now=now)
-        raise LoginLocked(until)
+        raise blocked
     user = session.scalar(select(User).where(User.username == name))
     ok = verify_password(user.password_hash, password) if user else verify_dummy(password)
+    if ok and user is not None and has_second_factor(user):
+        ok = code_ok(session=session, user=user, code=code or "", now=now)
     if user is None or not user.active or not ok:
         record_failure(session=session, username=name, address=address, now=now)
-        until = locked_until(session=session, username=name, now=now)
-        if until is not None:
-            raise LoginLocked(until)
+        blocked = _lock(session, name, address, now)
+        if blocked is not None:
+            audit.record(session=session, actor=Actor(None, "login", "system"), entity="login",
+                         entity_id=user.id if user else None, action="lock", field=name[:60],
+                         new=address)
+            raise blocked
         return None
     clear(session=session, username=name, by="login", now=now)
     user.last_login_at = utcnow()
     actor = actor_for(session=session, user=user)
-    audit.record(session=session, actor=actor, entity="user", entity_id=user.id, action="login")
+    audit.record(session=session, actor=actor, entity="user", entity_id=user.id, action="login",
+                 new=address)
     return actor
+
+
+def _lock(session: Session, name: str, address: str | None, now: datetime) -> LoginLocked | None:
+    until = locked_until(session=session, username=name, now=now)
+    if until is not None:
+        return LoginLocked(until)
+    until = address_locked_until(session=session, address=address, now=now)
+    return LoginLocked(until, what=ADDRESS) if until is not None else None
 
 
 def actor_for(*, session: Session, user: User) -> Actor:

@@ -5,7 +5,10 @@ Each template is three files in ``notify/templates``: ``<name>.subject.j2``,
 ``<script>`` stays text); text and subject are not, since they are not HTML. Undefined
 variables raise instead of rendering blank, so a missing figure never goes out as "".
 The subject is collapsed to one line: a newline in a header would let data inject
-headers. Rendering is pure: no clock, no I/O beyond reading the templates.
+headers. Every text in the context passes through `safe.text.no_links` (a URL in a client
+name or a ticket subject must not become a phishing link); only the keys in
+`TRUSTED_KEYS`, built by the app, keep their links. Rendering is pure: no clock, no I/O
+beyond reading the templates.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from safe.text import no_links
+
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATES = (
     "renewal_reminder",
@@ -35,6 +40,10 @@ TEMPLATES = (
 # with one ticket), so a preview knows their HTML came from our autoescaping templates.
 RULE_TEMPLATES = {name: name for name in TEMPLATES}
 RULE_TEMPLATES["sla_breach_alert"] = "sla_breach_warning"
+
+
+# Context keys the app builds itself (its own URL, the time zone): left as they are.
+TRUSTED_KEYS = frozenset({"link", "tz"})
 # Templates that promise an attachment in their text ("attached is ...").
 REQUIRES_ATTACHMENT = frozenset({"client_renewal_notice"})
 
@@ -100,6 +109,17 @@ def environment() -> Environment:
     return env
 
 
+def _untrusted(value: Any) -> Any:
+    # Data from users and documents, however nested (lists of row dicts in most templates).
+    if isinstance(value, str):
+        return no_links(value)
+    if isinstance(value, Mapping):
+        return {k: _untrusted(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_untrusted(v) for v in value]
+    return value
+
+
 def render(
     template: str,
     context: Mapping[str, Any],
@@ -113,7 +133,8 @@ def render(
     if template in REQUIRES_ATTACHMENT and not attachments:
         raise ValueError(f"{template} promises an attachment; none was given")
     env = environment()
-    names = {"attachments": [a.filename for a in attachments], **context}
+    names = {"attachments": [a.filename for a in attachments]}
+    names |= {k: v if k in TRUSTED_KEYS else _untrusted(v) for k, v in context.items()}
     subject = env.get_template(f"{template}.subject.j2").render(names)
     return Email(
         subject=re.sub(r"\s+", " ", subject).strip(),

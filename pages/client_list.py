@@ -4,6 +4,7 @@ import streamlit as st
 
 from db.clients_repo import DuplicateClient, client_overview, create_client, list_clients
 from db.contract_search import ContractFilter, search_contracts
+from safe.text import md
 from ui.auth import guard
 from ui.store import session
 from ui.tables import downloads
@@ -32,7 +33,7 @@ if actor.can("edit_contracts"):
             try:
                 with session() as s:
                     create_client(session=s, actor=actor, name=name, industry=industry or None)
-                st.success(f"Client {name} created.")
+                st.success(f"Client {md(name)} created.")
                 st.rerun()
             except (DuplicateClient, ValueError) as exc:
                 st.error(str(exc))

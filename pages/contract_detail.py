@@ -24,6 +24,7 @@ from db.contracts_repo import (
     update_contract,
 )
 from documents.preview import render_page
+from safe.text import md
 from ui.auth import guard
 from ui.contract_form import contract_form
 from ui.store import session
@@ -58,8 +59,8 @@ except NotFound as exc:
     st.stop()
 
 c = d.contract
-st.title(f"{c.reference} · {d.client.name}")
-st.caption(f"{c.title} · {c.tier} · {c.status} · version {c.version}")
+st.title(f"{md(c.reference)} · {md(d.client.name)}")
+st.caption(f"{md(c.title)} · {md(c.tier)} · {c.status} · version {c.version}")
 m = st.columns(4)
 m[0].metric("Value", f"{c.value:,.2f} {c.currency}" if c.value is not None else "—")
 m[1].metric("Start", str(c.start_date))
@@ -205,7 +206,7 @@ with tabs[2]:
                             tiers=tiers, cap_percent=cap_pct, cap_amount=cap_amt,
                             effective_from=since,
                         )  # fmt: skip
-                    st.success(f"Credit rule {rname!r} added.")
+                    st.success(f"Credit rule {md(rname)} added.")
                     st.rerun()
                 except ValueError as exc:
                     st.error(str(exc))
@@ -248,7 +249,7 @@ with tabs[3]:
         try:
             st.image(render_page(content, int(page)), caption=f"{name}, page {page}")
         except Exception as exc:  # noqa: BLE001 - a broken file must not break the page
-            st.warning(f"No preview for this file: {exc}")
+            st.warning(f"No preview for this file: {md(exc)}")
 with tabs[4]:
     st.dataframe(d.contacts, hide_index=True, width="stretch")
 with tabs[5]:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from db.contracts_repo import create_contract, form_choices
+from safe.text import md
 from ui.auth import guard
 from ui.contract_form import contract_form
 from ui.store import session
@@ -17,7 +18,7 @@ if data is not None:
         with session() as s:
             new = create_contract(session=s, actor=actor, data=data)
             new_id = new.id
-        st.success(f"Contract {data.reference} created.")
+        st.success(f"Contract {md(data.reference)} created.")
         st.switch_page("pages/contract_detail.py", query_params={"id": str(new_id)})
     except (ValueError, LookupError) as exc:
         st.error(str(exc))

@@ -8,6 +8,7 @@ from db.billing.backup_documents import BackupMismatch, backup_documents
 from db.billing.invoice_detail import invoice_detail, invoice_options
 from db.billing.invoices import create_credit_note, void_invoice
 from db.billing.payments import record_payment
+from safe.text import md
 from ui.auth import guard
 from ui.store import session
 
@@ -35,7 +36,7 @@ today = date.today()
 with session() as s:
     inv = invoice_detail(session=s, actor=actor, invoice_id=picked, as_of=today)
 
-st.header(f"{inv.number} · {inv.client}")
+st.header(f"{md(inv.number)} · {md(inv.client)}")
 kind = f"credit note for {inv.credit_note_for}" if inv.credit_note_for else "invoice"
 st.caption(
     f"{kind} · contract {inv.contract or '—'} · period {inv.period_start} to {inv.period_end}"

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from access.secretbox import SecretError
 from db.users import LoginLocked, UserError, authenticate, count_users, create_user
-from ui.auth import sign_in
+from ui.auth import request_address, sign_in
 from ui.store import session
 
 st.title("Contract Desk")
@@ -42,25 +43,29 @@ else:
     with st.form("login"):
         username = st.text_input("Username")
         password = st.text_input("Password", type="password")
+        code = st.text_input(
+            "Authenticator code",
+            max_chars=8,
+            help="Only if you turned on a second factor (My account): the app's 6 digits.",
+        )
         submitted = st.form_submit_button("Log in")
     if submitted:
-        try:
-            address = st.context.ip_address
-        except Exception:  # noqa: BLE001 - no browser request (e.g. AppTest)
-            address = None
-        address = address if isinstance(address, str) else None
         locked = None
         with session() as s:
             try:
                 actor = authenticate(
-                    session=s, username=username, password=password, address=address
+                    session=s,
+                    username=username,
+                    password=password,
+                    address=request_address(),
+                    code=code,
                 )
-            except LoginLocked as exc:  # caught inside: the failure row must be committed
+            except (LoginLocked, SecretError) as exc:  # caught inside: the failure is kept
                 actor, locked = None, exc
         if locked is not None:
             st.error(str(locked))
         elif actor is None:
-            st.error("Unknown user or wrong password.")
+            st.error("Unknown user, wrong password or wrong authenticator code.")
         else:
             sign_in(actor)
             st.rerun()

@@ -14,6 +14,7 @@ from db.outbox_views import (
 )
 from db.renewals.common import NotFound
 from notify.config import smtp_settings
+from safe.text import md
 from ui.auth import guard, run_action
 from ui.store import session
 from ui.tables import downloads, paged
@@ -101,7 +102,7 @@ if picked is not None:
     except NotFound as exc:
         st.error(str(exc))
         st.stop()
-    st.markdown(f"**To:** `{msg.recipient}`  \n**Rule:** `{msg.rule}`")
+    st.markdown(f"**To:** {md(msg.recipient)}  \n**Rule:** {md(msg.rule)}")
     st.text(f"Subject: {msg.subject}")
     if msg.attachments:
         st.caption("Attachments: " + ", ".join(msg.attachments))

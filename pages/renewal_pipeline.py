@@ -14,6 +14,7 @@ from db.renewals.pipeline import BOARD, STAGE_LABELS, renewal_pipeline
 from db.renewals.proposals import proposal_files, record_proposal
 from db.renewals.weights import set_health_weights
 from renewals.health import COMPONENTS
+from safe.text import md
 from ui.auth import guard, run_action
 from ui.feedback import job
 from ui.present import show_table
@@ -155,7 +156,7 @@ with one:
         if files is not None:
             h = files.health
             cur, prev = h.check.current, h.check.previous
-            st.subheader(f"{h.reference} · {h.client}")
+            st.subheader(f"{md(h.reference)} · {md(h.client)}")
             score = h.score.score
             m = st.columns(3)
             m[0].metric(

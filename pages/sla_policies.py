@@ -6,6 +6,7 @@ import streamlit as st
 
 from access.roles import PermissionDenied
 from db.sla.policy_editor import contract_choices, policy_view, save_policy_version
+from safe.text import md
 from sla.policy import CALENDARS, PRIORITIES
 from ui.auth import guard
 from ui.present import show_table
@@ -35,7 +36,9 @@ with session() as s:
     view = policy_view(session=s, actor=actor, contract_id=contract_id, now=datetime.now(UTC))
 
 c = view.contract
-st.markdown(f"**{c['reference']}** · {c['title']} · tier **{c['tier']}** · {c['calendar']}")
+st.markdown(
+    f"**{md(c['reference'])}** · {md(c['title'])} · tier **{md(c['tier'])}** · {md(c['calendar'])}"
+)
 tab_edit, tab_versions, tab_tiers = st.tabs(["Matrix in force", "Versions", "Tier defaults"])
 with tab_edit, st.form(f"policy-{contract_id}"):
     matrix = st.data_editor(

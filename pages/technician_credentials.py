@@ -20,6 +20,7 @@ from db.compliance.credentials import (
     credentials_frame,
     technician_choices,
 )
+from safe.text import md
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -122,7 +123,7 @@ with assign_tab:
             if missing == []:
                 st.success("Holds every credential this client's contracts require today.")
             for line in missing or []:
-                st.warning(f"Missing: {line}")
+                st.warning(f"Missing: {md(line)}")
         if right.button("Assign to client", type="primary"):
             missing = act(
                 assign_technician,
@@ -132,7 +133,7 @@ with assign_tab:
                 on=today,
             )
             for line in missing or []:
-                st.warning(f"Assigned, but missing: {line}")
+                st.warning(f"Assigned, but missing: {md(line)}")
     with session() as s:
         assigned = assignments_frame(session=s, actor=actor, on=today, technician_id=chosen)
     flagged = int((assigned["missing"] != "ok").sum())

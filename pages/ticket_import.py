@@ -5,6 +5,7 @@ import streamlit as st
 
 from db.sla.import_mappings import list_mappings, save_mapping
 from db.sla.tickets_import import import_tickets
+from safe.text import md
 from sla import ImportRejected
 from sla.import_presets import FIELDS, PRESETS, REQUIRED
 from ui.auth import guard
@@ -61,7 +62,7 @@ if go:
             st.toast(f"Tickets: {report.summary}", icon=":material/check_circle:")
 report = st.session_state.get("import_report")
 if report is not None:
-    st.success(f"{report.source}: {report.summary}")
+    st.success(f"{md(report.source)}: {report.summary}")
     if len(report.fuzzy_matches):
         st.warning("Client names matched approximately — check them:")
         st.dataframe(report.fuzzy_matches, hide_index=True, width="stretch")
@@ -90,7 +91,7 @@ with st.form("mapping"):
         except ValueError as exc:
             st.error(str(exc))
         else:
-            st.success(f"Mapping '{name}' saved.")
+            st.success(f"Mapping “{md(name)}” saved.")
 if saved:
     st.dataframe(
         pd.DataFrame([{"name": k, **v} for k, v in saved.items()]), hide_index=True, width="stretch"

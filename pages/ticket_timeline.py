@@ -7,6 +7,7 @@ import streamlit as st
 
 from db.sla.tickets_search import find_tickets
 from db.sla.timeline import ticket_timeline
+from safe.text import md
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -35,7 +36,7 @@ if not text.strip():
 with session() as s:
     found = find_tickets(session=s, actor=actor, text=text)
 if found.empty:
-    st.warning(f"No ticket id contains '{text.strip()}'.")
+    st.warning(f"No ticket id contains “{md(text.strip())}”.")
     st.stop()
 labels = {
     int(
@@ -49,13 +50,13 @@ with session() as s:
     tl = ticket_timeline(session=s, actor=actor, ticket_id=ticket_id, now=now)
 
 t = tl.ticket
-st.subheader(f"{t['external_id']} — {t['client'] or 'no client'}")
+st.subheader(f"{md(t['external_id'])} — {md(t['client']) or 'no client'}")
 c = st.columns(4)
 c[0].metric("Priority", t["priority"])
 c[1].metric("Service type", t["service_type"])
 c[2].metric("Status", t["status"])
 c[3].metric("Contract", t["contract_id"] or "none")
-st.caption(f"Coverage: {tl.calendar}")
+st.caption(f"Coverage: {md(tl.calendar)}")
 if len(tl.outcomes):
     show_table(tl.outcomes[OUTCOME_COLS])
 if tl.segments.empty:

@@ -48,3 +48,13 @@ def md_doc(value: object) -> str:
     """`value` as literal, still readable text in a Markdown file (proposals, emails)."""
     text = "".join("\\" + ch if ch in _DOC else ch for ch in _flat(value))
     return _AUTOLINK.sub(lambda m: m.group(1).replace(":", "\\:").replace(".", "\\."), text)
+
+
+_LINKY = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{1,15}):(?=//)|\b(www)\.(?=\w)")
+
+
+def no_links(value: str) -> str:
+    """`value` for an email (text or HTML, which escapes it too): a URL that came in with the
+    data reads `https[:]//evil.example` and `www[.]evil.example`, so no mail client turns it
+    into a link; the email's own links come from trusted fields only."""
+    return _LINKY.sub(lambda m: f"{m.group(1)}[:]" if m.group(1) else f"{m.group(2)}[.]", value)

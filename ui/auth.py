@@ -4,6 +4,11 @@ A Streamlit session lives as long as its websocket, so a reload would log the us
 Signing in therefore also opens a remembered login (`db.login_sessions`): its random token
 goes into a `SameSite=Strict` cookie, and a new connection without an actor resumes from it.
 Logging out revokes the token on the server, so a copied cookie is useless afterwards.
+
+The cookie is written by a script (Streamlit offers no way to set a response header from
+the app), so it cannot be HttpOnly: it is kept `SameSite=Strict`, 12 h at most, `Secure`
+when the app sees https or the deployment forces it (behind a TLS proxy), and only its hash
+is stored. Every rerun re-checks it, so a revoked session ends on its next interaction.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from datetime import UTC, datetime
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
+from access.deployment import client_address, cookie_is_secure, deployment
 from access.roles import Actor, PermissionDenied, require
 from access.tokens import token_hash
 from db.config import ROOT
@@ -42,7 +48,13 @@ def sign_in(actor: Actor, *, remember: bool = True, share_token: str | None = No
         st.session_state[_SHARE_KEY] = share_token
     if remember and actor.user_id is not None:
         with session() as s:
-            token, _ = open_login(session=s, actor=actor, now=datetime.now(UTC))
+            token, _ = open_login(
+                session=s,
+                actor=actor,
+                now=datetime.now(UTC),
+                address=request_address(),
+                user_agent=_header("User-Agent"),
+            )
         st.session_state[_LOGIN_KEY] = token
         st.session_state[_COOKIE_JS] = _cookie(token, SESSION_HOURS * 3600)
 
@@ -55,6 +67,32 @@ def sign_out() -> None:
     for key in list(st.session_state.keys()):
         del st.session_state[key]
     st.session_state[_COOKIE_JS] = _cookie("", 0)
+
+
+def _header(name: str) -> str | None:
+    try:
+        value = st.context.headers.get(name)
+    except Exception:  # noqa: BLE001 - no browser request (e.g. AppTest)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def request_address() -> str | None:
+    """The client's address for throttling and the sessions list; `X-Forwarded-For` only
+    when the deployment trusts a proxy (access/deployment.py)."""
+    try:
+        remote = st.context.ip_address
+        headers = dict(st.context.headers)
+    except Exception:  # noqa: BLE001 - no browser request (e.g. AppTest)
+        remote, headers = None, {}
+    remote = remote if isinstance(remote, str) else None
+    return client_address(remote, headers, trusted_proxies=deployment().trusted_proxies)
+
+
+def login_token_hash() -> str | None:
+    """The hash of this session's login token (to mark "this session" in a list)."""
+    token = st.session_state.get(_LOGIN_KEY)
+    return token_hash(token) if token else None
 
 
 def restore() -> Actor | None:
@@ -127,11 +165,20 @@ def write_cookie() -> None:
 
 
 def _cookie(token: str, max_age: int) -> str:
+    try:
+        url = st.context.url
+    except Exception:  # noqa: BLE001 - no browser request (e.g. AppTest)
+        url = None
+    return cookie_script(token, max_age, secure=cookie_is_secure(url, deployment()))
+
+
+def cookie_script(token: str, max_age: int, *, secure: bool) -> str:
+    """The script that sets (or with max_age 0 clears) the login cookie."""
     # The token is URL-safe base64 made here, never user input: nothing to escape.
-    secure = "; Secure" if str(st.context.url or "").startswith("https") else ""
+    flag = "; Secure" if secure else ""
     return (
         f"<script>document.cookie = '{COOKIE}={token}; Path=/; Max-Age={max_age}; "
-        f"SameSite=Strict{secure}';</script>"
+        f"SameSite=Strict{flag}';</script>"
     )
 
 

@@ -80,6 +80,7 @@ PAGES: list[PageSpec] = [
     _p("pages/user_admin.py", "Users", "group", "manage_users", "Admin"),
     _p("pages/api_tokens.py", "API tokens", "key", "manage_users", "Admin"),
     _p("pages/getting_started.py", "Getting started", "flag", "manage_users", "Admin"),
+    _p("pages/my_account.py", "My account", "manage_accounts", "own_account", "Account"),
 ]
 
 

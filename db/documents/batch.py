@@ -4,6 +4,7 @@ arrives, so a file that cannot be stored loses no other."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy import select
@@ -33,6 +34,8 @@ from extraction.pdf import MAX_BYTES as EXTRACT_MAX_BYTES
 PARALLEL_FROM = 24
 
 Progress = Callable[[int, int, str, UploadResult], None]
+
+_log = logging.getLogger(__name__)
 
 
 def store_many(
@@ -76,11 +79,13 @@ def store_many(
                 result = store(s)
                 s.commit()
         except Exception as exc:  # noqa: BLE001 - one file that cannot be stored stops nothing
+            _log.exception("storing %s failed", name)
             result = UploadResult(
                 document_id=None,
                 duplicate_of=None,
                 status="failed",
-                message=f"{name}: not stored ({type(exc).__name__}: {exc})",
+                # The store's own text carries SQL, parameters and paths: logged, not shown.
+                message=f"{name}: not stored ({type(exc).__name__}; details in the server log)",
                 filename=name,
                 error_code="not_stored",
             )

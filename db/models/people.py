@@ -25,6 +25,11 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # Optional second factor (issue 18): the TOTP secret, encrypted (access/secretbox.py),
+    # and the last time step accepted, so a code cannot be replayed.
+    totp_secret: Mapped[str | None] = mapped_column(String(500))
+    totp_enabled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
 
 class Technician(Base):
@@ -80,3 +85,8 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
+    # Shown on "My account" and the Users page so a user can tell their sessions apart.
+    last_seen_at: Mapped[datetime | None]
+    address: Mapped[str | None] = mapped_column(String(100))
+    user_agent: Mapped[str | None] = mapped_column(String(300))
+    revoked_by: Mapped[str | None] = mapped_column(String(80))

@@ -25,5 +25,10 @@ class LoginFailure(Base):
     at: Mapped[datetime] = mapped_column(default=utcnow)
     cleared_at: Mapped[datetime | None]
     cleared_by: Mapped[str | None] = mapped_column(String(80))
+    # Cleared for the per-address count (admin unlock of an address), apart from the username.
+    address_cleared_at: Mapped[datetime | None]
 
-    __table_args__ = (Index("ix_login_failures_username_at", "username", "at"),)
+    __table_args__ = (
+        Index("ix_login_failures_username_at", "username", "at"),
+        Index("ix_login_failures_address_at", "address", "at"),
+    )

@@ -103,3 +103,39 @@ def test_unknown_users_take_as_long_as_known_ones(session, ada):
 def test_new_passwords_follow_the_rules(session, pw, why):
     with pytest.raises(UserError, match=why):
         create_user(session=session, username="ada", password=pw, role="admin", actor=None)
+
+
+def test_one_address_trying_many_usernames_is_locked_out(session, ada):
+    from db.login_throttle import ADDRESS_MAX_FAILURES, address_locked_until, unlock_address
+
+    create_user(session=session, username="eve", password="eve-own-long-pw", role="technician",
+                actor=SYSTEM)
+    locks = 0
+    for i in range(ADDRESS_MAX_FAILURES):  # one try per username: no username lock
+        try:
+            authenticate(session=session, username=f"guess{i}", password="x" * 12,
+                         address="198.51.100.9", now=T0 + i * timedelta(seconds=5))
+        except LoginLocked as exc:
+            locks += 1
+            assert "your address is locked until" in str(exc)
+    assert locks == 1  # the 20th failure locks the address
+    at = T0 + timedelta(seconds=110)
+    # even the right password of a real account is refused from there, but not elsewhere
+    with pytest.raises(LoginLocked, match="your address"):
+        authenticate(session=session, username="ada", password=PW, address="198.51.100.9",
+                     now=at)
+    assert authenticate(session=session, username="ada", password=PW, address="192.0.2.1",
+                        now=at) is not None
+    # the attacker's own valid login (after the lockout) does not reset the address count
+    later = address_locked_until(session=session, address="198.51.100.9", now=at)
+    assert authenticate(session=session, username="eve", password="eve-own-long-pw",
+                        address="198.51.100.9", now=later) is not None
+    with pytest.raises(LoginLocked, match="your address"):
+        authenticate(session=session, username="guess-again", password="x" * 12,
+                     address="198.51.100.9", now=later + timedelta(seconds=1))
+    lock = session.scalar(select(AuditEntry).where(AuditEntry.action == "lock"))
+    assert (lock.entity, lock.new_value) == ("login", "198.51.100.9")
+    assert unlock_address(session=session, actor=SYSTEM, address="198.51.100.9", now=at) > 20
+    assert address_locked_until(session=session, address="198.51.100.9", now=at) is None
+    unlocked = select(AuditEntry).where(AuditEntry.entity == "login_address")
+    assert session.scalar(unlocked).new_value == "198.51.100.9"

@@ -59,8 +59,8 @@ def test_role_table_matches_design():
     assert allowed["admin"] == set(PERMISSIONS)
     assert allowed["manager"] == set(PERMISSIONS) - {"manage_users", "delete",
                                                       "manage_share_links", "settings"}
-    assert allowed["executive"] == {"view_dashboards", "view_executive"}
+    assert allowed["executive"] == {"view_dashboards", "view_executive", "own_account"}
     assert {p for p, roles in PERMISSIONS.items() if "share" in roles} == {"view_executive"}
-    assert allowed["technician"] == {"field_view"}
+    assert allowed["technician"] == {"field_view", "own_account"}
     with pytest.raises(PermissionDenied, match="log in"):
         require(None, "view_dashboards")

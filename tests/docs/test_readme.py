@@ -34,3 +34,21 @@ def test_quick_start_is_two_commands():
         "./run.sh",
         "./test.sh",
     ]
+
+
+def test_security_settings_and_the_tls_proxy_are_documented():
+    """Issue 18: each deployment security setting is in the README and the example secrets,
+    and the Streamlit config keeps the protections it can set."""
+    import tomllib
+
+    example = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    for name in ("CONTRACT_DESK_SECURE_COOKIE", "CONTRACT_DESK_TRUSTED_PROXIES",
+                 "CONTRACT_DESK_SECRET_KEY"):
+        assert name in README and name in example
+    proxy = README.split("**Running behind TLS.**", 1)[1].split("```", 2)[1]
+    assert "X-Frame-Options" in proxy and "frame-ancestors 'none'" in proxy
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["enableCORS"] is True
+    assert config["server"]["xsrfCookieSameSite"] == "strict"
+    assert config["client"]["showErrorDetails"] == "none"

@@ -236,6 +236,8 @@ def test_a_file_that_cannot_be_stored_loses_no_other(engine, generated, monkeypa
     results, calls = _store_many(engine, files, workers=2)
     assert [r.status for r in results] == ["ok", "failed", "ok"]
     assert results[1].message.startswith("boom.pdf: not stored (")
+    # issue 18: the store's SQL and parameters are logged, never shown to the uploader
+    assert "INSERT" not in results[1].message and "content" not in results[1].message
     assert len(calls) == 3
     with session_scope(engine) as s:
         names = set(s.scalars(select(ContractDocument.filename)))

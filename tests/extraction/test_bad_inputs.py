@@ -87,3 +87,19 @@ def test_too_large_for_path_and_bytes():
 def test_good_fixture_still_reads():
     terms = extract(DATA / "managed_services.pdf")
     assert terms.document_type.normalized == "managed services agreement"
+
+
+def test_a_failing_ocr_tool_shows_no_command_line_or_paths(monkeypatch, tmp_path):
+    """Issue 18: an OCR tool that crashes loudly (its command line and temp paths on stderr)
+    leaves the uploader a plain message, nothing of the server's internals."""
+    tool = tmp_path / "ocrmypdf"
+    tool.write_text('#!/bin/sh\necho "ocrmypdf $* failed in /srv/secret/tmp" >&2\nexit 2\n')
+    tool.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
+    data = (DATA / "scanned.pdf").read_bytes()
+    with pytest.raises(ExtractionError) as caught:
+        extract(data, name="scan.pdf")
+    message = str(caught.value)
+    assert message.startswith("scan.pdf") and "needs OCR" in message
+    for leak in ("/srv", "failed in", str(tmp_path), "--force-ocr", "--pages"):
+        assert leak not in message, message

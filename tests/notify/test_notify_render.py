@@ -218,6 +218,24 @@ def test_out_of_scope_request_quotes_the_rate_and_escapes_the_request():
     assert '"replace the toner <b>now</b>"' in email.text
     assert "replace the toner &lt;b&gt;now&lt;/b&gt;" in email.html
     no_rate = {**CONTEXTS["out_of_scope_request"], "quoted_rate": None}
-    assert "Quoted at the door: no rate on the contract\n" in render(
-        "out_of_scope_request", no_rate
-    ).text
+    assert (
+        "Quoted at the door: no rate on the contract\n"
+        in render("out_of_scope_request", no_rate).text
+    )
+
+
+def test_links_in_data_never_become_links_in_an_email():
+    """Issue 18: a URL in a client name or a ticket subject reads defanged in every part;
+    the app's own link (a trusted key) is left as it is."""
+    import copy
+
+    context = copy.deepcopy(CONTEXTS["sla_breach_warning"])
+    context["client"] = "[Call billing](https://evil.example/x) Co"
+    context["tickets"][0]["subject"] = "Reset your password at www.evil.example/login"
+    context["link"] = "https://desk.example.com/sla_dashboard"
+    email = render("sla_breach_warning", context)
+    for part in (email.subject, email.text, email.html):
+        assert "https://evil" not in part and "www.evil" not in part
+    assert "https[:]//evil.example/x" in email.text and "www[.]evil.example" in email.html
+    assert '<a href="https://desk.example.com/sla_dashboard">' in email.html
+    assert context["client"].startswith("[Call billing](https://")  # the caller's data unchanged

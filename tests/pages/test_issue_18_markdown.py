@@ -52,3 +52,35 @@ def test_field_view_shows_a_markdown_client_name_as_text(demo_url, tmp_path, mon
     for body in bodies:
         html = _html(body)
         assert 'href="https://evil' not in html and "<img" not in html
+
+
+def _no_link(text: str) -> None:
+    html = _html(text)
+    assert "<a" not in html and "<img" not in html, text
+
+
+def test_contract_pages_show_a_markdown_client_name_and_title_as_text(
+    demo_url, tmp_path, monkeypatch
+):
+    from tests.pages.conftest import ADMIN
+
+    url = private_copy(demo_url, tmp_path)
+    with session_scope(open_store(url)) as s:
+        contract = s.query(Contract).order_by(Contract.id).first()
+        contract_id, client_id = contract.id, contract.client_id
+        s.execute(update(Client).where(Client.id == client_id).values(name=EVIL_NAME))
+        s.execute(update(Contract).where(Contract.id == contract_id).values(title=EVIL_NOTE))
+    with serving(url, monkeypatch):
+        detail = page("pages/contract_detail.py", url, user=ADMIN, query={"id": contract_id})
+        detail.run()
+        policies = page("pages/sla_policies.py", url, user=ADMIN, query={"contract": contract_id})
+        policies.run()
+    assert not detail.exception and not policies.exception
+    title = detail.title[0].value
+    assert "evil" in title and "Call billing" in title
+    _no_link(title)
+    _no_link(detail.caption[0].value)
+    shown = [m.value for m in policies.markdown if "evil" in m.value]
+    assert shown
+    for body in shown:
+        _no_link(body)

@@ -94,3 +94,11 @@ def test_issue_18_client_name_markup_stays_text_in_the_markdown(proposal):
         "# Renewal proposal: \\<img src=https\\://evil.example/p.png\\> "
         "\\[Pay here\\]\\(https\\://evil.example\\) Co"
     )
+
+
+def test_issue_18_client_name_markup_stays_text_in_the_pdf(proposal):
+    evil = "<b>Bold</b> [Pay here](https://evil.example) **Co**"
+    data = proposal_pdf(replace(proposal, client=evil))
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        assert all(not page.hyperlinks and not page.annots for page in pdf.pages)
+    assert evil in " ".join(pdf_text(data).split())  # drawn literally, wrapped
