@@ -25,7 +25,7 @@ from db.documents.settings import auto_accept_threshold
 from safe.text import md
 from ui.auth import guard
 from ui.store import session
-from ui.term_editors import focus_first_input, term_editor
+from ui.term_editors import field_label, focus_first_input, term_editor
 
 actor = guard("review_terms")
 st.title("Review terms")
@@ -188,7 +188,7 @@ with left:
         reject = b2.form_submit_button("Reject", key=f"reject-{term_id}", width="stretch")
         st.caption("Enter accepts; an edited value is saved as the correction.")
     if save or reject:
-        name = t.field.replace("_", " ")
+        name = field_label(t.field)
         try:
             with session() as s:
                 if reject:
@@ -197,12 +197,12 @@ with left:
                     saved = correct_term(session=s, actor=actor, term_id=term_id, value=read())
                     state = saved.review_state
             st.session_state[f"done-{doc_id}"] = (
-                f"Rejected {name}." if reject else f"{name.capitalize()}: {state}."
+                f"Rejected: {name}." if reject else f"{name}: {state}."
             )
             st.session_state.pop(f"field-{doc_id}", None)  # move on to the next pending field
             st.rerun()
         except (ValueError, LookupError) as exc:
-            st.error(f"{name.capitalize()} not saved: {md(exc)}")
+            st.error(f"{name} not saved: {md(exc)}")
     focus_first_input(f"term-{term_id}")
 
 with right:

@@ -28,10 +28,15 @@ def _unit_label(unit: str) -> str:
     return _UNIT_LABELS.get(unit, unit)
 
 
+def field_label(field_name: str) -> str:
+    """'sla_targets' -> 'SLA targets': the name a reviewer reads."""
+    return field_name.replace("_", " ").capitalize().replace("Sla ", "SLA ")
+
+
 def term_editor(field_name: str, current: Any, *, key: str) -> Reader:
     """Draw the editor of ``field_name`` showing ``current``; return its reader."""
     kind = tv.term_kind(field_name)
-    label = field_name.replace("_", " ").capitalize()
+    label = field_label(field_name)
     draw = {
         "date": _date,
         "duration": _duration,
