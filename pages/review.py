@@ -25,7 +25,7 @@ from db.documents.settings import auto_accept_threshold
 from safe.text import md
 from ui.auth import guard
 from ui.store import session
-from ui.term_editors import field_label, focus_first_input, term_editor
+from ui.term_editors import field_label, focus_first_input, term_editor, uses_grid
 
 actor = guard("review_terms")
 st.title("Review terms")
@@ -153,16 +153,18 @@ with left:
     first_pending = next(
         (int(t.id) for t in terms.itertuples() if t.state == "pending"), next(iter(term_labels))
     )
+    editor = st.container()  # the chosen term's editor sits above the list, in view
     term_id = st.radio(
-        "Field",
+        "All fields (pending first is chosen after each action)",
         list(term_labels),
         format_func=term_labels.get,
         index=list(term_labels).index(first_pending),
         key=f"field-{doc_id}",
     )
+with editor:
     t = terms[terms["id"] == term_id].iloc[0]
     st.markdown(
-        f"**{t.field.replace('_', ' ').capitalize()}** · {md(t.location)} · "
+        f"**{field_label(t.field)}** · {md(t.location)} · "
         f"confidence {t.confidence:.0%} · {t.state.replace('_', ' ')}  \n"
         f"As written: {md(t.value)}"
     )
@@ -179,14 +181,21 @@ with left:
             "against the page.",
             icon=":material/warning:",
         )
-    with st.form(f"term-{term_id}"):
+    with st.form(f"term-{term_id}", enter_to_submit=not uses_grid(t.field)):
         read = term_editor(t.field, t.current, key=f"edit-{term_id}")
         b1, b2 = st.columns(2)
         save = b1.form_submit_button(
             "Accept", key=f"accept-{term_id}", type="primary", width="stretch"
         )
         reject = b2.form_submit_button("Reject", key=f"reject-{term_id}", width="stretch")
-        st.caption("Enter accepts; an edited value is saved as the correction.")
+        st.caption(
+            (
+                "Enter saves a cell; Accept saves the table"
+                if uses_grid(t.field)
+                else "Enter accepts"
+            )
+            + ": an edited value is stored as the correction."
+        )
     if save or reject:
         name = field_label(t.field)
         try:
@@ -203,7 +212,7 @@ with left:
             st.rerun()
         except (ValueError, LookupError) as exc:
             st.error(f"{name} not saved: {md(exc)}")
-    focus_first_input(f"term-{term_id}")
+    focus_first_input(term_id)
 
 with right:
     p = _preview(actor, term_id)

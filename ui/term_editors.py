@@ -248,12 +248,19 @@ def _json(field_name: str, label: str, current: Any, key: str) -> Reader:
     return lambda: tv.json_term(text)
 
 
-def focus_first_input(form_key: str) -> None:
-    """Put the keyboard in the form's first field, so a reviewer types, presses Enter, and
-    the next pending term comes up ready (Streamlit has no focus API: a zero-height script)."""
+def focus_first_input(term_id: int) -> None:
+    """Put the keyboard in the term form's first field, so a reviewer types, presses Enter,
+    and the next pending term comes up ready (Streamlit has no focus API: a tiny script)."""
+    field = "input:not([tabindex='-1']), [role='spinbutton'], textarea"
     script = (
-        "<script>setTimeout(() => {const f = window.parent.document.querySelector("
-        f"'.st-key-{form_key} input, .st-key-{form_key} textarea');"
-        " if (f) f.focus();}, 300);</script>"
+        f"<script>/* term {term_id} */ setTimeout(() => {{"
+        "const form = window.parent.document.querySelector('[data-testid=\"stForm\"]');"
+        f'const f = form && form.querySelector("{field}");'
+        " if (f) f.focus();}, 400);</script>"
     )
     st.iframe(script, height=1)
+
+
+def uses_grid(field_name: str) -> bool:
+    """A grid editor takes Enter to commit a cell, so its form must not submit on Enter."""
+    return tv.term_kind(field_name) in ("sla", "list", "records")
