@@ -48,8 +48,23 @@ def term_editor(field_name: str, current: Any, *, key: str) -> Reader:
         "sla": _sla,
         "coverage": _coverage,
         "records": _records,
-    }.get(kind, _json)
+        "contacts": _contacts,
+        "fields": _fields,
+    }[kind]
+    if kind == "fields" and not _flat(current):
+        draw = _json
     return draw(field_name, label, current, key)
+
+
+def _flat(value: Any) -> bool:
+    """A record the key-by-key editor can show: scalars, lists of text, {n, unit} durations."""
+    return isinstance(value, dict) and all(
+        v is None
+        or isinstance(v, str | bool | int | float)
+        or (isinstance(v, list) and all(isinstance(i, str) for i in v))
+        or (isinstance(v, dict) and set(v) == {"n", "unit"})
+        for v in value.values()
+    )
 
 
 def _date(field_name: str, label: str, current: Any, key: str) -> Reader:
@@ -238,6 +253,44 @@ def _records(field_name: str, label: str, current: Any, key: str) -> Reader:
         key=f"{key}-records",
     )
     return lambda: tv.records_term(frame.to_dict("records"), columns, like=current)
+
+
+def _contacts(field_name: str, label: str, current: Any, key: str) -> Reader:
+    contacts = current.get("contacts") if isinstance(current, dict) else None
+    read = _records(field_name, label, contacts or [], key)
+    rest = (
+        {k: v for k, v in current.items() if k != "contacts"} if isinstance(current, dict) else {}
+    )
+    return lambda: {**rest, "contacts": read()}
+
+
+def _fields(field_name: str, label: str, current: Any, key: str) -> Reader:
+    st.caption(label)
+    widgets: dict[str, Callable[[], Any]] = {}
+    for name, old in current.items():
+        what, k = name.replace("_", " ").capitalize(), f"{key}-{name}"
+        if isinstance(old, bool):
+            box = st.checkbox(what, value=old, key=k)
+            widgets[name] = lambda box=box: box
+        elif isinstance(old, list):
+            text = st.text_input(f"{what} (separate with ;)", value="; ".join(old), key=k)
+            widgets[name] = lambda text=text: text
+        elif isinstance(old, dict):
+            c1, c2 = st.columns(2)
+            n = c1.number_input(what, min_value=0, step=1, value=int(old["n"]), key=f"{k}-n")
+            units = list(tv.CONTRACT_UNITS)
+            unit = c2.selectbox(
+                "Unit",
+                units,
+                index=units.index(old["unit"]) if old["unit"] in units else 0,
+                format_func=_unit_label,
+                key=f"{k}-unit",
+            )
+            widgets[name] = lambda n=n, unit=unit: (n, unit)
+        else:
+            text = st.text_input(what, value="" if old is None else str(old), key=k)
+            widgets[name] = lambda text=text: text
+    return lambda: tv.fields_term({n: w() for n, w in widgets.items()}, current)
 
 
 def _json(field_name: str, label: str, current: Any, key: str) -> Reader:

@@ -36,7 +36,8 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 
 def term_kind(field_name: str) -> str:
     """The editor a field gets: date | duration | bool | text | list | money | fee | sla |
-    coverage | records | json (anything else: its JSON form, the last resort)."""
+    coverage | records | contacts (escalation) | fields (a flat record: tier, pricing model,
+    holidays, termination for convenience); a value of another shape falls back to JSON."""
     if field_name in DATE_FIELDS:
         return "date"
     if field_name in DURATION_FIELDS:
@@ -52,7 +53,9 @@ def term_kind(field_name: str) -> str:
     named = {"recurring_fees": "fee", "sla_targets": "sla", "coverage_hours": "coverage"}
     if field_name in named:
         return named[field_name]
-    return "records" if field_name in RECORD_FIELDS else "json"
+    if field_name in RECORD_FIELDS:
+        return "records"
+    return "contacts" if field_name == "escalation" else "fields"
 
 
 def current_value(field_name: str, normalized: Any, corrected: str | None) -> Any:
@@ -267,6 +270,28 @@ def _typed(v: Any, kind: type | None, column: str) -> Any:
         return kind(str(v).strip()) if kind in (int, float) else v
     except ValueError as exc:
         raise ValueError(f"{column.replace('_', ' ').capitalize()} {v!r} is not a number.") from exc
+
+
+def fields_term(values: dict[str, Any], like: dict[str, Any]) -> dict[str, Any]:
+    """A flat record edited key by key, typed back like the extracted one (``like``): text,
+    yes/no, a list typed as 'a; b', a duration as {n, unit}."""
+    out: dict[str, Any] = {}
+    for key, old in like.items():
+        new = values.get(key)
+        what = key.replace("_", " ").capitalize()
+        if isinstance(old, bool):
+            out[key] = bool(new)
+        elif isinstance(old, list):
+            out[key] = [p.strip() for p in str(new or "").split(";") if p.strip()]
+        elif isinstance(old, dict) and "n" in old:
+            n, unit = new if isinstance(new, tuple) else (None, None)
+            out[key] = duration_term(n, str(unit))
+        elif isinstance(old, int | float):
+            out[key] = _whole(new, what)
+        else:
+            text = str(new or "").strip()
+            out[key] = text or None
+    return out
 
 
 def json_term(text: str) -> Any:

@@ -160,6 +160,20 @@ CASES = [
         [("editor", "records", {"edited_rows": {0: {"currency": "dollars"}}})],
         "three-letter code",
     ),
+    (
+        "escalation",
+        [("editor", "records", {"edited_rows": {0: {"phone": "+1 555 000 0000"}}})],
+        None,
+        [("editor", "records", {"edited_rows": {0: {"level": "first"}}})],
+        "Level 'first' is not a number",
+    ),
+    (
+        "termination_for_convenience",
+        [("number_input", "notice-n", 30)],
+        None,
+        [("number_input", "notice-n", 0)],
+        "must be more than zero",
+    ),
 ]
 
 
@@ -194,6 +208,11 @@ def test_each_editor_stores_a_checked_value_and_refuses_a_bad_one(
         stored = [*before, "Firewall management"]
     elif field == "insurance":
         stored = [{**before[0], "minimum": "3000000.00"}, *before[1:]]
+    elif field == "escalation":
+        first = {**before["contacts"][0], "phone": "+1 555 000 0000"}
+        stored = {**before, "contacts": [first, *before["contacts"][1:]]}
+    elif field == "termination_for_convenience":
+        stored = {**before, "notice": {"n": 30, "unit": "day"}}
     assert state == "corrected"
     assert live == stored  # what Apply reads: the normalized shape extraction produces
 
