@@ -212,7 +212,8 @@ with editor:
             st.rerun()
         except (ValueError, LookupError) as exc:
             st.error(f"{name} not saved: {md(exc)}")
-    focus_first_input(term_id)
+    if not uses_grid(t.field):
+        focus_first_input(term_id)
 
 with right:
     p = _preview(actor, term_id)

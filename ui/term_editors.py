@@ -303,13 +303,16 @@ def _json(field_name: str, label: str, current: Any, key: str) -> Reader:
 
 def focus_first_input(term_id: int) -> None:
     """Put the keyboard in the term form's first field, so a reviewer types, presses Enter,
-    and the next pending term comes up ready (Streamlit has no focus API: a tiny script)."""
+    and the next pending term comes up ready (Streamlit has no focus API: a tiny script).
+    Focus the reviewer placed in a field (a grid cell, the page image) is left alone."""
     field = "input:not([tabindex='-1']), [role='spinbutton'], textarea"
     script = (
-        f"<script>/* term {term_id} */ setTimeout(() => {{"
-        "const form = window.parent.document.querySelector('[data-testid=\"stForm\"]');"
-        f'const f = form && form.querySelector("{field}");'
-        " if (f) f.focus();}, 400);</script>"
+        f"<script>/* term {term_id} */ setTimeout(() => {{ const d = window.parent.document;"
+        " const form = d.querySelector('[data-testid=\"stForm\"]');"
+        f' const f = form && form.querySelector("{field}");'
+        " const a = d.activeElement; const idle = !a || a === d.body || a.tagName === 'BUTTON'"
+        " || a.closest('[data-testid=\"stRadio\"]'); if (f && idle) f.focus();}, 400);"
+        "</script>"
     )
     st.iframe(script, height=1)
 

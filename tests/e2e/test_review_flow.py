@@ -8,6 +8,7 @@ import time
 from datetime import date
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from db.clients_repo import create_client
@@ -105,6 +106,11 @@ def test_a_new_user_reviews_a_contract_with_typed_editors(review_app, browser, t
     # a duration: number typed, Enter submits the form
     _pick(page, "notice period")
     number = page.locator(f".st-key-edit-{ids['notice_period']}-n input")
+    page.wait_for_function(  # the form's first field has the keyboard: no click needed
+        "k => document.activeElement && document.activeElement.closest(k) !== null",
+        arg=f".st-key-edit-{ids['notice_period']}-n",
+        timeout=15_000,
+    )
     number.fill("45")
     number.press("Enter")
     _saved(page, "Notice period: corrected.")
@@ -117,11 +123,16 @@ def test_a_new_user_reviews_a_contract_with_typed_editors(review_app, browser, t
     frame = grid.bounding_box()
     assert frame is not None
     # columns: row selector (~33 px), Priority, Response: the P1 response cell, 35 px rows
-    page.mouse.dblclick(frame["x"] + 170, frame["y"] + 35 + 17)  # opens the cell editor
-    page.wait_for_timeout(300)
-    page.keyboard.press("Control+a")
-    page.keyboard.type("15")
-    page.keyboard.press("Enter")
+    cell_editor = page.locator("#portal input, #portal textarea").first  # glide's overlay
+    for _ in range(3):  # a busy page may swallow the first double click
+        page.mouse.dblclick(frame["x"] + 170, frame["y"] + 35 + 17)
+        try:
+            cell_editor.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.wait_for_timeout(500)
+    cell_editor.fill("15")
+    cell_editor.press("Enter")
     page.wait_for_timeout(500)
     page.locator(f".st-key-accept-{ids['sla_targets']} button").click()
     _saved(page, "SLA targets: corrected.")
