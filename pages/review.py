@@ -14,6 +14,7 @@ from db.documents.preview import term_preview
 from db.documents.review import (
     SOURCE_KINDS,
     accept_pending,
+    correct_term,
     document_review,
     pick_suggestion,
     review_queue,
@@ -24,6 +25,7 @@ from db.documents.settings import auto_accept_threshold
 from safe.text import md
 from ui.auth import guard
 from ui.store import session
+from ui.term_editors import field_label, focus_first_input, term_editor, uses_grid
 
 actor = guard("review_terms")
 st.title("Review terms")
@@ -127,37 +129,44 @@ if c2.button("Link contract", disabled=contract_pick in (None, r.contract_id)):
     except (ValueError, LookupError) as exc:
         st.error(str(exc))
 
-# --- terms and the page they came from -----------------------------------------------------
+# --- terms beside the page they came from --------------------------------------------------
 terms = r.terms
 with session() as s:
     auto_threshold, _ = auto_accept_threshold(session=s)
 counts = terms["state"].value_counts()
+low = int((terms["confidence"] < auto_threshold).sum())
 st.write(
     " · ".join(f"{STATE_ICON[k]} {counts.get(k, 0)} {k.replace('_', ' ')}" for k in STATE_ICON)
+    + f" · :material/warning: {low} below the auto-accept level ({auto_threshold:.0%})"
 )
-left, right = st.columns([1, 2])
+if done := st.session_state.pop(f"done-{doc_id}", None):
+    st.toast(done, icon=":material/check:")
+left, right = st.columns([1, 1])
 with left:
     term_labels = {
-        int(t.id): f"{STATE_ICON.get(t.state, '')} {t.field.replace('_', ' ')} ({t.confidence:.2f})"
+        int(t.id): f"{STATE_ICON.get(t.state, '')} {t.field.replace('_', ' ')} "
+        f"({t.confidence:.0%})"
+        + (" · :material/warning: **low**" if t.confidence < auto_threshold else "")
         + (" · auto-accepted" if t.state == "auto_accepted" else "")
         for t in terms.itertuples()
     }
     first_pending = next(
         (int(t.id) for t in terms.itertuples() if t.state == "pending"), next(iter(term_labels))
     )
+    editor = st.container()  # the chosen term's editor sits above the list, in view
     term_id = st.radio(
-        "Field",
+        "All fields (pending first is chosen after each action)",
         list(term_labels),
         format_func=term_labels.get,
         index=list(term_labels).index(first_pending),
         key=f"field-{doc_id}",
     )
-
-with right:
+with editor:
     t = terms[terms["id"] == term_id].iloc[0]
     st.markdown(
-        f"**{t.field.replace('_', ' ').capitalize()}** · {md(t.location)} · "
-        f"confidence {t.confidence:.2f} · {t.state.replace('_', ' ')}"
+        f"**{field_label(t.field)}** · {md(t.location)} · "
+        f"confidence {t.confidence:.0%} · {t.state.replace('_', ' ')}  \n"
+        f"As written: {md(t.value)}"
     )
     if t.state == "auto_accepted":
         st.info(
@@ -166,36 +175,47 @@ with right:
             "(recorded in the audit). Accept, correct or reject it to review it.",
             icon=":material/smart_toy:",
         )
-    st.text(t.value)
-    new_value = st.text_area(
-        "Value (edit to correct)", value=t.corrected or t.normalized, key=f"value-{term_id}"
-    )
-    b1, b2, b3 = st.columns(3)
-    action = None
-    if b1.button("Accept", key=f"accept-{term_id}", type="primary"):
-        action = ("accept", None)
-    if b2.button(
-        "Correct",
-        key=f"correct-{term_id}",
-        disabled=new_value.strip() == (t.corrected or t.normalized).strip(),
-    ):
-        action = ("correct", new_value)
-    if b3.button("Reject", key=f"reject-{term_id}"):
-        action = ("reject", None)
-    if action:
+    elif t.confidence < auto_threshold:
+        st.warning(
+            f"Low confidence ({t.confidence:.0%}, below {auto_threshold:.0%}): check it "
+            "against the page.",
+            icon=":material/warning:",
+        )
+    with st.form(f"term-{term_id}", enter_to_submit=not uses_grid(t.field)):
+        read = term_editor(t.field, t.current, key=f"edit-{term_id}")
+        b1, b2 = st.columns(2)
+        save = b1.form_submit_button(
+            "Accept", key=f"accept-{term_id}", type="primary", width="stretch"
+        )
+        reject = b2.form_submit_button("Reject", key=f"reject-{term_id}", width="stretch")
+        st.caption(
+            (
+                "Enter saves a cell; Accept saves the table"
+                if uses_grid(t.field)
+                else "Enter accepts"
+            )
+            + ": an edited value is stored as the correction."
+        )
+    if save or reject:
+        name = field_label(t.field)
         try:
             with session() as s:
-                review_term(
-                    session=s,
-                    actor=actor,
-                    term_id=term_id,
-                    action=action[0],
-                    corrected_value=action[1],
-                )
+                if reject:
+                    review_term(session=s, actor=actor, term_id=term_id, action="reject")
+                else:
+                    saved = correct_term(session=s, actor=actor, term_id=term_id, value=read())
+                    state = saved.review_state
+            st.session_state[f"done-{doc_id}"] = (
+                f"Rejected: {name}." if reject else f"{name}: {state}."
+            )
             st.session_state.pop(f"field-{doc_id}", None)  # move on to the next pending field
             st.rerun()
         except (ValueError, LookupError) as exc:
-            st.error(str(exc))
+            st.error(f"{name} not saved: {md(exc)}")
+    if not uses_grid(t.field):
+        focus_first_input(term_id)
+
+with right:
     p = _preview(actor, term_id)
     if p.image is not None:
         st.image(

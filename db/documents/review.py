@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import case, func, select
@@ -13,6 +14,7 @@ from db import audit
 from db.base import utcnow
 from db.contracts_repo import NotFound, get_contract
 from db.documents.common import _document, _link_terms
+from db.documents.term_values import correction_text, current_value
 from db.documents.values import editable_value, parse_correction
 from db.models import Client, Contract, ContractDocument, ExtractedTerm, TermSuggestion
 
@@ -81,7 +83,7 @@ class DocumentReview:
     contract_version: int | None
     contracts: dict[int, str]  # contracts the terms may be applied to
     terms: pd.DataFrame  # id, field, value, normalized, confidence, page, state, corrected,
-    # location
+    # location, current (the value in force: the correction, else the extraction's)
     source: str = "pdf"  # pdf | docx | text (a DOCX or text file has no page image)
     warnings: list[str] | None = None  # about the text: scanned pages, tracked changes, ...
     suggestions: pd.DataFrame | None = None  # id, field, value, confidence, location, snippet
@@ -109,6 +111,7 @@ def document_review(*, session: Session, actor: Actor, document_id: int) -> Docu
                 t.review_state,
                 t.corrected_value or "",
                 t.location or (f"page {t.page}" if t.page else ""),
+                current_value(t.field, t.normalized, t.corrected_value),
             )
             for t in terms
         ],
@@ -122,6 +125,7 @@ def document_review(*, session: Session, actor: Actor, document_id: int) -> Docu
             "state",
             "corrected",
             "location",
+            "current",
         ],
     )
     suggestions = pd.DataFrame(
@@ -201,6 +205,23 @@ def review_term(
         new=term.corrected_value if action == "correct" else term.review_state,
     )
     return term
+
+
+def correct_term(*, session: Session, actor: Actor, term_id: int, value: Any) -> ExtractedTerm:
+    """Store a typed editor's checked value (db/documents/term_values.py) as the term's
+    correction, or accept the term when the value is the one already in force; audited."""
+    require(actor, "review_terms")
+    term = session.get(ExtractedTerm, term_id)
+    if term is None:
+        raise NotFound(f"Extracted term {term_id} does not exist.")
+    if value == current_value(term.field, term.normalized, term.corrected_value):
+        action = "correct" if term.review_state == "corrected" else "accept"
+        text = term.corrected_value if action == "correct" else None
+    else:
+        action, text = "correct", correction_text(term.field, value)
+    return review_term(
+        session=session, actor=actor, term_id=term_id, action=action, corrected_value=text
+    )
 
 
 def accept_pending(

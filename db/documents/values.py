@@ -46,8 +46,10 @@ def parse_correction(field_name: str, text: str) -> Any:
                 return parser.parse(raw, dayfirst=False).date().isoformat()
             except (ValueError, OverflowError) as exc:
                 raise ValueError(f"{raw!r} is not a date: write it as 2026-09-01.") from exc
+    if field_name in DURATION_FIELDS and raw.startswith("{"):
+        return _json(field_name, raw)
     if field_name in DURATION_FIELDS:
-        m = re.fullmatch(r"(\d+)\s*(day|week|month|year)s?", raw, re.IGNORECASE)
+        m = re.fullmatch(r"(\d+)\s*(business_day|day|week|month|year)s?", raw, re.IGNORECASE)
         if not m:
             raise ValueError(f"{raw!r} is not a duration: write it as '12 month' or '60 day'.")
         return {"n": int(m.group(1)), "unit": m.group(2).lower()}
@@ -66,6 +68,10 @@ def parse_correction(field_name: str, text: str) -> Any:
 
         parse_spec(raw)  # ValueError explains the accepted forms
         return {"spec": raw}
+    return _json(field_name, raw)
+
+
+def _json(field_name: str, raw: str) -> Any:
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:

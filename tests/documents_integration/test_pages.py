@@ -137,8 +137,9 @@ def test_review_page_accepts_a_field_and_applies_to_the_contract(store_env, revi
             for t in s.scalars(select(ExtractedTerm).where(ExtractedTerm.document_id == doc_id))
         }
     at.radio(key=f"field-{doc_id}").set_value(terms["notice_period"]).run()
-    at.text_area(key=f"value-{terms['notice_period']}").input("45 day").run()
-    at.button(key=f"correct-{terms['notice_period']}").click().run()
+    at.number_input(key=f"edit-{terms['notice_period']}-n").set_value(45)
+    at.selectbox(key=f"edit-{terms['notice_period']}-unit").set_value("day")
+    at.button(key=f"accept-{terms['notice_period']}").click().run()
     assert not at.exception
     at.radio(key=f"field-{doc_id}").set_value(terms["sla_targets"]).run()
     at.button(key=f"accept-{terms['sla_targets']}").click().run()
@@ -148,7 +149,7 @@ def test_review_page_accepts_a_field_and_applies_to_the_contract(store_env, revi
     at.button(key=f"preview-{doc_id}").click().run()
     assert not at.exception, at.exception
     assert [h.value for h in at.subheader] == ["Preview: what Apply would change"]
-    diff = at.dataframe[0].value.set_index("field")
+    diff = next(d.value for d in at.dataframe if "field" in d.value.columns).set_index("field")
     assert diff.loc["notice days", "current"] != "45"
     assert diff.loc["notice days", "proposed"] == "45"
     assert any(m.value.startswith("**Tickets whose SLA result changes:") for m in at.markdown)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -48,11 +50,10 @@ def live_store(tmp_path_factory) -> str:
     return url
 
 
-@pytest.fixture(scope="session")
-def live_app(live_store):
-    """Base URL of the app serving the small seeded demo store."""
-    url = live_store
-    port = _free_port()
+@contextmanager
+def serve_app(url: str, port: int | None = None) -> Iterator[str]:
+    """Base URL of `streamlit run app.py` serving the store at `url` on `port` (else a free one)."""
+    port = port or _free_port()
     env = {**os.environ, "DATABASE_URL": url}
     proc = subprocess.Popen(
         [
@@ -83,13 +84,22 @@ def live_app(live_store):
     else:
         proc.kill()
         raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:  # a loaded machine: do not fail the run on teardown
-        proc.kill()
-        proc.wait()
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: do not fail the run on teardown
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def live_app(live_store):
+    """Base URL of the app serving the small seeded demo store."""
+    with serve_app(live_store) as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
