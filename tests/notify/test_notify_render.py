@@ -230,12 +230,13 @@ def test_links_in_data_never_become_links_in_an_email():
     import copy
 
     context = copy.deepcopy(CONTEXTS["sla_breach_warning"])
-    context["client"] = "[Call billing](https://evil.example/x) Co"
-    context["tickets"][0]["subject"] = "Reset your password at www.evil.example/login"
+    context["tickets"][0]["client"] = "[Call billing](https://evil.example/x) Co"
+    context["tickets"][1]["subject"] = "Reset your password at www.evil.example/login"
     context["link"] = "https://desk.example.com/sla_dashboard"
     email = render("sla_breach_warning", context)
     for part in (email.subject, email.text, email.html):
         assert "https://evil" not in part and "www.evil" not in part
     assert "https[:]//evil.example/x" in email.text and "www[.]evil.example" in email.html
     assert '<a href="https://desk.example.com/sla_dashboard">' in email.html
-    assert context["client"].startswith("[Call billing](https://")  # the caller's data unchanged
+    # the caller's data unchanged
+    assert context["tickets"][0]["client"].startswith("[Call billing](https://")
