@@ -9,8 +9,10 @@ some; warnings found later in the interval wait for the next one. A waiting warn
 ticket is no longer at risk (breached, answered, resolved) or whose recipient changed is
 superseded and never sent. The demo's first day queued 754 single alerts before this.
 
-A ticket already breached when first seen gets only the breach alert (a warning after the
-fact says nothing new); one that was warned earlier still gets its breach alert.
+A breach older than one interval when first seen (a backlog) goes in the digest instead
+of its own message. A ticket already breached when first seen gets only the breach alert
+(a warning after the fact says nothing new); one that was warned earlier still gets its
+breach alert.
 """
 
 from __future__ import annotations
@@ -220,6 +222,13 @@ def _queue(session: Session, *, key: str, rule: str, recipient: str, details: li
     return nid, bool(added)
 
 
+def _stale(detail: dict, now: datetime, interval: timedelta) -> bool:
+    """A breach older than one interval (a backlog found on a first run, an import of old
+    tickets) is news for the digest, not an alert of its own: only fresh breaches interrupt."""
+    due = detail.get("due_at")
+    return due is not None and datetime.fromisoformat(due) < now - interval
+
+
 def queue_alerts(*, session: Session, now: datetime, interval: timedelta | None = None) -> Queued:
     """Record the alerts due now, queue each new breach at once and each recipient's digest
     of waiting warnings when this interval has none yet."""
@@ -239,7 +248,7 @@ def queue_alerts(*, session: Session, now: datetime, interval: timedelta | None 
             item.superseded = True
             continue
         item.detail = now_owed["detail"]  # the figures as of this run
-        if item.threshold == "warning":
+        if item.threshold == "warning" or _stale(item.detail, now, interval):
             digests.setdefault(item.recipient, []).append(item)
             continue
         item.notification_id, added = _queue(

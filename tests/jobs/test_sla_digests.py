@@ -161,3 +161,20 @@ def test_alerts_sent_singly_before_the_upgrade_are_not_sent_again(engine, smtp):
     with session_scope(engine) as s:
         [item] = s.scalars(select(SlaAlertItem)).all()
         assert item.notification_id is not None and not item.superseded
+
+
+def test_a_backlog_of_old_breaches_goes_in_the_digest_not_one_message_each(engine, smtp):
+    """A first run over tickets that breached hours ago (the demo's first day, an import)
+    sends one digest, not one alert per ticket; a breach of the last interval still
+    goes at once."""
+    ids = _store(engine)
+    for ref in ("OLD1", "OLD2", "OLD3"):  # breached 220 min ago: older than the interval
+        _ticket(engine, ids, ref, NOW - timedelta(minutes=700))
+    _ticket(engine, ids, "NEW1", NOW - timedelta(minutes=500))  # breached 20 min ago
+    summary = _run(engine, NOW)
+    assert summary.startswith("2 SLA alert(s) queued: 1 breach alert(s), 1 digest(s)")
+    am = [g for g in _received(smtp) if g[0] == "am@example.com"]
+    [digest] = [g for g in am if "3 breached" in g[1]]
+    assert all(ref in digest[2] for ref in ("OLD1", "OLD2", "OLD3")) and "NEW1" not in digest[2]
+    [alert] = [g for g in am if g is not digest]
+    assert "NEW1" in alert[2] and "SLA breached" in alert[2]
