@@ -47,7 +47,7 @@ st.altair_chart(
 )
 by = st.radio("Break down by", list(DIMENSIONS), horizontal=True)
 table = breakdown(tickets, by)
-st.dataframe(
+show_table(
     table,
     hide_index=True,
     width="stretch",

@@ -257,7 +257,7 @@ with tabs[4]:
         for col, state in zip(k, ("breached", "at_risk", "paused"), strict=True):
             col.metric(state.replace("_", " ").title(), int(counts.get(state, 0)))
         st.caption(f"Open tickets, most urgent first. Updated {now:%H:%M:%S} UTC, every 60 s.")
-        st.dataframe(
+        show_table(
             paged(board.drop(columns="ticket_id"), "p_board"),
             hide_index=True,
             width="stretch",
