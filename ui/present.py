@@ -156,6 +156,28 @@ def prepared(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# A hidden key that has a detail page becomes a link to it (the page reads ?id=).
+DETAIL_PAGES = {
+    "contract_id": ("contract_detail", "Contract"),
+    "invoice_id": ("invoice_detail", "Invoice"),
+}
+
+
+def with_links(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """`df` plus an 'Open ↗' column per key in DETAIL_PAGES, and the LinkColumns for them."""
+    if "open" in df.columns:  # the page links its rows itself (contract list)
+        return df, {}
+    out, cfg = df, {}
+    for key, (target, title) in DETAIL_PAGES.items():
+        if key in df.columns and df[key].notna().any():
+            name = f"open_{target}"
+            ids = pd.to_numeric(df[key], errors="coerce")
+            urls = [None if pd.isna(i) else f"{target}?id={int(i)}" for i in ids]
+            out = out.assign(**{name: urls})
+            cfg[name] = st.column_config.LinkColumn(title, display_text="Open ↗", width="small")
+    return out, cfg
+
+
 def _text(col: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)
 
@@ -195,8 +217,9 @@ def show_table(
     if styler is not None:
         df = styler.data
     df = df if isinstance(df, pd.DataFrame) else pd.DataFrame(df)
+    df, links = with_links(df)
     own = (overrides or {}) | (kwargs.pop("column_config", None) or {})
-    cfg = column_config(df, currency=currency) | _with_labels(own)
+    cfg = column_config(df, currency=currency) | links | _with_labels(own)
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("width", "stretch")
     data: Any = prepared(df)
