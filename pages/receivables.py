@@ -37,10 +37,14 @@ else:
         .mark_bar()
         .encode(
             x=alt.X("variable:N", sort=list(BUCKETS), title="Days past due"),
-            y=alt.Y("value:Q", title="Outstanding"),
-            color="currency:N",
+            y=alt.Y("value:Q", title="Outstanding (each bar in its own currency)"),
+            color=alt.Color("currency:N", title="Currency"),
             xOffset="currency:N",
-            tooltip=["currency", "variable", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[
+                alt.Tooltip("currency:N", title="Currency"),
+                alt.Tooltip("variable:N", title="Days past due"),
+                alt.Tooltip("value:Q", title="Outstanding", format=",.2f"),
+            ],
         )
         .properties(height=240)
     )

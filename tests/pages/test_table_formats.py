@@ -1,5 +1,6 @@
 """Every rendered table reads like a report: human headers, rounded figures, no "None",
-no 00:00:00 (issue 17 item 1). Checks the frame AND its column config, as the browser would."""
+no 00:00:00, and every chart axis titled (issue 17 items 1 and 3). Checks the frame AND its
+column config, and the Vega-Lite spec, as the browser would get them."""
 
 from __future__ import annotations
 
@@ -36,12 +37,12 @@ def _problems(frame: pd.DataFrame, configs: dict[str, dict]) -> list[str]:
             out.append(f"{header}: snake_case header")
         values = col.dropna()
         text = pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)
-        if text and (col.isna().any() or (values.astype(str) == "None").any()):
-            if kind not in ("checkbox", "link"):
-                out.append(f"{header}: None shown")
-        if pd.api.types.is_float_dtype(col) and not fmt.startswith(ROUNDED):
-            if ((values * 100).round(6) % 1 != 0).any():
-                out.append(f"{header}: raw float {values.iloc[0]!r}")
+        none = col.isna().any() or (values.astype(str) == "None").any()
+        if text and none and kind not in ("checkbox", "link"):
+            out.append(f"{header}: None shown")
+        raw = pd.api.types.is_float_dtype(col) and ((values * 100).round(6) % 1 != 0).any()
+        if raw and not fmt.startswith(ROUNDED):
+            out.append(f"{header}: raw float {values.iloc[0]!r}")
         if pd.api.types.is_datetime64_any_dtype(col) and kind != "date":
             ts = pd.to_datetime(values)
             midnight = len(ts) and ((ts.dt.hour == 0) & (ts.dt.minute == 0)).all()
@@ -52,11 +53,41 @@ def _problems(frame: pd.DataFrame, configs: dict[str, dict]) -> list[str]:
     return out
 
 
+CHANNELS = ("x", "y", "color", "size", "theta")
+NOTES = ("rule", "text")  # target lines and their labels share the axis of the layer they mark
+
+
+def _layers(spec: dict):
+    yield spec
+    for key in ("layer", "hconcat", "vconcat", "concat"):
+        for sub in spec.get(key, []):
+            yield from _layers(sub)
+    if "spec" in spec:
+        yield from _layers(spec["spec"])
+
+
+def _chart_problems(spec: dict) -> list[str]:
+    """Axes and legends titled by the page ("Count of Records", "margin, y" otherwise)."""
+    out = []
+    for layer in _layers(spec):
+        mark = layer.get("mark")
+        mark = mark.get("type") if isinstance(mark, dict) else mark
+        if mark in NOTES:
+            continue
+        for name, enc in (layer.get("encoding") or {}).items():
+            if name in CHANNELS and ("field" in enc or "aggregate" in enc) and "title" not in enc:
+                out.append(f"{name} axis {enc.get('field') or enc.get('aggregate')}: no title")
+    return out
+
+
 def _table_problems(at) -> list[str]:
     found = []
     for i, table in enumerate(at.dataframe):
         for p in _problems(table.value, _configs(table.proto)):
             found.append(f"table {i}: {p}")
+    for i, chart in enumerate(at.get("vega_lite_chart")):
+        for p in _chart_problems(json.loads(chart.proto.spec)):
+            found.append(f"chart {i}: {p}")
     return found
 
 
@@ -86,3 +117,10 @@ def test_the_check_catches_raw_tables():
     assert any("None shown" in p for p in found)
     assert any("raw float" in p for p in found)
     assert any("00:00:00" in p for p in found)
+
+
+def test_the_check_catches_untitled_chart_axes():
+    spec = {"mark": "bar", "encoding": {"x": {"field": "tier"}, "y": {"aggregate": "count"}}}
+    assert len(_chart_problems(spec)) == 2
+    spec["encoding"] = {"x": {"field": "tier", "title": "Tier"}, "y": {"field": "n", "title": None}}
+    assert _chart_problems(spec) == []
