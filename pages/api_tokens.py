@@ -7,6 +7,7 @@ import streamlit as st
 from db.api_tokens import SCOPES, create_token, list_tokens, revoke_token
 from db.inbound import unmatched_queue
 from ui.auth import guard
+from ui.present import show_table
 from ui.revoke import revoke_picker
 from ui.store import session
 
@@ -53,4 +54,4 @@ st.caption(
     "the jobs worker applies them."
 )
 with session() as s:
-    st.dataframe(unmatched_queue(session=s), hide_index=True, width="stretch")
+    show_table(unmatched_queue(session=s), hide_index=True, width="stretch")

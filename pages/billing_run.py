@@ -11,6 +11,7 @@ from db.billing.invoices import issue_invoices, period_invoices
 from db.billing.run import RunPreview, preview_run, run_billing
 from ui.auth import guard
 from ui.feedback import done, job
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads, paged, to_csv
 
@@ -49,10 +50,10 @@ m[3].metric("Findings", f"{len(preview.findings):,}")
 
 tabs = st.tabs(["Invoices", "Lines", "Findings", "Accuracy by client", "Drafts and issue", "Runs"])
 with tabs[0]:
-    st.dataframe(paged(preview.invoices, "inv-page"), hide_index=True, width="stretch")
+    show_table(paged(preview.invoices, "inv-page"), hide_index=True, width="stretch")
     if not preview.alerts.empty:
         st.warning(f"{len(preview.alerts)} block-hours contracts at or above their alert level.")
-        st.dataframe(preview.alerts, hide_index=True, width="stretch")
+        show_table(preview.alerts, hide_index=True, width="stretch")
     if st.button("Run billing: save drafts", type="primary", key="run-billing"):
         try:
             with job(f"Billing run for {period}") as running, session() as s:
@@ -63,14 +64,14 @@ with tabs[0]:
         except ValueError as exc:
             st.error(str(exc))
 with tabs[1]:
-    st.dataframe(paged(preview.lines, "line-page"), hide_index=True, width="stretch")
+    show_table(paged(preview.lines, "line-page"), hide_index=True, width="stretch")
     downloads(preview.lines, f"billing-lines-{period}")
 with tabs[2]:
     codes = sorted(preview.findings["code"].unique())
     chosen = st.multiselect("Reason codes", codes, default=codes, key="finding-codes")
     shown = preview.findings[preview.findings["code"].isin(chosen)].reset_index(drop=True)
     page = paged(shown, "finding-page")
-    event = st.dataframe(
+    event = show_table(
         page,
         hide_index=True,
         width="stretch",
@@ -98,7 +99,7 @@ with tabs[2]:
         except ValueError as exc:
             st.error(str(exc))
 with tabs[3]:
-    st.dataframe(
+    show_table(
         preview.accuracy_by_client.sort_values("accuracy"),
         hide_index=True,
         width="stretch",
@@ -110,7 +111,7 @@ with tabs[4]:
     if drafts.empty:
         st.info("No invoices saved for this period yet: run billing first.")
     else:
-        ev = st.dataframe(
+        ev = show_table(
             drafts,
             hide_index=True,
             width="stretch",
@@ -150,7 +151,7 @@ with tabs[4]:
 with tabs[5]:
     with session() as s:
         runs = billing_runs(session=s, actor=actor)
-    st.dataframe(
+    show_table(
         runs,
         hide_index=True,
         width="stretch",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from db.calendars import calendar_detail, calendars_frame, change_calendar, create_calendar
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 
 actor = guard("work_sla")
@@ -17,7 +18,7 @@ st.caption(
 
 with session() as s:
     frame = calendars_frame(session=s, actor=actor)
-st.dataframe(frame, hide_index=True, width="stretch")
+show_table(frame, hide_index=True, width="stretch")
 
 
 def _attempt(action, done: str) -> None:
@@ -59,8 +60,8 @@ with session() as s:
 st.subheader(d["name"])
 st.write(d["describe"])
 t1, t2 = st.tabs(["Holidays", "Versions"])
-t1.dataframe(d["holidays"], hide_index=True, width="stretch")
-t2.dataframe(d["versions"], hide_index=True, width="stretch")
+show_table(d["holidays"], hide_index=True, width="stretch", into=t1)
+show_table(d["versions"], hide_index=True, width="stretch", into=t2)
 
 with st.form("cal-change"):
     st.markdown("**Change** (a new version, valid from now)")
@@ -74,7 +75,8 @@ with st.form("cal-change"):
     closure_name = st.text_input("Its name", value="Office closed", key="chg-day-name")
     if st.form_submit_button("Save change", key="chg-save"):
         region_changed = (new_country.strip().upper() or None, new_sub.strip().upper() or None) != (
-            d["country"], d["subdivision"]
+            d["country"],
+            d["subdivision"],
         )
         _attempt(
             lambda s: change_calendar(

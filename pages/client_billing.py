@@ -6,6 +6,7 @@ import streamlit as st
 
 from db.billing.receivables import client_billing, client_options
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads, paged
 
@@ -50,7 +51,7 @@ m[3].metric(
 st.subheader("Invoices")
 shown = cb.invoices.drop(columns=["client_id", "contract_id"])
 page = paged(shown, "client-inv-page")
-ev = st.dataframe(
+ev = show_table(
     page,
     hide_index=True,
     width="stretch",
@@ -67,12 +68,12 @@ if ev and ev.selection.rows:
         query_params={"id": str(int(chosen["invoice_id"]))},
     )
 st.subheader("Payments")
-st.dataframe(paged(cb.payments, "client-pay-page"), hide_index=True, width="stretch")
+show_table(paged(cb.payments, "client-pay-page"), hide_index=True, width="stretch")
 st.subheader("Billing accuracy by run")
 if cb.accuracy.empty:
     st.info("No billing run has checked this client's time entries yet.")
 else:
-    st.dataframe(
+    show_table(
         cb.accuracy,
         hide_index=True,
         width="stretch",

@@ -6,6 +6,7 @@ from db.clients_repo import DuplicateClient, client_overview, create_client, lis
 from db.contract_search import ContractFilter, search_contracts
 from safe.text import md
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads
 
@@ -15,7 +16,7 @@ st.title("Clients")
 text = st.text_input("Search clients", key="client-q")
 with session() as s:
     df = list_clients(session=s, actor=actor, text=text)
-event = st.dataframe(
+event = show_table(
     df.drop(columns=["id"]),
     hide_index=True,
     width="stretch",
@@ -48,7 +49,7 @@ if rows:
         )
     st.header(ov["client"].name)
     st.subheader("Contracts")
-    ev = st.dataframe(
+    ev = show_table(
         contracts.drop(columns=["id", "version"]),
         hide_index=True,
         width="stretch",
@@ -63,6 +64,6 @@ if rows:
         )
     a, b = st.columns(2)
     a.subheader("Sites")
-    a.dataframe(ov["sites"], hide_index=True, width="stretch")
+    show_table(ov["sites"], hide_index=True, width="stretch", into=a)
     b.subheader("Contacts")
-    b.dataframe(ov["contacts"], hide_index=True, width="stretch")
+    show_table(ov["contacts"], hide_index=True, width="stretch", into=b)

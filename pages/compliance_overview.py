@@ -86,7 +86,7 @@ b.download_button(
 gaps_tab, contract_tab, tech_tab = st.tabs(["Gaps", "By contract", "By technician"])
 with gaps_tab:
     st.caption(f"{len(shown)} of {len(table)} gaps, most urgent first")
-    st.dataframe(
+    show_table(
         paged(shown[GAP_COLUMNS], key="gaps-page"),
         hide_index=True,
         width="stretch",

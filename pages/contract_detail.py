@@ -27,6 +27,7 @@ from documents.preview import render_page
 from safe.text import md
 from ui.auth import guard
 from ui.contract_form import contract_form
+from ui.present import show_table
 from ui.store import session
 
 actor = guard("view_contracts")
@@ -69,7 +70,9 @@ m[2].metric(
     "Term in force",
     (f"{term.kind} {term.number}: to {term.end}" if term.end else f"{term.kind}, open-ended")
     if term
-    else f"ended {c.in_force_until}" if c.in_force_until else "not started",
+    else f"ended {c.in_force_until}"
+    if c.in_force_until
+    else "not started",
     help=f"initial term ends {c.end_date}" if c.end_date else None,
 )
 m[3].metric("Auto-renew", f"yes, notice {c.notice_days} d" if c.auto_renew else "no")
@@ -104,12 +107,12 @@ with tabs[0]:
         st.text(c.special_instructions)
     if not d.terms.empty:
         st.markdown("**Extracted terms**")
-        st.dataframe(d.terms, hide_index=True, width="stretch")
+        show_table(d.terms, hide_index=True, width="stretch")
     if c.pricing_model == "per_unit" and actor.can("work_billing"):
         st.markdown(f"**Unit counts** ({c.unit_name or 'units'}; each applies until the next)")
         with session() as s:
             history = unit_count_history(session=s, actor=actor, contract_id=c.id)
-        st.dataframe(history, hide_index=True, width="stretch")
+        show_table(history, hide_index=True, width="stretch")
         with st.form("unit-count"):
             f1, f2 = st.columns(2)
             day = f1.date_input("From", value=date.today().replace(day=1))
@@ -128,14 +131,16 @@ with tabs[0]:
 with tabs[1]:
     a, b = st.columns(2)
     a.markdown("**Included**")
-    a.dataframe(
-        [{"service": x.name, "description": x.description} for x in d.included],
+    show_table(
+        into=a,
+        df=[{"service": x.name, "description": x.description} for x in d.included],
         hide_index=True,
         width="stretch",
     )
     b.markdown("**Excluded**")
-    b.dataframe(
-        [{"service": x.name, "description": x.description} for x in d.excluded],
+    show_table(
+        into=b,
+        df=[{"service": x.name, "description": x.description} for x in d.excluded],
         hide_index=True,
         width="stretch",
     )
@@ -170,14 +175,14 @@ with tabs[2]:
     if d.sla_targets.empty:
         st.info("No SLA policy for this contract or its tier.")
     else:
-        st.dataframe(d.sla_targets, hide_index=True, width="stretch")
+        show_table(d.sla_targets, hide_index=True, width="stretch")
     st.subheader("Service credits")
     with session() as s:
         rules = credit_rules(session=s, actor=actor, contract_id=c.id)
     if rules.empty:
         st.caption("No credit rule: a breach changes nothing on the invoice.")
     else:
-        st.dataframe(rules, hide_index=True, width="stretch")
+        show_table(rules, hide_index=True, width="stretch")
     if actor.can("edit_contracts"):
         with st.expander("Add a credit rule"), st.form(f"credit-rule-{c.id}"):
             r = st.columns(3)
@@ -214,7 +219,7 @@ with tabs[2]:
         with session() as s:
             avail = availability_history(session=s, actor=actor, contract_id=c.id)
         with st.expander(f"Availability figures ({len(avail)})"):
-            st.dataframe(avail, hide_index=True, width="stretch")
+            show_table(avail, hide_index=True, width="stretch")
             with st.form(f"availability-{c.id}"):
                 a = st.columns(3)
                 month = a[0].selectbox("Month", period_choices(date.today())[1:], key="av-m")
@@ -235,7 +240,7 @@ with tabs[3]:
     if d.documents.empty:
         st.info("No documents yet. Upload PDFs on the Upload page.")
     else:
-        st.dataframe(d.documents, hide_index=True, width="stretch")
+        show_table(d.documents, hide_index=True, width="stretch")
         doc_id = st.selectbox(
             "Document",
             d.documents["id"].tolist(),
@@ -251,7 +256,7 @@ with tabs[3]:
         except Exception as exc:  # noqa: BLE001 - a broken file must not break the page
             st.warning(f"No preview for this file: {md(exc)}")
 with tabs[4]:
-    st.dataframe(d.contacts, hide_index=True, width="stretch")
+    show_table(d.contacts, hide_index=True, width="stretch")
 with tabs[5]:
     st.markdown("**Versions** (what changed, effective from when, from which document, by whom)")
     with session() as s:
@@ -259,9 +264,9 @@ with tabs[5]:
     if versions.empty:
         st.caption("No version recorded yet: Apply, amendments and edits here add one.")
     else:
-        st.dataframe(versions, hide_index=True, width="stretch")
+        show_table(versions, hide_index=True, width="stretch")
     st.markdown("**Audit trail**")
-    st.dataframe(d.history, hide_index=True, width="stretch")
+    show_table(d.history, hide_index=True, width="stretch")
 with tabs[6]:
     if not actor.can("edit_contracts"):
         st.info("Your role can view but not edit contracts.")

@@ -6,6 +6,7 @@ from contracts.spreadsheet import PRESETS, REQUIRED, SheetRejected
 from db.contracts_import import import_contracts, preview_contracts
 from ui.auth import guard
 from ui.feedback import job
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads
 
@@ -58,7 +59,7 @@ if pending is not None:
     args, report = pending
     verb = "Imported" if report.applied else "Preview"
     st.subheader(f"{verb}: {report.summary}")
-    st.dataframe(
+    show_table(
         report.rows,
         hide_index=True,
         width="stretch",

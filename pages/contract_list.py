@@ -8,6 +8,7 @@ import streamlit as st
 from db.contract_search import LIST_COLUMNS, ContractFilter, search_contracts
 from db.models.contracts import PRICING_MODELS, STATUSES, TIERS
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads, paged
 
@@ -60,7 +61,7 @@ totals = df.dropna(subset=["value"]).groupby("currency")["value"].sum().sort_val
 value_text = " · ".join(f"{v:,.0f} {cur}" for cur, v in totals.items()) or "no values"
 st.caption(f"{len(df):,} contracts · total value {value_text} (never added across currencies)")
 shown = paged(df, key="contracts-page")
-event = st.dataframe(
+event = show_table(
     shown.assign(open=[f"contract_detail?id={i}" for i in shown["id"]]).drop(
         columns=["id", "version"]
     ),

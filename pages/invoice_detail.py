@@ -10,6 +10,7 @@ from db.billing.invoices import create_credit_note, void_invoice
 from db.billing.payments import record_payment
 from safe.text import md
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 
 actor = guard("work_billing")
@@ -49,15 +50,15 @@ m[2].metric("Paid + credited", f"{inv.paid + inv.credited:,.2f}")
 m[3].metric("Balance", f"{inv.balance:,.2f}")
 if not inv.findings.empty:
     st.warning(f"{len(inv.findings)} open findings on this contract's run: fix or approve first.")
-    st.dataframe(inv.findings, hide_index=True, width="stretch")
+    show_table(inv.findings, hide_index=True, width="stretch")
 
 st.subheader("Lines")
-st.dataframe(inv.lines, hide_index=True, width="stretch")
+show_table(inv.lines, hide_index=True, width="stretch")
 a, b = st.columns(2)
 a.subheader("Payments")
-a.dataframe(inv.payments, hide_index=True, width="stretch")
+show_table(inv.payments, hide_index=True, width="stretch", into=a)
 b.subheader("Credit notes")
-b.dataframe(inv.credit_notes, hide_index=True, width="stretch")
+show_table(inv.credit_notes, hide_index=True, width="stretch", into=b)
 
 st.subheader("Backup documents")
 try:
@@ -70,7 +71,7 @@ try:
     c[1].download_button("Backup CSV", docs.csv, f"{docs.name}.csv", "text/csv")
     c[2].download_button("Backup XLSX", docs.xlsx, f"{docs.name}.xlsx")
     with st.expander(f"{len(docs.frame)} backup rows"):
-        st.dataframe(docs.frame, hide_index=True, width="stretch")
+        show_table(docs.frame, hide_index=True, width="stretch")
 except BackupMismatch as exc:
     st.error(str(exc))
 

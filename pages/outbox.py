@@ -16,6 +16,7 @@ from db.renewals.common import NotFound
 from notify.config import smtp_settings
 from safe.text import md
 from ui.auth import guard, run_action
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads, paged
 
@@ -67,7 +68,7 @@ else:
             f"{last['waiting']} due message(s) were still waiting when the last delivery ended "
             "(its time budget was spent): run `cli.py jobs run` more often."
         )
-    st.dataframe(runs, hide_index=True, width="stretch", key="deliveries")
+    show_table(runs, hide_index=True, width="stretch", key="deliveries")
 
 if len(issues):
     needs = issues[issues["kind"] == "needs_data"]
@@ -79,7 +80,7 @@ if len(issues):
     )
     if len(failed):
         st.error(f"{len(failed)} item(s) failed in the last job runs; see the reason below.")
-    st.dataframe(issues, hide_index=True, width="stretch", key="needs-data")
+    show_table(issues, hide_index=True, width="stretch", key="needs-data")
 
 if frame.empty:
     st.info("The outbox is empty. Scheduled jobs queue messages here.")
@@ -87,7 +88,7 @@ if frame.empty:
 
 shown = st.multiselect("Status", STATUSES, default=[], key="status", placeholder="All statuses")
 view = frame[frame["status"].isin(shown)] if shown else frame
-st.dataframe(paged(view, "outbox-page"), hide_index=True, width="stretch")
+show_table(paged(view, "outbox-page"), hide_index=True, width="stretch")
 downloads(view, "outbox")
 
 st.subheader("Preview")

@@ -42,12 +42,21 @@ c[2].metric("CSAT", f"{tickets['csat'].mean():.2f}" if tickets["csat"].notna().a
 st.altair_chart(
     alt.Chart(weekly_volume(tickets))
     .mark_area()
-    .encode(x="week:T", y="tickets:Q", color="service_type:N"),
+    .encode(
+        x=alt.X("week:T", title="Week tickets were created"),
+        y=alt.Y("tickets:Q", title="Tickets"),
+        color=alt.Color("service_type:N", title="Service type"),
+        tooltip=[
+            alt.Tooltip("week:T", title="Week of", format="%-d %b %Y"),
+            alt.Tooltip("service_type:N", title="Service type"),
+            alt.Tooltip("tickets:Q", title="Tickets"),
+        ],
+    ),
     width="stretch",
 )
 by = st.radio("Break down by", list(DIMENSIONS), horizontal=True)
 table = breakdown(tickets, by)
-st.dataframe(
+show_table(
     table,
     hide_index=True,
     width="stretch",

@@ -30,10 +30,16 @@ if summary.missing_value:
     st.warning(f"{summary.missing_value} active contracts have no value recorded.")
 a, b = st.columns(2)
 a.subheader("Contract value by currency")
-a.dataframe(summary.value_by_currency, hide_index=True, width="stretch")
+show_table(summary.value_by_currency, hide_index=True, width="stretch", into=a)
 b.subheader("Contracts by tier")
 b.altair_chart(
-    alt.Chart(summary.by_tier).mark_bar().encode(x=alt.X("tier:N", sort="-y"), y="contracts:Q"),
+    alt.Chart(summary.by_tier)
+    .mark_bar()
+    .encode(
+        x=alt.X("tier:N", sort="-y", title="Tier", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("contracts:Q", title="Active contracts"),
+        tooltip=[alt.Tooltip("tier", title="Tier"), alt.Tooltip("contracts", title="Contracts")],
+    ),
     width="stretch",
 )
 st.subheader("Ending in the next 90 days")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from db.billing.receivables import BUCKETS, Receivables, receivables
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads, paged, to_csv
 
@@ -36,10 +37,14 @@ else:
         .mark_bar()
         .encode(
             x=alt.X("variable:N", sort=list(BUCKETS), title="Days past due"),
-            y=alt.Y("value:Q", title="Outstanding"),
-            color="currency:N",
+            y=alt.Y("value:Q", title="Outstanding (each bar in its own currency)"),
+            color=alt.Color("currency:N", title="Currency"),
             xOffset="currency:N",
-            tooltip=["currency", "variable", alt.Tooltip("value:Q", format=",.2f")],
+            tooltip=[
+                alt.Tooltip("currency:N", title="Currency"),
+                alt.Tooltip("variable:N", title="Days past due"),
+                alt.Tooltip("value:Q", title="Outstanding", format=",.2f"),
+            ],
         )
         .properties(height=240)
     )
@@ -47,11 +52,11 @@ else:
 
 tabs = st.tabs(["Ageing by client", "Overdue invoices", "All balances"])
 with tabs[0]:
-    st.dataframe(paged(r.ageing.drop(columns=["client_id"]), "age-page"), hide_index=True)
+    show_table(paged(r.ageing.drop(columns=["client_id"]), "age-page"), hide_index=True)
     downloads(r.ageing, f"ageing-{as_of}")
 with tabs[1]:
     overdue = r.overdue.drop(columns=["client_id", "contract_id"])
-    ev = st.dataframe(
+    ev = show_table(
         paged(overdue, "overdue-page"),
         hide_index=True,
         width="stretch",
@@ -69,7 +74,7 @@ with tabs[1]:
         )
 with tabs[2]:
     shown = r.balances.drop(columns=["client_id", "contract_id"])
-    st.dataframe(paged(shown, "bal-page"), hide_index=True, width="stretch")
+    show_table(paged(shown, "bal-page"), hide_index=True, width="stretch")
     st.download_button(
         "Download CSV",
         to_csv(shown),

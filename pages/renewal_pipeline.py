@@ -188,7 +188,18 @@ with one:
             st.altair_chart(
                 alt.Chart(usage)
                 .mark_line(point=True)
-                .encode(x="period:N", y=alt.Y("value:Q", title="hours"), color="series:N"),
+                .encode(
+                    x=alt.X("period:N", title="Period", axis=alt.Axis(labelAngle=0)),
+                    y=alt.Y("value:Q", title="Hours"),
+                    color=alt.Color(
+                        "series:N",
+                        title=None,
+                        scale=alt.Scale(
+                            domain=["hours_used", "hours_contracted"], range=["#2563eb", "#9ca3af"]
+                        ),
+                        legend=alt.Legend(labelExpr="replace(datum.label, '_', ' ')"),
+                    ),
+                ),
                 width="stretch",
             )
             st.markdown("**Recommendation**")

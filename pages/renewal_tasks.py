@@ -8,6 +8,7 @@ import streamlit as st
 from db.renewals.common import NotFound
 from db.renewals.tasks import complete_task, snooze_task, task_list
 from ui.auth import guard, run_action
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads
 
@@ -41,7 +42,7 @@ def _highlight(row):
 
 
 shown = tasks.drop(columns=["contract_id", "assignee_id", "due_date"])
-st.dataframe(
+show_table(
     shown.style.apply(_highlight, axis=1),
     hide_index=True,
     width="stretch",

@@ -6,6 +6,7 @@ import streamlit as st
 
 from db.share_links import create_link, list_links, revoke, uses
 from ui.auth import guard
+from ui.present import show_table
 from ui.revoke import revoke_picker
 from ui.store import session
 
@@ -40,4 +41,4 @@ if revoking:
     st.rerun()
 if pick is not None:
     with session() as s:
-        st.dataframe(uses(session=s, actor=actor, link_id=pick), hide_index=True)
+        show_table(uses(session=s, actor=actor, link_id=pick), hide_index=True)

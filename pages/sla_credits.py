@@ -10,6 +10,7 @@ from db.billing.credit_report import credit_report
 from db.billing.receivables import client_options
 from ui.auth import guard
 from ui.feedback import job
+from ui.present import show_table
 from ui.store import session
 
 actor = guard("work_billing")
@@ -50,9 +51,9 @@ st.subheader("Credits")
 if rep.credits.empty:
     st.info("No service credit is due for this client and month.")
 else:
-    st.dataframe(rep.credits, hide_index=True, width="stretch")
+    show_table(rep.credits, hide_index=True, width="stretch")
 st.subheader("Evidence")
-st.dataframe(rep.evidence, hide_index=True, width="stretch")
+show_table(rep.evidence, hide_index=True, width="stretch")
 name = f"sla-credits-{rep.client}-{rep.period}".replace(" ", "-")
 d1, d2 = st.columns(2)
 d1.download_button("CSV", report_csv(rep.credits, rep.evidence), f"{name}.csv", "text/csv")

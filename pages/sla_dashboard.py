@@ -175,19 +175,20 @@ with tabs[0]:
         .mark_bar(clip=True)
         .encode(
             y=alt.Y(f"{column}:N", sort=worst, title=dim, axis=alt.Axis(labelLimit=220)),
+            # From 0: a bar axis starting at 85% makes 90% look like half of 95%.
             x=alt.X(
-                "rate %:Q",
-                scale=alt.Scale(
-                    zero=False,
-                    domain=[
-                        float(chart_data["rate %"].min() // 5 * 5) if len(chart_data) else 0,
-                        100,
-                    ],
-                ),
+                "rate %:Q", title="Tickets within target (%)", scale=alt.Scale(domain=[0, 100])
             ),
-            color="metric:N",
+            color=alt.Color("metric:N", title="Target", sort=["response", "resolution"]),
             yOffset="metric:N",
-            tooltip=[column, "metric", "met", "breached", "at_risk", "rate %"],
+            tooltip=[
+                alt.Tooltip(f"{column}:N", title=dim),
+                alt.Tooltip("metric:N", title="Target"),
+                alt.Tooltip("met:Q", title="Met"),
+                alt.Tooltip("breached:Q", title="Breached"),
+                alt.Tooltip("at_risk:Q", title="At risk"),
+                alt.Tooltip("rate %:Q", title="Within target (%)", format=".1f"),
+            ],
         )
         .properties(height=max(120, 36 * len(worst))),
         width="stretch",
@@ -202,9 +203,19 @@ with tabs[1]:
         .mark_line(point=True)
         .encode(
             x=alt.X("period:T", title=period),
-            y=alt.Y("rate %:Q", scale=alt.Scale(zero=False)),
-            color="metric:N",
-            tooltip=["period", "metric", "met", "breached", "rate %"],
+            y=alt.Y(
+                "rate %:Q",
+                title="Tickets within target (%, axis zoomed, not from 0)",
+                scale=alt.Scale(zero=False),
+            ),
+            color=alt.Color("metric:N", title="Target", sort=["response", "resolution"]),
+            tooltip=[
+                alt.Tooltip("period:T", title=period, format="%-d %b %Y"),
+                alt.Tooltip("metric:N", title="Target"),
+                alt.Tooltip("met:Q", title="Met"),
+                alt.Tooltip("breached:Q", title="Breached"),
+                alt.Tooltip("rate %:Q", title="Within target (%)", format=".1f"),
+            ],
         ),
         width="stretch",
     )
@@ -218,9 +229,12 @@ with tabs[2]:
         alt.Chart(hist)
         .mark_bar()
         .encode(
-            x=alt.X("bucket:N", sort=alt.EncodingSortField("order"), title="response time"),
-            y="tickets:Q",
-            tooltip=["bucket", "tickets"],
+            x=alt.X("bucket:N", sort=alt.EncodingSortField("order"), title="First response time"),
+            y=alt.Y("tickets:Q", title="Tickets"),
+            tooltip=[
+                alt.Tooltip("bucket:N", title="Response time"),
+                alt.Tooltip("tickets:Q", title="Tickets"),
+            ],
         ),
         width="stretch",
     )
@@ -233,10 +247,14 @@ with tabs[3]:
         alt.Chart(heat)
         .mark_rect()
         .encode(
-            x=alt.X("hour:O"),
-            y=alt.Y("weekday:N", sort=WEEKDAYS),
-            color=alt.Color("breaches:Q", scale=alt.Scale(scheme="orangered")),
-            tooltip=["weekday", "hour", "breaches"],
+            x=alt.X("hour:O", title="Hour the target fell due", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("weekday:N", sort=WEEKDAYS, title="Weekday"),
+            color=alt.Color("breaches:Q", title="Breaches", scale=alt.Scale(scheme="orangered")),
+            tooltip=[
+                alt.Tooltip("weekday:N", title="Weekday"),
+                alt.Tooltip("hour:O", title="Hour"),
+                alt.Tooltip("breaches:Q", title="Breaches"),
+            ],
         ),
         width="stretch",
     )
@@ -257,7 +275,7 @@ with tabs[4]:
         for col, state in zip(k, ("breached", "at_risk", "paused"), strict=True):
             col.metric(state.replace("_", " ").title(), int(counts.get(state, 0)))
         st.caption(f"Open tickets, most urgent first. Updated {now:%H:%M:%S} UTC, every 60 s.")
-        st.dataframe(
+        show_table(
             paged(board.drop(columns="ticket_id"), "p_board"),
             hide_index=True,
             width="stretch",
@@ -281,7 +299,26 @@ with tabs[5]:
         ent["entitlement"].value_counts().rename_axis("entitlement").reset_index(name="tickets")
     )
     st.altair_chart(
-        alt.Chart(counts).mark_bar().encode(x="tickets:Q", y=alt.Y("entitlement:N", sort="-x")),
+        alt.Chart(counts.assign(outcome=counts["entitlement"].str.replace("_", " ")))
+        .mark_bar()
+        .encode(
+            x=alt.X("tickets:Q", title="Tickets"),
+            y=alt.Y("outcome:N", sort="-x", title="Entitlement"),
+            # Red only where money or cover is at stake: out of scope, no contract.
+            color=alt.Color(
+                "outcome:N",
+                title="Entitlement",
+                legend=None,
+                scale=alt.Scale(
+                    domain=["covered", "covered after hours", "out of scope", "no contract"],
+                    range=["#16a34a", "#f59e0b", "#dc2626", "#dc2626"],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("outcome:N", title="Entitlement"),
+                alt.Tooltip("tickets:Q", title="Tickets"),
+            ],
+        ),
         width="stretch",
     )
     show_table(paged(shown.drop(columns="ticket_id"), "p_ent"))

@@ -9,7 +9,7 @@ from db.sla.policy_editor import contract_choices, policy_view, save_policy_vers
 from safe.text import md
 from sla.policy import CALENDARS, PRIORITIES
 from ui.auth import guard
-from ui.present import show_table
+from ui.present import editor_config, show_table
 from ui.store import session
 from ui.tables import downloads
 
@@ -46,13 +46,14 @@ with tab_edit, st.form(f"policy-{contract_id}"):
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        column_config={
-            "priority": cc.SelectboxColumn(options=list(PRIORITIES), required=True),
-            "service_type": cc.TextColumn(help="'*' = any service type", default="*"),
-            "response_minutes": cc.NumberColumn(min_value=1, step=1, required=True),
-            "resolution_minutes": cc.NumberColumn(min_value=1, step=1, required=True),
-            "calendar": cc.SelectboxColumn(options=list(CALENDARS), default="contract"),
-        },
+        column_config=editor_config(
+            view.current,
+            priority=cc.SelectboxColumn(options=list(PRIORITIES), required=True),
+            service_type=cc.TextColumn(help="'*' = any service type", default="*"),
+            response_minutes=cc.NumberColumn(min_value=1, step=1, required=True),
+            resolution_minutes=cc.NumberColumn(min_value=1, step=1, required=True),
+            calendar=cc.SelectboxColumn(options=list(CALENDARS), default="contract"),
+        ),
         key=f"matrix-{contract_id}",
     )
     a, b = st.columns(2)

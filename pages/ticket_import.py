@@ -10,6 +10,7 @@ from sla import ImportRejected
 from sla.import_presets import FIELDS, PRESETS, REQUIRED
 from ui.auth import guard
 from ui.feedback import job
+from ui.present import show_table
 from ui.store import session
 from ui.tables import downloads
 
@@ -65,10 +66,10 @@ if report is not None:
     st.success(f"{md(report.source)}: {report.summary}")
     if len(report.fuzzy_matches):
         st.warning("Client names matched approximately — check them:")
-        st.dataframe(report.fuzzy_matches, hide_index=True, width="stretch")
+        show_table(report.fuzzy_matches, hide_index=True, width="stretch")
     if len(report.errors):
         st.error(f"{len(report.errors)} row(s) were not imported:")
-        st.dataframe(report.errors, hide_index=True, width="stretch")
+        show_table(report.errors, hide_index=True, width="stretch")
         downloads(report.errors, "ticket-import-errors")
 
 st.subheader("Custom mappings")
@@ -93,6 +94,6 @@ with st.form("mapping"):
         else:
             st.success(f"Mapping “{md(name)}” saved.")
 if saved:
-    st.dataframe(
+    show_table(
         pd.DataFrame([{"name": k, **v} for k, v in saved.items()]), hide_index=True, width="stretch"
     )

@@ -72,11 +72,17 @@ st.altair_chart(
     alt.Chart(shown.assign(ticket=t["external_id"]))
     .mark_bar(height=28)
     .encode(
-        x=alt.X("start:T", title="time (UTC)"),
+        x=alt.X("start:T", title="Time (UTC)"),
         x2="end:T",
         y=alt.Y("ticket:N", title=None),
         color=alt.Color("kind:N", scale=colors, legend=alt.Legend(orient="top", title=None)),
-        tooltip=["kind", "reason", "start:T", "end:T", "minutes"],
+        tooltip=[
+            alt.Tooltip("kind:N", title="Clock"),
+            alt.Tooltip("reason:N", title="Reason"),
+            alt.Tooltip("start:T", title="From", format="%-d %b %Y %H:%M"),
+            alt.Tooltip("end:T", title="To", format="%-d %b %Y %H:%M"),
+            alt.Tooltip("minutes:Q", title="Minutes"),
+        ],
     )
     .properties(height=140),
     width="stretch",

@@ -13,6 +13,7 @@ from db.documents.clients import assign_client, client_options
 from db.documents.settings import upload_limit
 from db.documents.upload import retry_extraction
 from ui.auth import guard
+from ui.present import show_table
 from ui.store import session
 
 actor = guard("upload_documents")
@@ -75,7 +76,7 @@ if files and st.button("Upload and extract", type="primary"):
     def _arrived(i: int, n: int, name: str, result) -> None:
         rows.append(_row(result))
         bar.progress(i / n, text=f"{i} of {n}: {name}")
-        table.dataframe(pd.DataFrame(rows)[["file", "status", "message"]], hide_index=True)
+        show_table(pd.DataFrame(rows)[["file", "status", "message"]], hide_index=True, into=table)
 
     results = []
     try:
@@ -110,7 +111,7 @@ frame = pd.DataFrame(rows)
 counts = frame["status"].value_counts()
 st.subheader("Results")
 st.write(", ".join(f"{counts.get(k, 0)} {k}" for k in ("ok", "failed", "duplicate")))
-st.dataframe(
+show_table(
     frame.reindex(columns=["file", "status", "terms", "client", "match", "message"]),
     hide_index=True,
     column_config={"match": st.column_config.NumberColumn("match %", format="%.0f")},

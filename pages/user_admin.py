@@ -10,13 +10,14 @@ from db.users import UserError, create_user, list_users, set_active
 from safe.text import md
 from ui.auth import guard
 from ui.login_sessions import sessions_panel
+from ui.present import show_table
 from ui.store import session
 
 actor = guard("manage_users")
 st.title("Users")
 with session() as s:
     users = pd.DataFrame(list_users(session=s, actor=actor))
-st.dataframe(users, hide_index=True, width="stretch")
+show_table(users, hide_index=True, width="stretch")
 
 with st.form("add-user"):
     st.subheader("Add user")
@@ -108,4 +109,4 @@ if addresses:
 else:
     st.caption("No client address is locked.")
 st.caption("Failed login attempts (latest first)")
-st.dataframe(recent, hide_index=True, width="stretch")
+show_table(recent, hide_index=True, width="stretch")

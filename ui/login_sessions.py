@@ -10,6 +10,7 @@ import streamlit as st
 from access.roles import Actor
 from db.login_sessions import list_sessions, revoke_session
 from ui.auth import login_token_hash, sign_out
+from ui.present import show_table
 from ui.store import session
 
 
@@ -28,7 +29,7 @@ def sessions_panel(actor: Actor, *, everyone: bool) -> None:
     table = pd.DataFrame(rows)
     table["this session"] = table["token_hash"] == mine
     hidden = ["token_hash", "id"] + ([] if everyone else ["user"])
-    st.dataframe(table.drop(columns=hidden), hide_index=True, width="stretch")
+    show_table(table.drop(columns=hidden))
     labels = {
         r["id"]: f"#{r['id']} {r['user']} · {r['created']:%Y-%m-%d %H:%M} UTC"
         f" · {r['address'] or 'address unknown'}"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 ACRONYMS = {"sla": "SLA", "csat": "CSAT", "mrr": "MRR", "arr": "ARR", "id": "ID", "pdf": "PDF"}
 ACRONYMS |= {"vat": "VAT", "it": "IT", "utc": "UTC"}
@@ -89,7 +90,7 @@ def column_config(df: pd.DataFrame, *, currency: str | None = None) -> dict[str,
             else:
                 cfg[key] = st.column_config.DatetimeColumn(title, format="D MMM YYYY, HH:mm")
         elif _numeric(col) and MONEY.search(low):
-            suffix = f" ({currency})" if currency and "currency" not in df.columns else ""
+            suffix = _currency_suffix(df, currency)
             cfg[key] = st.column_config.NumberColumn(title + suffix, format="localized")
         elif _numeric(col) and SHARE.search(low):
             cfg[key] = st.column_config.NumberColumn(title, format="percent")
@@ -100,6 +101,15 @@ def column_config(df: pd.DataFrame, *, currency: str | None = None) -> dict[str,
         else:
             cfg[key] = st.column_config.Column(title)
     return cfg
+
+
+def _currency_suffix(df: pd.DataFrame, currency: str | None) -> str:
+    """' (EUR)' when every row is in one currency; '' when rows carry mixed currencies,
+    whose own Currency column then sits beside the figures (never summed across)."""
+    if "currency" in df.columns:
+        seen = df["currency"].dropna().unique()
+        return f" ({seen[0]})" if len(seen) == 1 else ""
+    return f" ({currency})" if currency else ""
 
 
 def _numeric(col: pd.Series) -> bool:
@@ -139,19 +149,80 @@ def prepared(df: pd.DataFrame) -> pd.DataFrame:
             out[name] = pd.to_datetime(col, errors="coerce")
         elif col.dtype == object and _numeric(col):
             out[name] = pd.to_numeric(col, errors="coerce")
+        elif _text(col) and not pd.api.types.is_bool_dtype(col):
+            out[name] = col.astype(object).where(col.notna(), "—")  # not "None"
+        if pd.api.types.is_float_dtype(out[name]) and not SHARE.search(str(name).lower()):
+            out[name] = out[name].round(2)  # 81.9737 hours reads as 81.97
     return out
 
 
+# A hidden key that has a detail page becomes a link to it (the page reads ?id=).
+DETAIL_PAGES = {
+    "contract_id": ("contract_detail", "Contract"),
+    "invoice_id": ("invoice_detail", "Invoice"),
+}
+
+
+def with_links(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """`df` plus an 'Open ↗' column per key in DETAIL_PAGES, and the LinkColumns for them."""
+    if "open" in df.columns:  # the page links its rows itself (contract list)
+        return df, {}
+    out, cfg = df, {}
+    for key, (target, title) in DETAIL_PAGES.items():
+        if key in df.columns and df[key].notna().any():
+            name = f"open_{target}"
+            ids = pd.to_numeric(df[key], errors="coerce")
+            urls = [None if pd.isna(i) else f"{target}?id={int(i)}" for i in ids]
+            out = out.assign(**{name: urls})
+            cfg[name] = st.column_config.LinkColumn(title, display_text="Open ↗", width="small")
+    return out, cfg
+
+
+def _text(col: pd.Series) -> bool:
+    return pd.api.types.is_object_dtype(col) or pd.api.types.is_string_dtype(col)
+
+
+def _with_labels(cfg: dict[str, Any]) -> dict[str, Any]:
+    """A page's own config without a label keeps the human header; a 0..1 progress bar
+    without a format reads as a percentage, not 0.9602649."""
+    out = {}
+    for k, v in cfg.items():
+        if isinstance(v, dict):
+            v = {**v, "label": v.get("label") or label(k)}
+            tc = v.get("type_config") or {}
+            if tc.get("type") == "progress" and not tc.get("format") and tc.get("max_value") == 1:
+                v["type_config"] = {**tc, "format": "percent"}
+        out[k] = v
+    return out
+
+
+def editor_config(df: pd.DataFrame, **overrides: Any) -> dict[str, Any]:
+    """The house column config for `st.data_editor` (its frame stays editable as is)."""
+    return column_config(df) | _with_labels(overrides)
+
+
 def show_table(
-    df: pd.DataFrame,
+    df: pd.DataFrame | Styler | list[dict[str, Any]],
     *,
     currency: str | None = None,
     key: str | None = None,
     overrides: dict[str, Any] | None = None,
+    into: Any = None,
     **kwargs: Any,
 ):
-    """`st.dataframe` with the house formats; `overrides` replaces inferred columns."""
-    cfg = column_config(df, currency=currency) | (overrides or {})
-    return st.dataframe(
-        prepared(df), hide_index=True, width="stretch", column_config=cfg, key=key, **kwargs
-    )
+    """`st.dataframe` with the house formats; `overrides` (or a page's `column_config`)
+    replaces inferred columns; `into` is a column, tab or placeholder to draw in; other
+    keywords (on_select, height...) go to Streamlit."""
+    styler = df if isinstance(df, Styler) else None
+    if styler is not None:
+        df = styler.data
+    df = df if isinstance(df, pd.DataFrame) else pd.DataFrame(df)
+    df, links = with_links(df)
+    own = (overrides or {}) | (kwargs.pop("column_config", None) or {})
+    cfg = column_config(df, currency=currency) | links | _with_labels(own)
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("width", "stretch")
+    data: Any = prepared(df)
+    if styler is not None:  # the page's row colours, over the formatted values
+        data = data.style.use(styler.export())
+    return (into or st).dataframe(data, column_config=cfg, key=key, **kwargs)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ui.present import show_table
+
 
 def revoke_picker(rows: pd.DataFrame, label: str, name_column: str) -> tuple[int | None, bool]:
     """Show `rows`; return the picked active row's id (None if none) and whether Revoke was hit."""
-    st.dataframe(rows, hide_index=True, width="stretch")
+    show_table(rows)
     active = rows[rows["status"] == "active"]
     if active.empty:
         return None, False

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from ui.present import column_config, days_text, label, prepared
+from ui.present import column_config, days_text, label, prepared, with_links
 
 
 def _kind(cfg: dict, name: str) -> tuple[str | None, str | None]:
@@ -60,8 +60,12 @@ def test_kinds_are_inferred_from_names_and_types():
 
 def test_prepared_turns_decimals_to_numbers_and_date_text_to_dates_or_words():
     df = pd.DataFrame(
-        {"value": [Decimal("1.50"), None], "end_date": ["2027-01-06", None],
-         "days_to_key_date": [-66, 3], "start_date": [date(2026, 1, 1), None]}
+        {
+            "value": [Decimal("1.50"), None],
+            "end_date": ["2027-01-06", None],
+            "days_to_key_date": [-66, 3],
+            "start_date": [date(2026, 1, 1), None],
+        }
     )
     out = prepared(df)
     assert out["value"].dtype.kind == "f"
@@ -85,3 +89,27 @@ def test_dates_held_as_objects_are_dates_and_a_missing_one_reads_as_a_dash():
     shown = prepared(df)
     assert list(shown["notice_deadline"]) == ["28 Aug 2026", "—"]
     assert shown["effective_end"].dtype.kind == "M"  # still a date: sorts as one
+
+
+def test_rows_with_a_contract_or_invoice_link_to_their_detail_page():
+    df = pd.DataFrame({"contract_id": [3, None], "invoice_id": [9, 10], "total": [1.0, 2.0]})
+    out, cfg = with_links(df)
+    assert out["open_contract_detail"].iloc[0] == "contract_detail?id=3"
+    assert pd.isna(out["open_contract_detail"].iloc[1])  # no contract, no link
+    assert out["open_invoice_detail"].tolist() == ["invoice_detail?id=9", "invoice_detail?id=10"]
+    assert cfg["open_contract_detail"]["type_config"]["type"] == "link"
+    assert cfg["open_contract_detail"]["label"] == "Contract"
+
+
+def test_money_header_names_the_currency_only_when_every_row_shares_it():
+    one = pd.DataFrame({"value": [285120.0, 1.0], "currency": ["EUR", "EUR"]})
+    mixed = pd.DataFrame({"value": [285120.0, 1.0], "currency": ["EUR", "GBP"]})
+    assert column_config(one)["value"]["label"] == "Value (EUR)"
+    assert column_config(mixed)["value"]["label"] == "Value"
+    assert column_config(mixed, currency="USD")["value"]["label"] == "Value"
+
+
+def test_missing_text_reads_as_a_dash_and_long_floats_are_rounded():
+    out = prepared(pd.DataFrame({"currency": ["EUR", None], "contracted": [26.348684, 1.0]}))
+    assert out["currency"].tolist() == ["EUR", "—"]
+    assert out["contracted"].tolist() == [26.35, 1.0]
