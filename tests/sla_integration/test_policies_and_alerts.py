@@ -101,25 +101,22 @@ def _outbox(session):
 
 
 def test_alerts_once_per_ticket_metric_threshold(engine, session, store):
+    # T2 and T3 breached hours before this first run: a backlog, listed in each recipient's
+    # digest with T4's warning, not one message each
     assert sla_alerts.run(engine, NOW).startswith(
-        "8 SLA alert(s) queued: 6 breach alert(s), 2 digest(s) listing 2 warning(s)"
+        "2 SLA alert(s) queued: 0 breach alert(s), 2 digest(s) listing 8 warning(s)"
     )
     keys = _outbox(session)
-    t2, t3 = store["T2"], store["T3"]
-    expected = [
-        f"sla:{t2}:resolution:breach",
-        f"sla:{t2}:response:breach",
-        f"sla:{t3}:resolution:breach",
-        "sla-digest:2026-06-08T14:00Z",  # T4: 50 of 60 min, past the 75% share
-    ]
-    for k in expected:
-        assert f"{k}:am@example.com|am@example.com" in keys or f"{k}|am@example.com" in keys
-        assert any(key.startswith(k) and key.endswith("|esme@acme.example") for key in keys)
-    assert len(keys) == 8
+    assert sorted(keys) == sorted(
+        f"sla-digest:2026-06-08T14:00Z:{who}|{who}"
+        for who in ("am@example.com", "esme@acme.example")
+    )
     assert sla_alerts.run(engine, NOW).startswith("0 SLA alert(s) queued")
-    later = NOW + timedelta(minutes=30)  # T4 response now breached: a new threshold
+    later = NOW + timedelta(minutes=30)  # T4 response now breached: fresh, so sent at once
     session.rollback()
     assert sla_alerts.run(engine, later).startswith("2 SLA alert(s) queued: 2 breach")
+    t4 = store["T4"]
+    assert {k for k in _outbox(session) if k.startswith(f"sla:{t4}:response:breach")}
     assert sla_alerts.run(engine, later).startswith("0 SLA alert(s) queued")
 
 
