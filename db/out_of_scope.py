@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session, aliased
 from access.roles import Actor, PermissionDenied, require
 from billing.money import round_money
 from db import audit
-from db.compliance.alerts import _recipients
 from db.models import Client, Contract, Invoice, OutOfScopeRequest, Technician, User
 from db.outbox import enqueue
+from db.recipients import client_manager_emails, manager_emails
 from notify.render import render
 
 RULE = "out_of_scope_request"
@@ -37,12 +37,9 @@ def notify_manager(*, session: Session, request: OutOfScopeRequest, now: datetim
     client = session.get(Client, request.client_id)
     contract = session.get(Contract, request.contract_id) if request.contract_id else None
     if contract is not None:
-        to = _recipients(session, {contract.id}).get(contract.id, [])
+        to = manager_emails(session, {contract.id}).get(contract.id, [])
     else:
-        owner = client.account_manager_id
-        manager = session.get(User, owner) if owner else None
-        active = manager is not None and manager.active and manager.email
-        to = [manager.email] if active else _admins(session)
+        to = client_manager_emails(session, client.id)
     email = render(
         RULE,
         {
@@ -65,14 +62,6 @@ def notify_manager(*, session: Session, request: OutOfScopeRequest, now: datetim
         recipients=to,
         now=now,
         contract_id=request.contract_id,
-    )
-
-
-def _admins(session: Session) -> list[str]:
-    return list(
-        session.scalars(
-            select(User.email).where(User.role == "admin", User.active, User.email.is_not(None))
-        )
     )
 
 

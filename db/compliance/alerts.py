@@ -4,40 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from db.compliance.gaps import _names, gap_report
-from db.models import Client, Contract, User
 from db.outbox import enqueue
+from db.recipients import manager_emails
 from notify.render import render
 
 ALERT_RULE = "compliance_gap_alert"
-
-
-def _recipients(session: Session, contract_ids: set[object]) -> dict[object, list[str]]:
-    """The contract's (or client's) account manager; admins when there is none."""
-    admins = list(
-        session.scalars(
-            select(User.email).where(User.role == "admin", User.active, User.email.is_not(None))
-        )
-    )
-    out: dict[object, list[str]] = {}
-    rows = session.execute(
-        select(Contract.id, Contract.account_manager_id, Client.account_manager_id)
-        .join(Client, Client.id == Contract.client_id)
-        .where(Contract.id.in_([c for c in contract_ids if isinstance(c, int)]))
-    ).all()
-    emails = dict(
-        session.execute(
-            select(User.id, User.email).where(User.active, User.email.is_not(None))
-        ).all()
-    )
-    for cid, own, client_manager in rows:
-        manager = emails.get(own) or emails.get(client_manager)
-        out[cid] = [manager] if manager else admins
-    return out
 
 
 def enqueue_gap_alerts(
@@ -54,7 +29,7 @@ def enqueue_gap_alerts(
         raise ValueError("now must be timezone-aware")
     report = gap_report(session=session, actor=actor, on=now.date(), horizon_days=horizon_days)
     real = [g for g in report.gaps if g.severity != "low"]
-    recipients = _recipients(session, {g.contract_id for g in real})
+    recipients = manager_emails(session, {g.contract_id for g in real})
     contracts, techs = _names(session)
     added = 0
     for g in real:
