@@ -6,6 +6,7 @@ import streamlit as st
 
 from db.api_tokens import SCOPES, create_token, list_tokens, revoke_token
 from db.inbound import unmatched_queue
+from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.revoke import revoke_picker
@@ -38,7 +39,7 @@ with st.form("new-token"):
             st.success("Token created. Copy it now; it is not shown again.")
             st.code(token, language=None)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
 
 with session() as s:
     tokens = list_tokens(session=s, actor=actor, now=now)

@@ -9,6 +9,7 @@ from db.billing.exports import EXPORT_FORMATS, export_invoices
 from db.billing.findings import approve_entries, billing_runs
 from db.billing.invoices import issue_invoices, period_invoices
 from db.billing.run import RunPreview, preview_run, run_billing
+from safe.text import md_msg
 from ui.auth import guard
 from ui.feedback import done, job
 from ui.present import show_table
@@ -35,7 +36,7 @@ period = st.selectbox("Period (bill dates in this month)", months, index=1, key=
 try:
     preview = _preview(period, actor, st.session_state.get("billing-version", 0))
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(md_msg(exc))
     st.stop()
 
 m = st.columns(4)
@@ -62,7 +63,7 @@ with tabs[0]:
             _changed()
             done(summary.text())
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
 with tabs[1]:
     show_table(paged(preview.lines, "line-page"), hide_index=True, width="stretch")
     downloads(preview.lines, f"billing-lines-{period}")
@@ -97,7 +98,7 @@ with tabs[2]:
             _changed()
             done(f"{n} entries approved. Run billing again to put them on the drafts.")
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
 with tabs[3]:
     show_table(
         preview.accuracy_by_client.sort_values("accuracy"),
@@ -133,7 +134,7 @@ with tabs[4]:
                 _changed()
                 done(f"{len(numbers)} invoice(s) issued: {', '.join(numbers)}.")
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
         if len(rows) == 1:
             st.page_link(
                 "pages/invoice_detail.py",

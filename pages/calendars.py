@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from db.calendars import calendar_detail, calendars_frame, change_calendar, create_calendar
+from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -28,7 +29,7 @@ def _attempt(action, done: str) -> None:
         st.success(done)
         st.rerun()
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))
 
 
 with st.expander("New calendar"), st.form("cal-new"):

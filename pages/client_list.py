@@ -4,7 +4,7 @@ import streamlit as st
 
 from db.clients_repo import DuplicateClient, client_overview, create_client, list_clients
 from db.contract_search import ContractFilter, search_contracts
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -37,7 +37,7 @@ if actor.can("edit_contracts"):
                 st.success(f"Client {md(name)} created.")
                 st.rerun()
             except (DuplicateClient, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
 
 rows = event.selection.rows if event else []
 if rows:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from access.roles import Actor
 from db.compliance.gaps import GapReport, gap_report, report_csv, report_pdf
+from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -53,7 +54,7 @@ horizon = int(
 try:
     report = load(on, horizon, actor)
 except ValueError as exc:
-    st.error(str(exc))
+    st.error(md_msg(exc))
     st.stop()
 
 table = report.table

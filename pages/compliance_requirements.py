@@ -14,6 +14,7 @@ from db.compliance.requirements import (
     remove_requirement,
     requirements_frame,
 )
+from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -44,7 +45,7 @@ def act(fn, success: str, **kwargs):
         with session() as s:
             result = fn(session=s, actor=actor, **kwargs)
     except (PermissionDenied, ValueError) as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))
         return None
     st.success(success)
     return result

@@ -24,7 +24,7 @@ from db.contracts_repo import (
     update_contract,
 )
 from documents.preview import render_page
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard
 from ui.contract_form import contract_form
 from ui.present import show_table
@@ -56,7 +56,7 @@ try:
         d = contract_detail(session=s, actor=actor, contract_id=picked)
         choices = form_choices(session=s)
 except NotFound as exc:
-    st.error(str(exc))
+    st.error(md_msg(exc))
     st.stop()
 
 c = d.contract
@@ -125,7 +125,7 @@ with tabs[0]:
                             count=count,
                         )  # fmt: skip
                 except ValueError as exc:
-                    st.error(str(exc))
+                    st.error(md_msg(exc))
                 else:
                     st.rerun()  # the history above shows the new count
 with tabs[1]:
@@ -214,7 +214,7 @@ with tabs[2]:
                     st.success(f"Credit rule {md(rname)} added.")
                     st.rerun()
                 except ValueError as exc:
-                    st.error(str(exc))
+                    st.error(md_msg(exc))
     if actor.can("work_billing"):
         with session() as s:
             avail = availability_history(session=s, actor=actor, contract_id=c.id)
@@ -235,7 +235,7 @@ with tabs[2]:
                         st.success(f"Availability for {month} recorded.")
                         st.rerun()
                     except ValueError as exc:
-                        st.error(str(exc))
+                        st.error(md_msg(exc))
 with tabs[3]:
     if d.documents.empty:
         st.info("No documents yet. Upload PDFs on the Upload page.")
@@ -254,7 +254,7 @@ with tabs[3]:
         try:
             st.image(render_page(content, int(page)), caption=f"{name}, page {page}")
         except Exception as exc:  # noqa: BLE001 - a broken file must not break the page
-            st.warning(f"No preview for this file: {md(exc)}")
+            st.warning(f"No preview for this file: {md_msg(exc)}")
 with tabs[4]:
     show_table(d.contacts, hide_index=True, width="stretch")
 with tabs[5]:
@@ -295,9 +295,9 @@ with tabs[6]:
                 st.success("Saved.")
                 st.rerun()
             except ConflictError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
         if actor.can("delete") and st.button("Delete contract", type="secondary"):
             with session() as s:
                 delete_contract(session=s, actor=actor, contract_id=c.id)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from contracts.spreadsheet import PRESETS, REQUIRED, SheetRejected
 from db.contracts_import import import_contracts, preview_contracts
+from safe.text import md_msg
 from ui.auth import guard
 from ui.feedback import job
 from ui.present import show_table
@@ -52,7 +53,7 @@ if go:
             st.session_state["contract_import"] = (args, preview)
         except SheetRejected as exc:
             st.session_state.pop("contract_import", None)
-            st.error(f"Nothing was imported. {exc}")
+            st.error(f"Nothing was imported. {md_msg(exc)}")
 
 pending = st.session_state.get("contract_import")
 if pending is not None:

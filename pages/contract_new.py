@@ -3,7 +3,7 @@
 import streamlit as st
 
 from db.contracts_repo import create_contract, form_choices
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard
 from ui.contract_form import contract_form
 from ui.store import session
@@ -21,4 +21,4 @@ if data is not None:
         st.success(f"Contract {md(data.reference)} created.")
         st.switch_page("pages/contract_detail.py", query_params={"id": str(new_id)})
     except (ValueError, LookupError) as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))

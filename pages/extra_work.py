@@ -11,6 +11,7 @@ import streamlit as st
 
 from access.roles import PermissionDenied
 from db.out_of_scope import decide_request, requests_frame
+from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -87,7 +88,7 @@ with tabs[0]:
                         rate=rate.replace(",", "").strip() or None,
                     )
             except (PermissionDenied, ValueError) as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
             else:
                 st.session_state["oos-done"] = decision.text()
                 st.rerun()

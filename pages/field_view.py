@@ -20,7 +20,7 @@ from db.field_repo import (
     search_clients,
     todays_work,
 )
-from safe.text import md, md_html
+from safe.text import md, md_html, md_msg
 from ui.auth import guard
 from ui.store import session
 
@@ -65,7 +65,7 @@ try:
     with session() as s:
         card = field_card(session=s, actor=actor, client_id=int(client_id), today=today)
 except PermissionDenied as exc:
-    st.error(str(exc))
+    st.error(md_msg(exc))
     st.stop()
 
 
@@ -150,7 +150,7 @@ if state and state[0] == card.client_id:
                     today=today,
                 )
         except (PermissionDenied, ValueError) as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
         else:
             st.session_state.pop("field_scope", None)
             st.success("Recorded: pending approval by the account manager, then billed.")

@@ -8,7 +8,7 @@ from db.billing.backup_documents import BackupMismatch, backup_documents
 from db.billing.invoice_detail import invoice_detail, invoice_options
 from db.billing.invoices import create_credit_note, void_invoice
 from db.billing.payments import record_payment
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -73,7 +73,7 @@ try:
     with st.expander(f"{len(docs.frame)} backup rows"):
         show_table(docs.frame, hide_index=True, width="stretch")
 except BackupMismatch as exc:
-    st.error(str(exc))
+    st.error(md_msg(exc))
 
 receivable = inv.status not in ("draft", "void") and not inv.credit_note_for
 if receivable and inv.balance > 0:
@@ -99,7 +99,7 @@ if receivable and inv.balance > 0:
                 st.success(f"Payment of {amount} {inv.currency} recorded.")
                 st.rerun()
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
 if receivable:
     with st.expander("Credit note"), st.form("credit"):
         lines = st.multiselect(
@@ -119,7 +119,7 @@ if receivable:
                 st.success(f"Credit note {number} issued.")
                 st.rerun()
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
 if inv.status in ("draft", "issued"):
     with st.expander("Void"), st.form("void"):
         reason = st.text_input("Reason")
@@ -130,4 +130,4 @@ if inv.status in ("draft", "issued"):
                 st.success(f"{inv.number} voided.")
                 st.rerun()
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))

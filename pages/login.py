@@ -4,6 +4,7 @@ import streamlit as st
 
 from access.secretbox import SecretError
 from db.users import LoginLocked, UserError, authenticate, count_users, create_user
+from safe.text import md_msg
 from ui.auth import request_address, sign_in
 from ui.store import session
 
@@ -38,7 +39,7 @@ if first_run:
                 st.success("Admin created: log in below.")
                 st.rerun()
             except UserError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
 else:
     with st.form("login"):
         username = st.text_input("Username")

@@ -12,7 +12,7 @@ from db.second_factor import (
     new_secret,
     setup_uri,
 )
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard
 from ui.login_sessions import sessions_panel
 from ui.store import session
@@ -54,7 +54,7 @@ if actor.role in ROLES_OFFERED:
                 with session() as s:
                     enrol(session=s, actor=actor, secret=secret, code=code, now=datetime.now(UTC))
             except SecondFactorError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
             else:
                 del st.session_state[_PENDING]
                 st.rerun()

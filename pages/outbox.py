@@ -14,7 +14,7 @@ from db.outbox_views import (
 )
 from db.renewals.common import NotFound
 from notify.config import smtp_settings
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard, run_action
 from ui.present import show_table
 from ui.store import session
@@ -37,7 +37,7 @@ try:
     smtp = smtp_settings()
     st.caption(f"Sending through {smtp.host}:{smtp.port} as {smtp.sender} (`cli.py jobs run`).")
 except ConfigError as exc:
-    st.warning(f"Nothing can be sent yet. {exc}")
+    st.warning(f"Nothing can be sent yet. {md_msg(exc)}")
 stuck = frame[frame["status"].isin(["failed", "dead"])]
 if len(stuck):
     last = stuck.iloc[0]
@@ -101,7 +101,7 @@ if picked is not None:
         with session() as s:
             msg = message_preview(session=s, actor=actor, notification_id=int(picked))
     except NotFound as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))
         st.stop()
     st.markdown(f"**To:** {md(msg.recipient)}  \n**Rule:** {md(msg.rule)}")
     st.text(f"Subject: {msg.subject}")
@@ -133,4 +133,4 @@ if picked is not None:
                 if done is not None:
                     st.rerun()
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))

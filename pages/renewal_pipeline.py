@@ -14,7 +14,7 @@ from db.renewals.pipeline import BOARD, STAGE_LABELS, renewal_pipeline
 from db.renewals.proposals import proposal_files, record_proposal
 from db.renewals.weights import set_health_weights
 from renewals.health import COMPONENTS
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard, run_action
 from ui.feedback import job
 from ui.present import show_table
@@ -151,7 +151,7 @@ with one:
                 files = _proposal(int(picked), today, actor.username, actor)
                 running.finish(f"Proposal ready for {files.health.reference}: PDF and Markdown")
         except (NotFound, ValueError) as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
             files = None
         if files is not None:
             h = files.health
@@ -262,7 +262,7 @@ with one:
                             st.session_state["flash"] = f"Recorded: {outcome}."
                             st.rerun()
                     except (ValueError, NotFound) as exc:
-                        st.error(str(exc))
+                        st.error(md_msg(exc))
 
 with outcomes:
     a, b = st.columns(2)
@@ -272,7 +272,7 @@ with outcomes:
         with session() as s:
             rates = renewal_outcomes(session=s, actor=actor, start=start, end=end)
     except ValueError as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))
         rates = None
     if rates is not None and rates.empty:
         st.info("No renewal was decided in this period.")
@@ -315,4 +315,4 @@ with weights:
                         st.session_state["flash"] = "Weights saved; scores recomputed."
                         st.rerun()
                 except ValueError as exc:
-                    st.error(str(exc))
+                    st.error(md_msg(exc))

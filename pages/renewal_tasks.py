@@ -7,6 +7,7 @@ import streamlit as st
 
 from db.renewals.common import NotFound
 from db.renewals.tasks import complete_task, snooze_task, task_list
+from safe.text import md_msg
 from ui.auth import guard, run_action
 from ui.present import show_table
 from ui.store import session
@@ -74,4 +75,4 @@ if not open_tasks.empty:
             if done is not None:
                 st.rerun()
     except (ValueError, NotFound) as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))

@@ -22,7 +22,7 @@ from db.documents.review import (
     set_document_contract,
 )
 from db.documents.settings import auto_accept_threshold
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard
 from ui.store import session
 from ui.term_editors import field_label, focus_first_input, term_editor, uses_grid
@@ -104,7 +104,7 @@ if r.suggestions is not None and not r.suggestions.empty:
                     pick_suggestion(session=s, actor=actor, suggestion_id=int(g.id))
                 st.rerun()
             except (ValueError, LookupError) as exc:
-                st.error(md(exc))
+                st.error(md_msg(exc))
 
 if r.terms.empty:
     st.info("No terms were found in this document.")
@@ -127,7 +127,7 @@ if c2.button("Link contract", disabled=contract_pick in (None, r.contract_id)):
             )
         st.rerun()
     except (ValueError, LookupError) as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))
 
 # --- terms beside the page they came from --------------------------------------------------
 terms = r.terms
@@ -211,7 +211,7 @@ with editor:
             st.session_state.pop(f"field-{doc_id}", None)  # move on to the next pending field
             st.rerun()
         except (ValueError, LookupError) as exc:
-            st.error(f"{name} not saved: {md(exc)}")
+            st.error(f"{name} not saved: {md_msg(exc)}")
     if not uses_grid(t.field):
         focus_first_input(term_id)
 
@@ -296,7 +296,7 @@ if st.button("Preview changes", key=f"preview-{doc_id}", disabled=live == 0):
                 ),
             )
     except LookupError as exc:  # the contract or document was deleted meanwhile
-        st.error(md(str(exc)))
+        st.error(md_msg(exc))
         st.stop()
 shown = st.session_state.get(preview_key)
 if shown is None or shown[0] != inputs:
@@ -342,7 +342,7 @@ if st.button(
                 reason=why or None,
             )
     except (ValueError, LookupError, ConflictError) as exc:
-        st.error(md(str(exc)))
+        st.error(md_msg(exc))
     else:
         st.session_state.pop(preview_key, None)
         done = md("; ".join(result.applied)) or "the contract already had them."

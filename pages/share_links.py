@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from db.share_links import create_link, list_links, revoke, uses
+from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.revoke import revoke_picker
@@ -30,7 +31,7 @@ with st.form("new-link"):
                 "Append this to the app's address, e.g. https://contracts.example.com/?share=…"
             )
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
 
 with session() as s:
     links = list_links(session=s, actor=actor, now=now)

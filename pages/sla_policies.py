@@ -6,7 +6,7 @@ import streamlit as st
 
 from access.roles import PermissionDenied
 from db.sla.policy_editor import contract_choices, policy_view, save_policy_version
-from safe.text import md
+from safe.text import md, md_msg
 from sla.policy import CALENDARS, PRIORITIES
 from ui.auth import guard
 from ui.present import editor_config, show_table
@@ -71,7 +71,7 @@ with tab_edit, st.form(f"policy-{contract_id}"):
                     warning_share=share,
                 )
         except (ValueError, PermissionDenied) as exc:
-            st.error(f"Not saved: {exc}")
+            st.error(f"Not saved: {md_msg(exc)}")
         else:
             st.success(f"New policy version saved, in force from {effective:%Y-%m-%d}.")
 with tab_versions:

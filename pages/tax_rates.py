@@ -11,6 +11,7 @@ import streamlit as st
 from billing.tax import KINDS
 from db.billing.receivables import client_options
 from db.billing.tax import set_client_country, set_tax_rate, tax_rates
+from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -38,7 +39,7 @@ def _attempt(action, done: str) -> None:
         with session() as s:
             action(s)
     except ValueError as exc:
-        st.error(f"{exc} Nothing was saved.")
+        st.error(f"{md_msg(exc)} Nothing was saved.")
         return
     st.session_state["tax-flash"] = done
     st.rerun()

@@ -20,7 +20,7 @@ from db.compliance.credentials import (
     credentials_frame,
     technician_choices,
 )
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -36,7 +36,7 @@ def act(fn, success: str | None, **kwargs):
         with session() as s:
             result = fn(session=s, actor=actor, **kwargs)
     except (PermissionDenied, ValueError) as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))
         return None
     if success:
         st.success(success)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from db.sla.import_mappings import list_mappings, save_mapping
 from db.sla.tickets_import import import_tickets
-from safe.text import md
+from safe.text import md, md_msg
 from sla import ImportRejected
 from sla.import_presets import FIELDS, PRESETS, REQUIRED
 from ui.auth import guard
@@ -31,8 +31,10 @@ with st.form("import"):
     how = st.selectbox("Columns", choices)
     tz = st.text_input("Time zone of times without an offset", "UTC")
     order = st.radio(
-        "Dates like 05.11.2026", ["detect", "day first (5 Nov)", "month first (11 May)"],
-        horizontal=True, key="dayfirst",
+        "Dates like 05.11.2026",
+        ["detect", "day first (5 Nov)", "month first (11 May)"],
+        horizontal=True,
+        key="dayfirst",
         help="'detect' uses the preset's order unless a row settles it (13.05.2026 can only be "
         "day first).",
     )
@@ -57,7 +59,7 @@ if go:
                 )
                 running.finish(f"{report.source}: {report.summary}")
         except (ImportRejected, ValueError) as exc:
-            st.error(f"Nothing was imported. {exc}")
+            st.error(f"Nothing was imported. {md_msg(exc)}")
         else:
             st.session_state["import_report"] = report
             st.toast(f"Tickets: {report.summary}", icon=":material/check_circle:")
@@ -90,7 +92,7 @@ with st.form("mapping"):
             with session() as s:
                 save_mapping(session=s, actor=actor, name=name, mapping=mapping)
         except ValueError as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
         else:
             st.success(f"Mapping “{md(name)}” saved.")
 if saved:

@@ -12,6 +12,7 @@ from db.documents.batch import store_many
 from db.documents.clients import assign_client, client_options
 from db.documents.settings import upload_limit
 from db.documents.upload import retry_extraction
+from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -88,7 +89,7 @@ if files and st.button("Upload and extract", type="primary"):
             progress=_arrived,
         )
     except NotFound as exc:  # the chosen client was deleted meanwhile: nothing was stored
-        st.error(f"{exc} Pick another client, or none, and upload again.")
+        st.error(f"{md_msg(exc)} Pick another client, or none, and upload again.")
         st.stop()
     if readable:
         for warning_text in dict.fromkeys(w for r in results for w in r.warnings):
@@ -172,7 +173,7 @@ for r in pending:
                     new_client_name=r["customer"] if chosen == NEW else None,
                 )
         except (ValueError, LookupError) as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
         else:
             r.update(
                 client_id=result.client_id,

@@ -7,7 +7,7 @@ from access.roles import ROLES
 from db.login_throttle import failures, locked_addresses, locked_usernames, unlock, unlock_address
 from db.second_factor import SecondFactorError, enrolled_users, reset
 from db.users import UserError, create_user, list_users, set_active
-from safe.text import md
+from safe.text import md, md_msg
 from ui.auth import guard
 from ui.login_sessions import sessions_panel
 from ui.present import show_table
@@ -42,7 +42,7 @@ with st.form("add-user"):
             st.success(f"User {md(username)} added.")
             st.rerun()
         except UserError as exc:
-            st.error(str(exc))
+            st.error(md_msg(exc))
 
 if not users.empty:
     with st.form("activate"):
@@ -59,7 +59,7 @@ if not users.empty:
                     set_active(session=s, actor=actor, user_id=int(uid), active=active)
                 st.rerun()
             except UserError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
 
 st.subheader("Login sessions")
 sessions_panel(actor, everyone=True)
@@ -77,7 +77,7 @@ if enrolled:
                 with session() as s:
                     reset(session=s, actor=actor, user_id=int(who_id))
             except SecondFactorError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
             else:
                 st.success(f"Second factor of {md(names[who_id])} reset: they may set it up again.")
 else:

@@ -39,6 +39,20 @@ def md_html(value: object) -> str:
     return "".join(out)
 
 
+# What starts Markdown, HTML, LaTeX or a Streamlit directive in one line of a message; "." ","
+# "(" "'" stay as typed so a refusal reads (and copies) as written.
+_MSG = frozenset("\\`*_[]<>#!~|$@&")
+_DIRECTIVE = re.compile(r":(?=[A-Za-z/\[])")  # :red[...], :material/x:, :smile:, https://
+_WWW = re.compile(r"(?i)\b(www)\.")
+
+
+def md_msg(value: object) -> str:
+    """`value` (often an exception naming user data) as literal text in st.error and friends:
+    no link, image, HTML, emphasis, colour or icon directive, yet plain sentences unchanged."""
+    text = "".join("\\" + ch if ch in _MSG else ch for ch in _flat(value))
+    return _WWW.sub(r"\1\\.", _DIRECTIVE.sub(r"\\:", text))
+
+
 # What a Markdown file reader would act on; "-", "." and "," stay readable in a document.
 _DOC = frozenset("\\`*_{}[]()<>#!~&")  # a table cell escapes "|" itself
 _AUTOLINK = re.compile(r"(?i)(://|www\.)")

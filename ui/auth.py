@@ -23,6 +23,7 @@ from access.roles import Actor, PermissionDenied, require
 from access.tokens import token_hash
 from db.config import ROOT
 from db.login_sessions import SESSION_HOURS, close_login, open_login, recheck, resume
+from safe.text import md_msg
 from ui.store import session
 
 ENTRY = ROOT / "app.py"
@@ -196,7 +197,7 @@ def guard(permission: str) -> Actor:
     try:
         return require(current_actor(), permission)
     except PermissionDenied as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))
         st.stop()
         raise
 
@@ -206,7 +207,7 @@ def run_action(fn, *args, success: str | None = None, **kwargs):
     try:
         result = fn(*args, **kwargs)
     except PermissionDenied as exc:
-        st.error(str(exc))
+        st.error(md_msg(exc))
         return None
     if success:
         st.success(success)

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from contracts.schema import ContractInput, friendly_errors
 from db.contracts_repo import FormChoices
 from db.models.contracts import BILLING_ALIGNMENTS, BILLING_CYCLES, PRICING_MODELS, STATUSES, TIERS
+from safe.text import md_msg
 
 
 def _dec(label: str, current, key: str, col) -> Decimal | None:
@@ -65,8 +66,9 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
         notice_given = b.date_input(
             "Notice of non-renewal given on", value=c.notice_given_on if c else None
         )
-        terminated = d.date_input("Terminated (last day in force)",
-                                  value=c.terminated_on if c else None)
+        terminated = d.date_input(
+            "Terminated (last day in force)", value=c.terminated_on if c else None
+        )
         st.markdown("**Pricing**")
         a, b, d = st.columns(3)
         models = [None, *PRICING_MODELS]
@@ -168,5 +170,6 @@ def contract_form(choices: FormChoices, current=None, *, key: str) -> ContractIn
             account_manager_id=manager,
         )
     except ValidationError as exc:
-        st.error("Not saved:\n\n" + "\n".join(f"- {m}" for m in friendly_errors(exc)))
+        problems = [f"- {md_msg(m)}" for m in friendly_errors(exc)]
+        st.error("Not saved:\n\n" + "\n".join(problems))
         return None

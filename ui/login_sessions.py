@@ -9,6 +9,7 @@ import streamlit as st
 
 from access.roles import Actor
 from db.login_sessions import list_sessions, revoke_session
+from safe.text import md_msg
 from ui.auth import login_token_hash, sign_out
 from ui.present import show_table
 from ui.store import session
@@ -44,7 +45,7 @@ def sessions_panel(actor: Actor, *, everyone: bool) -> None:
                 with session() as s:
                     revoke_session(session=s, actor=actor, session_id=int(chosen), now=now)
             except ValueError as exc:
-                st.error(str(exc))
+                st.error(md_msg(exc))
             else:
                 if next(r for r in rows if r["id"] == chosen)["token_hash"] == mine:
                     sign_out()

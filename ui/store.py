@@ -13,6 +13,7 @@ from db.config import ConfigError
 from db.engine import open_store, session_scope, store_failure
 from db.sla import outcome_cache
 from db.sla.outcomes import warm_up
+from safe.text import md_msg
 
 
 @st.cache_resource(show_spinner="Opening the contract store…")
@@ -28,7 +29,7 @@ def engine() -> Engine:
     try:
         return _engine()
     except ConfigError as exc:
-        st.error(f"**The contract store is not available.** {exc}")
+        st.error(f"**The contract store is not available.** {md_msg(exc)}")
         st.stop()
         raise  # unreachable: st.stop raises
 

@@ -15,7 +15,7 @@ from db.documents.apply import accepted_terms
 from db.documents.upload import store_upload
 from db.engine import open_store, session_scope
 from db.models import ExtractedTerm
-from safe.text import md
+from safe.text import md_msg
 from tests.factories import ADMIN, contract_input
 from tests.pages.conftest import ADMIN as ADMIN_LOGIN
 from tests.pages.conftest import page
@@ -193,7 +193,7 @@ def test_each_editor_stores_a_checked_value_and_refuses_a_bad_one(
         at.button(key=f"accept-{term_id}").click().run()
         assert not at.exception, at.exception
         [error] = at.error
-        assert md(message) in error.value and error.value.endswith(".")
+        assert md_msg(message) in error.value and error.value.endswith(".")
         assert _stored(url, term_id)[:2] in {("pending", None), ("auto_accepted", None)}
     at = _open(url, doc_id, term_id)
     for kind, suffix, value in good:
