@@ -103,11 +103,14 @@ st.caption(f"Changes compare with the previous {days} days.")
 cols = st.columns(4)
 for i, k in enumerate(view.tiles):
     with cols[i % 4].container(border=True):
+        change = delta(k)
+        flat = change is not None and not any(ch in "123456789" for ch in change.split(" ")[0])
         st.metric(
             k.name,
             fmt(k),
-            delta(k),
-            delta_color="normal" if k.higher_is_better else "inverse",
+            "no change" if flat else change,
+            delta_color="off" if flat else "normal" if k.higher_is_better else "inverse",
+            delta_arrow="off" if flat else "auto",
             help=DEFINITIONS.get(k.name.split(" (")[0]),
         )
         if k.target is not None:

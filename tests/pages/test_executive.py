@@ -41,6 +41,10 @@ def test_tiles_show_change_and_target_and_admin_load_ignores_the_currency(app_en
     assert {"Tickets", "Margin", "MRR", "At-risk contracts", "Contracts per admin"} <= set(
         with_change
     )
+    # A change that rounds to nothing reads "no change", never a green "+0".
+    for m in at.metric:
+        if m.delta:
+            assert m.delta == "no change" or any(ch in "123456789" for ch in m.delta), m.delta
     captions = [c.value for c in at.caption]
     assert any("Target 94.0%" in c for c in captions)  # renewal rate
     assert any(c.startswith((":red[Target", ":green[Target")) for c in captions)
