@@ -68,11 +68,49 @@ _DATE_FORMS: list[tuple[re.Pattern[str], str]] = [
         "dmy_name",
     ),
     (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b"), "numeric"),
+    (re.compile(rf"([A-Za-z]+(?:[\s-][A-Za-z]+)?)\s+day\s+of\s+{_MON},?\s+(\d{{4}})"), "word_day"),
 ]
+_ORDINAL_WORDS = {
+    w: n
+    for n, w in enumerate(
+        [
+            "first",
+            "second",
+            "third",
+            "fourth",
+            "fifth",
+            "sixth",
+            "seventh",
+            "eighth",
+            "ninth",
+            "tenth",
+            "eleventh",
+            "twelfth",
+            "thirteenth",
+            "fourteenth",
+            "fifteenth",
+            "sixteenth",
+            "seventeenth",
+            "eighteenth",
+            "nineteenth",
+            "twentieth",
+        ],
+        start=1,
+    )
+} | {"thirtieth": 30}
+
+
+def _ordinal_day(words: str) -> int | None:
+    """'first' -> 1, 'twenty-first' -> 21, 'thirty first' -> 31 (a day written in words)."""
+    parts = re.split(r"[\s-]+", words.lower())
+    if len(parts) > 1 and parts[-2] in ("twenty", "thirty") and parts[-1] in _ORDINAL_WORDS:
+        return (20 if parts[-2] == "twenty" else 30) + _ORDINAL_WORDS[parts[-1]]
+    return _ORDINAL_WORDS.get(parts[-1])
 
 
 def parse_date(text: str) -> date | None:
-    """Parse 'October 1, 2019', '26 September 2019', 'the 5th day of February, 2020', '1/14/02'.
+    """Parse 'October 1, 2019', '26 September 2019', 'the 5th day of February, 2020', '1/14/02',
+    'the first day of July, 2017'.
 
     Numeric dates are read month first (US filings) unless the first number cannot be a month.
     """
@@ -87,6 +125,11 @@ def parse_date(text: str) -> date | None:
                 month = MONTHS.get(m[1].lower())
                 if month:
                     return date(int(m[3]), month, int(m[2]))
+                continue
+            if form == "word_day":  # 'the first day of July, 2017'
+                month, day = MONTHS.get(m[2].lower()), _ordinal_day(m[1])
+                if month and day:
+                    return date(int(m[3]), month, day)
                 continue
             if form == "dmy_name":
                 month = MONTHS.get(m[2].lower())

@@ -19,8 +19,8 @@ PREAMBLE_SENTENCES = 80
 
 _SIGNED_BEFORE = re.compile(
     r"(?:dated|entered\s+into|made|executed|signed|concluded|agreement|amendment|date\s*:|"
-    r"dated\s*:),?(?:\s+and\s+(?:entered\s+into|effective|made))?"
-    r"(?:\s+(?:as\s+of|on|effective\s+as\s+of|this|at|in\s+\w+\s+on))*\s*(?:the\s*)?$",
+    r"dated\s*:),?(?:\s+and\s+(?:is\s+)?(?:entered\s+into|effective|made))?"
+    r"(?:\s+(?:as\s+of|on|effective(?:\s+as\s+of)?|this|at|in\s+\w+\s+on))*\s*(?:the\s*)?$",
     re.IGNORECASE,
 )
 _AS_OF_BEFORE = re.compile(r"\bas\s+of\s*(?:the\s*)?$|\bdate\s*:?\s*$", re.IGNORECASE)
@@ -35,6 +35,10 @@ _EFFECTIVE_BEFORE = re.compile(
 _EFFECTIVE_AFTER = re.compile(
     r"^\s*,?\s*\((?:the\s+|this\s+|hereinafter\s+)?[\"“”‘'’]+\s*(?:effective|commencement|start)"
     r"\s+date",
+    re.IGNORECASE,
+)
+_DEFINED_AS = re.compile(
+    r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means|shall\s+mean|is|:)\s*$",
     re.IGNORECASE,
 )
 _FIRST_WRITTEN = (
@@ -61,7 +65,10 @@ _ON_SIGNATURE = re.compile(
     r"(?:execution|signature|signing)\b"
     r"|(?:effective|commence[sd]?|begin[s]?|enter\s+into\s+(?:force|effect))\s+(?:on|upon|as\s+of)\s+"
     r"the\s+date\s+(?:on\s+which\s+)?(?:it|this\s+agreement)\s+(?:is|has\s+been)\s+"
-    r"(?:signed|executed)\b",
+    r"(?:signed|executed)\b"
+    # 'shall become effective when one or more counterparts have been signed by each Party'
+    r"|(?:become|becomes|be|is)\s+effective\s+(?:when|once|upon|after)\s+[^.;]{0,80}?"
+    r"\b(?:signed|executed)\s+by\b",
     re.IGNORECASE,
 )
 _ABOUT_AGREEMENT = re.compile(r"\b(?:agreement|contract|term)\b|effective\s+date", re.I)
@@ -82,6 +89,22 @@ _NAMES_OTHER = re.compile(
     r"\s*,?\s*\((?:the)?\s*[\"“”‘’']+(?!(?i:this|master|services?)\b)[^\"“”‘’'()]{1,60}\s"
     r"(?:Agreement|Contract|Amendment)"
     r"[\"“”‘’']+\s*\)"
+)
+# 'First Amendment to the Development Agreement ("Development Agreement") entered into on X',
+# 'pursuant to Sponsorship Agreements dated X': the date of another, named agreement (a name
+# after a lower-case word other than 'this', so the document's own title is not one).
+_NAMED_BEFORE = re.compile(
+    r"\b(?!(?:this|these)\b)[a-z]+\s+(?:(?:a|an|the|that|certain|those)\s+)?"
+    r"(?:[A-Z][\w&.'’-]*\s+(?:(?:and|of|for|&)\s+)?){1,6}"
+    r"(?:[Aa]greements?|AGREEMENTS?|[Cc]ontracts?|[Ll]eases?)(?:\s*\([^()]{0,60}\))?"
+    r"(?:\s+between\s+[^.;()]{0,60}?)?,?\s+(?:dated|entered\s+into|made|executed)\b[^.;()]{0,24}$"
+)
+# '"Term Sheet" means that certain summary ... dated November 25, 2019': another term's
+# definition dates something else.
+_OTHER_TERM_DEFINED = re.compile(
+    r"^(?:[\d.()a-z]{1,8}\s+)?[“\"'‘](?!(?:this\s+)?(?:agreement|effective\s+date|execution\s+date|"
+    r"agreement\s+date)\b)[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
+    re.IGNORECASE,
 )
 _PREVIOUSLY = re.compile(r"\b(?:previously|originally|heretofore|that\s+certain)\b[^.;]*$", re.I)
 _RECITAL = re.compile(r"(?:\(?[A-Z0-9]\)\s*)?WHEREAS\b", re.IGNORECASE)
@@ -129,27 +152,91 @@ def _date_field(
 
 
 def _dates(sentence: Sentence) -> list[Ent]:
-    if _FOOTER.search(sentence.text):  # EDGAR filing footers carry the filing date
-        return []
     if _RECITAL.match(sentence.flat):  # recitals date earlier, other agreements
         return []
+    # EDGAR filing footers carry the filing date; a footer glued to a sentence ('Dated 29/3/18
+    # ... Source: FUSE MEDICAL, 10-K, 3/21/2019') leaves the dates before it.
+    footer = _FOOTER.search(sentence.text)
+    # (no cut without one: a date the sentence splitter broke, 'March 18. 2021', ends past it)
+    cut = sentence.start + footer.start() if footer else None
+    # '... (the "Policy"); and WHEREAS, pursuant to the Split Dollar Agreement dated ...':
+    # a recital that starts inside the sentence dates what came before this agreement.
+    recital = re.search(r"\b(?:WHEREAS|Whereas)\b", sentence.text)
+    if recital:
+        at = sentence.start + recital.start()
+        cut = at if cut is None else min(cut, at)
     return [
         e
         for e in sentence.ents
         if e.label in ("DATE", "DATE_BLANK")
+        and (cut is None or e.end <= cut)
         and not _VERSION_BEFORE.search(sentence.text[: max(0, e.start - sentence.start)][-24:])
         and not _VERSION_IN.match(e.text)  # 'V0.4 November 2008' read as 4 November 2008
     ]
 
 
+# 'This Agreement (the "Agreement") is made and entered into as of ...': the preamble itself,
+# wherever covers and a table of contents put it.
+_OPENING = re.compile(
+    r"\b(?:agreement|amendment|contract)\b[”\"’')]*\s*(?:\([^()]{0,80}\)\s*)?,?\s*"
+    r"(?:is|are|was|shall\s+be)\s+(?:hereby\s+)?(?:made|entered|dated|executed)",
+    re.IGNORECASE,
+)
+# 'This Agreement is dated April 29, 2010' in the final provisions, 'IN WITNESS WHEREOF, the
+# parties have executed this Agreement as of this 4th day of April, 2003': anywhere.
+_DATED_ANYWHERE = re.compile(
+    r"(?<![a-z])this\s+(?:[\w-]+\s+){0,3}?(?:agreement|amendment|contract)\s+(?:is|was|has\s+been)\s+"
+    r"(?:made\s+and\s+)?(?:dated|made|entered\s+into|signed|executed)\b"
+    r"|^\W*IN\s+WITNESS\b[^.]{0,160}?\b(?:executed|signed)\s+this\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:agreement|amendment|contract)\b",
+    re.IGNORECASE,
+)
+
+
+_SIGNATURE_DATE = re.compile(r"date[d]?\s*:?\s*$", re.IGNORECASE)
+
+
+def _preamble(doc: Document) -> list[Sentence]:
+    """The first sentences, and a preamble that cover pages or a table of contents pushed
+    past them, and the sentences anywhere that say when this agreement was made (only their
+    signing phrase counts past the first sentences)."""
+    half = max(PREAMBLE_SENTENCES, min(400, len(doc.sentences) // 2))
+    return doc.sentences[:PREAMBLE_SENTENCES] + [
+        s
+        for s in doc.sentences[PREAMBLE_SENTENCES:]
+        if s.part in ("body", "signature")
+        and (
+            (s.index < half and s.part == "body" and _OPENING.search(s.flat))
+            or _DATED_ANYWHERE.search(s.flat)
+        )
+    ]
+
+
+def _dates_another(doc: Document, sentence: Sentence, ent: Ent, before: str) -> bool:
+    """'the Development Agreement ... entered into on X', 'previously', 'X (the "Quality
+    Agreement")': the date of another agreement."""
+    return bool(
+        _NAMES_OTHER.match(_after(doc, sentence, ent))
+        or _PREVIOUSLY.search(before)
+        or _NAMED_BEFORE.search(before)
+    )
+
+
 def agreement_date(doc: Document) -> Field | None:
     """The date the agreement was made: 'dated', 'entered into on', 'made as of', 'Date:'."""
     best: tuple[float, int, Field] | None = None
-    for sentence in doc.sentences[:PREAMBLE_SENTENCES]:
+    for sentence in _preamble(doc):
+        late = sentence.index >= PREAMBLE_SENTENCES
+        if _OTHER_TERM_DEFINED.search(sentence.flat):
+            continue
         for ent in _dates(sentence):
             before = _before(doc, sentence, ent)
+            if sentence.part == "signature" and _SIGNATURE_DATE.search(before):
+                continue  # 'Date: 1/26/2020  Date: 1/27/2020': the last signature, below
             if _SIGNED_BEFORE.search(before):
                 score = 0.9
+            elif late:
+                continue
             elif _AS_OF_BEFORE.search(before) and re.search(
                 r"agreement|amendment|contract", sentence.text, re.IGNORECASE
             ):
@@ -160,19 +247,24 @@ def agreement_date(doc: Document) -> Field | None:
                 score = 0.45
             else:
                 continue
-            if _NAMES_OTHER.match(_after(doc, sentence, ent)) or _PREVIOUSLY.search(before):
-                score -= 0.4  # 'the Development Agreement ... entered into on X', 'previously'
+            if _dates_another(doc, sentence, ent, before):
+                continue
             made = _date_field(doc, "agreement_date", sentence, ent, score)
             if made and (best is None or score > best[0]):
                 best = (score, sentence.index, made)
     if best is None:
         # Signature blocks: "Date: 1/14/02" near the end; the agreement is made when the last
         # party signs ('Date: 1/26/2020  Date: 1/27/2020' -> the later).
-        for sentence in reversed(doc.sentences[-60:]):
+        tail = doc.sentences[-60:]
+        signatures = [s for s in doc.sentences if s.part == "signature" and s not in tail]
+        for sentence in reversed(signatures + tail):
+            if _OTHER_TERM_DEFINED.search(sentence.flat):
+                continue
             signed = [
                 (date_value(ent)[1] or date.min, ent)
                 for ent in _dates(sentence)
-                if re.search(r"date[d]?\s*:?\s*$", _before(doc, sentence, ent), re.IGNORECASE)
+                if _SIGNATURE_DATE.search(before := _before(doc, sentence, ent))
+                and not _dates_another(doc, sentence, ent, before)
             ]
             if signed:
                 return _date_field(
@@ -186,19 +278,20 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
     """The date the terms start to apply, as the contract states it (None when it does not)."""
     best: tuple[float, int, Field] | None = None
     for sentence in doc.sentences:
-        if sentence.part == "exhibit":  # forms and schedules date other instruments
+        # Forms and schedules date other instruments; a definitions appendix is the
+        # agreement's own ('"Effective Date" means October 31, 2019').
+        glossary = re.search(r"definition", sentence.section, re.IGNORECASE) is not None
+        if sentence.part == "exhibit" and not glossary:
             continue
         for ent in _dates(sentence):
             before, after = _before(doc, sentence, ent), _after(doc, sentence, ent)
-            if _EFFECTIVE_AFTER.search(after) or re.search(
-                r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means|shall\s+mean|is|:)"
-                r"\s*$",
-                before,
-                re.IGNORECASE,
-            ):
+            if _EFFECTIVE_AFTER.search(after) or _DEFINED_AS.search(before):
                 score = 0.95
+            elif sentence.part == "exhibit":
+                continue
             elif _EFFECTIVE_BEFORE.search(before) and re.search(
-                r"agreement|term|contract|services|maintenance|employment|period|duration|^it\s+shall",
+                r"agreement|amendment|term|contract|services|maintenance|employment|period|"
+                r"duration|^it\s+shall",
                 sentence.text,
                 re.IGNORECASE,
             ):
