@@ -7,6 +7,7 @@ from pathlib import Path
 from extraction.confidence import calibrate_fields
 from extraction.content import Content
 from extraction.document import Document, build_document
+from extraction.learned.gate import configured_model, gate_fields
 from extraction.pdf import MAX_BYTES
 from extraction.rules import clauses, dates, law, money, parties, pricing, scope, sla, term
 from extraction.schema import ContractTerms, Field
@@ -110,6 +111,8 @@ def terms_from_content(content: Content, *, calibrate: bool = True) -> ContractT
     doc = build_document(content.pages, content.tables)
     suggestions: dict[str, Field] = {}
     found = terms_from_document(doc, suggestions)
+    # The trained sentence classifier, when the setting names one, demotes doubtful values.
+    found = gate_fields(doc, found, suggestions, configured_model())
     if calibrate:
         found = calibrate_fields(found)
     return ContractTerms(
