@@ -8,16 +8,12 @@ model reads clear sentences the way the lawyers labelled them.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from extraction.content import Content
 from extraction.document import build_document
 from extraction.extract import terms_from_content, terms_from_document
-from extraction.learned.examples import KINDS, LabelledDoc, label_sentences, sentence_text
+from extraction.learned.examples import LabelledDoc, label_sentences, sentence_text
 from extraction.learned.gate import SETTING, configured_model, gate_fields, load_model
-from extraction.learned.train import MODEL_DIR, train
+from extraction.learned.train import train
 
 PAGE = (
     "MASTER SERVICES AGREEMENT\n\nThis Master Services Agreement is made on March 3, 2021 "
@@ -101,23 +97,3 @@ def test_training_is_reproducible(tmp_path):
     first, second = train(_toy_docs(), epochs=3), train(_toy_docs(), epochs=3)
     text = sentence_text(build_document([PAGE]).sentences[-1])
     assert first(text).cats == second(text).cats
-
-
-@pytest.mark.skipif(not (MODEL_DIR / "config.cfg").is_file(), reason="no committed model")
-def test_the_committed_model_reads_clear_clauses():
-    model = load_model(str(MODEL_DIR))
-    assert model is not None and set(model.nlp.get_pipe("textcat_multilabel").labels) == set(KINDS)
-    doc = build_document([PAGE])
-    law = next(s for s in doc.sentences if "governed" in s.flat)
-    other = build_document(["The Provider shall deliver the goods to the warehouse.\n"])
-    law_score, other_score = model.scores([sentence_text(law), sentence_text(other.sentences[0])])
-    assert law_score["governing_law"] > 0.5 > other_score["governing_law"]
-    renewal = next(s for s in doc.sentences if "renew" in s.flat)
-    assert model.scores([sentence_text(renewal)])[0]["renewal_term"] > 0.5
-
-
-def test_model_size_is_small():
-    if not MODEL_DIR.is_dir():
-        pytest.skip("no committed model")
-    size = sum(p.stat().st_size for p in Path(MODEL_DIR).rglob("*") if p.is_file())
-    assert size < 50 * 1024 * 1024
