@@ -65,10 +65,7 @@ _ON_SIGNATURE = re.compile(
     r"(?:execution|signature|signing)\b"
     r"|(?:effective|commence[sd]?|begin[s]?|enter\s+into\s+(?:force|effect))\s+(?:on|upon|as\s+of)\s+"
     r"the\s+date\s+(?:on\s+which\s+)?(?:it|this\s+agreement)\s+(?:is|has\s+been)\s+"
-    r"(?:signed|executed)\b"
-    # 'shall become effective when one or more counterparts have been signed by each Party'
-    r"|(?:become|becomes|be|is)\s+effective\s+(?:when|once|upon|after)\s+[^.;]{0,80}?"
-    r"\b(?:signed|executed)\s+by\b",
+    r"(?:signed|executed)\b",
     re.IGNORECASE,
 )
 _ABOUT_AGREEMENT = re.compile(r"\b(?:agreement|contract|term)\b|effective\s+date", re.I)
