@@ -171,12 +171,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from db.engine import store_failure
+
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[f"{args.group} {args.cmd}"](args)
     except ConfigError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except (OperationalError, InterfaceError) as exc:  # disk full, server gone: no traceback
+        message = store_failure(exc)
+        print(f"error: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -36,22 +36,36 @@ def engine() -> Engine:
 
 @contextmanager
 def session() -> Iterator[Session]:
-    with session_scope(engine()) as s:
-        yield s
+    """A transaction on the app's store. A store failure inside it (server down, disk full)
+    shows the clear message and stops this run, whichever way the page was opened."""
+    try:
+        with session_scope(engine()) as s:
+            yield s
+    except Exception as exc:
+        if not _report(exc):
+            raise
+        st.stop()
 
 
 @contextmanager
 def store_guard() -> Iterator[None]:
-    """Turn the store failing mid-run (server down, disk full) into a clear message.
+    """Turn the store failing mid-run outside `session()` into the same clear message."""
+    try:
+        yield
+    except Exception as exc:
+        if not _report(exc):
+            raise
+
+
+def _report(exc: BaseException) -> bool:
+    """Show what a store failure means for the user; False when `exc` is not one.
 
     The failed action's transaction was rolled back; the pool re-checks connections
     (pre-ping), so the next rerun works again once the store is back.
     """
-    try:
-        yield
-    except Exception as exc:
-        message = store_failure(exc, _engine())
-        if message is None:
-            raise
-        _engine().dispose()  # drop dead connections now, not one failed rerun at a time
-        st.error(f"**The contract store failed.** {message}", icon=":material/database:")
+    message = store_failure(exc, _engine())
+    if message is None:
+        return False
+    _engine().dispose()  # drop dead connections now, not one failed rerun at a time
+    st.error(f"**The contract store failed.** {message}", icon=":material/database:")
+    return True
