@@ -22,8 +22,9 @@ from extraction.schema import Field
 # A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
 # its dates and durations are not the agreement's.
 OTHER_DEFINITION = re.compile(
-    r"^(?:[\d.()a-z]{1,8}\s+)?[“\"'‘](?![^”\"'’]{0,30}\b(?:term|period|expiration\s+date|"
-    r"termination\s+date|end\s+date)\b)[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
+    r"^(?:[\d.()a-z]{1,8}\s+)?[“\"'‘](?![^”\"'’]{0,30}\b(?:term|(?:initial|original|contract|"
+    r"agreement|service|renewal)\s+period|expiration\s+date|termination\s+date|end\s+date)\b)"
+    r"[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
     re.IGNORECASE,
 )
 
@@ -47,7 +48,9 @@ _PERPETUAL = re.compile(
     r"(?:indefinitely|in\s+perpetuity|perpetually|until\s+(?:it\s+is\s+)?terminat|"
     r"unless\s+and\s+until|until\s+(?:either|one\s+of\s+the|the)\s+part(?:y|ies)\s+"
     r"(?:gives|terminat))"
-    r"|shall\s+be\s+perpetual|no\s+fixed\s+term",
+    r"|shall\s+be\s+perpetual|no\s+fixed\s+term"
+    # 'shall end on the 60th day following a written notice from one party to the other'
+    r"|\bend\w*\s+on\s+the\s+\w+\s+day\s+(?:following|after)\s+(?:a|the)\s+(?:written\s+)?notice",
     re.IGNORECASE,
 )
 
@@ -69,7 +72,12 @@ _EVENT_END = re.compile(
     r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b"
     # 'shall continue in effect until Achaogen ceases to ...', 'shall expire if the Adviser
     # ceases to serve': the end is an event.
-    r"|(?:continu\w*|remain\w*)\s+[^.;]{0,40}?until\s+[^.;]{0,60}?\bceases?\s+to\b"
+    r"|(?:continu\w*|remain\w*)\s+[^.;]{0,40}?until\s+[^.;]{0,60}?\bceases?\b"
+    # 'end on the expiration date of the operation term of Party B': another period's end.
+    r"|\bend(?:s|ing)?\s+(?:on|upon|with)\s+the\s+(?:expiration|termination|expiry)(?:\s+date)?\s+"
+    r"of\s+(?!(?:this|the)\s+(?:initial\s+)?(?:term|agreement)\b)"
+    # 'shall govern the relations between the parties hereto thereafter, unless terminated'
+    r"|\bthereafter,?\s+unless\s+(?:and\s+until\s+)?(?:sooner\s+|earlier\s+)?terminated"
     r"|\b(?:expire|terminate)\s+(?:if|when)\s+[^.;]{0,80}?\bceases?\s+to\b",
     re.IGNORECASE,
 )
@@ -78,7 +86,10 @@ _EVENT_END = re.compile(
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
     r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until)\s*(?:on|until|through|at|as\s+of)?\s*"
+    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until"
+    # '"Expiration Date" means March 31, 2020'
+    r"|(?:expiration|termination|end)\s+date[”\"'’]?\s*(?:shall\s+mean|means))"
+    r"\s*(?:on|until|through|at|as\s+of)?\s*"
     r"(?:the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$"
     r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$"
     # 'TERM: November 01, 2014 to October 31, 2017'
@@ -193,8 +204,8 @@ _ANNIVERSARY = re.compile(
     r"(?:(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?(?:the\s+)?)?"
     r"(?:date\s+(?:of\s+)?(?:the\s+)?)?"
     r"(?:(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
-    r"twentieth)(?:\s*\(\d{1,2}\s*(?:st|nd|rd|th)\))?|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+year|"
-    r"\(?(?P<digits>\d{1,2})(?:st|nd|rd|th)\)?)"
+    r"twentieth)(?:\s*\(\d{1,2}\s*(?:s\s?t|n\s?d|r\s?d|t\s?h)\))?|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+"
+    r"year|\(?(?P<digits>\d{1,2})(?:s\s?t|n\s?d|r\s?d|t\s?h)\)?)"
     r"\s+anniversary\s+of\s+the\s+(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
     r"of\s+this\s+agreement|first\s+(?:above\s+)?written))",
     re.IGNORECASE,
@@ -224,8 +235,11 @@ def _anniversary(doc: Document, start: date | None, agreement: Field | None) -> 
 
 
 def _perpetual(doc: Document) -> Field | None:
-    for sentence in doc.with_cue("TERM", body=True):
-        match = _PERPETUAL.search(sentence.flat) or (
+    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
+        # A commencement sentence without a term cue may still end on an event ('shall
+        # govern ... thereafter, unless terminated'); 'remain indefinitely' there is no term.
+        perpetual = "TERM" in sentence.cues and _PERPETUAL.search(sentence.flat)
+        match = perpetual or (
             _EVENT_END.search(sentence.flat)
             and not _dates(sentence)
             and not sentence.of("DURATION")

@@ -93,7 +93,7 @@ _END_VERB = re.compile(
 
 
 _FROM_START = re.compile(
-    r"^\s*(?:thereafter|(?:from|after|following)\s+(?:the\s+)?(?:effective\s+date|"
+    r"^\s*(?:thereafter|therefrom|(?:from|after|following)\s+(?:the\s+)?(?:effective\s+date|"
     r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective\s+date|this\s+agreement|"
     r"(?:its\s+)?execution|signature))|execution|signing))",
     re.IGNORECASE,

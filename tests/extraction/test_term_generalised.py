@@ -196,3 +196,49 @@ def test_notice_before_the_end_of_the_term_about_something_else_is_not_the_renew
         "the term of any required maintenance, you must complete it before the term ends."
     )
     assert _normalized(text, "notice_period") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # ends on an event, not a date: 'perpetual' (what the lawyers record for it)
+        ("The term of this Agreement shall commence on the Effective Date and shall end on the "
+         "60th day following a written notice from one party to the other of its decision to "
+         "terminate this Agreement.", "perpetual"),
+        ("This Agreement shall become effective as of the day and year first above written and "
+         "shall govern the relations between the parties hereto thereafter, unless terminated "
+         "as set forth in this Section 6.", "perpetual"),
+        ("The term of this Agreement shall continue in effect until Acme ceases development "
+         "and commercialization of the Product (\"Term\").", "perpetual"),
+        ("The term of cooperation under this Agreement shall commence from the execution date "
+         "hereof and end on the expiration date of the operation term of Bolt.", "perpetual"),
+        # the end as a distance 'therefrom', a validity period, an OCR-split ordinal
+        ("The Term of this Agreement shall begin on the Effective Date and shall end fifteen "
+         "months therefrom.", "2021-06-01"),
+        ("This Agreement shall come into force on the Effective Date and remain valid for 1 "
+         "year.", "2021-03-01"),
+        ("The initial term of this Agreement shall continue until the fifth (5t h) anniversary "
+         "of the Effective Date (the \"Term\").", "2025-03-01"),
+        # the agreement's own end date defined
+        ("1.20 \u201cExpiration Date\u201d means March 31, 2022.", "2022-03-31"),
+    ],
+)  # fmt: skip
+def test_expiration_kinds_round4(text, expected):
+    assert _normalized(text, "expiration_date") == expected
+
+
+def test_another_periods_definition_gives_no_end_date():
+    text = (
+        "1.34 \u201cDetailing Period\u201d means each of the following periods: (a) the period "
+        "beginning on the Start Date and ending on September 30, 2019; (b) October 1, 2019 "
+        "through December 31, 2019."
+    )
+    assert _normalized(text, "expiration_date") is None
+
+
+def test_an_agreement_that_remains_indefinitely_with_someone_is_no_perpetual_term():
+    text = (
+        "EFS may assign this Agreement to an acquirer only if key EFS management will remain "
+        "indefinitely with EFS, no less experienced than those in place as of the Effective Date."
+    )
+    assert _normalized(text, "expiration_date") is None
