@@ -47,7 +47,7 @@ _PERPETUAL = re.compile(
     r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
     r"(?:indefinitely|in\s+perpetuity|perpetually|until\s+(?:it\s+is\s+)?terminat|"
     r"unless\s+and\s+until|until\s+(?:either|one\s+of\s+the|the)\s+part(?:y|ies)\s+"
-    r"(?:gives|terminat))"
+    r"(?:gives|terminat|informs|notifies|provides|serves))"
     r"|shall\s+be\s+perpetual|no\s+fixed\s+term"
     # 'shall end on the 60th day following a written notice from one party to the other'
     r"|\bend\w*\s+on\s+the\s+\w+\s+day\s+(?:following|after)\s+(?:a|the)\s+(?:written\s+)?notice",
@@ -86,7 +86,7 @@ _EVENT_END = re.compile(
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
     r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until"
+    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until|(?:hereby\s+)?extended\s+(?:to|until|through)"
     # '"Expiration Date" means March 31, 2020'
     r"|(?:expiration|termination|end)\s+date[”\"'’]?\s*(?:shall\s+mean|means))"
     r"\s*(?:on|until|through|at|as\s+of)?\s*"
@@ -203,11 +203,15 @@ _ANNIVERSARY = re.compile(
     r"(?:until|on|upon|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?"
     r"(?:(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?(?:the\s+)?)?"
     r"(?:date\s+(?:of\s+)?(?:the\s+)?)?"
+    # 'the Effective Date through the day prior to the second anniversary of the Effective Date'
+    # is the same two-year term as 'two years from the Effective Date': the same end is given
+    # (the anniversary, as for every term counted from the start).
+    r"(?:(?:day\s+(?:immediately\s+)?(?:prior\s+to|before|preceding))\s+the\s+)?"
     r"(?:(?P<ordinal>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|"
     r"twentieth)(?:\s*\(\d{1,2}\s*(?:s\s?t|n\s?d|r\s?d|t\s?h)\))?|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+"
     r"year|\(?(?P<digits>\d{1,2})(?:s\s?t|n\s?d|r\s?d|t\s?h)\)?)"
-    r"\s+anniversary\s+of\s+the\s+(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
-    r"of\s+this\s+agreement|first\s+(?:above\s+)?written))",
+    r"\s+anniversary\s+of\s+(?:the\s+)?(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
+    r"of\s+this\s+agreement|first\s+(?:above\s+)?written)|this\s+agreement)",
     re.IGNORECASE,
 )
 

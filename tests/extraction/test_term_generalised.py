@@ -242,3 +242,23 @@ def test_an_agreement_that_remains_indefinitely_with_someone_is_no_perpetual_ter
         "indefinitely with EFS, no less experienced than those in place as of the Effective Date."
     )
     assert _normalized(text, "expiration_date") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the same two-year term as 'two years from the Effective Date', so the same end
+        ("INITIAL TERM shall mean the Effective Date through the day prior to the second "
+         "anniversary of the Effective Date, unless earlier terminated pursuant to Section 11.",
+         "2022-03-01"),
+        ("This Agreement shall continue in effect until either Party informs the other Party "
+         "with thirty (30) day prior written notice of termination of this Agreement.",
+         "perpetual"),
+        ("The Term of the Agreement is hereby extended to January 20, 2022 unless sooner "
+         "terminated as provided for in the Agreement.", "2022-01-20"),
+        ("The term of this Agreement shall end on the third anniversary of this Agreement.",
+         "2023-03-01"),
+    ],
+)  # fmt: skip
+def test_expiration_kinds_round4b(text, expected):
+    assert _normalized(text, "expiration_date") == expected
