@@ -32,7 +32,7 @@ OTHER_DEFINITION = re.compile(
 # After the stated duration: the start it runs from, when that is some event ('ten (10)
 # years from the Launch', 'two years following the first date of public availability').
 _FROM_EVENT = re.compile(
-    r"^\s*(?:\(\w+\)\s*)?(?:from|after|following)\s+(?!(?:the\s+)?(?:effective\s+date|"
+    r"^\s*(?:\(\w+\)\s*)?(?:from\s+and\s+after|from(?!\s+and\b)|after|following)\s+(?!(?:the\s+)?(?:effective\s+date|"
     r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective|this|execution|its|signature)|"
     r"first|on\s+which\s+this)|execution|signing|(?:its|the)\s+(?:execution|signature)|"
     r"such\s+date|that\s+date))",
@@ -109,6 +109,23 @@ OWN_TERM = re.compile(
     r"^(?:[\d.()a-z]{1,8}\s+)?(?:the\s+)?[“\"'‘]?(?:initial\s+)?term[”\"'’]?\s*(?:shall\s+mean|means|:))",
     re.IGNORECASE,
 )
+
+
+# 'Following the Initial Term, ...', 'during the Initial Term': a sentence about what happens
+# after or within the term names it without stating it.
+_AROUND_TERM = re.compile(
+    r"(?:following|after|during|beyond|throughout|(?:end|expiration|expiry)\s+of)\s+the\s+$",
+    re.IGNORECASE,
+)
+
+
+def states_own_term(flat: str) -> bool:
+    """Whether a sentence states this agreement's own term (not merely mentions it)."""
+    for m in OWN_TERM.finditer(flat):
+        named = re.match(r"initial\s+(?:term|period)", m.group(0), re.IGNORECASE)
+        if not (named and _AROUND_TERM.search(flat[max(0, m.start() - 30) : m.start()])):
+            return True
+    return False
 
 
 def expiration_date(

@@ -13,7 +13,7 @@ import re
 
 from extraction.document import Document, Ent, Sentence
 from extraction.normalize import parse_duration
-from extraction.rules.expiry import OTHER_DEFINITION, OWN_TERM
+from extraction.rules.expiry import OTHER_DEFINITION, states_own_term
 from extraction.rules.expiry import expiration_date as expiration_date
 from extraction.schema import Field
 
@@ -262,7 +262,7 @@ def initial_term(doc: Document) -> Field | None:
     for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
         if not _TERM_SENTENCE.search(sentence.text):
             continue
-        own = OWN_TERM.search(sentence.flat) is not None
+        own = states_own_term(sentence.flat)
         if not own and _NOT_TERM.search(sentence.flat):
             continue
         if OTHER_DEFINITION.search(sentence.flat) or _DURING_TERM.search(sentence.flat):

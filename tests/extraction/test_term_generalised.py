@@ -262,3 +262,13 @@ def test_an_agreement_that_remains_indefinitely_with_someone_is_no_perpetual_ter
 )  # fmt: skip
 def test_expiration_kinds_round4b(text, expected):
     assert _normalized(text, "expiration_date") == expected
+
+
+def test_a_sentence_after_the_initial_term_does_not_state_it():
+    text = (
+        "This Agreement shall remain effective for two (2) years from and after the Effective "
+        'Date (the "Initial Term").\n\nFollowing the Initial Term, Acme may increase the '
+        "Payment Schedule no more than once in any period of twelve (12) consecutive months."
+    )
+    assert _normalized(text, "initial_term") == {"n": 2, "unit": "year"}
+    assert _normalized(text, "expiration_date") == "2022-03-01"
