@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from billing.model import Id, Outcome, TimeEntry
-from sla.calendar import Calendar, CalendarRangeError, as_us
+from sla.calendar import Calendar, CalendarRangeError, as_us, to_us
 
 _SPLIT = (Outcome.COVERED, Outcome.COVERED_AFTER_HOURS, Outcome.OUT_OF_SCOPE)
 
@@ -113,15 +113,30 @@ def _crossing(entries: list[TimeEntry], coverage: Mapping[Id, Coverage]) -> set[
             groups.setdefault(id(cal), (cal, []))[1].append(i)
     out: set[int] = set()
     for cal, idx in groups.values():
-        starts = [entries[i].started_at for i in idx]
-        ends = [entries[i].started_at + timedelta(minutes=entries[i].minutes) for i in idx]
-        try:
-            covered = cal.business_seconds_many(starts, ends) / 60
-        except CalendarRangeError:  # split_entry leaves such entries whole
-            continue
-        minutes = np.array([entries[i].minutes for i in idx], dtype=float)
-        out.update(np.asarray(idx)[(covered > 0) & (covered < minutes)].tolist())
+        starts, _ = to_us([entries[i].started_at for i in idx])
+        minutes = np.array([entries[i].minutes for i in idx], dtype=np.int64)
+        out.update(np.asarray(idx)[crossing_mask(cal, starts, minutes)].tolist())
     return out
+
+
+def crossing_mask(cal: Calendar, start_us: np.ndarray, minutes: np.ndarray) -> np.ndarray:
+    """Which spans [start, start + minutes) of one calendar are partly covered (so split);
+    none when one lies outside the calendar's years (split_entry leaves those whole)."""
+    ends = start_us + minutes.astype(np.int64) * 60_000_000
+    try:
+        covered = cal.business_seconds_many(start_us, ends) / 60
+    except CalendarRangeError:
+        return np.zeros(len(start_us), bool)
+    return (covered > 0) & (covered < minutes)
+
+
+def version_index(cover: Coverage, start_us: np.ndarray) -> np.ndarray:
+    """Index of the calendar version in force at each start (0 for a plain calendar),
+    as `CalendarVersions.at` picks it one instant at a time."""
+    if not isinstance(cover, CalendarVersions):
+        return np.zeros(len(start_us), np.int64)
+    valid, _ = to_us(list(cover.valid_from))
+    return np.maximum(np.searchsorted(valid, start_us, side="right") - 1, 0)
 
 
 def split_at_coverage(

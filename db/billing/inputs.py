@@ -3,7 +3,8 @@
 - Entitlement of every entry is recomputed at run time (sla.check_entitlement with the
   stored calendars), so validation judges the contract as it stands now.
 - Block-hours rollover is replayed from the contract's history rather than kept as a stored
-  counter that could drift from the entries: no extra table, no migration.
+  counter that could drift from the entries: no extra table, no migration. The replay sums
+  block-rated minutes per day over frames (db/billing/block_usage.py), then walks the windows.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from sqlalchemy.orm import Session
 from billing.frames import contract_from_row, entries_from_frame
 from billing.model import ContractBilling
 from billing.pricing import BlockHours
-from billing.run import invoice_run
+from billing.run import replay_block_states
 from billing.validation import Reason
+from db.billing.block_usage import block_frame, block_minutes_by_day
 from db.billing.common import _chunks, _start
 from db.calendars import load_calendars
 from db.models import Contract, ContractService, Ticket, TimeEntry, UnitCount
@@ -219,12 +221,11 @@ def _replay_states(
     if not rolling:
         return {}
     start = min(c.start_date for c in rolling)
-    frame = _entry_frame(
+    frame = block_frame(
         session,
-        TimeEntry.contract_id.in_([c.contract_id for c in rolling]),
-        TimeEntry.started_at >= _start(start - timedelta(days=1)),
-        TimeEntry.started_at < _start(until + timedelta(days=2)),
+        [int(c.contract_id) for c in rolling],
+        _start(start - timedelta(days=1)),
+        _start(until + timedelta(days=2)),
     )
-    entries = _time_entries(_entitle(session, frame))
-    result = invoice_run(rolling, entries, run_date=until, coverage=coverage)
-    return dict(result.block_states)
+    minutes = block_minutes_by_day(_entitle(session, frame), rolling, coverage)
+    return replay_block_states(rolling, minutes, run_date=until)
