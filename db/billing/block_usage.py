@@ -138,14 +138,15 @@ def block_minutes_by_day(
     pos = pd.Index(con["contract_id"]).get_indexer(frame["contract_id"])
     if (pos < 0).any():
         raise ValueError("every entry must be booked to one of the contracts")
+    con["start"] = [d.toordinal() for d in con["start"]]
+    con["end"] = [d.toordinal() if d else np.iinfo(np.int64).max for d in con["end"]]
     con = con.iloc[pos].reset_index(drop=True)
+    start, end = con["start"].to_numpy(np.int64), con["end"].to_numpy(np.int64)
     start_us, _ = to_us(pd.to_datetime(frame["started_at"], utc=True))
     day = _local_days(start_us, con["tz"].to_numpy())
     minutes = pd.to_numeric(frame["minutes"]).to_numpy(dtype=float)
     texts = frame["entitlement_outcome"]
     outcome = texts.map({t: Outcome.parse(t) for t in pd.unique(texts)})
-    start = np.array([d.toordinal() for d in con["start"]], np.int64)
-    end = np.array([d.toordinal() if d else np.iinfo(np.int64).max for d in con["end"]])
     cur = frame["currency"]
     # validate_entries' blocking findings on covered work: minutes, ticket, technician,
     # duplicate, outcome, contract in force on the local day, currency.

@@ -148,15 +148,18 @@ def _entitle(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     owners = dict(
         session.execute(
             select(Contract.id, Contract.client_id).where(
-                Contract.id.in_(sorted({int(c) for c in frame["contract_id"].dropna()}))
+                Contract.id.in_(sorted({int(c) for c in pd.unique(frame["contract_id"].dropna())}))
             )
         ).all()
     )
+    # NA tested once per column, not once per value (a year of entries is 10^5 rows)
+    unknown = frame["client_id"].isna().to_numpy()
     frame["client_id"] = [
-        cl if cl is not None and not pd.isna(cl) else owners.get(co)
-        for cl, co in zip(frame["client_id"], frame["contract_id"], strict=True)
+        owners.get(co) if u else cl
+        for cl, co, u in zip(frame["client_id"], frame["contract_id"], unknown, strict=True)
     ]
-    clients = sorted({int(c) for c in frame["client_id"].dropna()})
+    unknown = frame["client_id"].isna().to_numpy()
+    clients = sorted({int(c) for c in pd.unique(frame["client_id"].dropna())})
     rows = _contract_rows(session, Contract.client_id.in_(clients)) if clients else []
     con = pd.DataFrame(
         [
@@ -182,7 +185,10 @@ def _entitle(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     calendars = {str(k): v for k, v in load_calendars(session=session).items()}
     items = pd.DataFrame(
         {
-            "client_id": frame["client_id"].map(lambda c: -1 if c is None or pd.isna(c) else c),
+            "client_id": pd.Series(
+                [-1 if u else c for c, u in zip(frame["client_id"], unknown, strict=True)],
+                index=frame.index,
+            ),
             "contract_id": frame["contract_id"],  # booked entries: judged on that contract
             "instant": pd.to_datetime(frame["started_at"], utc=True),
             "service_type": frame["service_type"].fillna(""),
@@ -190,9 +196,10 @@ def _entitle(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     )
     result = check_entitlement(items.reset_index(drop=True), con, calendars=calendars)
     found = result["contract_id"].to_numpy()
+    booked = frame["contract_id"].notna().to_numpy()
     frame["contract_id"] = [
-        stored if stored is not None and not pd.isna(stored) else (None if pd.isna(f) else int(f))
-        for stored, f in zip(frame["contract_id"], found, strict=True)
+        stored if b else (None if pd.isna(f) else int(f))
+        for stored, f, b in zip(frame["contract_id"], found, booked, strict=True)
     ]
     frame["entitlement_outcome"] = result["outcome"].astype(str).to_numpy()
     return frame
