@@ -68,8 +68,11 @@ def state(session: Session) -> tuple:
 
 
 def _asked(contracts: pd.DataFrame) -> tuple:
+    """The contract columns health_inputs reads, hashable; NaN/NaT as None (never equal to
+    themselves, they would make every call a miss)."""
     cols = [c for c in CONTRACT_COLUMNS if c in contracts.columns]
-    return tuple(cols), tuple(contracts[cols].itertuples(index=False, name=None))
+    rows = contracts[cols].itertuples(index=False, name=None)
+    return tuple(cols), tuple(tuple(None if pd.isna(v) else v for v in row) for row in rows)
 
 
 def cached(

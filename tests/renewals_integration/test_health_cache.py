@@ -129,3 +129,13 @@ def test_any_change_to_what_the_inputs_read_computes_them_again(session, compute
     outcome_cache.disable(engine)
     pd.testing.assert_frame_equal(after, _inputs(session))  # what a direct read gives
     assert after.equals(before) is not differs
+
+
+def test_contracts_with_missing_values_are_still_the_same_question(session, computed):
+    """NaN is never equal to itself: contracts without included hours must still hit."""
+    make_book(session, NOW)
+    frame = _pipeline_frame(session, NOW).assign(included_hours=float("nan"))
+    first = health_inputs(session=session, contracts=frame, now=NOW)
+    again = health_inputs(session=session, contracts=frame.copy(), now=NOW)
+    assert len(computed) == 1
+    pd.testing.assert_frame_equal(first, again)
