@@ -21,14 +21,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from billing.coverage_split import (
-    _SPLIT,
-    CalendarVersions,
-    Coverage,
-    crossing_mask,
-    split_entry,
-    version_index,
-)
+from billing.coverage_split import _SPLIT, CalendarVersions, Coverage, crossing_rows, split_entry
 from billing.frames import entries_from_frame
 from billing.model import ContractBilling, Id, Outcome
 from billing.pricing import rate_entry
@@ -93,30 +86,6 @@ def _local_days(start_us: np.ndarray, zones: np.ndarray) -> np.ndarray:
     return days
 
 
-def _crossing(
-    frame: pd.DataFrame, start_us: np.ndarray, candidates: np.ndarray, coverage: Mapping
-) -> np.ndarray:
-    """Rows split_at_coverage would split: grouped by calendar (version) object across
-    contracts, as billing.coverage_split._crossing groups them."""
-    out = np.zeros(len(frame), bool)
-    cids = frame["contract_id"].to_numpy()
-    groups: dict[int, tuple[object, list[np.ndarray]]] = {}
-    for cid in pd.unique(cids[candidates]):
-        cover = coverage.get(cid)
-        if cover is None:
-            continue
-        rows = np.flatnonzero(candidates & (cids == cid))
-        which = version_index(cover, start_us[rows])
-        for i in np.unique(which):
-            cal = cover.calendars[i] if isinstance(cover, CalendarVersions) else cover
-            groups.setdefault(id(cal), (cal, []))[1].append(rows[which == i])
-    minutes = frame["minutes"].to_numpy()
-    for cal, parts in groups.values():
-        rows = np.concatenate(parts)
-        out[rows] = crossing_mask(cal, start_us[rows], minutes[rows].astype(np.int64))
-    return out
-
-
 def block_minutes_by_day(
     frame: pd.DataFrame,
     contracts: Sequence[ContractBilling],
@@ -162,7 +131,10 @@ def block_minutes_by_day(
         & (_missing(cur) | (cur.astype(str).str.upper().to_numpy() == con["currency"].to_numpy()))
     )
     splittable = ok & outcome.isin(_SPLIT).to_numpy()
-    crossing = _crossing(frame, start_us, splittable, coverage)
+    crossing = np.zeros(len(frame), bool)
+    rows = np.flatnonzero(splittable)
+    cids = frame["contract_id"].to_numpy()[rows]
+    crossing[rows] = crossing_rows(cids, start_us[rows], minutes[rows], coverage)
     whole = ok & ~crossing & (outcome == Outcome.COVERED).to_numpy()
     sums = (
         pd.DataFrame({"cid": frame["contract_id"][whole], "day": day[whole], "m": minutes[whole]})
