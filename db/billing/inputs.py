@@ -3,7 +3,8 @@
 - Entitlement of every entry is recomputed at run time (sla.check_entitlement with the
   stored calendars), so validation judges the contract as it stands now.
 - Block-hours rollover is replayed from the contract's history rather than kept as a stored
-  counter that could drift from the entries: no extra table, no migration.
+  counter that could drift from the entries: no extra table, no migration. The replay sums
+  block-rated minutes per day over frames (db/billing/block_usage.py), then walks the windows.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from sqlalchemy.orm import Session
 from billing.frames import contract_from_row, entries_from_frame
 from billing.model import ContractBilling
 from billing.pricing import BlockHours
-from billing.run import invoice_run
+from billing.run import replay_block_states
 from billing.validation import Reason
+from db.billing.block_usage import block_frame, block_minutes_by_day
 from db.billing.common import _chunks, _start
 from db.calendars import load_calendars
 from db.models import Contract, ContractService, Ticket, TimeEntry, UnitCount
@@ -146,15 +148,18 @@ def _entitle(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     owners = dict(
         session.execute(
             select(Contract.id, Contract.client_id).where(
-                Contract.id.in_(sorted({int(c) for c in frame["contract_id"].dropna()}))
+                Contract.id.in_(sorted({int(c) for c in pd.unique(frame["contract_id"].dropna())}))
             )
         ).all()
     )
+    # NA tested once per column, not once per value (a year of entries is 10^5 rows)
+    unknown = frame["client_id"].isna().to_numpy()
     frame["client_id"] = [
-        cl if cl is not None and not pd.isna(cl) else owners.get(co)
-        for cl, co in zip(frame["client_id"], frame["contract_id"], strict=True)
+        owners.get(co) if u else cl
+        for cl, co, u in zip(frame["client_id"], frame["contract_id"], unknown, strict=True)
     ]
-    clients = sorted({int(c) for c in frame["client_id"].dropna()})
+    unknown = frame["client_id"].isna().to_numpy()
+    clients = sorted({int(c) for c in pd.unique(frame["client_id"].dropna())})
     rows = _contract_rows(session, Contract.client_id.in_(clients)) if clients else []
     con = pd.DataFrame(
         [
@@ -180,7 +185,10 @@ def _entitle(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     calendars = {str(k): v for k, v in load_calendars(session=session).items()}
     items = pd.DataFrame(
         {
-            "client_id": frame["client_id"].map(lambda c: -1 if c is None or pd.isna(c) else c),
+            "client_id": pd.Series(
+                [-1 if u else c for c, u in zip(frame["client_id"], unknown, strict=True)],
+                index=frame.index,
+            ),
             "contract_id": frame["contract_id"],  # booked entries: judged on that contract
             "instant": pd.to_datetime(frame["started_at"], utc=True),
             "service_type": frame["service_type"].fillna(""),
@@ -188,9 +196,10 @@ def _entitle(session: Session, frame: pd.DataFrame) -> pd.DataFrame:
     )
     result = check_entitlement(items.reset_index(drop=True), con, calendars=calendars)
     found = result["contract_id"].to_numpy()
+    booked = frame["contract_id"].notna().to_numpy()
     frame["contract_id"] = [
-        stored if stored is not None and not pd.isna(stored) else (None if pd.isna(f) else int(f))
-        for stored, f in zip(frame["contract_id"], found, strict=True)
+        stored if b else (None if pd.isna(f) else int(f))
+        for stored, f, b in zip(frame["contract_id"], found, booked, strict=True)
     ]
     frame["entitlement_outcome"] = result["outcome"].astype(str).to_numpy()
     return frame
@@ -219,12 +228,11 @@ def _replay_states(
     if not rolling:
         return {}
     start = min(c.start_date for c in rolling)
-    frame = _entry_frame(
+    frame = block_frame(
         session,
-        TimeEntry.contract_id.in_([c.contract_id for c in rolling]),
-        TimeEntry.started_at >= _start(start - timedelta(days=1)),
-        TimeEntry.started_at < _start(until + timedelta(days=2)),
+        [int(c.contract_id) for c in rolling],
+        _start(start - timedelta(days=1)),
+        _start(until + timedelta(days=2)),
     )
-    entries = _time_entries(_entitle(session, frame))
-    result = invoice_run(rolling, entries, run_date=until, coverage=coverage)
-    return dict(result.block_states)
+    minutes = block_minutes_by_day(_entitle(session, frame), rolling, coverage)
+    return replay_block_states(rolling, minutes, run_date=until)

@@ -6,13 +6,21 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from db.models import Ticket, TimeEntry
+from db.renewals import health_cache
 from db.renewals.common import _invoices, _local_today, _sla_outcomes
 
 WINDOW_DAYS = 365
+
+
+def _unindexed(column):  # noqa: ANN001, ANN202 - SQL expressions
+    """`column + 0`: to group by it without walking its index. SQLite otherwise groups by
+    walking the contract_id index over every row of the history, looking each row up (1.6
+    CPU-s on a million tickets), instead of scanning only the window's rows (0.4 s)."""
+    return (column + literal_column("0")).label("contract_id")
 
 
 def _grouped(session: Session, q) -> dict[int, Any]:
@@ -20,7 +28,12 @@ def _grouped(session: Session, q) -> dict[int, Any]:
 
 
 def health_inputs(*, session: Session, contracts: pd.DataFrame, now: datetime) -> pd.DataFrame:
-    """:class:`renewals.health.HealthInputs` columns per contract (index = contract id)."""
+    """:class:`renewals.health.HealthInputs` columns per contract (index = contract id);
+    in the app, computed once per store state and `now` for every caller (health_cache)."""
+    return health_cache.cached(session, contracts, now, lambda: _compute(session, contracts, now))
+
+
+def _compute(session: Session, contracts: pd.DataFrame, now: datetime) -> pd.DataFrame:
     since = now - timedelta(days=WINDOW_DAYS)
     ids = [int(i) for i in contracts["id"]]
     out = pd.DataFrame(index=pd.Index(ids, name="contract_id"))
@@ -32,11 +45,12 @@ def health_inputs(*, session: Session, contracts: pd.DataFrame, now: datetime) -
     total = decided.groupby("contract_id").size()
     out["sla_compliance"] = (met / total).reindex(out.index)
 
+    entry_contract = _unindexed(TimeEntry.contract_id)
     used = _grouped(
         session,
-        select(TimeEntry.contract_id, func.sum(TimeEntry.minutes))
+        select(entry_contract, func.sum(TimeEntry.minutes))
         .where(TimeEntry.started_at >= since, TimeEntry.started_at <= now)
-        .group_by(TimeEntry.contract_id),
+        .group_by(entry_contract),
     )
     hours_used, contracted = [], []
     for row in contracts.itertuples(index=False):
@@ -79,15 +93,11 @@ def _ticket_figures(
             case((and_(Ticket.created_at >= start, Ticket.created_at < end), 1), else_=0)
         )
 
+    contract = _unindexed(Ticket.contract_id)
     rows = session.execute(
-        select(
-            Ticket.contract_id,
-            in_window(recent, now),
-            in_window(before, recent),
-            func.avg(Ticket.csat),
-        )
+        select(contract, in_window(recent, now), in_window(before, recent), func.avg(Ticket.csat))
         .where(Ticket.created_at >= min(since, before))
-        .group_by(Ticket.contract_id)
+        .group_by(contract)
     ).all()
     rows = [r for r in rows if r[0] is not None]
 

@@ -163,3 +163,19 @@ def test_contract_rejects_bad_terms():
         contract(start_date=date(2024, 2, 1), end_date=date(2024, 1, 1))
     with pytest.raises(ValueError):
         contract(cycle="weekly")
+
+
+def test_add_months_matches_dateutil_relativedelta():
+    """The peer billing/periods.py used before: every day of four years (leap day, month
+    ends) plus -30 to +130 months."""
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    from billing.periods import add_months
+
+    day = date(2023, 1, 1)
+    while day < date(2027, 1, 1):
+        for months in (-30, -13, -1, 0, 1, 2, 3, 11, 12, 13, 25, 59, 130):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+        day += timedelta(days=1)
