@@ -1,7 +1,7 @@
 """Renewal pipeline: every live contract by stage, health, at-risk, forecast; per contract
 the 90-day health check, the proposal (PDF / Markdown) and the outcome."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import altair as alt
 import pandas as pd
@@ -27,10 +27,10 @@ st.title("Renewal pipeline")
 
 @st.cache_data(ttl=300, show_spinner="Scoring every contract…")
 def _pipeline(day: str, horizon: int, _actor):
+    # Noon of the day, as the executive page scores it: both share one health computation.
+    noon = datetime.combine(date.fromisoformat(day), time(12), UTC)
     with session() as s:
-        return renewal_pipeline(
-            session=s, actor=_actor, now=datetime.now(UTC), forecast_days=horizon
-        )
+        return renewal_pipeline(session=s, actor=_actor, now=noon, forecast_days=horizon)
 
 
 @st.cache_data(ttl=300, show_spinner="Compiling the health check…")
