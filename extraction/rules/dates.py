@@ -42,8 +42,9 @@ _DEFINED_AS = re.compile(
     re.IGNORECASE,
 )
 _FIRST_WRITTEN = (
-    r"(?:the\s+)?(?:day\s+and\s+year|date)\s+(?:and\s+year\s+)?(?:(?:first\s+)?(?:above|"
-    r"hereinabove|(?:written|set\s+forth|stated|shown)\s+above)|hereof|of\s+this\s+"
+    # 'the date first above written', 'the first date above written', 'the date first listed above'
+    r"(?:the\s+)?(?:first\s+)?(?:day\s+and\s+year|date)\s+(?:and\s+year\s+)?(?:(?:first\s+)?(?:above|"
+    r"hereinabove|(?:written|set\s+forth|stated|shown|listed)\s+above)|hereof|of\s+this\s+"
     r"(?:agreement|contract)|first\s+(?:written|set\s+forth|stated))"
 )
 # 'effective as of the date first above written', 'shall commence on the date hereof',

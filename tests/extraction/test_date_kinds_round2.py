@@ -33,3 +33,18 @@ def test_another_named_agreements_date_is_not_this_ones():
         "Alpha Services LLC and Beta Holdings Inc."
     )
     assert _agreement(text) != "2015-03-03"
+
+
+def test_bracketed_blank_dates_and_the_first_date_above_written():
+    from extraction.document import build_document
+    from extraction.extract import terms_from_document
+
+    text = (
+        "TRADEMARK LICENSE AGREEMENT\n\nThis Agreement is effective as of the [\u00b7] day of "
+        '[\u00b7], 2019 between Acme Widgets, Inc. ("Licensor") and Bolt Stores LLC '
+        '("Licensee").\n\n6. This Agreement shall become effective as of the first date '
+        "above written."
+    )
+    terms = terms_from_document(build_document([text]))
+    assert terms["agreement_date"].normalized == {"blank": True, "year": 2019}
+    assert terms["effective_date"].normalized == {"blank": True, "year": 2019}
