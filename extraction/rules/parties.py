@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 
 from extraction.document import Document
+from extraction.rules.names import SUFFIX, same_name
+from extraction.rules.signatures import signature_names
 from extraction.schema import Field
 
 PROVIDER_TERMS = {
@@ -31,12 +33,7 @@ NOT_PARTY_TERMS = {
     "license agreement", "purchase agreement", "services agreement", "you", "your",
 }  # fmt: skip
 
-_SUFFIX_WORDS = (
-    r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|AG|"
-    r"B\.?V|N\.?V|GmbH|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s"
-)
-# Names are often in capitals ('BICYCLETX LIMITED', 'PFIZER INC.'): the suffix in both cases.
-_SUFFIX = rf"(?:{_SUFFIX_WORDS}|{_SUFFIX_WORDS.upper()})\b\.?"
+_SUFFIX = SUFFIX
 _START = re.compile(
     r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by|"
     r"concluded\s+between)\b\s*:?",
@@ -46,13 +43,32 @@ _STOP = re.compile(
     r"\b(?:WHEREAS|RECITALS|WITNESSETH|W\s?I\s?T\s?N\s?E\s?S\s?S|NOW,?\s+THEREFORE|"
     r"IT\s+IS\s+(?:HEREBY\s+)?AGREED|BACKGROUND|PREAMBLE)\b"
 )
+_Q = "\"“”‘’'"
 _DEFINED = re.compile(
-    r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?|"
+    # '("Provider")', '(the "Client")', '(hereinafter to be referred to as "Prolong")'
+    r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:to\s+be\s+)?"
+    r"(?:referred\s+to\s+(?:herein\s+)?as|called|known\s+as))?\s+(?:the\s+)?|"
     r"collectively(?:\s+referred\s+to\s+as)?,?\s+|as\s+|each\s+and\s+both\s+of\s+them\s+|"
-    r"individually\s+)?[\"“”‘’']+\s*(?P<term>[^\"“”‘’'()]{1,40}?)\s*[\"“”‘’',]+[^()]{0,60}\)"
+    rf"individually\s+)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*[{_Q},]+[^()]{{0,60}}\)"
+    # '(hereinafter IntriCon)': a defined term without quotes
+    r"|\(\s*(?i:here(?:in)?after)\s+(?:(?i:referred\s+to\s+as|called)\s+)?(?:the\s+)?"
+    r"(?P<bare>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s*\)"
+    # ', referred to in this Agreement as "Company" or "Boyd"': no parentheses
+    r"|(?:,\s*|\s+)(?i:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?|"
+    r"referred\s+to\s+(?:in\s+this\s+agreement\s+|herein\s+|hereinafter\s+)?as\s+)"
+    rf"(?:the\s+)?[{_Q}]+\s*(?P<ref>[^{_Q}()]{{1,40}}?)\s*[{_Q}]+"
+    rf"(?:\s+or\s+(?:the\s+)?[{_Q}]+[^{_Q}()]{{1,40}}?[{_Q}]+)?"
 )
+
+
+def _term(match: re.Match[str]) -> str:
+    """The defined term of a _DEFINED match, on one line."""
+    raw = match["term"] or match["bare"] or match["ref"] or ""
+    return " ".join(raw.split()).strip(" ,")
+
+
 _LEAD = re.compile(
-    r"^(?:[\s,;:.\u037e\uff1b]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.|"
+    r"^(?:[\s,;:.\u037e\uff1b-]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.|"
     r"whereas\b|the\s+undersigned\b|party\s+[a-z]\s*:|\([a-z]\)\s)+",
     re.I,
 )
@@ -83,7 +99,8 @@ _SUFFIX_THEN_ADDRESS = re.compile(
 # Prose is not a party ('The Offering. The Company is offering the Shares ...').
 _LOWER_RUN = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")
 _SPLIT = re.compile(
-    rf",?\s+(?:and|AND|And)\s+(?:\d{{1,2}}\.\s+)?(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
+    rf",?\s+(?:and|AND|And)\s+(?:\d{{1,2}}\.\s+)?(?:the\s+)?"
+    rf"(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
 )
 # 'Bay Networks, Inc., and Ingram Micro': after a name that ends in its company suffix, an
 # 'and' starts the next party even when that one has no suffix.
@@ -116,6 +133,77 @@ def _split_names(segment: str) -> list[str]:
             pieces.append(segment[start : match.start()])
             start = match.end()
     return [*pieces, segment[start:]]
+
+
+_NUMBERED_ITEM = re.compile(r"(?:^|\s)\d{1,2}\.\s+(?=[A-Z])")
+_NEXT_PARTY = re.compile(r"\b(?:and|AND)\s+(?:the\s+)?(?=[A-Z])")
+
+
+def _own_part(segment: str) -> str:
+    """The part of a segment that names the next party when the previous party's
+    description runs into it ('..., in the person of its Director ..., on the one side and
+    JSC Karakudukmunay'; '... Nationality: Chinese 2. Valence Technology, Inc.')."""
+    items = list(_NUMBERED_ITEM.finditer(segment))
+    if items:
+        segment = segment[items[-1].end() :]
+    rest = _LEAD.sub("", segment)
+    prose = re.match(r"(?!the\s+[A-Z])[a-z]", rest)  # 'the Society of ...' is a name
+    if prose and (ands := list(_NEXT_PARTY.finditer(rest))):
+        return rest[ands[-1].end() :]
+    return segment
+
+
+_LAST_PARTY = re.compile(
+    rf"[^.;]{{0,200}}?\b(?:and|AND)\s+(?:the\s+)?"
+    rf"(?P<name>[A-Z][^,()\n]{{0,60}}?\b{_SUFFIX}(?:,?\s+{_SUFFIX})*)"
+)
+
+
+def _last_party(text: str, at: int, end: int) -> str | None:
+    """A second party the preamble names without a defined term ('between Go Call, Inc.
+    (herein "Go Call") located at ... and PageMaster Corporation located at ...')."""
+    match = _LAST_PARTY.match(text, at, min(end, at + 400))
+    return _clean_name(match["name"]) if match else None
+
+
+# The preamble sentence ends at '. ' or '; ', but not at 'Inc. and ...' (the period of a
+# company suffix before the next party).
+_SENTENCE_END = re.compile(r"[.;]\s(?!\s*(?:and|AND|&)\s)|\s\(")
+_SEPARATOR = re.compile(r"^[\s\-–—]*(?:and|AND|And)[\s\-–—]*$")
+_BLOCK_STOP = re.compile(
+    r"^(?:WHEREAS|RECITALS|WITNESSETH|BACKGROUND|PREAMBLE|NOW|IT\s+IS|DATED|Dated|\d+\.|"
+    r"ARTICLE|Article|Source:|TABLE\s+OF)"
+)
+
+
+def _block_names(doc: Document) -> list[str]:
+    """Parties set out line by line ('BETWEEN:' / name / address / '- and -' / name), as
+    title pages and some preambles do: the first line after 'between' and after each 'and'
+    line names a party."""
+    for text in doc.pages[:2]:
+        for start in _START.finditer(text):
+            word_end = start.start() + len(start.group().rstrip(" \t\n:"))
+            line_end = text.find("\n", word_end)
+            if line_end < 0 or text[word_end:line_end].strip(" :"):
+                continue  # 'between X and Y' in a sentence: the preamble rules read it
+            names: list[str] = []
+            expect = True
+            for line in text[line_end:].split("\n")[1:40]:
+                line = line.strip()
+                if not line:
+                    continue
+                if _BLOCK_STOP.match(line):
+                    break
+                if _SEPARATOR.match(line):
+                    expect = True
+                elif expect:
+                    expect = False
+                    name = _clean_name(re.split(r"\s+(?i:dated|effective)\b", line)[0])
+                    if name and (" " in name or re.search(_SUFFIX, name)):
+                        names.append(name)  # 'IAC' on a title page is a short name
+            if len(names) >= 2:
+                return names
+    return []
 
 
 def _role(term: str) -> str | None:
@@ -182,9 +270,7 @@ def _clean_name(segment: str) -> str | None:
 
 def _party_terms(text: str, start: int, end: int) -> list[re.Match[str]]:
     return [
-        m
-        for m in _DEFINED.finditer(text, start, end)
-        if " ".join(m["term"].split()).strip(" ,").lower() not in NOT_PARTY_TERMS
+        m for m in _DEFINED.finditer(text, start, end) if _term(m).lower() not in NOT_PARTY_TERMS
     ]
 
 
@@ -243,7 +329,7 @@ def _defined_names(doc: Document) -> list[str]:
             rest = text[d.start + 1 + (quote.end() if quote else 0) : d.end]
             m = _MEANS_NAME.match(rest)
             name = _clean_name(m["name"]) if m else None
-            if name and not any(_same(name, n) for n in names):
+            if name and not any(same_name(name, n) for n in names):
                 names.append(name)
     return names[:6]
 
@@ -252,7 +338,7 @@ def parties(doc: Document) -> dict[str, Field]:
     """parties (names with roles) plus provider and customer when the roles say so."""
     window = _window(doc)
     if window is None:
-        if not _signature_names(doc) and not _defined_names(doc):
+        if not signature_names(doc) and not _defined_names(doc):
             return {}
         window = (len(doc.pages), 0, 0)
     page, start, end = window
@@ -262,28 +348,38 @@ def parties(doc: Document) -> dict[str, Field]:
     first_at = None
     last_at = start
     for match in _DEFINED.finditer(text, start, end):
-        term = " ".join(match["term"].split()).strip(" ,")
+        term = _term(match)
         segment = text[boundary : match.start()]
         boundary = match.end()
         if len(found) >= 2 and re.search(r"(?:^|[a-z)])\.\s+(?:\d+\.\s+)?[A-Z][a-z]+\s", segment):
             break  # the preamble sentence has ended; later definitions are not parties
         if term.lower() in NOT_PARTY_TERMS:
             continue
-        pieces = _split_names(" ".join(segment.split()))
+        flat = " ".join(segment.split())
+        if starts := list(_START.finditer(flat)):  # '... made effective ..., by and between X'
+            flat = flat[starts[-1].end() :]
+        pieces = _split_names(_own_part(flat) if found else flat)
         names = [n for n in (_clean_name(p) for p in pieces) if n]
         if not names:
             continue
         for name in names:
-            if any(_same(name, str(p["name"])) for p in found):
+            if any(same_name(name, str(p["name"])) for p in found):
                 continue  # named again, e.g. under a second defined term
             found.append({"name": name, "role": _role(term), "defined_as": term})
         first_at = match.start() if first_at is None else first_at
         last_at = match.end()
         if len(found) >= 6:
             break
+    last = _last_party(text, last_at, end) if len(found) == 1 else None
+    if last and not same_name(last, str(found[0]["name"])):
+        found.append({"name": last, "role": None, "defined_as": None})
+    if len(found) < 2:
+        for name in _block_names(doc):
+            if not any(same_name(name, str(p["name"])) for p in found):
+                found.append({"name": name, "role": None, "defined_as": None})
     if not found:
         flat = " ".join(text[start:end].split())
-        flat = re.split(r"[.;]\s|\s\(", flat)[0]
+        flat = _SENTENCE_END.split(flat)[0]
         for piece in re.split(r",?\s+(?:and|And)\s+|\s+AND\s+", flat)[:4]:
             name = _clean_name(piece)
             if name and re.search(_SUFFIX, name) or (name and name.isupper() and len(name) > 3):
@@ -291,15 +387,15 @@ def parties(doc: Document) -> dict[str, Field]:
         last_at = end
     if len(found) < 2:
         for name in _defined_names(doc):
-            if not any(_same(name, str(p["name"])) for p in found):
+            if not any(same_name(name, str(p["name"])) for p in found):
                 found.append({"name": name, "role": None, "defined_as": None})
     if len(found) < 2 or re.search(r"signator|identified\s+in\s+schedule", text[start:end], re.I):
         defined = {str(p["defined_as"]).lower() for p in found}
-        for name in _signature_names(doc):
+        for name in signature_names(doc):
             low = name.lower()
             if low in defined or low in PROVIDER_TERMS or low in CUSTOMER_TERMS:
                 continue  # 'CUSTOMER' / 'IBM' above a signature line is a role, not a new party
-            if not any(_same(name, str(p["name"])) for p in found):
+            if not any(same_name(name, str(p["name"])) for p in found):
                 found.append({"name": name, "role": None, "defined_as": None})
     if not found:
         return {}
@@ -351,54 +447,3 @@ def _locate(text: str, name: str, start: int) -> tuple[int, int]:
     pattern = r"\s+".join(re.escape(w) for w in name.split())
     match = re.compile(pattern).search(text, max(0, start - 600))
     return (match.start(), match.end()) if match else (start, start)
-
-
-_BEHALF = re.compile(
-    r"(?im)(?:for\s+and\s+)?on\s+behalf\s+of\s*\)?[ \t]*:?[ \t]*(?:[^\n]*\))?[ \t]*"
-    r"(?P<name>[^\n]*)$"
-)
-_BY_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\n]{3,80})\n[ \t]*By\s*:")
-
-
-def _signature_names(doc: Document) -> list[str]:
-    """Party names from signature blocks ('For and on behalf of X', 'X' above 'By:')."""
-    names: list[str] = []
-    start_page = max(0, len(doc.pages) - max(8, len(doc.pages) // 3))
-    for text in doc.pages[start_page:]:
-        witness = re.search(
-            r"IN\s+WITNESS\s+WHEREOF|SIGNED\s+by|For\s+and\s+on\s+behalf", text, re.I
-        )
-        if not witness:
-            continue
-        region = text[witness.start() :]
-        candidates = []
-        for match in _BEHALF.finditer(region):
-            line = match["name"].strip(" )")
-            if not line:
-                line = region[match.end() :].lstrip("\n").split("\n", 1)[0]
-            candidates.append(line)
-        candidates += [m["name"] for m in _BY_LINE.finditer(region)]
-        for raw in candidates:
-            name = re.split(r"\s{2,}|\s+By\s*:|\)", raw.strip())[0]
-            name = " ".join(name.split()).strip(" ,;:)")
-            if not name or len(name) < 3 or len(name) > 80 or not name[0].isupper():
-                continue
-            if re.search(
-                r"^(?:by|name|title|date|its|signature|witness|in witness)\b|/s/", name, re.I
-            ):
-                continue
-            if not (re.search(_SUFFIX, name) or name.isupper()):
-                continue
-            if name.lower() in ("you", "we", "us", "your", "our"):
-                continue
-            if not any(_same(name, n) for n in names):
-                names.append(name)
-    return names[:60]
-
-
-def _same(a: str, b: str) -> bool:
-    def norm(x: str) -> str:
-        return re.sub(r"[^a-z0-9]", "", x.lower())
-
-    x, y = norm(a), norm(b)
-    return bool(x and y) and (x in y or y in x)

@@ -1,0 +1,130 @@
+"""Party names from the signature blocks, for contracts whose preamble names fewer than two.
+
+A lawyer reads the blocks after 'IN WITNESS WHEREOF' (or a joint filing's 'The undersigned
+hereby agree'): the company above each 'By:' or '/s/' line, after 'For and on behalf of', or
+signing through another ('By: X LP, its General Partner'). Blocks run on to the next page,
+stand in two columns, and wrap a long name over two lines; a person signing for a company is
+not a party, so a name must carry a company suffix or be written in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extraction.document import Document
+from extraction.rules.names import SUFFIX, same_name
+
+_MARK = re.compile(
+    r"(?i:IN\s+(?:WITNESS|EVIDENCE)\s+WHEREOF|For\s+and\s+on\s+behalf|"
+    r"\bthe\s+undersigned\s+(?:hereby\s+)?agree)"
+    # 'SIGNED by X', not 'amended only in writing signed by both parties'
+    r"|(?m:^[ \t]*(?:SIGNED|Signed)\s+(?:by|for)\b(?!\s+(?:both|each|all|the\s+part|an?\s)))"
+)
+_BEHALF = re.compile(
+    r"(?im)(?:for\s+and\s+)?on\s+behalf\s+of\s*\)?[ \t]*:?[ \t]*(?:[^\n]*\))?[ \t]*"
+    r"(?P<name>[^\n]*)$"
+)
+# A line that starts a signature ('By:', '/s/'): the line above it names who signs.
+_SIGN_LINE = re.compile(r"^[ \t]*(?:By\s*:|/s/)")
+# 'By: MPM Oncology Impact Management LP, its General Partner': an entity signing for another.
+_BY_ENTITY = re.compile(r"(?m)(?:^|[\s,])By\s*:\s*(?P<name>[^\n/,]{3,80})")
+# Signature-block lines at the top of a page: the blocks go on from the page before.
+_BLOCK_LINE = re.compile(r"(?m)^[ \t]*(?:By\s*:|/s/|Name\s*:|Title\s*:)")
+_NOT_NAME = re.compile(
+    r"^(?:by|name|title|date|dated|its|signature|witness|in\s+witness|address|attest)\b|/s/|"
+    r"\b(?:WITNESS|AGREED|ACCEPTED|SIGNED|PARTIES)\b",
+    re.IGNORECASE,
+)
+# A line that cannot stand alone as a name ('CORPORATION', '& CO., LTD.'): the end of one.
+_TAIL_LINE = re.compile(rf"^(?:(?:AND|OF|&|THE|{SUFFIX})[\s,.]*)+$")
+_PROSE = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")
+
+
+def _regions(doc: Document) -> list[str]:
+    """The text of each signature part: from its mark to the end of the page, and on into
+    the next pages while they open with signature lines (never into an exhibit)."""
+    pages = doc.pages
+    exhibits = doc.structure.exhibits
+    last = exhibits[0] if exhibits else len(pages) + 1
+    regions: list[str] = []
+    page_no = max(0, len(pages) - max(8, len(pages) // 3))
+    while page_no < len(pages):
+        text = pages[page_no]
+        mark = _MARK.search(text)
+        page_no += 1
+        if not mark:
+            continue
+        region = text[mark.start() :]
+        while page_no < len(pages) and page_no + 1 < last and len(regions) < 8:
+            following = pages[page_no]
+            if not _BLOCK_LINE.search(following[:600]):
+                break
+            region += "\n" + following
+            page_no += 1
+        regions.append(region)
+    return regions
+
+
+def _columns(line: str) -> list[str]:
+    """'McDATA CORPORATION        RESELLER MTI CORPORATION': one name per column."""
+    columns = (re.split(r"\s+By\s*:", c)[0] for c in re.split(r"\s{3,}|\t", line.strip()))
+    return [c for c in columns if c.strip()]
+
+
+def _wrapped(prev: str, name: str) -> str:
+    """'INTERNATIONAL FAST FOOD' over 'CORPORATION': the two lines are one name."""
+    if len(_columns(prev)) != 1 or len(_columns(name)) != 1:
+        return name
+    prev = prev.strip()
+    if (
+        prev.isupper()
+        and name.strip().isupper()
+        and not re.search(SUFFIX, prev)
+        and not _NOT_NAME.search(prev)
+        and not prev.endswith((".", ":", ","))
+        and _TAIL_LINE.match(name.strip())
+    ):
+        return f"{prev} {name.strip()}"
+    return name
+
+
+def _clean(raw: str) -> str | None:
+    name = re.sub(r"\s*\([^)]*\)?\s*$", "", " ".join(raw.split())).strip(" ,;:)(")
+    if not name or len(name) < 3 or len(name) > 80 or not name[0].isupper():
+        return None
+    if _NOT_NAME.search(name) or _PROSE.search(name) or re.search(r"\d{5,}", name):
+        return None
+    if not (re.search(SUFFIX, name) or name.isupper()):
+        return None
+    if name.lower() in ("you", "we", "us", "your", "our"):
+        return None
+    return name
+
+
+def signature_names(doc: Document) -> list[str]:
+    """Party names from the signature blocks, in the order they stand."""
+    names: list[str] = []
+    for region in _regions(doc):
+        candidates: list[tuple[int, str]] = []
+        for match in _BEHALF.finditer(region):
+            line = match["name"].strip(" )")
+            if not line:
+                line = region[match.end() :].lstrip("\n").split("\n", 1)[0]
+            candidates.append((match.start(), line))
+        lines = region.split("\n")
+        offset = 0
+        for i, line in enumerate(lines[:-1]):
+            if _SIGN_LINE.match(lines[i + 1]) and not _SIGN_LINE.match(line):
+                columns = _columns(line)
+                if len(columns) == 1 and i > 0:
+                    columns = [_wrapped(lines[i - 1], columns[0])]
+                candidates += [(offset, c) for c in columns]
+            offset += len(line) + 1
+        for match in _BY_ENTITY.finditer(region):
+            if re.search(SUFFIX, match["name"]):
+                candidates.append((match.start(), match["name"]))
+        for _, raw in sorted(candidates, key=lambda c: c[0]):
+            name = _clean(raw)
+            if name and not any(same_name(name, n) for n in names):
+                names.append(name)
+    return names[:60]
