@@ -12,20 +12,17 @@ from __future__ import annotations
 import re
 
 from extraction.document import Document
-from extraction.rules.names import SUFFIX, same_name
+from extraction.rules.names import (
+    CUSTOMER_TERMS,
+    LEAD,
+    PROVIDER_TERMS,
+    SUFFIX,
+    clean_name,
+    same_name,
+)
 from extraction.rules.signatures import signature_names
 from extraction.schema import Field
 
-PROVIDER_TERMS = {
-    "provider", "service provider", "vendor", "supplier", "contractor", "consultant",
-    "servicer", "servicing agent", "licensor", "transporter", "operator", "msp",
-    "managed service provider", "seller", "employee", "agent", "distributor", "maintainer",
-    "host", "developer", "sub-advisor", "manager", "administrator", "adviser", "advisor",
-}  # fmt: skip
-CUSTOMER_TERMS = {
-    "customer", "client", "recipient", "licensee", "owner", "purchaser", "buyer", "shipper",
-    "subscriber", "user", "company", "principal", "employer", "member", "bank",
-}  # fmt: skip
 NOT_PARTY_TERMS = {
     "agreement", "effective date", "services", "parties", "party", "date", "term", "this agreement",
     "amendment", "second amendment", "first amendment", "schedule", "sow", "msa", "exhibit",
@@ -67,37 +64,6 @@ def _term(match: re.Match[str]) -> str:
     return " ".join(raw.split()).strip(" ,")
 
 
-_LEAD = re.compile(
-    r"^(?:[\s,;:.\u037e\uff1b-]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.|"
-    r"whereas\b|the\s+undersigned\b|party\s+[a-z]\s*:|\([a-z]\)\s)+",
-    re.I,
-)
-_CUT = re.compile(
-    r",?\s+(?:a|an)\s+(?:\w[\w-]*\s+){0,4}?(?i:corporation|company|limited|partnership|trust|"
-    r"bank|association|entity|organi[sz]ation|body|society|division|registered|statutory|"
-    r"societe|corp\b)"
-    r"|,\s+(?:a|an|with|having|whose|as|on\s+behalf|represented|acting|located|organi[sz]ed|"
-    r"incorporated|together|its|which|through|by|duly|existing|doing\s+business)\b"
-    r"|\s+(?i:with|having|whose)\s+(?i:a|an|its|the|his|her)?\s*(?i:place|address|principal|"
-    r"registered|office)"
-    r"|,?\s+Source:"  # an EDGAR filing header run into the name
-    r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
-    r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
-    r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b"
-    r"|,?\s+(?:and|together\s+with)\s+its\s+(?i:affiliates|subsidiaries|successors)"
-    r"|,\s+(?:[A-Z][a-z]+\s+){1,2}(?i:corporation|limited\s+liability\s+company|company|"
-    r"partnership|limited\s+partnership)\b"
-)
-# An address run into the name after its company suffix ('ORGANIC PREPARATIONS INC. 2 nd
-# Floor, ...'): the name ends at the suffix.
-_SUFFIX_THEN_ADDRESS = re.compile(
-    rf"\b{_SUFFIX}(?=[,\s]+\d|[,.\s]+(?i:with|having|whose|located)\b"
-    rf"|,?\s+(?:[A-Z][\w-]*\s+){{1,4}}\d|,?\s+Source:)"
-    # 'Beijing CC-Pharming Ltd. of Beijing, China' (but 'Bank of America, N.A.' is a name)
-    r"|\b(?i:Inc|Ltd|LLC|Limited|Corp|Corporation|GmbH|AG|plc)\b\.?(?=\s+of\s+[^,]{1,40},)"
-)
-# Prose is not a party ('The Offering. The Company is offering the Shares ...').
-_LOWER_RUN = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")
 _SPLIT = re.compile(
     rf",?\s+(?:and|AND|And)\s+(?:\d{{1,2}}\.\s+)?(?:the\s+)?"
     rf"(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
@@ -107,8 +73,6 @@ _SPLIT = re.compile(
 _LOOSE_AND = re.compile(r"(?<=[A-Za-z.]),?\s+(?:and|AND|And)\s+(?=[A-Z])")
 _ENDS_SUFFIX = re.compile(r"\b(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|"
                           r"GmbH|AG|plc|LLP|L\.P|S\.A|B\.V|N\.V)\b\.?[\s,]*$", re.I)  # fmt: skip
-# What is left of an address after a split ("Massachusetts, 02148, USA"): not a name.
-_ADDRESS = re.compile(r"\b\d{4,}\b|\b(?:USA|U\.S\.A\.|United\s+States)\s*$")
 _ADDRESS_END = re.compile(r"(?:\b\d{4,}|\bUSA|\bU\.S\.A\.|\bUnited\s+States)[\s,.]*$")
 
 
@@ -146,7 +110,7 @@ def _own_part(segment: str) -> str:
     items = list(_NUMBERED_ITEM.finditer(segment))
     if items:
         segment = segment[items[-1].end() :]
-    rest = _LEAD.sub("", segment)
+    rest = LEAD.sub("", segment)
     prose = re.match(r"(?!the\s+[A-Z])[a-z]", rest)  # 'the Society of ...' is a name
     if prose and (ands := list(_NEXT_PARTY.finditer(rest))):
         return rest[ands[-1].end() :]
@@ -163,7 +127,7 @@ def _last_party(text: str, at: int, end: int) -> str | None:
     """A second party the preamble names without a defined term ('between Go Call, Inc.
     (herein "Go Call") located at ... and PageMaster Corporation located at ...')."""
     match = _LAST_PARTY.match(text, at, min(end, at + 400))
-    return _clean_name(match["name"]) if match else None
+    return clean_name(match["name"]) if match else None
 
 
 # The preamble sentence ends at '. ' or '; ', but not at 'Inc. and ...' (the period of a
@@ -198,7 +162,7 @@ def _block_names(doc: Document) -> list[str]:
                     expect = True
                 elif expect:
                     expect = False
-                    name = _clean_name(re.split(r"\s+(?i:dated|effective)\b", line)[0])
+                    name = clean_name(re.split(r"\s+(?i:dated|effective)\b", line)[0])
                     if name and (" " in name or re.search(_SUFFIX, name)):
                         names.append(name)  # 'IAC' on a title page is a short name
             if len(names) >= 2:
@@ -213,59 +177,6 @@ def _role(term: str) -> str | None:
     if low in CUSTOMER_TERMS:
         return "customer"
     return None
-
-
-_TRAILING_NAME = re.compile(
-    r"([A-Z][\w.&'’-]*(?:,?\s+(?:[A-Z0-9][\w.&'’-]*|&|and|of|de|du|la|von|van|\(\w+\))){0,7}),?\s*$"
-)
-
-
-_MONTH_DAY = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s+\d{1,2}\b",
-    re.I,
-)
-
-
-def _clean_name(segment: str) -> str | None:
-    segment = _LEAD.sub("", " ".join(segment.split()))
-    cut = _CUT.search(segment)
-    if cut:
-        segment = segment[: cut.start()]
-    if segment.split(" ", 1)[0].islower():
-        # '... to retain Gianluca Rotino ("Consultant")': the name is the run of
-        # capitalised words right before the parenthetical.
-        tail = _TRAILING_NAME.search(segment)
-        segment = tail.group(1) if tail else segment
-    suffix = _SUFFIX_THEN_ADDRESS.search(segment)
-    if suffix:
-        segment = segment[: suffix.end()]
-    name = segment.strip(" ,;:")
-    if not name or len(name) > 120 or len(name) < 2:
-        return None
-    prose = _LOWER_RUN.search(name)
-    if prose and re.search(rf"\b{_SUFFIX}", name[: prose.start()]):
-        # 'The Bon-Ton Stores, Inc. and its associated chapter 11 debtors': the name ends at
-        # its suffix; prose without a company name before it is no party at all.
-        name = re.sub(r"[\s,]+(?:and|or|as|in|the)?\s*$", "", name[: prose.start()]).strip(" ,;:")
-        prose = None
-    if prose or re.search(
-        r"^(?:you|we|us|our|your)$|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b", name, re.I
-    ):
-        return None
-    first = name.split(" ", 1)[0]
-    camel = first[:1].islower() and any(c.isupper() for c in first)  # 'eGain', 'iGo'
-    if not (name[0].isupper() or name[0].isdigit() or name.startswith("[") or camel):
-        return None
-    if re.search(r"\bagreement\b|\bhereto\b|\bherein\b", name, re.I):
-        return None
-    if _MONTH_DAY.search(name):  # 'June 29, 2006 between X': a date is no party's name
-        return None
-    if not re.search(r"\w", name.strip("[]* ")):  # a redaction, "[ * * * ]"
-        return None
-    if _ADDRESS.search(name) and not re.search(rf"\b{_SUFFIX}", name):
-        return None
-    return name
 
 
 def _party_terms(text: str, start: int, end: int) -> list[re.Match[str]]:
@@ -328,7 +239,7 @@ def _defined_names(doc: Document) -> list[str]:
             quote = re.search(r"[\"“”'‘’]{1,2}\s*(?:\([^)]{0,40}\)\s*)?", text[d.start + 1 :])
             rest = text[d.start + 1 + (quote.end() if quote else 0) : d.end]
             m = _MEANS_NAME.match(rest)
-            name = _clean_name(m["name"]) if m else None
+            name = clean_name(m["name"]) if m else None
             if name and not any(same_name(name, n) for n in names):
                 names.append(name)
     return names[:6]
@@ -359,7 +270,7 @@ def parties(doc: Document) -> dict[str, Field]:
         if starts := list(_START.finditer(flat)):  # '... made effective ..., by and between X'
             flat = flat[starts[-1].end() :]
         pieces = _split_names(_own_part(flat) if found else flat)
-        names = [n for n in (_clean_name(p) for p in pieces) if n]
+        names = [n for n in (clean_name(p) for p in pieces) if n]
         if not names:
             continue
         for name in names:
@@ -381,7 +292,7 @@ def parties(doc: Document) -> dict[str, Field]:
         flat = " ".join(text[start:end].split())
         flat = _SENTENCE_END.split(flat)[0]
         for piece in re.split(r",?\s+(?:and|And)\s+|\s+AND\s+", flat)[:4]:
-            name = _clean_name(piece)
+            name = clean_name(piece)
             if name and re.search(_SUFFIX, name) or (name and name.isupper() and len(name) > 3):
                 found.append({"name": name, "role": None, "defined_as": None})
         last_at = end
