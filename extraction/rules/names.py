@@ -9,7 +9,7 @@ import re
 
 SUFFIX_WORDS = (
     r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|AG|"
-    r"B\.?V|N\.?V|GmbH|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s"
+    r"B\.?V|N\.?V|GmbH|KG|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s"
 )
 # Names are often in capitals ('BICYCLETX LIMITED', 'PFIZER INC.'): the suffix in both cases.
 SUFFIX = rf"(?:{SUFFIX_WORDS}|{SUFFIX_WORDS.upper()})\b\.?"
@@ -19,10 +19,11 @@ PROVIDER_TERMS = {
     "servicer", "servicing agent", "licensor", "transporter", "operator", "msp",
     "managed service provider", "seller", "employee", "agent", "distributor", "maintainer",
     "host", "developer", "sub-advisor", "manager", "administrator", "adviser", "advisor",
+    "franchisor", "reseller",
 }  # fmt: skip
 CUSTOMER_TERMS = {
     "customer", "client", "recipient", "licensee", "owner", "purchaser", "buyer", "shipper",
-    "subscriber", "user", "company", "principal", "employer", "member", "bank",
+    "subscriber", "user", "company", "principal", "employer", "member", "bank", "franchisee",
 }  # fmt: skip
 
 LEAD = re.compile(
@@ -45,12 +46,14 @@ _CUT = re.compile(
     r"|,?\s+(?:and|together\s+with)\s+its\s+(?i:affiliates|subsidiaries|successors)"
     r"|,\s+(?:[A-Z][a-z]+\s+){1,2}(?i:corporation|limited\s+liability\s+company|company|"
     r"partnership|limited\s+partnership)\b"
+    # ', Anaheim, Calif.' (but not ', Schoolpop, Inc.')
+    rf"|,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?,\s+(?!{SUFFIX})(?:[A-Z][a-z]{{1,5}}\.|[A-Z]{{2}})$"
 )
 # An address run into the name after its company suffix ('ORGANIC PREPARATIONS INC. 2 nd
 # Floor, ...'): the name ends at the suffix.
 SUFFIX_THEN_ADDRESS = re.compile(
     rf"\b{SUFFIX}(?=[,\s]+\d|[,.\s]+(?i:with|having|whose|located)\b"
-    rf"|,?\s+(?:[A-Z][\w-]*\s+){{1,4}}\d|,?\s+Source:)"
+    rf"|,?\s+(?:[A-Z][\w.-]*\s+){{1,4}}\d|,?\s+Source:|,\s+(?:the|a|an)\s)"
     # 'Beijing CC-Pharming Ltd. of Beijing, China' (but 'Bank of America, N.A.' is a name)
     r"|\b(?i:Inc|Ltd|LLC|Limited|Corp|Corporation|GmbH|AG|plc)\b\.?(?=\s+of\s+[^,]{1,40},)"
 )
@@ -60,8 +63,14 @@ _LOWER_RUN = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")
 _ADDRESS = re.compile(r"\b\d{4,}\b|\b(?:USA|U\.S\.A\.|United\s+States)\s*$")
 
 _TRAILING_NAME = re.compile(
-    r"([A-Z][\w.&'’-]*(?:,?\s+(?:[A-Z0-9][\w.&'’-]*|&|and|of|de|du|la|von|van|\(\w+\))){0,7}),?\s*$"
+    r"([A-Z][\w.&'’/-]*(?:,?\s+(?:[A-Z0-9][\w.&'’/-]*|&|and|of|de|du|la|von|van|\(\w+\))){0,7})"
+    r",?\s*$"
 )
+_VERB = re.compile(r"\s(?:shall|will|agrees?|is|are|has|have|hereby|may)\s")
+# 'Inc.' or 'Corporation' alone: what is left of a name cut in the wrong place.
+_SUFFIX_ONLY = re.compile(rf"^(?:(?:the|THE|The)\s+)?(?:{SUFFIX}[\s,]*)+$")
+# 'Reseller, Schoolpop, Inc.': the role written before the name.
+_ROLE_FIRST = re.compile(r"^(?P<role>[A-Z][A-Za-z-]+),?\s+(?=[A-Z])")
 
 
 _MONTH_DAY = re.compile(
@@ -86,8 +95,11 @@ def clean_name(segment: str) -> str | None:
     suffix = SUFFIX_THEN_ADDRESS.search(segment)
     if suffix:
         segment = segment[: suffix.end()]
-    name = segment.strip(" ,;:")
-    if not name or len(name) > 120 or len(name) < 2:
+    name = segment.strip(" ,;:\"“”‘’'")
+    role = _ROLE_FIRST.match(name)
+    if role and role["role"].lower() in PROVIDER_TERMS | CUSTOMER_TERMS and re.search(SUFFIX, name):
+        name = name[role.end() :]
+    if not name or len(name) > 120 or len(name) < 2 or _SUFFIX_ONLY.match(name):
         return None
     prose = _LOWER_RUN.search(name)
     if prose and re.search(rf"\b{SUFFIX}", name[: prose.start()]):
@@ -98,6 +110,9 @@ def clean_name(segment: str) -> str | None:
     if prose or re.search(
         r"^(?:you|we|us|our|your)$|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b", name, re.I
     ):
+        return None
+    if _VERB.search(name):  # 'Emdeon agrees to accept', 'X and Y shall collectively be'
+        return None
         return None
     first = name.split(" ", 1)[0]
     camel = first[:1].islower() and any(c.isupper() for c in first)  # 'eGain', 'iGo'

@@ -99,8 +99,17 @@ def _split_names(segment: str) -> list[str]:
     return [*pieces, segment[start:]]
 
 
-_NUMBERED_ITEM = re.compile(r"(?:^|\s)\d{1,2}\.\s+(?=[A-Z])")
+_HEADING = re.compile(
+    r"\n[ \t]*(?:\d{1,2}\.|ARTICLE|Article|Section|SECTION)\s*[\dIVX]*\.?\s+[A-Z]"
+)
+# '1. X ... 2. Y', '(a) X ...; and (c) Y': a list of parties, each after its number.
+_NUMBERED_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}\.|\([a-z]\)|\(\d{1,2}\))\s+(?=[A-Z])")
 _NEXT_PARTY = re.compile(r"\b(?:and|AND)\s+(?:the\s+)?(?=[A-Z])")
+
+
+# 'U.S. Securities and Exchange Commission': an 'and' after a capitalised word (but not
+# 'its Affiliates and') is inside a name.
+_INSIDE_NAME = re.compile(r"(?<!\bits)(?<!\btheir)\s[A-Z][\w.]*\s+$")
 
 
 def _own_part(segment: str) -> str:
@@ -112,7 +121,8 @@ def _own_part(segment: str) -> str:
         segment = segment[items[-1].end() :]
     rest = LEAD.sub("", segment)
     prose = re.match(r"(?!the\s+[A-Z])[a-z]", rest)  # 'the Society of ...' is a name
-    if prose and (ands := list(_NEXT_PARTY.finditer(rest))):
+    ands = [m for m in _NEXT_PARTY.finditer(rest) if not _INSIDE_NAME.search(rest, 0, m.start())]
+    if prose and ands:
         return rest[ands[-1].end() :]
     return segment
 
@@ -133,11 +143,48 @@ def _last_party(text: str, at: int, end: int) -> str | None:
 # The preamble sentence ends at '. ' or '; ', but not at 'Inc. and ...' (the period of a
 # company suffix before the next party).
 _SENTENCE_END = re.compile(r"[.;]\s(?!\s*(?:and|AND|&)\s)|\s\(")
+
+
+def _and_pieces(flat: str) -> list[str]:
+    """'X and Y'; in capitals only after a company suffix ('THE HENRY FILM AND ENTERTAINMENT
+    CORPORATION' is one name, 'ACME, INC. AND BETA LLC' two)."""
+    pieces: list[str] = []
+    for piece in re.split(r",?\s+(?:and|And)\s+", flat):
+        start = 0
+        for m in re.finditer(r",?\s+AND\s+", piece):
+            if _ENDS_SUFFIX.search(piece[start : m.start()]):
+                pieces.append(piece[start : m.start()])
+                start = m.end()
+        pieces.append(piece[start:])
+    return pieces
+
+
 _SEPARATOR = re.compile(r"^[\s\-–—]*(?:and|AND|And)[\s\-–—]*$")
 _BLOCK_STOP = re.compile(
     r"^(?:WHEREAS|RECITALS|WITNESSETH|BACKGROUND|PREAMBLE|NOW|IT\s+IS|DATED|Dated|\d+\.|"
     r"ARTICLE|Article|Source:|TABLE\s+OF)"
 )
+
+
+_LABELLED = re.compile(r"(?m)^[ \t]*Party\s+[A-Z]\s*[:：]\s*(?P<name>[^\n]{3,160})")
+
+
+def _without_chinese(line: str) -> str:
+    """The name without its parentheticals in Chinese, nested ones too ('(经纬（深圳）公司)')."""
+    while (bare := re.sub(r"\s*[(（][^A-Za-z()（）]*[)）]", "", line)) != line:
+        line = bare
+    return line
+
+
+def _labelled_names(doc: Document) -> list[str]:
+    """'Party A: JingWei HengTong Technology (ShenZhen) Co., Ltd. (经纬...)' lines, as
+    contracts drafted in China set out their parties (the name in Chinese left out)."""
+    for text in doc.pages[:2]:
+        lines = [_without_chinese(m["name"]) for m in _LABELLED.finditer(text)]
+        names = [n for n in (clean_name(line) for line in lines) if n]
+        if len(names) >= 2:
+            return names
+    return []
 
 
 def _block_names(doc: Document) -> list[str]:
@@ -179,10 +226,14 @@ def _role(term: str) -> str | None:
     return None
 
 
+def _not_party(term: str) -> bool:
+    """'Agreement', 'Effective Date', 'Transportation Contract': terms that name no party."""
+    low = term.lower()
+    return low in NOT_PARTY_TERMS or bool(re.search(r"\b(?:agreement|contract)$", low))
+
+
 def _party_terms(text: str, start: int, end: int) -> list[re.Match[str]]:
-    return [
-        m for m in _DEFINED.finditer(text, start, end) if _term(m).lower() not in NOT_PARTY_TERMS
-    ]
+    return [m for m in _DEFINED.finditer(text, start, end) if not _not_party(_term(m))]
 
 
 def _window(doc: Document) -> tuple[int, int, int] | None:
@@ -262,9 +313,12 @@ def parties(doc: Document) -> dict[str, Field]:
         term = _term(match)
         segment = text[boundary : match.start()]
         boundary = match.end()
-        if len(found) >= 2 and re.search(r"(?:^|[a-z)])\.\s+(?:\d+\.\s+)?[A-Z][a-z]+\s", segment):
+        if len(found) >= 2 and (
+            re.search(r"(?:^|[a-z)])\.\s+(?:\d+\.\s+)?[A-Z][a-z]+\s", segment)
+            or _HEADING.search(segment)  # '1. RIGHTS GRANTED': the preamble ran into section 1
+        ):
             break  # the preamble sentence has ended; later definitions are not parties
-        if term.lower() in NOT_PARTY_TERMS:
+        if _not_party(term):
             continue
         flat = " ".join(segment.split())
         if starts := list(_START.finditer(flat)):  # '... made effective ..., by and between X'
@@ -285,13 +339,13 @@ def parties(doc: Document) -> dict[str, Field]:
     if last and not same_name(last, str(found[0]["name"])):
         found.append({"name": last, "role": None, "defined_as": None})
     if len(found) < 2:
-        for name in _block_names(doc):
+        for name in _labelled_names(doc) or _block_names(doc):
             if not any(same_name(name, str(p["name"])) for p in found):
                 found.append({"name": name, "role": None, "defined_as": None})
     if not found:
         flat = " ".join(text[start:end].split())
         flat = _SENTENCE_END.split(flat)[0]
-        for piece in re.split(r",?\s+(?:and|And)\s+|\s+AND\s+", flat)[:4]:
+        for piece in _and_pieces(flat)[:4]:
             name = clean_name(piece)
             if name and re.search(_SUFFIX, name) or (name and name.isupper() and len(name) > 3):
                 found.append({"name": name, "role": None, "defined_as": None})

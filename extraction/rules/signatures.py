@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 from extraction.document import Document
-from extraction.rules.names import SUFFIX, same_name
+from extraction.rules.names import CUSTOMER_TERMS, PROVIDER_TERMS, SUFFIX, same_name
 
 _MARK = re.compile(
     r"(?i:IN\s+(?:WITNESS|EVIDENCE)\s+WHEREOF|For\s+and\s+on\s+behalf|"
+    r"ACCEPTED\s+(?:AND|&)\s+AGREED|AGREED\s+(?:TO\s+)?(?:AND|&)\s+ACCEPTED|"
     r"\bthe\s+undersigned\s+(?:hereby\s+)?agree)"
     # 'SIGNED by X', not 'amended only in writing signed by both parties'
     r"|(?m:^[ \t]*(?:SIGNED|Signed)\s+(?:by|for)\b(?!\s+(?:both|each|all|the\s+part|an?\s)))"
@@ -25,7 +26,7 @@ _BEHALF = re.compile(
     r"(?P<name>[^\n]*)$"
 )
 # A line that starts a signature ('By:', '/s/'): the line above it names who signs.
-_SIGN_LINE = re.compile(r"^[ \t]*(?:By\s*:|/s/)")
+_SIGN_LINE = re.compile(r"^[ \t]*(?:(?i:By|Signed|Signature)\s*:|/s/)")
 # 'By: MPM Oncology Impact Management LP, its General Partner': an entity signing for another.
 _BY_ENTITY = re.compile(r"(?m)(?:^|[\s,])By\s*:\s*(?P<name>[^\n/,]{3,80})")
 # Signature-block lines at the top of a page: the blocks go on from the page before.
@@ -71,20 +72,26 @@ def _columns(line: str) -> list[str]:
     return [c for c in columns if c.strip()]
 
 
+_HEADER_WORDS = PROVIDER_TERMS | CUSTOMER_TERMS | {"name", "party", "the", "of", "parties"}
+
+
 def _wrapped(prev: str, name: str) -> str:
-    """'INTERNATIONAL FAST FOOD' over 'CORPORATION': the two lines are one name."""
-    if len(_columns(prev)) != 1 or len(_columns(name)) != 1:
+    """'INTERNATIONAL FAST FOOD' over 'CORPORATION', 'SEATTLE SOFTWARE' over 'DEVELOPERS,
+    Inc.': a line in capitals without a suffix above the rest of the name is its start."""
+    prev, name = prev.strip(), name.strip()
+    if len(_columns(prev)) != 1 or len(_columns(name)) != 1 or not prev.isupper():
         return name
-    prev = prev.strip()
     if (
-        prev.isupper()
-        and name.strip().isupper()
-        and not re.search(SUFFIX, prev)
-        and not _NOT_NAME.search(prev)
-        and not prev.endswith((".", ":", ","))
-        and _TAIL_LINE.match(name.strip())
+        re.search(SUFFIX, prev)
+        or _NOT_NAME.search(prev)
+        or prev.endswith((".", ":", ","))
+        or len(prev.split()) > 4
+        or any(w.lower() in _HEADER_WORDS for w in prev.split())  # 'CUSTOMER NAME'
     ):
-        return f"{prev} {name.strip()}"
+        return name
+    short = len(name.split()) <= 2 and name.split()[0].isupper()
+    if _TAIL_LINE.match(name) or (short and re.search(SUFFIX, name)):
+        return f"{prev} {name}"
     return name
 
 
@@ -92,9 +99,14 @@ def _clean(raw: str) -> str | None:
     name = re.sub(r"\s*\([^)]*\)?\s*$", "", " ".join(raw.split())).strip(" ,;:)(")
     if not name or len(name) < 3 or len(name) > 80 or not name[0].isupper():
         return None
+    role = re.match(r"([A-Za-z-]+):?\s+(?=[A-Z])", name)
+    if role and role[1].lower() in PROVIDER_TERMS | CUSTOMER_TERMS and re.search(SUFFIX, name):
+        name = name[role.end() :]  # 'RESELLER MTI TECHNOLOGY CORPORATION'
     if _NOT_NAME.search(name) or _PROSE.search(name) or re.search(r"\d{5,}", name):
         return None
     if not (re.search(SUFFIX, name) or name.isupper()):
+        return None
+    if all(w.lower() in _HEADER_WORDS for w in name.split()):  # 'FRANCHISEE MEMBER'
         return None
     if name.lower() in ("you", "we", "us", "your", "our"):
         return None

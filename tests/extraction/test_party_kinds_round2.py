@@ -213,3 +213,100 @@ def test_fallback_stops_at_the_sentence_after_inc():
     names = _names(page)
     assert "Horst Entertainment Inc" in names
     assert not any("There" in n for n in names)
+
+
+# Names glued to what follows or precedes them ---------------------------------------------
+
+
+def test_role_written_before_the_name_and_a_city_after_it_are_cut():
+    page = (
+        'This Agreement is made between American Express Incentive Services, L.L.C. ("AEIS") '
+        'and Reseller, Schoolpop, Inc. ("Reseller"), and Prolong Super Lubricants, Anaheim, '
+        'Calif. (hereinafter to be referred to as "Prolong").\nWHEREAS the parties agree.\n'
+    )
+    assert _names(page) == [
+        "American Express Incentive Services, L.L.C.",
+        "Schoolpop, Inc.",
+        "Prolong Super Lubricants",
+    ]
+
+
+def test_a_street_after_a_kg_and_a_lone_suffix_are_no_names():
+    page = (
+        "This Supply Agreement is made between CREMER OLEO GmbH & Co KG, Glockengiesserwall 3, "
+        '20095 Hamburg ("Cremer") and Ultragenyx Pharmaceutical Inc. ("Ultragenyx"), and '
+        'Inc. ("Other").\nWHEREAS the parties agree.\n'
+    )
+    assert _names(page) == ["CREMER OLEO GmbH & Co KG", "Ultragenyx Pharmaceutical Inc."]
+
+
+def test_prose_with_a_verb_is_no_name():
+    page = (
+        'This Agreement is made between Emdeon Corporation ("Emdeon") and WebMD, Inc. ("WebMD"). '
+        'Emdeon agrees to accept the services (the "Services").\nWHEREAS the parties agree.\n'
+    )
+    assert _names(page) == ["Emdeon Corporation", "WebMD, Inc."]
+
+
+def test_party_a_and_party_b_lines():
+    page = (
+        "INTELLECTUAL PROPERTY AGREEMENT\nThis Agreement is entered into in ShenZhen on "
+        "February 08, 2007 between the following two parties:\nParty A: JingWei HengTong "
+        "Technology (ShenZhen) Co., Ltd. (经纬恒通科技（深圳）有限公司 )\n"
+        "Registration Address: Room 1605 B, Tianan Plaza\n"
+        "Party B: ShenZhen JingWei Communication Co., Ltd.(深圳经纬通信技术有限公司)\n"
+        "WHEREAS:\n"
+    )
+    assert _names(page) == [
+        "JingWei HengTong Technology (ShenZhen) Co., Ltd.",
+        "ShenZhen JingWei Communication Co., Ltd.",
+    ]
+
+
+def test_one_party_a_line_is_no_list_of_parties():
+    page = "Party A: the Licensor named above\nThis Agreement is made by the parties.\n"
+    assert _names(page) == []
+
+
+def test_a_preamble_that_runs_into_section_1_stops_there():
+    page = (
+        "Rogers Cable Communications Inc. (“Rogers”) and\nEuroMedia Holdings Corp. (“Licensor”) "
+        "offering Video-on-Demand service made as of July 11, 2006 (the “Agreement”)\n"
+        "1. RIGHTS GRANTED\nLicensor grants to Rogers the right to exhibit in Canada (the "
+        "“Territory”) programming on a Video-on-Demand (“VOD”) basis.\n"
+    )
+    assert _names(page) == ["Rogers Cable Communications Inc.", "EuroMedia Holdings Corp."]
+
+
+def test_lettered_party_list_and_a_contract_term():
+    page = (
+        "This Agreement is made among (a) Kathy Ireland, Inc. (“KII”); (b) The Sterling/Winters "
+        "Co. (“SWC”), 1900 Avenue of the Stars, Los Angeles, California 90067; and (c) Diplomat "
+        'Ambassador Eyewear Group ("Diplomat"), in this Licensing Contract (the "License '
+        'Contract").\nWHEREAS the parties agree.\n'
+    )
+    assert _names(page) == [
+        "Kathy Ireland, Inc.",
+        "The Sterling/Winters Co.",
+        "Diplomat Ambassador Eyewear Group",
+    ]
+
+
+def test_accepted_and_agreed_blocks_with_signed_lines_and_a_role_column():
+    page = (
+        "ACCEPTED AND AGREED TO BY:            ACCEPTED AND AGREED TO BY:\n"
+        "McDATA CORPORATION(McDATA)            RESELLER MTI TECHNOLOGY CORPORATION\n"
+        "SIGNED: /s/ Bruce Chumley             SIGNED: /s/ Tom Raimondi\n"
+    )
+    names = _names("RESELLER AGREEMENT\nThe parties agree as follows.\n" + _FILLER, page)
+    assert names == ["McDATA CORPORATION", "MTI TECHNOLOGY CORPORATION"]
+
+
+def test_a_name_wrapped_before_its_suffix_and_a_role_header_is_not_joined():
+    page = (
+        "IN WITNESS WHEREOF the parties sign.\nSEATTLE SOFTWARE\nDEVELOPERS, Inc.\n"
+        "By: /s/ A. Smith\nCUSTOMER NAME\nPELICAN DELIVERS INC.\nBy: /s/ B. Jones\n"
+        "FRANCHISEE MEMBER\nBy: /s/ C. Brown\n"
+    )
+    names = _names("DEVELOPMENT AGREEMENT\nThe parties agree as follows.\n" + _FILLER, page)
+    assert names == ["SEATTLE SOFTWARE DEVELOPERS, Inc.", "PELICAN DELIVERS INC."]
