@@ -40,6 +40,7 @@ _CUT = re.compile(
     r"|\s+(?i:with|having|whose)\s+(?i:a|an|its|the|his|her)?\s*(?i:place|address|principal|"
     r"registered|office)"
     r"|,?\s+Source:"  # an EDGAR filing header run into the name
+    r"|\s*\((?i:collectively|each|together|individually)\b"  # '(collectively with X, the ...'
     r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
     r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
     r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b"
@@ -84,6 +85,9 @@ def clean_name(segment: str) -> str | None:
     """The party name in a preamble segment, its description and address cut off; None
     for prose, a date, an address or a redaction."""
     segment = LEAD.sub("", " ".join(segment.split()))
+    if not segment.split(" ", 1)[0].islower():
+        # 'CHINA ECONOMIC INFORMATION SERVICE, the organisation within ...'
+        segment = re.split(r",\s+the\s+(?=[a-z])", segment, maxsplit=1)[0]
     cut = _CUT.search(segment)
     if cut:
         segment = segment[: cut.start()]
@@ -108,7 +112,10 @@ def clean_name(segment: str) -> str | None:
         name = re.sub(r"[\s,]+(?:and|or|as|in|the)?\s*$", "", name[: prose.start()]).strip(" ,;:")
         prose = None
     if prose or re.search(
-        r"^(?:you|we|us|our|your)$|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b", name, re.I
+        r"^(?:you|we|us|our|your)$|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b|"
+        r"^(?:the\s+)?United\s+(?:States|Kingdom)(?:\s+of\s+America)?$",
+        name,
+        re.I,
     ):
         return None
     if _VERB.search(name):  # 'Emdeon agrees to accept', 'X and Y shall collectively be'

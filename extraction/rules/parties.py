@@ -46,7 +46,7 @@ _DEFINED = re.compile(
     r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:to\s+be\s+)?"
     r"(?:referred\s+to\s+(?:herein\s+)?as|called|known\s+as))?\s+(?:the\s+)?|"
     r"collectively(?:\s+referred\s+to\s+as)?,?\s+|as\s+|each\s+and\s+both\s+of\s+them\s+|"
-    rf"individually\s+)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*[{_Q},]+[^()]{{0,60}}\)"
+    rf"individually\s+)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*(?:[{_Q},]+[^()]{{0,60}})?\)"
     # '(hereinafter IntriCon)': a defined term without quotes
     r"|\(\s*(?i:here(?:in)?after)\s+(?:(?i:referred\s+to\s+as|called)\s+)?(?:the\s+)?"
     r"(?P<bare>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s*\)"
@@ -124,6 +124,8 @@ def _own_part(segment: str) -> str:
     ands = [m for m in _NEXT_PARTY.finditer(rest) if not _INSIDE_NAME.search(rest, 0, m.start())]
     if prose and ands:
         return rest[ands[-1].end() :]
+    if prose and len(rest) > 120 and not re.search(_SUFFIX, rest):
+        return ""  # '... proposes to issue ... per Offered Share': prose about the last party
     return segment
 
 
@@ -227,9 +229,12 @@ def _role(term: str) -> str | None:
 
 
 def _not_party(term: str) -> bool:
-    """'Agreement', 'Effective Date', 'Transportation Contract': terms that name no party."""
+    """'Agreement', 'Effective Date', 'Transportation Contract', 'Joint Venture Law': terms
+    that name no party."""
     low = term.lower()
-    return low in NOT_PARTY_TERMS or bool(re.search(r"\b(?:agreement|contract)$", low))
+    return low in NOT_PARTY_TERMS or bool(
+        re.search(r"\b(?:agreement|contract|law|act|code|rules|regulations)$", low)
+    )
 
 
 def _party_terms(text: str, start: int, end: int) -> list[re.Match[str]]:

@@ -310,3 +310,45 @@ def test_a_name_wrapped_before_its_suffix_and_a_role_header_is_not_joined():
     )
     names = _names("DEVELOPMENT AGREEMENT\nThe parties agree as follows.\n" + _FILLER, page)
     assert names == ["SEATTLE SOFTWARE DEVELOPERS, Inc.", "PELICAN DELIVERS INC."]
+
+
+def test_a_person_as_second_party_with_an_unclosed_quote():
+    page = (
+        'This Agreement is made by and between Healthcare Distribution Specialists LLC ("HDS"), '
+        'a Delaware corporation, and Paul Silas ("Celebrity), an individual.\n1. Engagement. '
+        'HDS engages Celebrity to endorse its product, Clotamin, in Texas (the "Markets").\n'
+    )
+    assert _names(page) == ["Healthcare Distribution Specialists LLC", "Paul Silas"]
+
+
+def test_description_after_the_name_and_a_collective_parenthetical_are_cut():
+    page = (
+        "(1) CHINA ECONOMIC INFORMATION SERVICE OF XINHUA NEWS AGENCY, the organisation within "
+        'the agency responsible for news, with offices in Beijing ("CEIS"); and\n(2) XINHUA '
+        'FINANCIAL NETWORK LIMITED, a company incorporated in Hong Kong ("XFN").\n'
+        "WHEREAS the parties agree.\n"
+    )
+    assert _names(page) == [
+        "CHINA ECONOMIC INFORMATION SERVICE OF XINHUA NEWS AGENCY",
+        "XINHUA FINANCIAL NETWORK LIMITED",
+    ]
+    page = (
+        "The undersigned, Dundee Securities Ltd. (the “Lead Agent”), Kes 7 Capital Inc., and "
+        "Bloom Burton & Co. Ltd. (collectively with the Lead Agent, the “Agents”) understand "
+        "that Tribute Pharmaceuticals Canada Inc. (the “Corporation”) proposes to issue shares.\n"
+    )
+    names = _names(page)
+    assert "Bloom Burton & Co. Ltd." in names
+    assert not any("collectively" in n for n in names)
+
+
+def test_prose_about_the_last_party_and_a_law_are_no_parties():
+    page = (
+        "In accordance with the Law on Joint Ventures Using Chinese and Foreign Investment (the "
+        '"Joint Venture Law"), Dundee Securities Ltd. (the "Agent") understands that Tribute '
+        'Pharmaceuticals Inc. (the "Corporation") proposes to issue and sell up to 13,043,695 '
+        "common shares of the Corporation, with the warrants attached to them as set out in "
+        "the term sheet, at a price of $0.92 per Offered Share (the "
+        '"Offering Price").\n'
+    )
+    assert _names(page) == ["Dundee Securities Ltd.", "Tribute Pharmaceuticals Inc."]
