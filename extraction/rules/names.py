@@ -67,6 +67,10 @@ _TRAILING_NAME = re.compile(
     r"([A-Z][\w.&'’/-]*(?:,?\s+(?:[A-Z0-9][\w.&'’/-]*|&|and|of|de|du|la|von|van|\(\w+\))){0,7})"
     r",?\s*$"
 )
+_DESCRIPTION_ONLY = re.compile(
+    r"^(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?i:corporation|company|partnership|entity|organi[sz]ation)"
+    r"[\s,.]*$"
+)
 _VERB = re.compile(r"\s(?:shall|will|agrees?|is|are|has|have|hereby|may)\s")
 # 'Inc.' or 'Corporation' alone: what is left of a name cut in the wrong place.
 _SUFFIX_ONLY = re.compile(rf"^(?:(?:the|THE|The)\s+)?(?:{SUFFIX}[\s,]*)+$")
@@ -88,6 +92,8 @@ def clean_name(segment: str) -> str | None:
     if not segment.split(" ", 1)[0].islower():
         # 'CHINA ECONOMIC INFORMATION SERVICE, the organisation within ...'
         segment = re.split(r",\s+the\s+(?=[a-z])", segment, maxsplit=1)[0]
+    if _DESCRIPTION_ONLY.match(segment):  # ', a Nevada Corporation, (hereinafter ...': no name
+        return None
     cut = _CUT.search(segment)
     if cut:
         segment = segment[: cut.start()]

@@ -120,7 +120,7 @@ def signature_names(doc: Document) -> list[str]:
         candidates: list[tuple[int, str]] = []
         for match in _BEHALF.finditer(region):
             line = match["name"].strip(" )")
-            if not line:
+            if not line or line.startswith("/s/"):  # 'on behalf of ) /s/ Mark Arlen' / name
                 line = region[match.end() :].lstrip("\n").split("\n", 1)[0]
             candidates.append((match.start(), line))
         lines = region.split("\n")

@@ -352,3 +352,23 @@ def test_prose_about_the_last_party_and_a_law_are_no_parties():
         '"Offering Price").\n'
     )
     assert _names(page) == ["Dundee Securities Ltd.", "Tribute Pharmaceuticals Inc."]
+
+
+def test_a_description_between_two_terms_of_one_party_is_no_party():
+    page = (
+        "This Agreement is made by Leader Act Ltd (“LEADER”), a Nevada Corporation, (hereinafter "
+        "referred to as “Leader”), and EZJR, Inc. a Nevada corporation, (hereinafter referred "
+        "to as “EZJR”).\nWHEREAS the parties agree.\n"
+    )
+    assert _names(page) == ["Leader Act Ltd", "EZJR, Inc."]
+
+
+def test_on_behalf_of_with_the_signature_on_the_same_line():
+    page = (
+        "IN WITNESS WHEREOF the parties have signed this Agreement.\n"
+        "SIGNED by MARK ARLEN )\nduly authorised for and on behalf of ) /s/ Mark Arlen\n"
+        "DAIRY CREST LIMITED )\nSIGNED by STEPHEN FISHER )\n"
+        "duly authorised for and on behalf of ) /s/ S. Fisher\nSEV GROUP LIMITED )\n"
+    )
+    names = _names("FLEET MAINTENANCE AGREEMENT\nThe parties agree as follows.\n" + _FILLER, page)
+    assert names == ["DAIRY CREST LIMITED", "SEV GROUP LIMITED"]
