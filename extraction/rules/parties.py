@@ -45,7 +45,7 @@ _DEFINED = re.compile(
     # '("Provider")', '(the "Client")', '(hereinafter to be referred to as "Prolong")'
     r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:to\s+be\s+)?"
     r"(?:referred\s+to\s+(?:herein\s+)?as|called|known\s+as))?\s+(?:the\s+)?|"
-    r"collectively(?:\s+referred\s+to\s+as)?,?\s+|as\s+|each\s+and\s+both\s+of\s+them\s+|"
+    r"collectively(?:\s+referred\s+to\s+as)?,?\s+(?:the\s+)?|as\s+|each\s+and\s+both\s+of\s+them\s+|"
     rf"individually\s+)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*(?:[{_Q},]+[^()]{{0,60}})?\)"
     # '(hereinafter IntriCon)': a defined term without quotes
     r"|\(\s*(?i:here(?:in)?after)\s+(?:(?i:referred\s+to\s+as|called)\s+)?(?:the\s+)?"
@@ -96,7 +96,25 @@ def _split_names(segment: str) -> list[str]:
         if re.search(rf"\b{_SUFFIX}", left) or _ADDRESS_END.search(left):
             pieces.append(segment[start : match.start()])
             start = match.end()
-    return [*pieces, segment[start:]]
+    pieces.append(segment[start:])
+    return [part for piece in pieces for part in _split_described(piece)]
+
+
+# 'White Hat Strategic Partners LP, a Delaware limited partnership, White Hat SP GP LLC, ...':
+# a list of names, each with its description, joined by commas.
+_DESCRIPTION_END = re.compile(
+    r"\b(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?i:corporation|company|partnership|association)$"
+)
+
+
+def _split_described(piece: str) -> list[str]:
+    parts, start = [], 0
+    for comma in re.finditer(r",\s+(?=[A-Z])", piece):
+        right = piece[comma.end() :].split(",", 1)[0]  # the next name has its own suffix
+        if _DESCRIPTION_END.search(piece, start, comma.start()) and re.search(_SUFFIX, right):
+            parts.append(piece[start : comma.start()])
+            start = comma.end()
+    return [*parts, piece[start:]]
 
 
 _HEADING = re.compile(
@@ -210,7 +228,7 @@ def _block_names(doc: Document) -> list[str]:
                 if _SEPARATOR.match(line):
                     expect = True
                 elif expect:
-                    expect = False
+                    expect = line.endswith(",")  # 'Sucampo Pharmaceuticals, Inc.,' / 'Sucampo
                     name = clean_name(re.split(r"\s+(?i:dated|effective)\b", line)[0])
                     if name and (" " in name or re.search(_SUFFIX, name)):
                         names.append(name)  # 'IAC' on a title page is a short name

@@ -372,3 +372,39 @@ def test_on_behalf_of_with_the_signature_on_the_same_line():
     )
     names = _names("FLEET MAINTENANCE AGREEMENT\nThe parties agree as follows.\n" + _FILLER, page)
     assert names == ["DAIRY CREST LIMITED", "SEV GROUP LIMITED"]
+
+
+def test_a_list_of_names_each_with_its_description():
+    page = (
+        "This Cooperation Agreement is entered into by and between Spok Holdings, Inc., a "
+        "Delaware corporation (the “Company”), and White Hat Strategic Partners LP, a Delaware "
+        "limited partnership, White Hat SP GP LLC, a Delaware limited liability company, and "
+        "White Hat Capital Partners LP, a Delaware limited partnership (collectively, the "
+        "“White Hat Parties”).\nWHEREAS the parties agree.\n"
+    )
+    assert _names(page) == [
+        "Spok Holdings, Inc.",
+        "White Hat Strategic Partners LP",
+        "White Hat SP GP LLC",
+        "White Hat Capital Partners LP",
+    ]
+
+
+def test_a_name_and_its_description_in_one_piece_is_not_split():
+    page = (
+        "This Agreement is made between Acme Services, Inc., a Delaware corporation, Boston "
+        'Branch ("Acme") and Beta LLC ("Beta").\nWHEREAS the parties agree.\n'
+    )
+    assert _names(page) == ["Acme Services, Inc.", "Beta LLC"]
+
+
+def test_a_block_line_ending_in_a_comma_continues_the_list():
+    cover = (
+        "LICENSE AGREEMENT\nbetween\nSucampo Pharmaceuticals, Inc.,\nSucampo Pharma, LLC.\nand\n"
+        "R-Tech Ueno, Ltd.\n"
+    )
+    assert _names(cover, _FILLER, _FILLER) == [
+        "Sucampo Pharmaceuticals, Inc.",
+        "Sucampo Pharma, LLC.",
+        "R-Tech Ueno, Ltd.",
+    ]
