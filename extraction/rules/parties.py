@@ -4,7 +4,9 @@ Each party is the name before its defined-term parenthetical, with the descripti
 follows a name (', a Delaware corporation', 'having an address at ...') cut off. Roles come
 from the defined term: 'Provider', 'Vendor', 'Contractor' supply the service; 'Customer',
 'Client', 'Recipient' receive it; a party named by its own short name takes the role the
-other party leaves open.
+other party leaves open. Contracts without such a preamble name their parties line by line
+(extraction/rules/party_blocks.py), in a definitions clause, or only in the signature blocks
+(extraction/rules/signatures.py); those are read when the preamble gives fewer than two.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from extraction.rules.names import (
     clean_name,
     same_name,
 )
+from extraction.rules.party_blocks import START as _START
+from extraction.rules.party_blocks import block_names, labelled_names
 from extraction.rules.signatures import signature_names
 from extraction.schema import Field
 
@@ -31,11 +35,6 @@ NOT_PARTY_TERMS = {
 }  # fmt: skip
 
 _SUFFIX = SUFFIX
-_START = re.compile(
-    r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by|"
-    r"concluded\s+between)\b\s*:?",
-    re.IGNORECASE,
-)
 _STOP = re.compile(
     r"\b(?:WHEREAS|RECITALS|WITNESSETH|W\s?I\s?T\s?N\s?E\s?S\s?S|NOW,?\s+THEREFORE|"
     r"IT\s+IS\s+(?:HEREBY\s+)?AGREED|BACKGROUND|PREAMBLE)\b"
@@ -179,64 +178,6 @@ def _and_pieces(flat: str) -> list[str]:
     return pieces
 
 
-_SEPARATOR = re.compile(r"^[\s\-–—]*(?:and|AND|And)[\s\-–—]*$")
-_BLOCK_STOP = re.compile(
-    r"^(?:WHEREAS|RECITALS|WITNESSETH|BACKGROUND|PREAMBLE|NOW|IT\s+IS|DATED|Dated|\d+\.|"
-    r"ARTICLE|Article|Source:|TABLE\s+OF)"
-)
-
-
-_LABELLED = re.compile(r"(?m)^[ \t]*Party\s+[A-Z]\s*[:：]\s*(?P<name>[^\n]{3,160})")
-
-
-def _without_chinese(line: str) -> str:
-    """The name without its parentheticals in Chinese, nested ones too ('(经纬（深圳）公司)')."""
-    while (bare := re.sub(r"\s*[(（][^A-Za-z()（）]*[)）]", "", line)) != line:
-        line = bare
-    return line
-
-
-def _labelled_names(doc: Document) -> list[str]:
-    """'Party A: JingWei HengTong Technology (ShenZhen) Co., Ltd. (经纬...)' lines, as
-    contracts drafted in China set out their parties (the name in Chinese left out)."""
-    for text in doc.pages[:2]:
-        lines = [_without_chinese(m["name"]) for m in _LABELLED.finditer(text)]
-        names = [n for n in (clean_name(line) for line in lines) if n]
-        if len(names) >= 2:
-            return names
-    return []
-
-
-def _block_names(doc: Document) -> list[str]:
-    """Parties set out line by line ('BETWEEN:' / name / address / '- and -' / name), as
-    title pages and some preambles do: the first line after 'between' and after each 'and'
-    line names a party."""
-    for text in doc.pages[:2]:
-        for start in _START.finditer(text):
-            word_end = start.start() + len(start.group().rstrip(" \t\n:"))
-            line_end = text.find("\n", word_end)
-            if line_end < 0 or text[word_end:line_end].strip(" :"):
-                continue  # 'between X and Y' in a sentence: the preamble rules read it
-            names: list[str] = []
-            expect = True
-            for line in text[line_end:].split("\n")[1:40]:
-                line = line.strip()
-                if not line:
-                    continue
-                if _BLOCK_STOP.match(line):
-                    break
-                if _SEPARATOR.match(line):
-                    expect = True
-                elif expect:
-                    expect = line.endswith(",")  # 'Sucampo Pharmaceuticals, Inc.,' / 'Sucampo
-                    name = clean_name(re.split(r"\s+(?i:dated|effective)\b", line)[0])
-                    if name and (" " in name or re.search(_SUFFIX, name)):
-                        names.append(name)  # 'IAC' on a title page is a short name
-            if len(names) >= 2:
-                return names
-    return []
-
-
 def _role(term: str) -> str | None:
     low = term.lower().strip()
     if low in PROVIDER_TERMS:
@@ -362,7 +303,7 @@ def parties(doc: Document) -> dict[str, Field]:
     if last and not same_name(last, str(found[0]["name"])):
         found.append({"name": last, "role": None, "defined_as": None})
     if len(found) < 2:
-        for name in _labelled_names(doc) or _block_names(doc):
+        for name in labelled_names(doc) or block_names(doc):
             if not any(same_name(name, str(p["name"])) for p in found):
                 found.append({"name": name, "role": None, "defined_as": None})
     if not found:
