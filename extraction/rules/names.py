@@ -27,7 +27,7 @@ CUSTOMER_TERMS = {
 }  # fmt: skip
 
 LEAD = re.compile(
-    r"^(?:[\s,;:.\u037e\uff1b-]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.|"
+    r"^(?:[\s,;:.\u037e\uff1b●•·▪-]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.|"
     r"whereas\b|the\s+undersigned\b|party\s+[a-z]\s*:|\([a-z]\)\s)+",
     re.I,
 )
@@ -119,7 +119,7 @@ def clean_name(segment: str) -> str | None:
         prose = None
     if prose or re.search(
         r"^(?:you|we|us|our|your)$|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b|"
-        r"^(?:the\s+)?United\s+(?:States|Kingdom)(?:\s+of\s+America)?$",
+        r"^(?:the\s+)?United\s+(?:States|Kingdom)(?:\s+of\s+America)?$|^Party\s+[A-Z]$",
         name,
         re.I,
     ):

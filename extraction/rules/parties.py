@@ -40,6 +40,7 @@ _STOP = re.compile(
     r"IT\s+IS\s+(?:HEREBY\s+)?AGREED|BACKGROUND|PREAMBLE)\b"
 )
 _Q = "\"“”‘’'"
+_ROLES = "|".join(sorted(PROVIDER_TERMS | CUSTOMER_TERMS, key=len, reverse=True))
 _DEFINED = re.compile(
     # '("Provider")', '(the "Client")', '(hereinafter to be referred to as "Prolong")'
     r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:to\s+be\s+)?"
@@ -49,6 +50,8 @@ _DEFINED = re.compile(
     # '(hereinafter IntriCon)': a defined term without quotes
     r"|\(\s*(?i:here(?:in)?after)\s+(?:(?i:referred\s+to\s+as|called)\s+)?(?:the\s+)?"
     r"(?P<bare>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s*\)"
+    # '(Transporter)', '(Shipper)': a role word alone in parentheses
+    rf"|\(\s*(?P<role>(?i:{_ROLES}))\s*\)"
     # ', referred to in this Agreement as "Company" or "Boyd"': no parentheses
     r"|(?:,\s*|\s+)(?i:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?|"
     r"referred\s+to\s+(?:in\s+this\s+agreement\s+|herein\s+|hereinafter\s+)?as\s+)"
@@ -59,7 +62,7 @@ _DEFINED = re.compile(
 
 def _term(match: re.Match[str]) -> str:
     """The defined term of a _DEFINED match, on one line."""
-    raw = match["term"] or match["bare"] or match["ref"] or ""
+    raw = match["term"] or match["bare"] or match["ref"] or match["role"] or ""
     return " ".join(raw.split()).strip(" ,")
 
 

@@ -21,7 +21,10 @@ _BLOCK_STOP = re.compile(
 )
 
 
-_LABELLED = re.compile(r"(?m)^[ \t]*Party\s+[A-Z]\s*[:：]\s*(?P<name>[^\n]{3,160})")
+# 'Party A: X', 'Party B (Carrier): Y'
+_LABELLED = re.compile(
+    r"(?m)^[ \t]*Party\s+[A-Z]\s*(?:\([^)\n]{1,30}\))?\s*[:：]\s*(?P<name>[^\n]{3,160})"
+)
 
 
 def _without_chinese(line: str) -> str:

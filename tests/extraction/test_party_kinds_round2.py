@@ -408,3 +408,29 @@ def test_a_block_line_ending_in_a_comma_continues_the_list():
         "Sucampo Pharma, LLC.",
         "R-Tech Ueno, Ltd.",
     ]
+
+
+def test_a_role_word_alone_in_parentheses_defines_a_party():
+    page = (
+        "This Agreement is made between Great Lakes Gas Transmission Limited Partnership "
+        "(Transporter)\nand ANR PIPELINE COMPANY (Shipper), in the State of Michigan (USA).\n"
+    )
+    assert _names(page) == [
+        "Great Lakes Gas Transmission Limited Partnership",
+        "ANR PIPELINE COMPANY",
+    ]
+
+
+def test_bulleted_party_and_labelled_lines_with_a_role():
+    page = (
+        "This Agreement is between:\n● Goosehead Insurance Agency, LLC, a Delaware limited "
+        "liability company (“we,” “us,” or “our”); and\n● a [corporation organized in] the state "
+        "of (“you” or the “Franchisee”).\n"
+    )
+    assert _names(page) == ["Goosehead Insurance Agency, LLC"]
+    page = (
+        "ROAD TRANSPORTATION AGREEMENT\nParty A (Shipper): ZTO Express Co., Ltd.\nAddress: "
+        "Building 1, Shanghai\nParty B (Carrier): Tonglu Tongze Logistics Ltd.\nAddress: 12 "
+        "Floor, Tonglu County\n"
+    )
+    assert _names(page) == ["ZTO Express Co., Ltd.", "Tonglu Tongze Logistics Ltd."]
