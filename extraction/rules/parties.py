@@ -30,7 +30,7 @@ from extraction.schema import Field
 NOT_PARTY_TERMS = {
     "agreement", "effective date", "services", "parties", "party", "date", "term", "this agreement",
     "amendment", "second amendment", "first amendment", "schedule", "sow", "msa", "exhibit",
-    "the trust", "trust", "fund", "products", "shares", "initial term", "commencement date",
+    "fund", "products", "shares", "initial term", "commencement date",
     "license agreement", "purchase agreement", "services agreement", "you", "your",
 }  # fmt: skip
 

@@ -108,6 +108,8 @@ def _clean(raw: str) -> str | None:
         return None
     if all(w.lower() in _HEADER_WORDS for w in name.split()):  # 'FRANCHISEE MEMBER'
         return None
+    if _TAIL_LINE.match(name):  # 'Trust', 'CORPORATION': the end of a name, no party
+        return None
     if name.lower() in ("you", "we", "us", "your", "our"):
         return None
     return name

@@ -434,3 +434,18 @@ def test_bulleted_party_and_labelled_lines_with_a_role():
         "Floor, Tonglu County\n"
     )
     assert _names(page) == ["ZTO Express Co., Ltd.", "Tonglu Tongze Logistics Ltd."]
+
+
+def test_a_trust_defined_as_the_trust_is_a_party_and_trust_alone_is_not():
+    page = (
+        "This Agreement is made by and among Advantus Capital Management, Inc. (the “Investment "
+        "Adviser”), Securian Financial Services, Inc. (the “Underwriter”) and Securian Funds "
+        "Trust (the “Trust”), a Delaware statutory trust.\nWHEREAS the parties agree.\n"
+    )
+    assert _names(page)[2] == "Securian Funds Trust"
+    signature = (
+        "IN WITNESS WHEREOF the parties sign.\nUBS AG, London Branch\nBy: /s/ A\nTrust\nBy: /s/ B\n"
+    )
+    assert _names("CONFIRMATION\nThe parties agree.\n" + _FILLER, signature) == [
+        "UBS AG, London Branch"
+    ]
