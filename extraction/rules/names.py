@@ -40,6 +40,7 @@ _CUT = re.compile(
     r"|\s+(?i:with|having|whose)\s+(?i:a|an|its|the|his|her)?\s*(?i:place|address|principal|"
     r"registered|office)"
     r"|,?\s+Source:"  # an EDGAR filing header run into the name
+    r"|,\s+(?i:individual(?:ly)?)\b"  # 'Bruce Jenner, Individual'
     r"|\s*\((?i:collectively|each|together|individually)\b"  # '(collectively with X, the ...'
     r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
     r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
@@ -107,7 +108,12 @@ def clean_name(segment: str) -> str | None:
         segment = segment[: suffix.end()]
     name = segment.strip(" ,;:\"“”‘’'")
     role = _ROLE_FIRST.match(name)
-    if role and role["role"].lower() in PROVIDER_TERMS | CUSTOMER_TERMS and re.search(SUFFIX, name):
+    if (
+        role
+        and role["role"].lower() in PROVIDER_TERMS | CUSTOMER_TERMS
+        and not re.fullmatch(SUFFIX, role["role"])
+        and re.search(SUFFIX, name)
+    ):
         name = name[role.end() :]
     if not name or len(name) > 120 or len(name) < 2 or _SUFFIX_ONLY.match(name):
         return None

@@ -69,7 +69,24 @@ def _regions(doc: Document) -> list[str]:
 def _columns(line: str) -> list[str]:
     """'McDATA CORPORATION        RESELLER MTI CORPORATION': one name per column."""
     columns = (re.split(r"\s+By\s*:", c)[0] for c in re.split(r"\s{3,}|\t", line.strip()))
-    return [c for c in columns if c.strip()]
+    return [part for c in columns if c.strip() for part in _glued(c)]
+
+
+# A legal form that ends a name ('Bank', 'Group', 'Trust' also stand inside one).
+_LEGAL_FORM_END = re.compile(
+    r"\b(?i:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|L\.P|LLP|plc|GmbH|AG|S\.A|N\.V|B\.V)\b\.?"
+    r"\s+(?=[A-Z])"
+)
+
+
+def _glued(column: str) -> list[str]:
+    """'ZOGENIX, INC. NIPPON SHINYAKU COMPANY, LTD.': two columns a single space apart, split
+    after the first name's suffix when what follows is a name with a suffix of its own."""
+    for m in _LEGAL_FORM_END.finditer(column):
+        rest = column[m.end() :]
+        if re.search(SUFFIX, rest) and not re.match(rf"{SUFFIX}|[A-Z][a-z]", rest):
+            return [column[: m.end()].strip(), *_glued(rest)]
+    return [column]
 
 
 _HEADER_WORDS = PROVIDER_TERMS | CUSTOMER_TERMS | {"name", "party", "the", "of", "parties"}
@@ -100,7 +117,12 @@ def _clean(raw: str) -> str | None:
     if not name or len(name) < 3 or len(name) > 80 or not name[0].isupper():
         return None
     role = re.match(r"([A-Za-z-]+):?\s+(?=[A-Z])", name)
-    if role and role[1].lower() in PROVIDER_TERMS | CUSTOMER_TERMS and re.search(SUFFIX, name):
+    if (
+        role
+        and role[1].lower() in PROVIDER_TERMS | CUSTOMER_TERMS
+        and not re.fullmatch(SUFFIX, role[1])  # 'BANK OF AMERICA' starts with a name word
+        and re.search(SUFFIX, name)
+    ):
         name = name[role.end() :]  # 'RESELLER MTI TECHNOLOGY CORPORATION'
     if _NOT_NAME.search(name) or _PROSE.search(name) or re.search(r"\d{5,}", name):
         return None

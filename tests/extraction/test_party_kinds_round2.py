@@ -449,3 +449,24 @@ def test_a_trust_defined_as_the_trust_is_a_party_and_trust_alone_is_not():
     assert _names("CONFIRMATION\nThe parties agree.\n" + _FILLER, signature) == [
         "UBS AG, London Branch"
     ]
+
+
+def test_two_signature_columns_a_single_space_apart():
+    page = (
+        "IN WITNESS WHEREOF the parties sign.\nZOGENIX, INC. NIPPON SHINYAKU COMPANY, LTD.\n"
+        "By: /s/ A By: /s/ B\nBANK OF AMERICA CORPORATION\nBy: /s/ C\n"
+    )
+    names = _names("SUPPLY AGREEMENT\nThe parties agree as follows.\n" + _FILLER, page)
+    assert names == [
+        "ZOGENIX, INC.",
+        "NIPPON SHINYAKU COMPANY, LTD.",
+        "BANK OF AMERICA CORPORATION",
+    ]
+
+
+def test_a_person_described_as_individual():
+    page = (
+        'This Agreement is made between Bruce Jenner, Individual ("Jenner") and Marshall '
+        'Holdings, Inc. ("Marshall").\nWHEREAS the parties agree.\n'
+    )
+    assert _names(page) == ["Bruce Jenner", "Marshall Holdings, Inc."]
