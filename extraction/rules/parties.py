@@ -321,7 +321,9 @@ def parties(doc: Document) -> dict[str, Field]:
         for name in _defined_names(doc):
             if not any(same_name(name, str(p["name"])) for p in found):
                 found.append({"name": name, "role": None, "defined_as": None})
-    if len(found) < 2 or re.search(r"signator|identified\s+in\s+schedule", text[start:end], re.I):
+    # 'each other party identified on the signature page(s) hereto': the blocks name them
+    named_below = r"signator|signature\s+page|identified\s+in\s+schedule"
+    if len(found) < 2 or re.search(named_below, text[start:end], re.I):
         defined = {str(p["defined_as"]).lower() for p in found}
         for name in signature_names(doc):
             low = name.lower()

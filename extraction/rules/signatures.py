@@ -26,7 +26,9 @@ _BEHALF = re.compile(
     r"(?P<name>[^\n]*)$"
 )
 # A line that starts a signature ('By:', '/s/'): the line above it names who signs.
-_SIGN_LINE = re.compile(r"^[ \t]*(?:(?i:By|Signed|Signature)\s*:|/s/)")
+_SIGN_LINE = re.compile(
+    r"^[ \t]*(?:Date\s*:[^\n]{0,30}?)?(?:(?i:By|Signed|Signature)\s*:|/s/)"  # 'Date: ... By:'
+)
 # 'By: MPM Oncology Impact Management LP, its General Partner': an entity signing for another.
 _BY_ENTITY = re.compile(r"(?m)(?:^|[\s,])By\s*:\s*(?P<name>[^\n/,]{3,80})")
 # Signature-block lines at the top of a page: the blocks go on from the page before.

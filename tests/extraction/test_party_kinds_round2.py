@@ -470,3 +470,22 @@ def test_a_person_described_as_individual():
         'Holdings, Inc. ("Marshall").\nWHEREAS the parties agree.\n'
     )
     assert _names(page) == ["Bruce Jenner", "Marshall Holdings, Inc."]
+
+
+def test_parties_named_on_the_signature_page_with_dated_signature_lines():
+    first = (
+        "SPONSORSHIP AGREEMENT\nThis Agreement is entered into by and among PEEK Investments "
+        'LLC, a Delaware limited liability company ("Purchaser"), and each other party hereto '
+        'identified on the signature page(s) hereto (each, a "Sponsor").\nWHEREAS.\n' + _FILLER
+    )
+    page = (
+        "IN WITNESS WHEREOF, this Agreement is executed.\nPURCHASER:\nPEEK Investments LLC\n"
+        "Date: July 16, 2012 By: /s/ Michael Onghai\nSPONSOR(S):\n"
+        "Platinum Partners Value Arbitrage Fund L.P.\nBy: /s/ Mark Nordlicht\n"
+        "Snowy August Fund I LP\nDate: July 16, 2012 By: /s/ Michael Onghai\n"
+    )
+    assert _names(first, page) == [
+        "PEEK Investments LLC",
+        "Platinum Partners Value Arbitrage Fund L.P.",
+        "Snowy August Fund I LP",
+    ]
