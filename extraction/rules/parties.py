@@ -159,7 +159,13 @@ def _last_party(text: str, at: int, end: int) -> str | None:
     """A second party the preamble names without a defined term ('between Go Call, Inc.
     (herein "Go Call") located at ... and PageMaster Corporation located at ...')."""
     match = _LAST_PARTY.match(text, at, min(end, at + 400))
-    return clean_name(match["name"]) if match else None
+    if not match:
+        return None
+    name = match["name"]
+    if not name.endswith("."):  # 'Deutsche Bank Trust Company Americas, not individually'
+        more = re.match(r"(?:[ \t]+[A-Z][\w&-]*)+(?=\s*[,(])", text[match.end() : match.end() + 60])
+        name += more.group() if more else ""
+    return clean_name(name)
 
 
 # The preamble sentence ends at '. ' or '; ', but not at 'Inc. and ...' (the period of a
@@ -302,8 +308,8 @@ def parties(doc: Document) -> dict[str, Field]:
         last_at = match.end()
         if len(found) >= 6:
             break
-    last = _last_party(text, last_at, end) if len(found) == 1 else None
-    if last and not same_name(last, str(found[0]["name"])):
+    last = _last_party(text, last_at, end) if found else None
+    if last and not any(same_name(last, str(p["name"])) for p in found):
         found.append({"name": last, "role": None, "defined_as": None})
     if len(found) < 2:
         for name in labelled_names(doc) or block_names(doc):

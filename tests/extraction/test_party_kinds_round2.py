@@ -489,3 +489,17 @@ def test_parties_named_on_the_signature_page_with_dated_signature_lines():
         "Platinum Partners Value Arbitrage Fund L.P.",
         "Snowy August Fund I LP",
     ]
+
+
+def test_a_last_party_without_a_term_after_two_defined_ones():
+    page = (
+        "This Remarketing Agreement is made by and among MetLife, Inc., a Delaware corporation "
+        "(the “Company”), and Deutsche Bank Securities Inc. (“Deutsche Bank”), and Deutsche "
+        "Bank Trust Company Americas, not individually but solely as Stock Purchase Contract "
+        "Agent.\nWHEREAS the parties agree.\n"
+    )
+    assert _names(page) == [
+        "MetLife, Inc.",
+        "Deutsche Bank Securities Inc.",
+        "Deutsche Bank Trust Company Americas",
+    ]
