@@ -46,7 +46,7 @@ _DEFINED = re.compile(
     r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:to\s+be\s+)?"
     r"(?:referred\s+to\s+(?:herein\s+)?as|called|known\s+as))?\s+(?:the\s+)?|"
     r"collectively(?:\s+referred\s+to\s+as)?,?\s+(?:the\s+)?|as\s+|each\s+and\s+both\s+of\s+them\s+|"
-    rf"individually\s+)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*(?:[{_Q},]+[^()]{{0,60}})?\)"
+    rf"individually\s+)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*(?:[{_Q},]+[^()]{{0,120}})?\)"
     # '(hereinafter IntriCon)': a defined term without quotes
     r"|\(\s*(?i:here(?:in)?after)\s+(?:(?i:referred\s+to\s+as|called)\s+)?(?:the\s+)?"
     r"(?P<bare>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s*\)"
@@ -139,6 +139,9 @@ def _own_part(segment: str) -> str:
     items = list(_NUMBERED_ITEM.finditer(segment))
     if items:
         segment = segment[items[-1].end() :]
+    segment = re.sub(r"^[\s,;]*\d{1,2}(?=\s+[a-z])", "", segment)  # a footnote mark: '),1 on'
+    if items := list(re.finditer(r";\s+(?:and\s+)?(?=[A-Z])", segment)):
+        segment = segment[items[-1].end() :]  # '...; National Football League Alumni, Inc.'
     rest = LEAD.sub("", segment)
     prose = re.match(r"(?!the\s+[A-Z])[a-z]", rest)  # 'the Society of ...' is a name
     ands = [m for m in _NEXT_PARTY.finditer(rest) if not _INSIDE_NAME.search(rest, 0, m.start())]

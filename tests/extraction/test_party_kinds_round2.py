@@ -503,3 +503,33 @@ def test_a_last_party_without_a_term_after_two_defined_ones():
         "Deutsche Bank Securities Inc.",
         "Deutsche Bank Trust Company Americas",
     ]
+
+
+def test_a_footnote_mark_and_a_lettered_joint_venture_after_a_party():
+    page = (
+        "This Agreement is made by and between The Bon-Ton Stores, Inc. (collectively, "
+        "“Merchant”),1 on the one hand, and (a) a contractual joint venture comprised of GA "
+        "Retail, Inc. (“GA”) and Tiger Capital Group, LLC (“Tiger”).\nSection 1. Recitals\n"
+    )
+    assert _names(page) == [
+        "The Bon-Ton Stores, Inc.",
+        "GA Retail, Inc.",
+        "Tiger Capital Group, LLC",
+    ]
+
+
+def test_a_long_defined_term_parenthetical_and_a_semicolon_list():
+    page = (
+        "This Agreement is made between Quaker Chemical Corporation (“Buyer”), a Pennsylvania "
+        "corporation, and GOCL Corporation Limited, a public limited company incorporated in "
+        "India (“Gulf Oil” and, together with Gulf Houghton and Gulf International, the "
+        "“Sellers” and each, a “Seller”).\nWHEREAS the parties agree.\n"
+    )
+    assert _names(page) == ["Quaker Chemical Corporation", "GOCL Corporation Limited"]
+    page = (
+        "This Agreement is made between Blue Hills Bancorp, Inc. (“Company”), a charitable "
+        "corporation having its principal office at 1311 Madison Avenue, Redwood CA 94061; "
+        "Hyde Park Bancorp, Inc. (“Hyde Park”), a corporation organized under the laws of "
+        "Florida.\nWHEREAS the parties agree.\n"
+    )
+    assert _names(page) == ["Blue Hills Bancorp, Inc.", "Hyde Park Bancorp, Inc."]
