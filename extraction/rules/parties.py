@@ -140,7 +140,7 @@ def _own_part(segment: str) -> str:
     if items:
         segment = segment[items[-1].end() :]
     segment = re.sub(r"^[\s,;]*\d{1,2}(?=\s+[a-z])", "", segment)  # a footnote mark: '),1 on'
-    if items := list(re.finditer(r";\s+(?:and\s+)?(?=[A-Z])", segment)):
+    if items := list(re.finditer(r"[;\u037e\uff1b]\s+(?:and\s+)?(?=[A-Z])", segment)):
         segment = segment[items[-1].end() :]  # '...; National Football League Alumni, Inc.'
     rest = LEAD.sub("", segment)
     prose = re.match(r"(?!the\s+[A-Z])[a-z]", rest)  # 'the Society of ...' is a name

@@ -533,3 +533,12 @@ def test_a_long_defined_term_parenthetical_and_a_semicolon_list():
         "Florida.\nWHEREAS the parties agree.\n"
     )
     assert _names(page) == ["Blue Hills Bancorp, Inc.", "Hyde Park Bancorp, Inc."]
+
+
+def test_a_greek_question_mark_separates_listed_parties_like_a_semicolon():
+    page = (
+        "This Agreement is made between NFL Alumni Chapter LLC (“NFLA-NC”), a charitable "
+        "corporation having its principal office at 1311 Madison Avenue, Redwood CA 94061\u037e "
+        "National Football League Alumni, Inc. (“NFLA”).\nWHEREAS the parties agree.\n"
+    )
+    assert _names(page) == ["NFL Alumni Chapter LLC", "National Football League Alumni, Inc."]
