@@ -4,7 +4,9 @@ Each party is the name before its defined-term parenthetical, with the descripti
 follows a name (', a Delaware corporation', 'having an address at ...') cut off. Roles come
 from the defined term: 'Provider', 'Vendor', 'Contractor' supply the service; 'Customer',
 'Client', 'Recipient' receive it; a party named by its own short name takes the role the
-other party leaves open.
+other party leaves open. Contracts without such a preamble name their parties line by line
+(extraction/rules/party_blocks.py), in a definitions clause, or only in the signature blocks
+(extraction/rules/signatures.py); those are read when the preamble gives fewer than two.
 """
 
 from __future__ import annotations
@@ -12,86 +14,67 @@ from __future__ import annotations
 import re
 
 from extraction.document import Document
+from extraction.rules.names import (
+    CUSTOMER_TERMS,
+    LEAD,
+    PROVIDER_TERMS,
+    SUFFIX,
+    clean_name,
+    same_name,
+)
+from extraction.rules.party_blocks import START as _START
+from extraction.rules.party_blocks import block_names, labelled_names
+from extraction.rules.signatures import signature_names
 from extraction.schema import Field
 
-PROVIDER_TERMS = {
-    "provider", "service provider", "vendor", "supplier", "contractor", "consultant",
-    "servicer", "servicing agent", "licensor", "transporter", "operator", "msp",
-    "managed service provider", "seller", "employee", "agent", "distributor", "maintainer",
-    "host", "developer", "sub-advisor", "manager", "administrator", "adviser", "advisor",
-}  # fmt: skip
-CUSTOMER_TERMS = {
-    "customer", "client", "recipient", "licensee", "owner", "purchaser", "buyer", "shipper",
-    "subscriber", "user", "company", "principal", "employer", "member", "bank",
-}  # fmt: skip
 NOT_PARTY_TERMS = {
     "agreement", "effective date", "services", "parties", "party", "date", "term", "this agreement",
     "amendment", "second amendment", "first amendment", "schedule", "sow", "msa", "exhibit",
-    "the trust", "trust", "fund", "products", "shares", "initial term", "commencement date",
+    "fund", "products", "shares", "initial term", "commencement date",
     "license agreement", "purchase agreement", "services agreement", "you", "your",
 }  # fmt: skip
 
-_SUFFIX_WORDS = (
-    r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|AG|"
-    r"B\.?V|N\.?V|GmbH|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s"
-)
-# Names are often in capitals ('BICYCLETX LIMITED', 'PFIZER INC.'): the suffix in both cases.
-_SUFFIX = rf"(?:{_SUFFIX_WORDS}|{_SUFFIX_WORDS.upper()})\b\.?"
-_START = re.compile(
-    r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by|"
-    r"concluded\s+between)\b\s*:?",
-    re.IGNORECASE,
-)
+_SUFFIX = SUFFIX
 _STOP = re.compile(
     r"\b(?:WHEREAS|RECITALS|WITNESSETH|W\s?I\s?T\s?N\s?E\s?S\s?S|NOW,?\s+THEREFORE|"
     r"IT\s+IS\s+(?:HEREBY\s+)?AGREED|BACKGROUND|PREAMBLE)\b"
 )
+_Q = "\"“”‘’'"
+_ROLES = "|".join(sorted(PROVIDER_TERMS | CUSTOMER_TERMS, key=len, reverse=True))
 _DEFINED = re.compile(
-    r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:referred\s+to\s+as|called))?\s+(?:the\s+)?|"
-    r"collectively(?:\s+referred\s+to\s+as)?,?\s+|as\s+|each\s+and\s+both\s+of\s+them\s+|"
-    r"individually\s+)?[\"“”‘’']+\s*(?P<term>[^\"“”‘’'()]{1,40}?)\s*[\"“”‘’',]+[^()]{0,60}\)"
+    # '("Provider")', '(the "Client")', '(hereinafter to be referred to as "Prolong")'
+    r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:to\s+be\s+)?"
+    r"(?:referred\s+to\s+(?:herein\s+)?as|called|known\s+as))?\s+(?:the\s+)?|"
+    r"collectively(?:\s+referred\s+to\s+as)?,?\s+(?:the\s+)?|as\s+|each\s+and\s+both\s+of\s+them\s+|"
+    rf"individually\s+)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*(?:[{_Q},]+[^()]{{0,120}})?\)"
+    # '(hereinafter IntriCon)': a defined term without quotes
+    r"|\(\s*(?i:here(?:in)?after)\s+(?:(?i:referred\s+to\s+as|called)\s+)?(?:the\s+)?"
+    r"(?P<bare>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s*\)"
+    # '(Transporter)', '(Shipper)': a role word alone in parentheses
+    rf"|\(\s*(?P<role>(?i:{_ROLES}))\s*\)"
+    # ', referred to in this Agreement as "Company" or "Boyd"': no parentheses
+    r"|(?:,\s*|\s+)(?i:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?|"
+    r"referred\s+to\s+(?:in\s+this\s+agreement\s+|herein\s+|hereinafter\s+)?as\s+)"
+    rf"(?:the\s+)?[{_Q}]+\s*(?P<ref>[^{_Q}()]{{1,40}}?)\s*[{_Q}]+"
+    rf"(?:\s+or\s+(?:the\s+)?[{_Q}]+[^{_Q}()]{{1,40}}?[{_Q}]+)?"
 )
-_LEAD = re.compile(
-    r"^(?:[\s,;:.\u037e\uff1b]|and\b|between\b|among\b|by\b|\(\s*\d+\s*\)|\(\s*[ivx]+\s*\)|\d+\.|"
-    r"whereas\b|the\s+undersigned\b|party\s+[a-z]\s*:|\([a-z]\)\s)+",
-    re.I,
-)
-_CUT = re.compile(
-    r",?\s+(?:a|an)\s+(?:\w[\w-]*\s+){0,4}?(?i:corporation|company|limited|partnership|trust|"
-    r"bank|association|entity|organi[sz]ation|body|society|division|registered|statutory|"
-    r"societe|corp\b)"
-    r"|,\s+(?:a|an|with|having|whose|as|on\s+behalf|represented|acting|located|organi[sz]ed|"
-    r"incorporated|together|its|which|through|by|duly|existing|doing\s+business)\b"
-    r"|\s+(?i:with|having|whose)\s+(?i:a|an|its|the|his|her)?\s*(?i:place|address|principal|"
-    r"registered|office)"
-    r"|,?\s+Source:"  # an EDGAR filing header run into the name
-    r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
-    r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
-    r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b"
-    r"|,?\s+(?:and|together\s+with)\s+its\s+(?i:affiliates|subsidiaries|successors)"
-    r"|,\s+(?:[A-Z][a-z]+\s+){1,2}(?i:corporation|limited\s+liability\s+company|company|"
-    r"partnership|limited\s+partnership)\b"
-)
-# An address run into the name after its company suffix ('ORGANIC PREPARATIONS INC. 2 nd
-# Floor, ...'): the name ends at the suffix.
-_SUFFIX_THEN_ADDRESS = re.compile(
-    rf"\b{_SUFFIX}(?=[,\s]+\d|[,.\s]+(?i:with|having|whose|located)\b"
-    rf"|,?\s+(?:[A-Z][\w-]*\s+){{1,4}}\d|,?\s+Source:)"
-    # 'Beijing CC-Pharming Ltd. of Beijing, China' (but 'Bank of America, N.A.' is a name)
-    r"|\b(?i:Inc|Ltd|LLC|Limited|Corp|Corporation|GmbH|AG|plc)\b\.?(?=\s+of\s+[^,]{1,40},)"
-)
-# Prose is not a party ('The Offering. The Company is offering the Shares ...').
-_LOWER_RUN = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")
+
+
+def _term(match: re.Match[str]) -> str:
+    """The defined term of a _DEFINED match, on one line."""
+    raw = match["term"] or match["bare"] or match["ref"] or match["role"] or ""
+    return " ".join(raw.split()).strip(" ,")
+
+
 _SPLIT = re.compile(
-    rf",?\s+(?:and|AND|And)\s+(?:\d{{1,2}}\.\s+)?(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
+    rf",?\s+(?:and|AND|And)\s+(?:\d{{1,2}}\.\s+)?(?:the\s+)?"
+    rf"(?=[A-Z][^,()]{{0,60}}?(?:,\s*)?\b{_SUFFIX})"
 )
 # 'Bay Networks, Inc., and Ingram Micro': after a name that ends in its company suffix, an
 # 'and' starts the next party even when that one has no suffix.
 _LOOSE_AND = re.compile(r"(?<=[A-Za-z.]),?\s+(?:and|AND|And)\s+(?=[A-Z])")
 _ENDS_SUFFIX = re.compile(r"\b(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|"
                           r"GmbH|AG|plc|LLP|L\.P|S\.A|B\.V|N\.V)\b\.?[\s,]*$", re.I)  # fmt: skip
-# What is left of an address after a split ("Massachusetts, 02148, USA"): not a name.
-_ADDRESS = re.compile(r"\b\d{4,}\b|\b(?:USA|U\.S\.A\.|United\s+States)\s*$")
 _ADDRESS_END = re.compile(r"(?:\b\d{4,}|\bUSA|\bU\.S\.A\.|\bUnited\s+States)[\s,.]*$")
 
 
@@ -115,7 +98,96 @@ def _split_names(segment: str) -> list[str]:
         if re.search(rf"\b{_SUFFIX}", left) or _ADDRESS_END.search(left):
             pieces.append(segment[start : match.start()])
             start = match.end()
-    return [*pieces, segment[start:]]
+    pieces.append(segment[start:])
+    return [part for piece in pieces for part in _split_described(piece)]
+
+
+# 'White Hat Strategic Partners LP, a Delaware limited partnership, White Hat SP GP LLC, ...':
+# a list of names, each with its description, joined by commas.
+_DESCRIPTION_END = re.compile(
+    r"\b(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?i:corporation|company|partnership|association)$"
+)
+
+
+def _split_described(piece: str) -> list[str]:
+    parts, start = [], 0
+    for comma in re.finditer(r",\s+(?=[A-Z])", piece):
+        right = piece[comma.end() :].split(",", 1)[0]  # the next name has its own suffix
+        if _DESCRIPTION_END.search(piece, start, comma.start()) and re.search(_SUFFIX, right):
+            parts.append(piece[start : comma.start()])
+            start = comma.end()
+    return [*parts, piece[start:]]
+
+
+_HEADING = re.compile(
+    r"\n[ \t]*(?:\d{1,2}\.|ARTICLE|Article|Section|SECTION)\s*[\dIVX]*\.?\s+[A-Z]"
+)
+# '1. X ... 2. Y', '(a) X ...; and (c) Y': a list of parties, each after its number.
+_NUMBERED_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}\.|\([a-z]\)|\(\d{1,2}\))\s+(?=[A-Z])")
+_NEXT_PARTY = re.compile(r"\b(?:and|AND)\s+(?:the\s+)?(?=[A-Z])")
+
+
+# 'U.S. Securities and Exchange Commission': an 'and' after a capitalised word (but not
+# 'its Affiliates and') is inside a name.
+_INSIDE_NAME = re.compile(r"(?<!\bits)(?<!\btheir)\s[A-Z][\w.]*\s+$")
+
+
+def _own_part(segment: str) -> str:
+    """The part of a segment that names the next party when the previous party's
+    description runs into it ('..., in the person of its Director ..., on the one side and
+    JSC Karakudukmunay'; '... Nationality: Chinese 2. Valence Technology, Inc.')."""
+    items = list(_NUMBERED_ITEM.finditer(segment))
+    if items:
+        segment = segment[items[-1].end() :]
+    segment = re.sub(r"^[\s,;]*\d{1,2}(?=\s+[a-z])", "", segment)  # a footnote mark: '),1 on'
+    if items := list(re.finditer(r"[;\u037e\uff1b]\s+(?:and\s+)?(?=[A-Z])", segment)):
+        segment = segment[items[-1].end() :]  # '...; National Football League Alumni, Inc.'
+    rest = LEAD.sub("", segment)
+    prose = re.match(r"(?!the\s+[A-Z])[a-z]", rest)  # 'the Society of ...' is a name
+    ands = [m for m in _NEXT_PARTY.finditer(rest) if not _INSIDE_NAME.search(rest, 0, m.start())]
+    if prose and ands:
+        return rest[ands[-1].end() :]
+    if prose and len(rest) > 120 and not re.search(_SUFFIX, rest):
+        return ""  # '... proposes to issue ... per Offered Share': prose about the last party
+    return segment
+
+
+_LAST_PARTY = re.compile(
+    rf"[^.;]{{0,200}}?\b(?:and|AND)\s+(?:the\s+)?"
+    rf"(?P<name>[A-Z][^,()\n]{{0,60}}?\b{_SUFFIX}(?:,?\s+{_SUFFIX})*)"
+)
+
+
+def _last_party(text: str, at: int, end: int) -> str | None:
+    """A second party the preamble names without a defined term ('between Go Call, Inc.
+    (herein "Go Call") located at ... and PageMaster Corporation located at ...')."""
+    match = _LAST_PARTY.match(text, at, min(end, at + 400))
+    if not match:
+        return None
+    name = match["name"]
+    if not name.endswith("."):  # 'Deutsche Bank Trust Company Americas, not individually'
+        more = re.match(r"(?:[ \t]+[A-Z][\w&-]*)+(?=\s*[,(])", text[match.end() : match.end() + 60])
+        name += more.group() if more else ""
+    return clean_name(name)
+
+
+# The preamble sentence ends at '. ' or '; ', but not at 'Inc. and ...' (the period of a
+# company suffix before the next party).
+_SENTENCE_END = re.compile(r"[.;]\s(?!\s*(?:and|AND|&)\s)|\s\(")
+
+
+def _and_pieces(flat: str) -> list[str]:
+    """'X and Y'; in capitals only after a company suffix ('THE HENRY FILM AND ENTERTAINMENT
+    CORPORATION' is one name, 'ACME, INC. AND BETA LLC' two)."""
+    pieces: list[str] = []
+    for piece in re.split(r",?\s+(?:and|And)\s+", flat):
+        start = 0
+        for m in re.finditer(r",?\s+AND\s+", piece):
+            if _ENDS_SUFFIX.search(piece[start : m.start()]):
+                pieces.append(piece[start : m.start()])
+                start = m.end()
+        pieces.append(piece[start:])
+    return pieces
 
 
 def _role(term: str) -> str | None:
@@ -127,65 +199,17 @@ def _role(term: str) -> str | None:
     return None
 
 
-_TRAILING_NAME = re.compile(
-    r"([A-Z][\w.&'’-]*(?:,?\s+(?:[A-Z0-9][\w.&'’-]*|&|and|of|de|du|la|von|van|\(\w+\))){0,7}),?\s*$"
-)
-
-
-_MONTH_DAY = re.compile(
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\s+\d{1,2}\b",
-    re.I,
-)
-
-
-def _clean_name(segment: str) -> str | None:
-    segment = _LEAD.sub("", " ".join(segment.split()))
-    cut = _CUT.search(segment)
-    if cut:
-        segment = segment[: cut.start()]
-    if segment.split(" ", 1)[0].islower():
-        # '... to retain Gianluca Rotino ("Consultant")': the name is the run of
-        # capitalised words right before the parenthetical.
-        tail = _TRAILING_NAME.search(segment)
-        segment = tail.group(1) if tail else segment
-    suffix = _SUFFIX_THEN_ADDRESS.search(segment)
-    if suffix:
-        segment = segment[: suffix.end()]
-    name = segment.strip(" ,;:")
-    if not name or len(name) > 120 or len(name) < 2:
-        return None
-    prose = _LOWER_RUN.search(name)
-    if prose and re.search(rf"\b{_SUFFIX}", name[: prose.start()]):
-        # 'The Bon-Ton Stores, Inc. and its associated chapter 11 debtors': the name ends at
-        # its suffix; prose without a company name before it is no party at all.
-        name = re.sub(r"[\s,]+(?:and|or|as|in|the)?\s*$", "", name[: prose.start()]).strip(" ,;:")
-        prose = None
-    if prose or re.search(
-        r"^(?:you|we|us|our|your)$|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b", name, re.I
-    ):
-        return None
-    first = name.split(" ", 1)[0]
-    camel = first[:1].islower() and any(c.isupper() for c in first)  # 'eGain', 'iGo'
-    if not (name[0].isupper() or name[0].isdigit() or name.startswith("[") or camel):
-        return None
-    if re.search(r"\bagreement\b|\bhereto\b|\bherein\b", name, re.I):
-        return None
-    if _MONTH_DAY.search(name):  # 'June 29, 2006 between X': a date is no party's name
-        return None
-    if not re.search(r"\w", name.strip("[]* ")):  # a redaction, "[ * * * ]"
-        return None
-    if _ADDRESS.search(name) and not re.search(rf"\b{_SUFFIX}", name):
-        return None
-    return name
+def _not_party(term: str) -> bool:
+    """'Agreement', 'Effective Date', 'Transportation Contract', 'Joint Venture Law': terms
+    that name no party."""
+    low = term.lower()
+    return low in NOT_PARTY_TERMS or bool(
+        re.search(r"\b(?:agreement|contract|law|act|code|rules|regulations)$", low)
+    )
 
 
 def _party_terms(text: str, start: int, end: int) -> list[re.Match[str]]:
-    return [
-        m
-        for m in _DEFINED.finditer(text, start, end)
-        if " ".join(m["term"].split()).strip(" ,").lower() not in NOT_PARTY_TERMS
-    ]
+    return [m for m in _DEFINED.finditer(text, start, end) if not _not_party(_term(m))]
 
 
 def _window(doc: Document) -> tuple[int, int, int] | None:
@@ -242,8 +266,8 @@ def _defined_names(doc: Document) -> list[str]:
             quote = re.search(r"[\"“”'‘’]{1,2}\s*(?:\([^)]{0,40}\)\s*)?", text[d.start + 1 :])
             rest = text[d.start + 1 + (quote.end() if quote else 0) : d.end]
             m = _MEANS_NAME.match(rest)
-            name = _clean_name(m["name"]) if m else None
-            if name and not any(_same(name, n) for n in names):
+            name = clean_name(m["name"]) if m else None
+            if name and not any(same_name(name, n) for n in names):
                 names.append(name)
     return names[:6]
 
@@ -252,7 +276,7 @@ def parties(doc: Document) -> dict[str, Field]:
     """parties (names with roles) plus provider and customer when the roles say so."""
     window = _window(doc)
     if window is None:
-        if not _signature_names(doc) and not _defined_names(doc):
+        if not signature_names(doc) and not _defined_names(doc):
             return {}
         window = (len(doc.pages), 0, 0)
     page, start, end = window
@@ -262,44 +286,59 @@ def parties(doc: Document) -> dict[str, Field]:
     first_at = None
     last_at = start
     for match in _DEFINED.finditer(text, start, end):
-        term = " ".join(match["term"].split()).strip(" ,")
+        term = _term(match)
         segment = text[boundary : match.start()]
         boundary = match.end()
-        if len(found) >= 2 and re.search(r"(?:^|[a-z)])\.\s+(?:\d+\.\s+)?[A-Z][a-z]+\s", segment):
+        if len(found) >= 2 and (
+            re.search(r"(?:^|[a-z)])\.\s+(?:\d+\.\s+)?[A-Z][a-z]+\s", segment)
+            or _HEADING.search(segment)  # '1. RIGHTS GRANTED': the preamble ran into section 1
+        ):
             break  # the preamble sentence has ended; later definitions are not parties
-        if term.lower() in NOT_PARTY_TERMS:
+        if _not_party(term):
             continue
-        pieces = _split_names(" ".join(segment.split()))
-        names = [n for n in (_clean_name(p) for p in pieces) if n]
+        flat = " ".join(segment.split())
+        if starts := list(_START.finditer(flat)):  # '... made effective ..., by and between X'
+            flat = flat[starts[-1].end() :]
+        pieces = _split_names(_own_part(flat) if found else flat)
+        names = [n for n in (clean_name(p) for p in pieces) if n]
         if not names:
             continue
         for name in names:
-            if any(_same(name, str(p["name"])) for p in found):
+            if any(same_name(name, str(p["name"])) for p in found):
                 continue  # named again, e.g. under a second defined term
             found.append({"name": name, "role": _role(term), "defined_as": term})
         first_at = match.start() if first_at is None else first_at
         last_at = match.end()
         if len(found) >= 6:
             break
+    last = _last_party(text, last_at, end) if found else None
+    if last and not any(same_name(last, str(p["name"])) for p in found):
+        found.append({"name": last, "role": None, "defined_as": None})
+    if len(found) < 2:
+        for name in labelled_names(doc) or block_names(doc):
+            if not any(same_name(name, str(p["name"])) for p in found):
+                found.append({"name": name, "role": None, "defined_as": None})
     if not found:
         flat = " ".join(text[start:end].split())
-        flat = re.split(r"[.;]\s|\s\(", flat)[0]
-        for piece in re.split(r",?\s+(?:and|And)\s+|\s+AND\s+", flat)[:4]:
-            name = _clean_name(piece)
+        flat = _SENTENCE_END.split(flat)[0]
+        for piece in _and_pieces(flat)[:4]:
+            name = clean_name(piece)
             if name and re.search(_SUFFIX, name) or (name and name.isupper() and len(name) > 3):
                 found.append({"name": name, "role": None, "defined_as": None})
         last_at = end
     if len(found) < 2:
         for name in _defined_names(doc):
-            if not any(_same(name, str(p["name"])) for p in found):
+            if not any(same_name(name, str(p["name"])) for p in found):
                 found.append({"name": name, "role": None, "defined_as": None})
-    if len(found) < 2 or re.search(r"signator|identified\s+in\s+schedule", text[start:end], re.I):
+    # 'each other party identified on the signature page(s) hereto': the blocks name them
+    named_below = r"signator|signature\s+page|identified\s+in\s+schedule"
+    if len(found) < 2 or re.search(named_below, text[start:end], re.I):
         defined = {str(p["defined_as"]).lower() for p in found}
-        for name in _signature_names(doc):
+        for name in signature_names(doc):
             low = name.lower()
             if low in defined or low in PROVIDER_TERMS or low in CUSTOMER_TERMS:
                 continue  # 'CUSTOMER' / 'IBM' above a signature line is a role, not a new party
-            if not any(_same(name, str(p["name"])) for p in found):
+            if not any(same_name(name, str(p["name"])) for p in found):
                 found.append({"name": name, "role": None, "defined_as": None})
     if not found:
         return {}
@@ -351,54 +390,3 @@ def _locate(text: str, name: str, start: int) -> tuple[int, int]:
     pattern = r"\s+".join(re.escape(w) for w in name.split())
     match = re.compile(pattern).search(text, max(0, start - 600))
     return (match.start(), match.end()) if match else (start, start)
-
-
-_BEHALF = re.compile(
-    r"(?im)(?:for\s+and\s+)?on\s+behalf\s+of\s*\)?[ \t]*:?[ \t]*(?:[^\n]*\))?[ \t]*"
-    r"(?P<name>[^\n]*)$"
-)
-_BY_LINE = re.compile(r"(?m)^[ \t]*(?P<name>[^\n]{3,80})\n[ \t]*By\s*:")
-
-
-def _signature_names(doc: Document) -> list[str]:
-    """Party names from signature blocks ('For and on behalf of X', 'X' above 'By:')."""
-    names: list[str] = []
-    start_page = max(0, len(doc.pages) - max(8, len(doc.pages) // 3))
-    for text in doc.pages[start_page:]:
-        witness = re.search(
-            r"IN\s+WITNESS\s+WHEREOF|SIGNED\s+by|For\s+and\s+on\s+behalf", text, re.I
-        )
-        if not witness:
-            continue
-        region = text[witness.start() :]
-        candidates = []
-        for match in _BEHALF.finditer(region):
-            line = match["name"].strip(" )")
-            if not line:
-                line = region[match.end() :].lstrip("\n").split("\n", 1)[0]
-            candidates.append(line)
-        candidates += [m["name"] for m in _BY_LINE.finditer(region)]
-        for raw in candidates:
-            name = re.split(r"\s{2,}|\s+By\s*:|\)", raw.strip())[0]
-            name = " ".join(name.split()).strip(" ,;:)")
-            if not name or len(name) < 3 or len(name) > 80 or not name[0].isupper():
-                continue
-            if re.search(
-                r"^(?:by|name|title|date|its|signature|witness|in witness)\b|/s/", name, re.I
-            ):
-                continue
-            if not (re.search(_SUFFIX, name) or name.isupper()):
-                continue
-            if name.lower() in ("you", "we", "us", "your", "our"):
-                continue
-            if not any(_same(name, n) for n in names):
-                names.append(name)
-    return names[:60]
-
-
-def _same(a: str, b: str) -> bool:
-    def norm(x: str) -> str:
-        return re.sub(r"[^a-z0-9]", "", x.lower())
-
-    x, y = norm(a), norm(b)
-    return bool(x and y) and (x in y or y in x)
