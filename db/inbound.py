@@ -99,20 +99,21 @@ _MARK = (
             ticket_id=bindparam("b_ticket"))
 )  # fmt: skip
 # Built once: a statement with literal values pays SQLAlchemy's cache-key walk per call.
+_TICKET_COLS = (_TICKETS.c.id, _TICKETS.c.source, _TICKETS.c.external_id,
+                *(_TICKETS.c[k] for k in _FIELDS))  # fmt: skip
+# The tickets' events in event-time order, each with its stored ticket's columns (one query)
 _EVENTS_OF = (
     select(_INBOUND.c.id, _INBOUND.c.external_ticket_id, _INBOUND.c.normalised,
-           _INBOUND.c.status, _INBOUND.c.error, _INBOUND.c.ticket_id)
+           _INBOUND.c.status, _INBOUND.c.error, _INBOUND.c.ticket_id,
+           *(c.label("t_" + c.name) for c in _TICKET_COLS))
+    .outerjoin(_TICKETS, (_TICKETS.c.source == _INBOUND.c.source)
+               & (_TICKETS.c.external_id == _INBOUND.c.external_ticket_id))
     .where(_INBOUND.c.source == bindparam("source"),
            _INBOUND.c.external_ticket_id.in_(bindparam("ids", expanding=True)),
            _INBOUND.c.status.in_(("received", "applied", "unmatched")))
     .order_by(_INBOUND.c.event_at, _INBOUND.c.id)
 )  # fmt: skip
-_TICKET_COLS = (_TICKETS.c.id, _TICKETS.c.source, _TICKETS.c.external_id,
-                *(_TICKETS.c[k] for k in _FIELDS))  # fmt: skip
-_TICKETS_OF = select(*_TICKET_COLS).where(
-    _TICKETS.c.source == bindparam("source"),
-    _TICKETS.c.external_id.in_(bindparam("ids", expanding=True)),
-)
+_STORED = len(_EVENTS_OF.selected_columns) - len(_TICKET_COLS)  # where the ticket's columns start
 _TICKET_BY_ID = select(*_TICKET_COLS).where(_TICKETS.c.id == bindparam("id"))
 _NEW_TICKETS = insert(_TICKETS).returning(_TICKETS.c.id, sort_by_parameter_order=True)
 _CLEAR_HISTORY = delete(_HISTORY).where(_HISTORY.c.ticket_id.in_(bindparam("ids", expanding=True)))
@@ -153,10 +154,11 @@ def rebuild(session: Session, source: str, external_ids: list[str]) -> dict[str,
     wanted = list(dict.fromkeys(external_ids))
     _lock_tickets(session, source, wanted)
     by_ticket: dict[str, list] = {}
-    keys = {"source": source, "ids": wanted}
-    for r in session.execute(_EVENTS_OF, keys):
+    existing: dict[str, TicketRow] = {}
+    for r in session.execute(_EVENTS_OF, {"source": source, "ids": wanted}):
         by_ticket.setdefault(r.external_ticket_id, []).append(r)
-    existing = {t.external_id: t for t in session.execute(_TICKETS_OF, keys)}
+        if r.t_id is not None and r.external_ticket_id not in existing:
+            existing[r.external_ticket_id] = TicketRow(*r[_STORED:])
     ref = reference(session)
     out: dict[str, Applied] = dict.fromkeys(wanted, _NOTHING)
     marks: list[dict] = []
