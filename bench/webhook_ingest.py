@@ -123,7 +123,7 @@ def main() -> int:
                 time.sleep(0.2)
         events = _events(args.events)
         # one keep-alive connection per sender thread (http.client: the senders share the
-        # machine with the server, and httpx costs them about 3x the CPU per request)
+        # machine with the server, and httpx costs them about 2.5x the CPU per request)
         local = threading.local()
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
