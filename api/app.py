@@ -4,31 +4,35 @@ Every request is audited in `api_requests`. Webhooks: POST /api/v1/webhooks/{sou
 (token with tickets:write, plus the source's signature when a secret is configured in
 secrets.toml `[webhooks]`). The raw event is stored before it is applied and committed with
 its apply, before the answer (the receipt id proves it), so an acknowledged event survives a
-crash of the process; if the apply fails, the raw event is stored on its own (received).
+crash of the process; if the apply fails, the raw event is stored on its own (received):
+`api.ingest`. Tokens are checked through a per-worker cache (`db.api_tokens.TokenCache`:
+a revocation takes effect within TOKEN_TTL seconds); the webhook skips FastAPI's routing
+(`FastWebhooks`) and answers without `jsonable_encoder` (`Json`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
+import numpy as np
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api.sources import SOURCES, BadEvent, normalise, verify_signature
-from db.api_tokens import TokenError, TokenInfo, authenticate
-from db.dispatch import entitlement_at, quick_answer, ticket_answer
+from api.ingest import audit_values, handle
+from api.sources import SOURCES, verify_signature
+from db.api_tokens import TOKEN_TTL, TokenCache, TokenError, TokenInfo
+from db.dispatch import entitlement_at, ticket_answer
 from db.engine import session_factory
-from db.inbound import delete_ticket, deleted_at, rebuild, store_event
 from db.models import ApiRequest, Client, Ticket
 
 MAX_BODY = 1_000_000  # bytes: a ticket event is a few KB; 10 MB is refused with 413
@@ -59,11 +63,51 @@ def _token(request: Request) -> str | None:
     return request.headers.get("x-api-token") or request.query_params.get("token")
 
 
+def _plain(value: object) -> object:
+    """JSON for the few non-JSON values an answer may hold (numpy scalars, instants)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+class Json(JSONResponse):
+    """The answer as JSON without FastAPI's `jsonable_encoder` walk (the webhook's hot path)."""
+
+    def render(self, content: object) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":"),
+                          default=_plain).encode()  # fmt: skip
+
+
+class FastWebhooks:
+    """Pure ASGI in front of FastAPI's routing: POST /api/v1/webhooks/{source} goes straight
+    to the webhook endpoint, without route matching, dependency solving and the inner
+    middleware per event (the route stays declared for /docs and any other method); the
+    server-error middleware outside still turns an exception into a 500."""
+
+    PREFIX = "/api/v1/webhooks/"
+
+    def __init__(self, app: ASGIApp, endpoint: Callable[[str, Request], Awaitable]) -> None:
+        self.app, self.endpoint = app, endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and scope["method"] == "POST" and path.startswith(self.PREFIX):
+            source = path[len(self.PREFIX) :]
+            if source and "/" not in source:
+                response = await self.endpoint(source, Request(scope, receive))
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(
     engine: Engine,
     *,
     webhook_secrets: dict[str, str] | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    token_ttl: float = TOKEN_TTL,
 ) -> FastAPI:
     app = FastAPI(
         title="Contract Desk API",
@@ -72,6 +116,7 @@ def create_app(
     )
     factory = session_factory(engine)
     limiter = RateLimiter()
+    tokens = TokenCache(factory, ttl=token_ttl)
     secrets = dict(webhook_secrets or {})
     # SQLite has one writer: threads of a worker queue here in order instead of polling its
     # busy timeout; PostgreSQL serialises per ticket only (db.inbound._lock_tickets)
@@ -79,22 +124,24 @@ def create_app(
 
     def audit(token_id: int | None, request: Request, status: int, detail: str | None) -> None:
         with factory() as s:
-            s.add(ApiRequest(at=clock(), token_id=token_id, method=request.method,
-                             path=request.url.path[:300], status=status,
-                             detail=(detail or "")[:300] or None))  # fmt: skip
+            s.execute(insert(ApiRequest.__table__),
+                      audit_values(token_id, request.method, request.url.path, status, detail,
+                                   clock()))  # fmt: skip
             s.commit()
 
     def refuse(token_id: int | None, request: Request, status: int, reason: str, **extra):
         audit(token_id, request, status, reason)
-        return JSONResponse({"detail": reason, **extra}, status_code=status)
+        return Json({"detail": reason, **extra}, status_code=status)
 
-    def check(request: Request, scope: str) -> TokenInfo | JSONResponse:
-        with factory() as s:
-            try:
-                info = authenticate(session=s, token=_token(request), scope=scope, now=clock())
-                s.commit()
-            except TokenError as exc:
-                return refuse(None, request, exc.status, str(exc))
+    def check(request: Request, scope: str, read: bool = True) -> TokenInfo | Json | None:
+        """The token's info, or the refusal (audited); None: `read=False` and the token's
+        row must be read from the store first."""
+        try:
+            info = tokens.authenticate(_token(request), scope, clock(), read=read)
+        except TokenError as exc:
+            return refuse(None, request, exc.status, str(exc)) if read else None
+        if info is None:
+            return None
         if not limiter.allow(info.id, info.rate_per_minute, time.monotonic()):
             return refuse(
                 info.id,
@@ -112,93 +159,37 @@ def create_app(
     async def webhook(source: str, request: Request):
         """Store the raw event (receipt id), apply it, answer with entitlement and SLA."""
         if source not in SOURCES:
-            return refuse(None, request, 404, f"unknown source {source!r}")
+            return await run_in_threadpool(refuse, None, request, 404, f"unknown source {source!r}")
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > MAX_BODY:
-            return refuse(None, request, 413, f"payload over {MAX_BODY:,} bytes")
-        info = await run_in_threadpool(check, request, "tickets:write")
+            return await run_in_threadpool(refuse, None, request, 413,
+                                           f"payload over {MAX_BODY:,} bytes")  # fmt: skip
+        # a token checked within its cache time is answered here, without a thread hop
+        info = check(request, "tickets:write", read=False)
+        if info is None:
+            info = await run_in_threadpool(check, request, "tickets:write")
         if isinstance(info, JSONResponse):
             return info
         body = b""
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY:
-                return refuse(info.id, request, 413, f"payload over {MAX_BODY:,} bytes")
+                return await run_in_threadpool(refuse, info.id, request, 413,
+                                               f"payload over {MAX_BODY:,} bytes")  # fmt: skip
         # the store and the answer block: in the thread pool, so a worker keeps taking
         # requests while one waits on the database
         return await run_in_threadpool(ingest, source, request, info, body)
 
-    def ingest(source: str, request: Request, info: TokenInfo, body: bytes):
-        with writer:
-            return _ingest(source, request, info, body)
-
-    def _ingest(source: str, request: Request, info: TokenInfo, body: bytes):
+    def ingest(source: str, request: Request, info: TokenInfo, body: bytes) -> Json:
+        headers = request.headers
         if source in secrets and not verify_signature(
-            source, body=body, headers=dict(request.headers), secret=secrets[source]
+            source, body=body, headers=dict(headers), secret=secrets[source]
         ):
             return refuse(info.id, request, 401, f"bad {source} signature")
-        fallback = hashlib.sha256(body).hexdigest()[:64]
-        header_id = request.headers.get("x-atlassian-webhook-identifier")
-        now = clock()
-        text = body.decode("utf-8", errors="replace")
-        event = error = None
-        try:
-            payload = json.loads(body)
-            if source == "jsm" and header_id and isinstance(payload, dict):
-                payload.setdefault("webhookEventId", header_id)
-            event = normalise(source, payload, fallback_id=fallback)
-        except ValueError as exc:  # JSONDecodeError and BadEvent
-            error = str(exc) if isinstance(exc, BadEvent) else f"malformed JSON: {exc}"
-        with factory() as s:
-            gone = event and not error and deleted_at(session=s, source=source,
-                                                      external_id=event.ticket_id)  # fmt: skip
-            if gone and event.kind != "deleted":
-                error = (f"ticket {event.ticket_id} was deleted in {source} at "
-                         f"{gone:%Y-%m-%d %H:%M}; the event is kept but not applied")  # fmt: skip
-            raw = {"source": source, "event": event, "payload": text, "now": now,
-                   "token_id": info.id, "error": error, "fallback_id": fallback}  # fmt: skip
-            row, duplicate = store_event(session=s, **raw, commit=False)
-            if error:
-                s.commit()
-                return refuse(info.id, request, 422, error, receipt_id=row.receipt_id)
-            if not duplicate and event.kind == "deleted":
-                s.commit()  # the raw event first: a deletion is rare and final
-                existed = delete_ticket(session=s, row=row)
-                s.add(ApiRequest(at=now, token_id=info.id, method="POST",
-                                 path=request.url.path[:300], status=200,
-                                 detail=f"receipt {row.receipt_id}: ticket deleted"))  # fmt: skip
-                s.commit()
-                what = "removed from SLA figures" if existed else "was not stored here"
-                return {"receipt_id": row.receipt_id, "duplicate": False, "status": "applied",
-                        "deleted": existed,
-                        "detail": f"ticket {event.ticket_id} {what}"}  # fmt: skip
-            out = {"receipt_id": row.receipt_id, "duplicate": duplicate}
-            if not duplicate:
-                # one commit stores the raw event and its apply: nothing is acknowledged
-                # before it; if the apply fails the raw event is still kept (received)
-                try:
-                    built = rebuild(s, source, [event.ticket_id])[event.ticket_id]
-                    out["status"] = row.status
-                    answer = built and quick_answer(session=s, ticket=built[0], now=now,
-                                                    history=built[1])  # fmt: skip
-                    s.add(ApiRequest(at=now, token_id=info.id, method="POST",
-                                     path=request.url.path[:300], status=200,
-                                     detail=f"receipt {row.receipt_id}"))  # fmt: skip
-                    s.commit()
-                except Exception:
-                    s.rollback()
-                    store_event(session=s, **raw)
-                    raise
-            else:
-                out["status"] = row.status
-                ticket = s.get(Ticket, row.ticket_id) if row.ticket_id else None
-                answer = ticket and quick_answer(session=s, ticket=ticket, now=now)
-                audit(info.id, request, 200, f"duplicate of receipt {row.receipt_id}")
-            if not answer:
-                out["detail"] = "kept in the unmatched queue: no client matches this event"
-                return JSONResponse(out, status_code=202)
-            out.update(answer)
-            return out
+        with writer, factory() as s:
+            status, out = handle(session=s, source=source, body=body, headers=headers,
+                                 path=request.url.path, token_id=info.id, now=clock())  # fmt: skip
+        return Json(out, status_code=status)
 
     @app.get("/api/v1/tickets/{source}/{external_id}")
     def get_ticket(source: str, external_id: str, request: Request):
@@ -234,4 +225,5 @@ def create_app(
         audit(info.id, request, 200, None)
         return out
 
+    app.add_middleware(FastWebhooks, endpoint=webhook)
     return app

@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,10 +44,15 @@ class Event:
     public_reply: bool = True
 
     def as_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        """JSON-ready fields (instants as ISO text); plain attribute reads, not `asdict`'s
+        deep copy (this runs once per stored event)."""
+        d = {f.name: getattr(self, f.name) for f in _FIELDS}
         for k in ("event_at", "created_at"):
             d[k] = d[k].isoformat() if d[k] else None
         return d
+
+
+_FIELDS = fields(Event)
 
 
 def _get(obj: Any, path: str) -> Any:

@@ -2,12 +2,17 @@
 
 A token looks like `cdk_<43 random chars>`; lookup is by the hash (an index hit), then the
 hash is compared again with `hmac.compare_digest`, so the check does not depend on how
-many leading characters matched. Every change is audited.
+many leading characters matched. Every change is audited. The API checks tokens through
+`TokenCache`: a worker re-reads a token at most every TOKEN_TTL seconds (a revocation takes
+effect within that) and records its last use at most once a minute.
 """
 
 from __future__ import annotations
 
 import hmac
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +27,8 @@ from db.models import ApiToken
 
 SCOPES = ("tickets:write", "tickets:read", "contracts:read")
 PREFIX = "cdk_"
+TOKEN_TTL = 2.0  # seconds a worker trusts a token row it read: a revocation's delay
+LAST_USED_EVERY = timedelta(minutes=1)  # the last-used time is recorded to the minute
 
 
 class TokenError(ValueError):
@@ -116,24 +123,84 @@ def list_tokens(*, session: Session, actor: Actor, now: datetime) -> pd.DataFram
     )  # fmt: skip
 
 
-def authenticate(*, session: Session, token: str | None, scope: str, now: datetime) -> TokenInfo:
-    """The token's info if it is valid and carries `scope`; TokenError(401/403) otherwise.
+@dataclass(frozen=True)
+class _Row:
+    """The columns of a token row a request needs, detached from any session."""
 
-    Records the last-used time (at most once a minute per token, to keep writes cheap).
+    id: int
+    name: str
+    token_hash: str
+    scopes: frozenset[str]
+    rate_per_minute: int
+    expires_at: datetime
+    revoked_at: datetime | None
+    fetched: float  # monotonic time it was read
+
+
+class TokenCache:
+    """Per-process token check: the row is read at most once every `ttl` seconds per token.
+
+    So a revocation (or a scope change) reaches a running worker within `ttl` seconds
+    (TOKEN_TTL, documented in docs/api.md); expiry is checked on every request against the
+    cached expiry time, so it is exact. The last-used time is written at most once every
+    LAST_USED_EVERY per token and process, in the read that refreshes the row.
     """
-    if not token:
-        raise TokenError(401, "missing API token (Authorization: Bearer <token>)")
-    digest = token_hash(token.strip())
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
-        raise TokenError(401, "unknown API token")
-    if row.revoked_at is not None:
-        raise TokenError(401, "API token revoked")
-    if row.expires_at <= now:
-        raise TokenError(401, "API token expired")
-    scopes = frozenset(row.scopes.split())
-    if scope not in scopes:
-        raise TokenError(403, f"API token lacks the scope {scope} (has {row.scopes})")
-    if row.last_used_at is None or now - row.last_used_at >= timedelta(minutes=1):
-        session.execute(update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now))
-    return TokenInfo(row.id, row.name, scopes, row.rate_per_minute)
+
+    def __init__(self, factory: Callable[[], Session], ttl: float = TOKEN_TTL) -> None:
+        self._factory = factory
+        self._ttl = ttl
+        self._rows: dict[str, _Row] = {}
+        self._used: dict[int, datetime] = {}  # last-used time known per token id
+        self._lock = threading.Lock()
+
+    def authenticate(
+        self, token: str | None, scope: str, now: datetime, *, read: bool = True
+    ) -> TokenInfo | None:
+        """The token's info if it is valid and carries `scope`; TokenError(401/403) otherwise.
+
+        `read=False` never touches the store (an event loop's fast path): None when the row
+        has to be read first."""
+        if not token:
+            raise TokenError(401, "missing API token (Authorization: Bearer <token>)")
+        digest = token_hash(token.strip())
+        row = self._rows.get(digest)
+        if row is None or time.monotonic() - row.fetched >= self._ttl:
+            if not read:
+                return None
+            row = self._refresh(digest, now)
+        if row is None or not hmac.compare_digest(row.token_hash, digest):
+            raise TokenError(401, "unknown API token")
+        if row.revoked_at is not None:
+            raise TokenError(401, "API token revoked")
+        if row.expires_at <= now:
+            raise TokenError(401, "API token expired")
+        if scope not in row.scopes:
+            have = " ".join(sorted(row.scopes))
+            raise TokenError(403, f"API token lacks the scope {scope} (has {have})")
+        return TokenInfo(row.id, row.name, row.scopes, row.rate_per_minute)
+
+    def _refresh(self, digest: str, now: datetime) -> _Row | None:
+        """Read the row again (and record its use when due); unknown tokens are not kept."""
+        with self._factory() as s:
+            found = s.execute(
+                select(ApiToken.id, ApiToken.name, ApiToken.token_hash, ApiToken.scopes,
+                       ApiToken.rate_per_minute, ApiToken.expires_at, ApiToken.revoked_at,
+                       ApiToken.last_used_at).where(ApiToken.token_hash == digest)
+            ).one_or_none()  # fmt: skip
+            if found is None:
+                self._rows.pop(digest, None)
+                return None
+            with self._lock:
+                used = max(filter(None, (found.last_used_at, self._used.get(found.id))),
+                           default=None)  # fmt: skip
+                due = found.revoked_at is None and (used is None or now - used >= LAST_USED_EVERY)
+                if due:
+                    self._used[found.id] = now
+            if due:
+                s.execute(update(ApiToken).where(ApiToken.id == found.id).values(last_used_at=now))
+                s.commit()
+        row = _Row(found.id, found.name, found.token_hash, frozenset(found.scopes.split()),
+                   found.rate_per_minute, found.expires_at, found.revoked_at,
+                   time.monotonic())  # fmt: skip
+        self._rows[digest] = row
+        return row

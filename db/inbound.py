@@ -1,23 +1,27 @@
 """Inbound ticket events: stored raw first (receipt id), then applied in event-time order.
 
-`store_event` commits the raw event before anything else, so an acknowledged event is never
-lost; (source, event_id) is unique, so a replay is recognised and not applied twice.
-`apply_ticket` rebuilds the ticket from all its applied events sorted by event time, so an
-event that arrives late lands where it belongs. For a ticket fed by webhooks the event
-stream is authoritative for its pause/reopen/priority history (those rows are rewritten).
-An event whose client is unknown stays `unmatched` (the unmatched queue) until the client
-exists; `retry_unmatched` applies them.
+`insert_event` stores the raw event before anything else in the caller's transaction (the
+webhook commits it with its apply, one commit an event, so an acknowledged event is never
+lost; `store_event` commits it alone); (source, event_id) is unique, so a replay is
+recognised and not applied twice. `apply_ticket` rebuilds the ticket from all its applied
+events sorted by event time, so an event that arrives late lands where it belongs. For a
+ticket fed by webhooks the event stream is authoritative for its pause/reopen/priority
+history (those rows are rewritten). An event whose client is unknown stays `unmatched` (the
+unmatched queue) until the client exists; `retry_unmatched` applies them.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import delete, func, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from api.sources import Event
@@ -31,51 +35,98 @@ from sla.single import choose_contract
 QUIET_AFTER = timedelta(hours=2)
 
 
-def store_event(
-    *,
-    session: Session,
-    source: str,
-    event: Event | None,
-    payload: str,
-    now: datetime,
-    token_id: int | None,
-    error: str | None = None,
-    fallback_id: str,
-    commit: bool = True,
-) -> tuple[InboundEvent, bool]:
-    """Commit the raw event; (row, duplicate). A rejected event is kept with its reason.
-
-    `commit=False` only flushes it: the webhook commits it with its apply (one commit an
-    event) and, should the apply fail, stores it again on its own (`keep_raw`)."""
-    event_id = event.event_id if event else fallback_id
-    existing = session.scalar(
-        select(InboundEvent).where(InboundEvent.source == source, InboundEvent.event_id == event_id)
-    )
-    if existing is not None:
-        return existing, True
-    row = InboundEvent(
-        receipt_id=str(uuid.uuid4()), source=source, event_id=event_id, received_at=now,
-        event_at=event.event_at if event else None, kind=event.kind if event else None,
-        external_ticket_id=event.ticket_id if event else None,
-        client_name=(event.client or None) if event else None, payload=payload,
-        normalised=json.dumps(event.as_dict()) if event else None,
-        status="rejected" if error else "received", error=error and error[:300],
-        token_id=token_id,
-    )  # fmt: skip
-    session.add(row)
-    try:
-        session.commit() if commit else session.flush()
-    except IntegrityError:  # the same event raced in on another worker
-        session.rollback()
-        return session.scalar(
-            select(InboundEvent).where(
-                InboundEvent.source == source, InboundEvent.event_id == event_id
-            )
-        ), True
-    return row, False
+def store_event(*, session: Session, **raw: Any) -> tuple[InboundEvent, bool]:
+    """Commit the raw event (`insert_event`, same keywords); (row, duplicate). A rejected
+    event is kept with its reason. The pull sync's one-at-a-time path after a race."""
+    made = insert_event(session=session, **raw)
+    session.commit()
+    if made is not None:
+        return session.get(InboundEvent, made[0]), False
+    event_id = raw["event"].event_id if raw["event"] else raw["fallback_id"]
+    return session.scalar(
+        select(InboundEvent).where(
+            InboundEvent.source == raw["source"], InboundEvent.event_id == event_id
+        )
+    ), True
 
 
-def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket | None:
+@dataclass(frozen=True)
+class TicketRow:
+    """A ticket as rebuilt: plain values (what the answer and the callers read)."""
+
+    id: int
+    source: str
+    external_id: str
+    client_id: int | None
+    contract_id: int | None
+    subject: str | None
+    service_type: str
+    priority: str
+    status: str
+    created_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What `rebuild` did with one ticket. `status`: applied, unmatched (its client is
+    unknown: `ticket` is None) or "not applied" (no events, or the source deleted it:
+    `deleted_at`, when that was applied; a later event is refused, see the webhook)."""
+
+    ticket: TicketRow | None
+    history: list[tuple]
+    status: str
+    deleted_at: datetime | None = None
+
+
+_NOTHING = Applied(None, [], "not applied")
+# the ticket's columns rebuild writes (in TicketRow order after id/source/external_id)
+_FIELDS = ("client_id", "contract_id", "subject", "service_type", "priority", "status",
+           "created_at", "first_response_at", "resolved_at")  # fmt: skip
+_TICKETS = Ticket.__table__
+_INBOUND = InboundEvent.__table__
+_HISTORY = TicketEvent.__table__
+_SET_TICKET = (
+    update(_TICKETS)
+    .where(_TICKETS.c.id == bindparam("b_id"))
+    .values({k: bindparam("b_" + k) for k in _FIELDS})
+)
+_MARK = (
+    update(_INBOUND)
+    .where(_INBOUND.c.id == bindparam("b_id"))
+    .values(status=bindparam("b_status"), error=bindparam("b_error"),
+            ticket_id=bindparam("b_ticket"))
+)  # fmt: skip
+# Built once: a statement with literal values pays SQLAlchemy's cache-key walk per call.
+_TICKET_COLS = (_TICKETS.c.id, _TICKETS.c.source, _TICKETS.c.external_id,
+                *(_TICKETS.c[k] for k in _FIELDS))  # fmt: skip
+# The tickets' events in event-time order, each with its stored ticket's columns (one query)
+_EVENTS_OF = (
+    select(_INBOUND.c.id, _INBOUND.c.external_ticket_id, _INBOUND.c.normalised,
+           _INBOUND.c.status, _INBOUND.c.error, _INBOUND.c.ticket_id,
+           *(c.label("t_" + c.name) for c in _TICKET_COLS))
+    .outerjoin(_TICKETS, (_TICKETS.c.source == _INBOUND.c.source)
+               & (_TICKETS.c.external_id == _INBOUND.c.external_ticket_id))
+    .where(_INBOUND.c.source == bindparam("source"),
+           _INBOUND.c.external_ticket_id.in_(bindparam("ids", expanding=True)),
+           _INBOUND.c.status.in_(("received", "applied", "unmatched")))
+    .order_by(_INBOUND.c.event_at, _INBOUND.c.id)
+)  # fmt: skip
+_STORED = len(_EVENTS_OF.selected_columns) - len(_TICKET_COLS)  # where the ticket's columns start
+_TICKET_BY_ID = select(*_TICKET_COLS).where(_TICKETS.c.id == bindparam("id"))
+_NEW_TICKETS = insert(_TICKETS).returning(_TICKETS.c.id, sort_by_parameter_order=True)
+_CLEAR_HISTORY = delete(_HISTORY).where(_HISTORY.c.ticket_id.in_(bindparam("ids", expanding=True)))
+_ADD_HISTORY = insert(_HISTORY)
+_RAW = {  # INSERT ... ON CONFLICT (source, event_id) DO NOTHING RETURNING id, per dialect
+    name: ins(_INBOUND).on_conflict_do_nothing(index_elements=["source", "event_id"])
+    .returning(_INBOUND.c.id)
+    for name, ins in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+}  # fmt: skip
+_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+
+
+def apply_ticket(*, session: Session, source: str, external_id: str) -> TicketRow | None:
     """Rebuild one ticket from its events (event-time order); None when its client is unknown.
 
     Marks the events applied or unmatched; the caller commits.
@@ -85,86 +136,145 @@ def apply_ticket(*, session: Session, source: str, external_id: str) -> Ticket |
 
 def apply_tickets(
     *, session: Session, source: str, external_ids: list[str]
-) -> dict[str, Ticket | None]:
+) -> dict[str, TicketRow | None]:
     """`apply_ticket` for many tickets of one source with a few queries (pull sync pages)."""
-    return {k: v and v[0] for k, v in rebuild(session, source, external_ids).items()}
+    return {k: v.ticket for k, v in rebuild(session, source, external_ids).items()}
 
 
-def rebuild(
-    session: Session, source: str, external_ids: list[str]
-) -> dict[str, tuple[Ticket, list[tuple]] | None]:
-    """Per ticket: (the rebuilt ticket, the history rows written for it), or None.
+def rebuild(session: Session, source: str, external_ids: list[str]) -> dict[str, Applied]:
+    """Per ticket: the rebuilt ticket and the history rows written for it (`Applied`).
 
-    Clients and contracts come from the cached reference data (`db.reference`); the
-    contract is the one `_contracts_for` would pick (`sla.single.choose_contract`).
+    Core statements, a fixed number per call whatever the number of tickets (the webhook
+    runs this per event): lock, the tickets' events, the tickets, then one insert, update
+    and history statement each, and one that marks the events. Columns are written only
+    when they changed (`changed_at` moves only then). Clients and contracts come from the
+    cached reference data (`db.reference`); the contract is the one `_contracts_for` would
+    pick (`sla.single.choose_contract`).
     """
     wanted = list(dict.fromkeys(external_ids))
     _lock_tickets(session, source, wanted)
-    rows = session.scalars(
-        select(InboundEvent)
-        .where(
-            InboundEvent.source == source,
-            InboundEvent.external_ticket_id.in_(wanted),
-            InboundEvent.status.in_(("received", "applied", "unmatched")),
-        )
-        .order_by(InboundEvent.event_at, InboundEvent.id)
-    ).all()
-    by_ticket: dict[str, list[InboundEvent]] = {}
-    for r in rows:
+    by_ticket: dict[str, list] = {}
+    existing: dict[str, TicketRow] = {}
+    for r in session.execute(_EVENTS_OF, {"source": source, "ids": wanted}):
         by_ticket.setdefault(r.external_ticket_id, []).append(r)
-    existing = {
-        t.external_id: t
-        for t in session.scalars(
-            select(Ticket).where(Ticket.source == source, Ticket.external_id.in_(wanted))
-        )
-    }
+        if r.t_id is not None and r.external_ticket_id not in existing:
+            existing[r.external_ticket_id] = TicketRow(*r[_STORED:])
     ref = reference(session)
-    out: dict[str, tuple[Ticket, list[tuple]] | None] = dict.fromkeys(wanted)
-    built: list[tuple[Ticket, dict, list[InboundEvent]]] = []
+    out: dict[str, Applied] = dict.fromkeys(wanted, _NOTHING)
+    marks: list[dict] = []
+    built: list[tuple[str, dict, list, list]] = []
     for external_id in wanted:
         evs = by_ticket.get(external_id) or []
         events = [json.loads(r.normalised) for r in evs]
-        if not events or any(e["kind"] == "deleted" for e in events):
-            continue  # a deleted ticket is never rebuilt (delete_ticket removed it)
+        if not events:
+            continue
+        gone = [e["event_at"] for r, e in zip(evs, events, strict=True)
+                if e["kind"] == "deleted" and r.status == "applied"]  # fmt: skip
+        if gone or any(e["kind"] == "deleted" for e in events):
+            # a deleted ticket is never rebuilt (delete_ticket removed it)
+            when = datetime.fromisoformat(min(gone)) if gone else None
+            out[external_id] = Applied(None, [], "not applied", when)
+            continue
         ticket = existing.get(external_id)
         client = next((e["client"] for e in reversed(events) if e["client"]), None)
         client_id = ref.clients.get(client_name_key(client)) if client else (
             ticket.client_id if ticket else None)  # fmt: skip
         if client_id is None:
-            for r in evs:
-                r.status, r.error = (
-                    "unmatched",
-                    f"no client named {client!r}" if client else "no client",
-                )
+            why = f"no client named {client!r}" if client else "no client"
+            marks += [_mark(r, "unmatched", why, r.ticket_id) for r in evs]
+            out[external_id] = Applied(None, [], "unmatched")
             continue
         state = _fold(events)
-        if ticket is None:
-            ticket = Ticket(source=source, external_id=external_id)
-            session.add(ticket)
-        ticket.client_id = client_id
-        for k in ("subject", "service_type", "priority", "status", "created_at",
-                  "first_response_at", "resolved_at"):  # fmt: skip
-            setattr(ticket, k, state[k])
-        built.append((ticket, state, evs))
-        out[external_id] = (ticket, state["history"])
-    if not built:
-        return out
-    stored = [t.id for t, _, _ in built if t.id is not None]  # new tickets have no events
-    session.flush()
-    if stored:
-        session.execute(delete(TicketEvent).where(TicketEvent.ticket_id.in_(stored)))
-    for ticket, state, evs in built:
-        terms = ref.terms.get(ticket.client_id, [])
+        values = {k: state[k] for k in _FIELDS[2:]}
+        terms = ref.terms.get(client_id, [])
         pick = choose_contract(
-            terms, instant=ticket.created_at, service_type=ticket.service_type or "",
+            terms, instant=values["created_at"], service_type=values["service_type"] or "",
             zones=[ref.calendars[c.calendar_key].tz for c in terms],
         )  # fmt: skip
-        ticket.contract_id = pick[0].contract_id if pick else None
-        for at, kind, value in state["history"]:
-            session.add(TicketEvent(ticket_id=ticket.id, at=at, kind=kind, value=value))
-        for r in evs:
-            r.status, r.error, r.ticket_id = "applied", None, ticket.id
+        values = {"client_id": client_id, "contract_id": pick[0].contract_id if pick else None,
+                  **values}  # fmt: skip
+        built.append((external_id, values, evs, state["history"]))
+    ids = _write_tickets(session, source, existing, built)
+    stored = [existing[x].id for x, *_ in built if x in existing]
+    if stored:
+        session.execute(_CLEAR_HISTORY, {"ids": stored})
+    history = [{"ticket_id": ids[x], "at": at, "kind": kind, "value": value}
+               for x, _, _, hist in built for at, kind, value in hist]  # fmt: skip
+    if history:
+        session.execute(_ADD_HISTORY, history)
+    for external_id, values, evs, hist in built:
+        tid = ids[external_id]
+        marks += [_mark(r, "applied", None, tid) for r in evs]
+        out[external_id] = Applied(TicketRow(tid, source, external_id, **values), hist, "applied")
+    marks = [m for m in marks if m]
+    if marks:
+        session.execute(_MARK, marks)
     return out
+
+
+def _mark(row, status: str, error: str | None, ticket_id: int | None) -> dict | None:
+    """The update that sets an event's status, or None when it already has it."""
+    if (row.status, row.error, row.ticket_id) == (status, error, ticket_id):
+        return None
+    return {"b_id": row.id, "b_status": status, "b_error": error, "b_ticket": ticket_id}
+
+
+def _write_tickets(session: Session, source: str, existing: dict, built: list) -> dict[str, int]:
+    """Insert the new tickets, update the stored ones whose columns changed; ids by key."""
+    ids = {x: existing[x].id for x, *_ in built if x in existing}
+    fresh = [(x, v) for x, v, *_ in built if x not in existing]
+    if fresh:
+        made = session.execute(
+            _NEW_TICKETS, [{"source": source, "external_id": x, **v} for x, v in fresh]
+        ).scalars()
+        ids.update(zip((x for x, _ in fresh), made, strict=True))
+    changed = [
+        {"b_id": existing[x].id, **{"b_" + k: v[k] for k in _FIELDS}}
+        for x, v, *_ in built
+        if x in existing and any(getattr(existing[x], k) != v[k] for k in _FIELDS)
+    ]
+    if changed:
+        session.execute(_SET_TICKET, changed)
+    return ids
+
+
+def load_ticket(session: Session, ticket_id: int) -> TicketRow | None:
+    """A stored ticket as plain values (the duplicate-event answer)."""
+    t = session.execute(_TICKET_BY_ID, {"id": ticket_id}).one_or_none()
+    return None if t is None else TicketRow(*t)
+
+
+def insert_event(
+    *,
+    session: Session,
+    source: str,
+    event: Event | None,
+    payload: str,
+    now: datetime,
+    token_id: int | None,
+    error: str | None = None,
+    fallback_id: str,
+) -> tuple[int, str] | None:
+    """Store the raw event in the caller's transaction: (row id, receipt id), or None when
+    (source, event id) is already stored (a replay, or the same event racing in on another
+    worker: INSERT ... ON CONFLICT DO NOTHING, so no exception and no rollback)."""
+    receipt = str(uuid.uuid4())
+    values = _raw_values(source, event, payload, now, token_id, error, fallback_id)
+    stmt = _RAW[session.get_bind().dialect.name]
+    row_id = session.execute(stmt, {"receipt_id": receipt, **values}).scalar()
+    return None if row_id is None else (row_id, receipt)
+
+
+def _raw_values(source, event, payload, now, token_id, error, fallback_id) -> dict:
+    return dict(
+        source=source, event_id=event.event_id if event else fallback_id, received_at=now,
+        event_at=event.event_at if event else None, kind=event.kind if event else None,
+        external_ticket_id=event.ticket_id if event else None,
+        client_name=(event.client or None) if event else None, payload=payload,
+        normalised=json.dumps(event.as_dict()) if event else None,
+        status="rejected" if error else "received", error=error and error[:300],
+        token_id=token_id,
+    )  # fmt: skip
 
 
 def _lock_tickets(session: Session, source: str, external_ids: list[str]) -> None:
@@ -175,21 +285,9 @@ def _lock_tickets(session: Session, source: str, external_ids: list[str]) -> Non
     if session.get_bind().dialect.name == "postgresql":
         keys = sorted({lock_key(f"ticket:{source}:{e}") for e in external_ids})
         for k in keys:
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": k})
+            session.execute(_LOCK, {"k": k})
     else:
         session.execute(text("UPDATE inbound_events SET status = status WHERE 0"))
-
-
-def deleted_at(*, session: Session, source: str, external_id: str) -> datetime | None:
-    """When the source said the ticket was deleted (its applied 'deleted' event), else None."""
-    return session.scalar(
-        select(func.min(InboundEvent.event_at)).where(
-            InboundEvent.source == source,
-            InboundEvent.external_ticket_id == external_id,
-            InboundEvent.kind == "deleted",
-            InboundEvent.status == "applied",
-        )
-    )
 
 
 def delete_ticket(*, session: Session, row: InboundEvent) -> bool:

@@ -11,19 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from sla.calendar import Calendar, as_us, from_us_many
-from sla.clock import _NAT, _OPEN, _Clocks, _metric
+from sla.calendar import Calendar, as_us
+from sla.clock import _NAT, _OPEN, _Clocks, _Combined, _metric
 from sla.coverage_spec import describe_hours
 from sla.entitlement import WILDCARDS, normalise_service
 from sla.events import PAUSE_STATUSES, STOP_STATUSES
 
 _INCLUDED, _WILDCARD, _UNLISTED, _EXCLUDED = 0, 1, 2, 3
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # `from_us_many` for one value, without pandas
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,21 @@ def _merge(pauses: Sequence[tuple[int, int]], created: int) -> tuple[np.ndarray,
     return np.array(starts, np.int64), np.array(ends, np.int64)
 
 
+_COMBINED: dict[int, tuple[Calendar, _Combined]] = {}
+
+
+def _combined(calendar: Calendar) -> _Combined:
+    """The calendar's combined window table, built once per calendar object (the webhook
+    evaluates one ticket per event: building it copied the whole table each time). The
+    entry holds the calendar, so its id cannot be reused while it is cached."""
+    hit = _COMBINED.get(id(calendar))
+    if hit is None or hit[0] is not calendar:
+        if len(_COMBINED) >= 256:  # calendars of replaced reference data
+            _COMBINED.clear()
+        hit = _COMBINED[id(calendar)] = (calendar, _Combined([calendar]))
+    return hit[1]
+
+
 @dataclass(frozen=True)
 class Clock:
     metric: str
@@ -210,7 +226,8 @@ def evaluate_one(
     created = np.array([as_us(created_at)], np.int64)
     resolved = as_us(resolved_at) if resolved_at is not None else _NAT
     responded = as_us(first_response_at) if first_response_at is not None else resolved
-    tick = _Clocks(np.zeros(1, np.int64), [calendar])
+    combined = _combined(calendar)
+    tick = _Clocks(np.zeros(1, np.int64), [calendar], combined)
     f_created = tick.f(created)
     p_start, p_end = _merge(pauses, int(created[0]))
     now_us = as_us(now)
@@ -224,7 +241,7 @@ def evaluate_one(
         use = metric == "resolution" or pause_response
         ps, pe = (p_start, p_end) if use else (p_start[:0], p_end[:0])
         pos = np.zeros(len(ps), np.int64)
-        rows = _Clocks(pos, [calendar])
+        rows = _Clocks(pos, [calendar], combined)
         stop = np.array([stop_us], np.int64)
         m = _metric(n=1, tick=tick, rows=rows, created=created, f_created=f_created, stop=stop,
                     target=target, pos=pos, p_start=ps, p_end=pe, now=now_us)  # fmt: skip
@@ -245,7 +262,7 @@ def evaluate_one(
             state = "at_risk"
         else:
             state = "running"
-        due_at = None if not has_due else from_us_many(np.array([due]))[0].to_pydatetime()
+        due_at = None if not has_due else _EPOCH + timedelta(microseconds=due)
         out.append(Clock(
             metric=metric, state=state, target_min=None if no_target else float(target_min),
             elapsed_min=elapsed / 60_000_000, due_at=due_at and due_at.astimezone(UTC),

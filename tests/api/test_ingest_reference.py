@@ -155,12 +155,12 @@ def test_two_events_of_one_ticket_applied_at_once_both_land(store):
 
 
 def test_a_failed_apply_keeps_the_raw_event(client, write_token, store, monkeypatch):
-    import api.app
+    import api.ingest
 
     def broken(*_a, **_k):
         raise RuntimeError("apply failed")
 
-    monkeypatch.setattr(api.app, "rebuild", broken)  # the one fault no real input triggers
+    monkeypatch.setattr(api.ingest, "rebuild", broken)  # the one fault no real input triggers
     with pytest.raises(RuntimeError):
         post(client, write_token, generic("e1", "created", "2026-03-02T09:00:00Z"))
     with session_factory(store)() as s:

@@ -17,7 +17,7 @@ from db.models import InboundEvent
 from tests.factories import make_contract
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
-PORT = 8615
+PORT = int(os.environ.get("TEST_API_PORT", "8615"))  # a free port of the runner's
 
 
 def test_serve_token_and_kill_mid_stream(engine):
