@@ -31,7 +31,7 @@ from db.engine import session_factory
 from db.models import Ticket, TicketEvent
 from db.sla import outcome_cache
 from db.sla.events import pauses_from_events
-from db.sla.frames import instant_column, read_frame, since_param, to_instants
+from db.sla.frames import instant_column, read_columns, since_param
 from db.sla.in_force import _contracts, _policies, _policy_keys
 
 OUTCOME_COLUMNS = [
@@ -67,7 +67,24 @@ def _filtered(session: Session, q, **flt):
     return q
 
 
+# What _tickets reads, in select order, and as what (db.sla.frames.read_columns).
+_TICKET_KINDS = {
+    "ticket_id": "id",
+    "external_id": "str",
+    "contract_id": "int",
+    "client_id": "int",
+    "technician_id": "int",
+    "priority": "label",
+    "service_type": "label",
+    "status": "label",
+    "created_at": "instant",
+    "first_response_at": "instant",
+    "resolved_at": "instant",
+}
+
+
 def _tickets(session: Session, **flt) -> pd.DataFrame:
+    """One row per ticket (filtered by `flt`), typed as _TICKET_KINDS says."""
     q = select(
         Ticket.id,
         Ticket.external_id,
@@ -82,26 +99,7 @@ def _tickets(session: Session, **flt) -> pd.DataFrame:
         instant_column(session, Ticket.resolved_at),
     )
     q = _filtered(session, q, **flt)
-    cols = [
-        "ticket_id",
-        "external_id",
-        "contract_id",
-        "client_id",
-        "technician_id",
-        "priority",
-        "service_type",
-        "status",
-        "created_at",
-        "first_response_at",
-        "resolved_at",
-    ]
-    frame = read_frame(session, q, cols)
-    frame["ticket_id"] = frame["ticket_id"].astype("int64")
-    for name in ("created_at", "first_response_at", "resolved_at"):
-        frame[name] = to_instants(frame[name])
-    for name in ("contract_id", "client_id", "technician_id"):
-        frame[name] = frame[name].astype("Int64")
-    return frame
+    return read_columns(session, q, _TICKET_KINDS)
 
 
 def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
@@ -113,8 +111,8 @@ def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
         TicketEvent.value,
     ).join(Ticket, Ticket.id == TicketEvent.ticket_id)
     q = _filtered(session, q, **flt)
-    ev = read_frame(session, q, ["ticket_id", "at", "kind", "value"])
-    ev["ticket_id"] = ev["ticket_id"].astype("int64")
+    kinds = {"ticket_id": "id", "at": "instant", "kind": "text", "value": "text"}
+    ev = read_columns(session, q, kinds)
     if ev.empty:
         return pd.DataFrame(
             {
@@ -124,7 +122,6 @@ def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
                 "reason": pd.Series([], dtype=object),
             }
         )
-    ev["at"] = to_instants(ev["at"])
     return pauses_from_events(ev, tickets)
 
 
@@ -174,7 +171,8 @@ def _distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarra
 
 def _attach(tickets: pd.DataFrame, key: pd.Series, policies: dict, cal_keys: dict) -> pd.DataFrame:
     """`sla.attach_targets` once per distinct (policy key, priority, service type), broadcast
-    to the tickets: a million tickets share a few thousand combinations."""
+    to the tickets (added to `tickets` itself): a million tickets share a few thousand
+    combinations."""
     work = pd.DataFrame(
         {
             "contract_id": key.fillna("none").to_numpy(object),
@@ -190,7 +188,7 @@ def _attach(tickets: pd.DataFrame, key: pd.Series, policies: dict, cal_keys: dic
         always_on_key=ALWAYS,
     )
     small["calendar_key"] = small["calendar_key"].where(small["calendar_key"].notna(), ALWAYS)
-    out = tickets.copy()
+    out = tickets  # the caller's fresh read: no copy of a million rows
     for name in _TARGETS:
         out[name] = small[name].to_numpy()[inverse]
     out["calendar_key"] = small["calendar_key"].astype(str).to_numpy(object)[inverse]
@@ -275,7 +273,7 @@ def _evaluate(loaded: _Loaded, now: datetime) -> pd.DataFrame:
     out["created_at"] = taken("created_at")
     for name in ["metric", "state", "elapsed_min", "target_min", "due_at", "minutes_left"]:
         out[name] = result[name]
-    out["external_id"] = taken("external_id")
+    out["external_id"] = pd.Series(t["external_id"].to_numpy(object)[pos], dtype=object)
     out["status"] = taken("status").astype(object)
     out["stopped_at"] = result["stopped_at"]
     out["calendar_key"] = result["calendar_key"].astype(str)

@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import select
 
 import sla
 from db.calendars import ALWAYS, calendar_versions_frame, load_calendars
 from db.engine import session_scope
 from db.models import Ticket, TicketEvent
 from db.sla import outcomes
+from db.sla.frames import instant_column, read_columns, read_frame, to_instants
 from db.sla.in_force import _contracts, _policies, _policy_keys
 from demo.seed import seed
 from sla.events import normal_statuses
@@ -38,10 +40,25 @@ def test_statuses_normalised_per_distinct_value_equal_per_row():
     assert normal_statuses(values).tolist() == per_row.tolist()
 
 
+def _old_tickets(session) -> pd.DataFrame:
+    """The tickets as read before read_columns: raw values, then converted whole."""
+    instants = ["created_at", "first_response_at", "resolved_at"]
+    names = [c for c in outcomes._TICKET_KINDS if c not in instants][1:]  # after ticket_id
+    stamps = [instant_column(session, getattr(Ticket, c)) for c in instants]
+    q = select(Ticket.id, *(getattr(Ticket, c) for c in names), *stamps)
+    frame = read_frame(session, q, list(outcomes._TICKET_KINDS))
+    frame["ticket_id"] = frame["ticket_id"].astype("int64")
+    for name in instants:
+        frame[name] = to_instants(frame[name])
+    for name in ("contract_id", "client_id", "technician_id"):
+        frame[name] = frame[name].astype("Int64")
+    return frame
+
+
 def _old_details(session, now: datetime) -> pd.DataFrame:
     """sla_details as it was before the lean load: every ticket through attach_targets, the
     tickets joined back to the outcomes by ticket id."""
-    tickets = outcomes._tickets(session)
+    tickets = _old_tickets(session)
     contracts = _contracts(session)
     tickets = tickets.merge(contracts[["contract_id", "tier"]], on="contract_id", how="left")
     key, policies, cal_keys = _policy_keys(
@@ -141,3 +158,26 @@ def test_outcomes_follow_the_held_tickets_in_any_order(seeded):
     got = outcomes._evaluate(shuffled, NOW).sort_values(["metric", "ticket_id"])
     want = outcomes._evaluate(loaded, NOW).sort_values(["metric", "ticket_id"])
     _assert_same(got.reset_index(drop=True), want.reset_index(drop=True))
+
+
+def test_columns_read_in_chunks_equal_one_raw_read(seeded):
+    with session_scope(seeded) as s:
+        for t in s.query(Ticket).order_by(Ticket.id).limit(5):
+            t.technician_id = None  # unassigned: a missing int
+        s.flush()
+        want = _old_tickets(s)
+        q = select(Ticket.id).where(Ticket.id < 0)
+        empty = read_columns(s, q, {"ticket_id": "id"})
+        got = outcomes._tickets(s)  # whole chunks and a short last one
+        small = read_columns(
+            s,
+            select(Ticket.id, instant_column(s, Ticket.resolved_at), Ticket.technician_id),
+            {"ticket_id": "id", "resolved_at": "instant", "technician_id": "int"},
+            chunk=700,
+        )
+    assert got["priority"].dtype == "category" and got["external_id"].dtype == "str"
+    as_read = got.astype({c: object for c in ("external_id", "priority", "service_type", "status")})
+    pd.testing.assert_frame_equal(as_read, want, check_exact=True)
+    pd.testing.assert_frame_equal(small, want[small.columns], check_exact=True)
+    assert small["resolved_at"].isna().any() and small["technician_id"].isna().any()
+    assert empty.empty and empty["ticket_id"].dtype == "int64"
