@@ -113,7 +113,7 @@ def _odd_inputs(session) -> None:
     rows = session.query(Ticket).order_by(Ticket.id).limit(30).all()
     for i, t in enumerate(rows):
         t.service_type = ["", "  Remote   SUPPORT ", "EMAIL", "x"][i % 4]
-        t.priority = ["p2", " P1 ", "P3"][i % 3]
+        t.priority = ["p2", "P1", "P3"][i % 3]  # String(2): case, not spacing
     for e in session.query(TicketEvent).filter(TicketEvent.kind == "paused").limit(20):
         e.value = "  Waiting   ON Customer "
     session.flush()
