@@ -13,10 +13,12 @@ import pytest
 from sqlalchemy import select
 
 import sla
+from access.roles import SYSTEM
 from db.calendars import ALWAYS, calendar_versions_frame, load_calendars
 from db.engine import session_scope
 from db.models import Ticket, TicketEvent
 from db.sla import outcomes
+from db.sla.entitlements import ticket_entitlements
 from db.sla.frames import instant_column, read_columns, read_frame, to_instants
 from db.sla.in_force import _contracts, _policies, _policy_keys
 from demo.seed import seed
@@ -181,3 +183,14 @@ def test_columns_read_in_chunks_equal_one_raw_read(seeded):
     pd.testing.assert_frame_equal(small, want[small.columns], check_exact=True)
     assert small["resolved_at"].isna().any() and small["technician_id"].isna().any()
     assert empty.empty and empty["ticket_id"].dtype == "int64"
+
+
+def test_entitlements_read_in_chunks_keep_the_plain_columns(seeded):
+    with session_scope(seeded) as s:
+        raw = _old_tickets(s).set_index("ticket_id")
+        got = ticket_entitlements(session=s, actor=SYSTEM)
+    assert len(got) == SMALL.tickets and got["created_at"].is_monotonic_decreasing
+    for name in ("external_id", "priority", "service_type"):
+        assert got[name].dtype == object
+        assert got[name].tolist() == raw.loc[got["ticket_id"].astype(int), name].tolist()
+    assert got["entitlement"].isin(["covered", "not_covered"]).mean() > 0.5
