@@ -19,6 +19,7 @@ import pandas as pd
 
 from sla.calendar import Calendar
 from sla.coverage_spec import describe_hours
+from sla.policy import _per_value
 
 OUTCOMES = ("covered", "covered_after_hours", "out_of_scope", "no_contract")
 WILDCARDS = frozenset({"*", "all", "all service", "everything", "any"})
@@ -104,7 +105,7 @@ def _booked_first(items: pd.DataFrame, contracts: pd.DataFrame):
     def key(v: object) -> object:
         return None if v is None or pd.isna(v) else f"\0contract:{int(v)}"
 
-    booked = items["contract_id"].map(key)
+    booked = pd.Series(_per_value(items["contract_id"], key), index=items.index)  # per distinct
     items = items.assign(client_id=booked.where(booked.notna(), items["client_id"]))
     own = contracts.assign(client_id=contracts["contract_id"].map(key))
     return items.drop(columns=["contract_id"]), pd.concat([contracts, own], ignore_index=True)

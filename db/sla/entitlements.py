@@ -13,7 +13,7 @@ import sla
 from access.roles import Actor, require
 from db.calendars import ALWAYS, load_calendars
 from db.models import Client, Contract, ContractService, Ticket
-from db.sla.frames import instant_column, read_frame, since_param, to_instants
+from db.sla.frames import instant_column, read_columns, since_param
 
 
 def ticket_entitlements(
@@ -49,16 +49,18 @@ def ticket_entitlements(
     if client_ids:
         q = q.where(Ticket.client_id.in_([int(c) for c in client_ids]))
     q = q.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    cols = ["ticket_id", "external_id", "client_id", "contract_id", "priority", "service_type",
-            "created_at"]  # fmt: skip
-    tickets = read_frame(session, q, cols)
-    tickets["created_at"] = to_instants(tickets["created_at"])
+    # A chunk at a time, strings in Arrow or as categories while working (1M rows' tuples and
+    # strings at once would add ~600 MB to the peak); the result has them as plain objects.
+    kinds = {"ticket_id": "text", "external_id": "str", "client_id": "text"}
+    kinds |= {"contract_id": "text", "priority": "label", "service_type": "label"}
+    tickets = read_columns(session, q, kinds | {"created_at": "instant"})
     names = dict(session.execute(select(Client.id, Client.name)).all())
     ent = entitlements(session=session, tickets=tickets)
     out = tickets.merge(ent, on="ticket_id", how="left")
     out["client"] = out["client_id"].map(names)
     out["entitlement"] = out["entitlement"].fillna("no_contract")
     out["entitlement_reason"] = out["entitlement_reason"].fillna("ticket has no client")
+    out = out.astype({c: object for c in ("external_id", "priority", "service_type")})
     return out[["external_id", "client", "created_at", "priority", "service_type",
                 "entitlement", "entitlement_reason", "ticket_id"]]  # fmt: skip
 
@@ -111,7 +113,7 @@ def entitlements(*, session: Session, tickets: pd.DataFrame) -> pd.DataFrame:
             "client_id": known["client_id"].astype("int64").to_numpy(),
             # A ticket attached to a contract is judged against that contract only.
             "contract_id": (known["contract_id"].to_numpy() if "contract_id" in known else None),
-            "instant": known["created_at"].to_numpy(),
+            "instant": known["created_at"].array,  # aware instants: no object Timestamps
             "service_type": known["service_type"].astype(str).to_numpy(),
         }
     )

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 import sla
-from sla.events import PAUSE_STATUSES
+from sla.events import PAUSE_STATUSES, normal_statuses
 
 
 def event_log(events: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
@@ -19,8 +19,7 @@ def event_log(events: pd.DataFrame, tickets: pd.DataFrame) -> pd.DataFrame:
     t = tickets.set_index("ticket_id")
     ids = events["ticket_id"].unique()
     t = t.loc[t.index.intersection(ids)]
-    reason = events["value"].astype("string").str.lower().str.split().str.join(" ")
-    known = reason.isin(PAUSE_STATUSES).fillna(False).to_numpy(bool)
+    known = normal_statuses(events["value"]).isin(PAUSE_STATUSES).to_numpy(bool)
     kind = events["kind"].to_numpy(object)
     # A pause is a pausing status; a reason sla.events does not know still pauses.
     value = np.where(

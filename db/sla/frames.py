@@ -6,11 +6,12 @@ processing is the slowest part of a naive load over 200k tickets).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 from sqlalchemy import DateTime, String, Text, bindparam, cast, type_coerce
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,28 @@ def to_instants(values: Iterable[object]) -> pd.Series:
     return pd.to_datetime(series, utc=True, format="ISO8601").astype("datetime64[us, UTC]")
 
 
+def _executed(session: Session, query):
+    """A DBAPI cursor of the session's connection (same transaction) that ran `query`."""
+    conn = session.connection()
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    params = compiled.construct_params()
+    args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    cursor = conn.connection.cursor()
+    cursor.execute(str(compiled), args)
+    return cursor
+
+
+def _table(rows: list, width: int) -> np.ndarray:
+    """Rows as a 2-D object array (one C pass: ~2x faster than zip(*rows) at 1M rows)."""
+    table = np.array(rows, dtype=object)
+    if table.shape != (len(rows), width):  # no rows, or values numpy would unpack
+        table = np.empty((len(rows), width), dtype=object)
+        for i, row in enumerate(rows):
+            for j, value in enumerate(row):
+                table[i, j] = value
+    return table
+
+
 def read_frame(session: Session, query, columns: Sequence[str]) -> pd.DataFrame:
     """Rows of a select as a DataFrame of raw driver values, built column-wise.
 
@@ -38,23 +61,76 @@ def read_frame(session: Session, query, columns: Sequence[str]) -> pd.DataFrame:
     result columns need no type processing (ints, text, instants read via instant_column)
     and whose parameters are plain values (see `since_param`).
     """
-    conn = session.connection()
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
-    cursor = conn.connection.cursor()
+    cursor = _executed(session, query)
     try:
-        cursor.execute(str(compiled), args)
-        rows = cursor.fetchall()
+        table = _table(cursor.fetchall(), len(columns))
     finally:
         cursor.close()
-    table = np.array(rows, dtype=object)  # one C pass: ~2x faster than zip(*rows) at 1M rows
-    if table.shape != (len(rows), len(columns)):  # no rows, or values numpy would unpack
-        data = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-        return pd.DataFrame(
-            {c: pd.Series(v, dtype=object) for c, v in zip(columns, data, strict=True)}
-        )
     return pd.DataFrame({c: pd.Series(table[:, i], dtype=object) for i, c in enumerate(columns)})
+
+
+# Column kinds for read_columns: "id" (int, never null), "int" (nullable int -> Int64),
+# "instant" (read via instant_column -> datetime64[us, UTC]), "label" (a few distinct
+# strings -> category), "text" (object), "str" (distinct strings held in Arrow buffers:
+# a million Python strings kept while the rows around them are freed pin ~500 MB).
+CHUNK_ROWS = 100_000
+
+
+def _typed(values: np.ndarray, kind: str):
+    if kind == "id":
+        return values.astype(np.int64)
+    if kind == "int":
+        missing = pd.isna(values)
+        return np.where(missing, 0, values).astype(np.int64), missing
+    if kind == "instant":
+        return to_instants(pd.Series(values, dtype=object)).dt.tz_localize(None).to_numpy()
+    if kind == "label":
+        return pd.Categorical(values)
+    if kind == "str":
+        return pd.array(values, dtype="str")
+    return values
+
+
+def _joined(parts: list, kind: str):
+    if kind == "int":
+        return pd.arrays.IntegerArray(
+            np.concatenate([v for v, _ in parts]), np.concatenate([m for _, m in parts])
+        )
+    if kind == "label":
+        return union_categoricals(parts, sort_categories=True)
+    if kind == "instant":
+        return pd.DatetimeIndex(np.concatenate(parts)).tz_localize("UTC").array
+    if kind == "text":
+        return pd.Series(np.concatenate(parts), dtype=object)  # as read, not inferred as str
+    if kind == "str":
+        return pd.concat([pd.Series(p) for p in parts], ignore_index=True).array
+    return np.concatenate(parts)
+
+
+def read_columns(
+    session: Session, query, kinds: Mapping[str, str], chunk: int = CHUNK_ROWS
+) -> pd.DataFrame:
+    """Rows of a select as typed columns (`kinds`: name -> kind, in select order).
+
+    Like read_frame, but converted `chunk` rows at a time: the driver's per-row objects of a
+    million tickets (~700 MB as tuples of Python values) never all exist at once, and
+    repeated labels are held as category codes, not a string object per row.
+    """
+    names = list(kinds)
+    parts: dict[str, list] = {n: [] for n in names}
+    cursor = _executed(session, query)
+    try:
+        while rows := cursor.fetchmany(chunk):
+            table = _table(rows, len(names))
+            del rows
+            for i, name in enumerate(names):
+                parts[name].append(_typed(table[:, i], kinds[name]))
+    finally:
+        cursor.close()
+    if not parts[names[0]]:  # no rows: typed empty columns
+        for name in names:
+            parts[name].append(_typed(np.empty(0, dtype=object), kinds[name]))
+    return pd.DataFrame({n: _joined(parts[n], kinds[n]) for n in names})
 
 
 def since_param(session: Session, since: datetime, name: str = "since"):

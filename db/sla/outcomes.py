@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
@@ -30,7 +31,7 @@ from db.engine import session_factory
 from db.models import Ticket, TicketEvent
 from db.sla import outcome_cache
 from db.sla.events import pauses_from_events
-from db.sla.frames import instant_column, read_frame, since_param, to_instants
+from db.sla.frames import instant_column, read_columns, since_param
 from db.sla.in_force import _contracts, _policies, _policy_keys
 
 OUTCOME_COLUMNS = [
@@ -66,7 +67,24 @@ def _filtered(session: Session, q, **flt):
     return q
 
 
+# What _tickets reads, in select order, and as what (db.sla.frames.read_columns).
+_TICKET_KINDS = {
+    "ticket_id": "id",
+    "external_id": "str",
+    "contract_id": "int",
+    "client_id": "int",
+    "technician_id": "int",
+    "priority": "label",
+    "service_type": "label",
+    "status": "label",
+    "created_at": "instant",
+    "first_response_at": "instant",
+    "resolved_at": "instant",
+}
+
+
 def _tickets(session: Session, **flt) -> pd.DataFrame:
+    """One row per ticket (filtered by `flt`), typed as _TICKET_KINDS says."""
     q = select(
         Ticket.id,
         Ticket.external_id,
@@ -81,26 +99,7 @@ def _tickets(session: Session, **flt) -> pd.DataFrame:
         instant_column(session, Ticket.resolved_at),
     )
     q = _filtered(session, q, **flt)
-    cols = [
-        "ticket_id",
-        "external_id",
-        "contract_id",
-        "client_id",
-        "technician_id",
-        "priority",
-        "service_type",
-        "status",
-        "created_at",
-        "first_response_at",
-        "resolved_at",
-    ]
-    frame = read_frame(session, q, cols)
-    frame["ticket_id"] = frame["ticket_id"].astype("int64")
-    for name in ("created_at", "first_response_at", "resolved_at"):
-        frame[name] = to_instants(frame[name])
-    for name in ("contract_id", "client_id", "technician_id"):
-        frame[name] = frame[name].astype("Int64")
-    return frame
+    return read_columns(session, q, _TICKET_KINDS)
 
 
 def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
@@ -112,8 +111,8 @@ def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
         TicketEvent.value,
     ).join(Ticket, Ticket.id == TicketEvent.ticket_id)
     q = _filtered(session, q, **flt)
-    ev = read_frame(session, q, ["ticket_id", "at", "kind", "value"])
-    ev["ticket_id"] = ev["ticket_id"].astype("int64")
+    kinds = {"ticket_id": "id", "at": "instant", "kind": "text", "value": "text"}
+    ev = read_columns(session, q, kinds)
     if ev.empty:
         return pd.DataFrame(
             {
@@ -123,61 +122,96 @@ def _pauses(session: Session, tickets: pd.DataFrame, **flt) -> pd.DataFrame:
                 "reason": pd.Series([], dtype=object),
             }
         )
-    ev["at"] = to_instants(ev["at"])
     return pauses_from_events(ev, tickets)
+
+
+# Repeated labels are held as categories (a few codes per row, not a string object each).
+_LABELS = ("priority", "service_type", "status", "tier")
+_TARGETS = ["response_target_min", "resolution_target_min", "warning_share", "pause_response"]
 
 
 @dataclass(frozen=True)
 class _Loaded:
-    """Everything `sla.evaluate` needs except the clock (see `outcome_cache`)."""
+    """Everything `sla.evaluate` needs except the clock (see `outcome_cache`).
 
-    tickets: pd.DataFrame  # one row per ticket, as `_tickets` reads it
-    attached: pd.DataFrame  # the same tickets with targets and calendar keys
+    One frame: each ticket as `_tickets` reads it, its tier, policy targets and calendar key
+    (a million tickets are held once, not once read and once with targets)."""
+
+    tickets: pd.DataFrame
     pauses: pd.DataFrame
     calendars: dict
 
     def narrow(self, since: datetime | None, contract_ids: Sequence[int] | None) -> _Loaded:
         """The same inputs for tickets created since `since` on `contract_ids`."""
-        keep = pd.Series(True, index=self.tickets.index)
+        keep = np.ones(len(self.tickets), bool)
         if since is not None:
-            keep &= self.tickets["created_at"] >= pd.Timestamp(since)
+            keep &= (self.tickets["created_at"] >= pd.Timestamp(since)).to_numpy()
         if contract_ids is not None:
-            keep &= self.tickets["contract_id"].isin([int(c) for c in contract_ids]).fillna(False)
+            on = self.tickets["contract_id"].isin([int(c) for c in contract_ids])
+            keep &= on.fillna(False).to_numpy(bool)
         if keep.all():
             return self
-        ids = self.tickets.loc[keep, "ticket_id"]
+        ids = self.tickets["ticket_id"].to_numpy()[keep]
         return _Loaded(
             tickets=self.tickets[keep],
-            attached=self.attached[self.attached["ticket_id"].isin(ids)],
             pauses=self.pauses[self.pauses["ticket_id"].isin(ids)],
             calendars=self.calendars,
         )
 
 
-def _load(session: Session, **flt) -> _Loaded | None:
-    """Tickets (filtered by `flt`), their policy targets and pauses; None when no ticket."""
-    tickets = _tickets(session, **flt)
-    contracts = _contracts(session)
-    tickets = tickets.merge(contracts[["contract_id", "tier"]], on="contract_id", how="left")
-    if tickets.empty:
-        return None
-    key, policies, cal_keys = _policy_keys(
-        tickets, contracts, _policies(session), calendar_versions_frame(session)
+def _distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """(first row of each distinct combination of the columns' values, row -> combination)."""
+    combined = np.zeros(len(columns[0]), np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        combined = combined * (len(uniques) + 1) + codes
+    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _attach(tickets: pd.DataFrame, key: pd.Series, policies: dict, cal_keys: dict) -> pd.DataFrame:
+    """`sla.attach_targets` once per distinct (policy key, priority, service type), broadcast
+    to the tickets (added to `tickets` itself): a million tickets share a few thousand
+    combinations."""
+    work = pd.DataFrame(
+        {
+            "contract_id": key.fillna("none").to_numpy(object),
+            "priority": tickets["priority"].to_numpy(object),
+            "service_type": tickets["service_type"].to_numpy(object),
+        }
     )
-    work = tickets.assign(_pk=key.fillna("none").astype(object))
-    attached = sla.attach_targets(
-        work.rename(columns={"contract_id": "_cid", "_pk": "contract_id"}),
+    first, inverse = _distinct_rows([work[c].to_numpy(object) for c in work])
+    small = sla.attach_targets(
+        work.iloc[first].reset_index(drop=True),
         policies=policies,
         calendar_keys=cal_keys,
         always_on_key=ALWAYS,
-    ).rename(columns={"contract_id": "_pk", "_cid": "contract_id"})
-    attached["calendar_key"] = attached["calendar_key"].where(
-        attached["calendar_key"].notna(), ALWAYS
     )
+    small["calendar_key"] = small["calendar_key"].where(small["calendar_key"].notna(), ALWAYS)
+    out = tickets  # the caller's fresh read: no copy of a million rows
+    for name in _TARGETS:
+        out[name] = small[name].to_numpy()[inverse]
+    out["calendar_key"] = small["calendar_key"].astype(str).to_numpy(object)[inverse]
+    return out
+
+
+def _load(session: Session, **flt) -> _Loaded | None:
+    """Tickets (filtered by `flt`), their policy targets and pauses; None when no ticket."""
+    tickets = _tickets(session, **flt)
+    if tickets.empty:
+        return None
+    contracts = _contracts(session)
+    tickets["tier"] = tickets["contract_id"].map(contracts.set_index("contract_id")["tier"])
+    key, policies, cal_keys = _policy_keys(
+        tickets, contracts, _policies(session), calendar_versions_frame(session)
+    )
+    attached = _attach(tickets, key, policies, cal_keys)
+    pauses = _pauses(session, attached, **flt)
+    for name in _LABELS:
+        attached[name] = attached[name].astype("category")
     calendars = {str(k): v for k, v in load_calendars(session=session).items()}
-    attached["calendar_key"] = attached["calendar_key"].astype(str)
     cal_map = {k: calendars[k] for k in attached["calendar_key"].unique()}
-    return _Loaded(tickets, attached, _pauses(session, tickets, **flt), cal_map)
+    return _Loaded(attached, pauses, cal_map)
 
 
 def sla_details(
@@ -207,47 +241,45 @@ def sla_details(
 
 
 def _evaluate(loaded: _Loaded, now: datetime) -> pd.DataFrame:
+    t = loaded.tickets
     result = sla.evaluate(
-        loaded.attached[
+        t[
             [
                 "ticket_id",
                 "calendar_key",
                 "created_at",
                 "first_response_at",
                 "resolved_at",
-                "response_target_min",
-                "resolution_target_min",
-                "warning_share",
-                "pause_response",
+                *_TARGETS,
             ]
         ],
         loaded.pauses,
         calendars=loaded.calendars,
         now=now,
     )
-    info = loaded.tickets.set_index("ticket_id")
-    pos = info.index.get_indexer(result["ticket_id"])
-    out = pd.DataFrame({"ticket_id": result["ticket_id"].to_numpy()})
-    for name in [
-        "contract_id",
-        "client_id",
-        "tier",
-        "priority",
-        "service_type",
-        "technician_id",
-        "created_at",
-    ]:
-        out[name] = info[name].iloc[pos].reset_index(drop=True)
+    ids, got = t["ticket_id"].to_numpy(), result["ticket_id"].to_numpy()
+    # sla.evaluate returns every ticket's response rows, then its resolution rows, in order.
+    pos = np.tile(np.arange(len(ids)), 2)
+    if len(got) != len(pos) or not np.array_equal(got, ids[pos]):
+        pos = pd.Index(ids).get_indexer(got)
+
+    def taken(name: str) -> pd.Series:
+        return t[name].take(pos).reset_index(drop=True)
+
+    out = pd.DataFrame({"ticket_id": got})
+    for name in ["contract_id", "client_id", "tier", "priority", "service_type"]:
+        out[name] = taken(name)
+    out["technician_id"] = taken("technician_id")
+    out["created_at"] = taken("created_at")
     for name in ["metric", "state", "elapsed_min", "target_min", "due_at", "minutes_left"]:
         out[name] = result[name]
-    out["external_id"] = info["external_id"].iloc[pos].reset_index(drop=True)
-    out["status"] = info["status"].iloc[pos].reset_index(drop=True)
+    out["external_id"] = pd.Series(t["external_id"].to_numpy(object)[pos], dtype=object)
+    out["status"] = taken("status").astype(object)
     out["stopped_at"] = result["stopped_at"]
     out["calendar_key"] = result["calendar_key"].astype(str)
     out["metric"] = out["metric"].astype("category")
-    out["tier"] = out["tier"].astype("category")
-    out["priority"] = out["priority"].astype("category")
-    out["service_type"] = out["service_type"].astype("category")
+    for name in ("tier", "priority", "service_type"):  # categories of the rows evaluated
+        out[name] = out[name].cat.remove_unused_categories()
     for name in ("contract_id", "client_id", "technician_id"):
         out[name] = out[name].astype("Int64")
     return out

@@ -75,7 +75,8 @@ def test_targets_matched_per_distinct_key_equal_per_ticket(seeded):
         key, policies, cal_keys = _policy_keys(
             tickets, contracts, _policies(s), calendar_versions_frame(s)
         )
-    work = tickets.assign(contract_id=key.fillna("none").astype(object))
+    labels = {c: tickets[c].astype(object) for c in ("priority", "service_type")}  # read as codes
+    work = tickets.assign(contract_id=key.fillna("none").astype(object), **labels)
     # odd service types and priorities a file import can bring: blank, None, spacing, case
     work.loc[work.index[:40], "service_type"] = [None, "", "  Remote   SUPPORT ", "x"] * 10
     work.loc[work.index[40:60], "priority"] = [" p2", "P9"] * 10
