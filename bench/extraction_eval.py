@@ -248,7 +248,10 @@ def _split_label(part: str) -> list[str]:
 
 
 # The label's definition of "Party"/"Parties": a collective reference, not another party.
-_COLLECTIVE = re.compile(r"[\"“”‘’']\s*(?:a\s+|the\s+)?Part(?:y|ies)\b", re.IGNORECASE)
+# "Party A" / "Party B" name one party (Chinese contracts): not the collective "Parties".
+_COLLECTIVE = re.compile(
+    r"[\"“”‘’']\s*(?:a\s+|the\s+)?Part(?:y|ies)\b(?!\s+(?-i:[A-Z])\b|\s+\d\b)", re.IGNORECASE
+)
 # What follows a name without changing whose it is: a trade name, successors, affiliates.
 _TAIL = re.compile(
     r"\s(?:d b a|doing business as|f k a|formerly known as|together with|including its|"

@@ -95,3 +95,16 @@ def test_party_label_collective_and_unnamed_entries_are_not_parties():
     assert ev.label_parties(answer) == ["Miltenyi Biotec GmbH"]
     trade = ev.label_parties("Pretzel Time, Inc. doing business as Pretzel Time")
     assert ev.score_parties(trade, ["Pretzel Time, Inc."]) == (1, 0, 0)
+
+
+def test_party_a_and_party_b_are_parties_not_the_collective_term():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "extraction_eval.py"
+    spec = importlib.util.spec_from_file_location("extraction_eval_collective", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert not bench._COLLECTIVE.search('"Party A"')
+    assert not bench._COLLECTIVE.search("“Party B”")
+    assert bench._COLLECTIVE.search('(individually a "Party", together the "Parties")')
