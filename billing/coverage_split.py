@@ -23,7 +23,7 @@ import numpy as np
 from billing.model import Id, Outcome, TimeEntry
 from sla.calendar import Calendar, CalendarRangeError, as_us, to_us
 
-_SPLIT = (Outcome.COVERED, Outcome.COVERED_AFTER_HOURS, Outcome.OUT_OF_SCOPE)
+SPLIT_OUTCOMES = (Outcome.COVERED, Outcome.COVERED_AFTER_HOURS, Outcome.OUT_OF_SCOPE)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def _segments(
 
 def split_entry(entry: TimeEntry, cal: Calendar) -> list[TimeEntry]:
     """The entry as one part per covered / uncovered span (itself when it does not cross)."""
-    if entry.outcome not in _SPLIT or not entry.minutes or entry.minutes <= 0:
+    if entry.outcome not in SPLIT_OUTCOMES or not entry.minutes or entry.minutes <= 0:
         return [entry]
     end = entry.started_at + timedelta(minutes=entry.minutes)
     try:
@@ -110,7 +110,7 @@ def _crossing(entries: list[TimeEntry], coverage: Mapping[Id, Coverage]) -> set[
         for i, e in enumerate(entries)
         if e.contract_id is not None
         and coverage.get(e.contract_id) is not None
-        and e.outcome in _SPLIT
+        and e.outcome in SPLIT_OUTCOMES
         and e.minutes
         and e.minutes > 0
     ]

@@ -157,9 +157,10 @@ def _money(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def _check_contract(
+def check_contract(
     entry: TimeEntry, contract: ContractBilling
 ) -> list[tuple[Reason, str, Decimal | None]]:
+    """Problems of one entry against its contract (validation and the block replay share it)."""
     out: list[tuple[Reason, str, Decimal | None]] = []
     minutes = entry.minutes or 0
     outcome = entry.outcome
@@ -249,7 +250,7 @@ def validate_entries(
             if contract is None:
                 problems.append((Reason.NO_CONTRACT, why, None))
             else:
-                problems.extend(_check_contract(entry, contract))
+                problems.extend(check_contract(entry, contract))
         if contract is not None and _missing(entry.contract_id):
             entry = replace(entry, contract_id=contract.contract_id)
         checked.append(entry)

@@ -21,11 +21,17 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from billing.coverage_split import _SPLIT, CalendarVersions, Coverage, crossing_rows, split_entry
+from billing.coverage_split import (
+    SPLIT_OUTCOMES,
+    CalendarVersions,
+    Coverage,
+    crossing_rows,
+    split_entry,
+)
 from billing.frames import entries_from_frame
 from billing.model import ContractBilling, Id, Outcome
 from billing.pricing import rate_entry
-from billing.validation import CORRECTED, _check_contract
+from billing.validation import CORRECTED, check_contract
 from db.models import Ticket, TimeEntry
 from db.sla.frames import instant_column, read_frame, since_param, to_instants
 from sla.calendar import to_us
@@ -130,7 +136,7 @@ def block_minutes_by_day(
         & (day <= end)
         & (_missing(cur) | (cur.astype(str).str.upper().to_numpy() == con["currency"].to_numpy()))
     )
-    splittable = ok & outcome.isin(_SPLIT).to_numpy()
+    splittable = ok & outcome.isin(SPLIT_OUTCOMES).to_numpy()
     crossing = np.zeros(len(frame), bool)
     rows = np.flatnonzero(splittable)
     cids = frame["contract_id"].to_numpy()[rows]
@@ -145,7 +151,7 @@ def block_minutes_by_day(
         out.setdefault(cid, {})[date.fromordinal(int(ordinal))] = int(total)
     for entry in entries_from_frame(frame[crossing]):
         contract = by_id[entry.contract_id]
-        if any(r not in CORRECTED for r, _, _ in _check_contract(entry, contract)):
+        if any(r not in CORRECTED for r, _, _ in check_contract(entry, contract)):
             continue  # blocked by validation (e.g. no after-hours rate): never split
         cal = coverage[entry.contract_id]
         cal = cal.at(entry.started_at) if isinstance(cal, CalendarVersions) else cal
