@@ -42,7 +42,7 @@ _CUT = re.compile(
     r"|,?\s+Source:"  # an EDGAR filing header run into the name
     r"|,\s+(?i:individual(?:ly)?)\b"  # 'Bruce Jenner, Individual'
     r"|\s*\((?i:collectively|each|together|individually)\b"  # '(collectively with X, the ...'
-    r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
+    r"|\s+(?:of|at|residing)\s*(?:,|$)|\s+of\s+\d+[A-Za-z]?\s+[A-Z]|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
     r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
     r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b"
     r"|,?\s+(?:and|together\s+with)\s+its\s+(?i:affiliates|subsidiaries|successors)"
@@ -78,6 +78,25 @@ _SUFFIX_ONLY = re.compile(rf"^(?:(?:the|THE|The)\s+)?(?:{SUFFIX}[\s,]*)+$")
 # 'Reseller, Schoolpop, Inc.': the role written before the name.
 _ROLE_FIRST = re.compile(r"^(?P<role>[A-Z][A-Za-z-]+),?\s+(?=[A-Z])")
 
+
+_US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
+    "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
+    "Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    "New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|"
+    "Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|"
+    "Virginia|Washington|West Virginia|Wisconsin|Wyoming"
+)
+# What is named in a preamble or above a signature line but is no party: a place ('Florida',
+# 'King County, Washington'), a part of the document ('Schedule A'), a blank to fill in
+# ('N/A____'), a regulator the contract is filed with.
+_NOT_A_PARTY = re.compile(
+    rf"^(?:(?i:{_US_STATES})|(?:[A-Z][a-z]+\s+)+County(?:,\s+(?i:{_US_STATES}))?)$"
+    r"|^(?i:schedule|exhibit|annex|appendix|attachment|addendum)\s+[A-Z0-9][\w.-]{0,4}$"
+    r"|^N/?A\b|_{3,}"
+    r"|^(?:the\s+)?(?:U\.S\.\s+)?(?i:securities\s+and\s+exchange\s+commission|"
+    r"internal\s+revenue\s+service)$",
+)
 
 _MONTH_DAY = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -132,12 +151,13 @@ def clean_name(segment: str) -> str | None:
         return None
     if _VERB.search(name):  # 'Emdeon agrees to accept', 'X and Y shall collectively be'
         return None
-        return None
     first = name.split(" ", 1)[0]
     camel = first[:1].islower() and any(c.isupper() for c in first)  # 'eGain', 'iGo'
     if not (name[0].isupper() or name[0].isdigit() or name.startswith("[") or camel):
         return None
     if re.search(r"\bagreement\b|\bhereto\b|\bherein\b", name, re.I):
+        return None
+    if _NOT_A_PARTY.search(name) or name.lower() in PROVIDER_TERMS | CUSTOMER_TERMS:
         return None
     if _MONTH_DAY.search(name):  # 'June 29, 2006 between X': a date is no party's name
         return None
