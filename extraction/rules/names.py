@@ -9,7 +9,8 @@ import re
 
 SUFFIX_WORDS = (
     r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|AG|"
-    r"B\.?V|N\.?V|GmbH|KG|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s"
+    r"B\.?V|N\.?V|GmbH|KG|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s|"
+    r"A/S|ApS|AB|Oy|S\.p\.A|S\.r\.l|Sdn\.? Bhd"  # a space, not \s: .upper() makes it \S
 )
 # Names are often in capitals ('BICYCLETX LIMITED', 'PFIZER INC.'): the suffix in both cases.
 SUFFIX = rf"(?:{SUFFIX_WORDS}|{SUFFIX_WORDS.upper()})\b\.?"
@@ -57,7 +58,8 @@ SUFFIX_THEN_ADDRESS = re.compile(
     rf"\b{SUFFIX}(?=[,\s]+\d|[,.\s]+(?i:with|having|whose|located)\b"
     rf"|,?\s+(?:[A-Z][\w.-]*\s+){{1,4}}\d|,?\s+Source:|,\s+(?:the|a|an)\s)"
     # 'Beijing CC-Pharming Ltd. of Beijing, China' (but 'Bank of America, N.A.' is a name)
-    r"|\b(?i:Inc|Ltd|LLC|Limited|Corp|Corporation|GmbH|AG|plc)\b\.?(?=\s+of\s+[^,]{1,40},)"
+    r"|\b(?i:Inc|Ltd|LLC|Limited|Corp|Corporation|GmbH|AG|plc|A/S|ApS|AB|Oy|S\.p\.A|S\.r\.l|Bhd)\b\.?"
+    r"(?=\s+of\s+[^,]{1,40},)"
 )
 # Prose is not a party ('The Offering. The Company is offering the Shares ...').
 _LOWER_RUN = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")

@@ -87,3 +87,15 @@ def test_places_schedules_blanks_regulators_and_roles_are_no_party_names():
     for name in ("Washington Mutual Bank", "New York Life Insurance Company",
                  "Texas Instruments Incorporated", "Schedule A Corp"):  # fmt: skip
         assert clean_name(name) == name
+
+
+def test_nordic_and_south_european_legal_forms_end_a_name_before_its_address():
+    text = (
+        "DEVELOPMENT AGREEMENT\nbetween\nNORDLYS PHARMA A/S of Industriparken 55, DK-2750 "
+        'Ballerup, Denmark (hereinafter referred to as "NORDLYS") ---\nand\nGALWAY '
+        "(CHEMICALS) LIMITED of 4 Adelaide Street, Dun Laoghaire, Co. Dublin, Ireland "
+        '(hereinafter referred to as "GALWAY").\n'
+    )
+    assert _names(text + _FILLER) == ["NORDLYS PHARMA A/S", "GALWAY (CHEMICALS) LIMITED"]
+    for name in ("Vasa Logistik AB", "Kivi Oy", "Ferro Tecnica S.p.A.", "Maxis Sdn. Bhd."):
+        assert clean_name(f"{name} of Via Roma 2, Milano, Italy") == name
