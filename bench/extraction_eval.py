@@ -254,7 +254,7 @@ _COLLECTIVE = re.compile(
 )
 # What follows a name without changing whose it is: a trade name, successors, affiliates.
 _TAIL = re.compile(
-    r"\s(?:d b a|doing business as|f k a|formerly known as|together with|including its|"
+    r"\s(?:d b a|dba|doing business as|f k a|fka|formerly known as|together with|including its|"
     r"including his|and its|and all of its|through its|on behalf of|acting through)\s.*$"
 )
 _FORM = re.compile(

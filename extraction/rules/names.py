@@ -45,7 +45,7 @@ _CUT = re.compile(
     r"|\s*\((?i:collectively|each|together|individually)\b"  # '(collectively with X, the ...'
     r"|\s+(?:of|at|residing)\s*(?:,|$)|\s+of\s+\d+[A-Za-z]?\s+[A-Z]|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
     r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
-    r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b"
+    r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b|,?\s+(?i:c/o)\s"  # care of: an address
     r"|,?\s+(?:and|together\s+with)\s+its\s+(?i:affiliates|subsidiaries|successors)"
     r"|,\s+(?:[A-Z][a-z]+\s+){1,2}(?i:corporation|limited\s+liability\s+company|company|"
     r"partnership|limited\s+partnership)\b"

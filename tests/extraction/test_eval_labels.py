@@ -95,6 +95,13 @@ def test_party_label_collective_and_unnamed_entries_are_not_parties():
     assert ev.label_parties(answer) == ["Miltenyi Biotec GmbH"]
     trade = ev.label_parties("Pretzel Time, Inc. doing business as Pretzel Time")
     assert ev.score_parties(trade, ["Pretzel Time, Inc."]) == (1, 0, 0)
+    # 'dba' / 'fka' written as one word are the same trade-name tails as 'd/b/a'
+    assert ev.score_parties(["Solutions Media, Inc"], ["Solutions Media, Inc., dba Spin"]) == (
+        1,
+        0,
+        0,
+    )
+    assert ev.score_parties(["Sorrent, Inc"], ["Glu, Inc. fka Sorrent"]) == (0, 1, 1)
 
 
 def test_party_a_and_party_b_are_parties_not_the_collective_term():

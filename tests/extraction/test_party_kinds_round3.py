@@ -99,3 +99,10 @@ def test_nordic_and_south_european_legal_forms_end_a_name_before_its_address():
     assert _names(text + _FILLER) == ["NORDLYS PHARMA A/S", "GALWAY (CHEMICALS) LIMITED"]
     for name in ("Vasa Logistik AB", "Kivi Oy", "Ferro Tecnica S.p.A.", "Maxis Sdn. Bhd."):
         assert clean_name(f"{name} of Via Roma 2, Milano, Italy") == name
+
+
+def test_care_of_address_is_cut_off_but_a_name_with_co_is_kept():
+    assert clean_name("DUVAL ENTERPRISES, INC. c/o International Management, Inc.") == (
+        "DUVAL ENTERPRISES, INC."
+    )
+    assert clean_name("Colorado Coffee Co.") == "Colorado Coffee Co."
