@@ -35,6 +35,7 @@ LEAD = re.compile(
 _CUT = re.compile(
     r",?\s+(?:a|an)\s+(?:\w[\w-]*\s+){0,4}?(?i:corporation|company|limited|partnership|trust|"
     r"bank|association|entity|organi[sz]ation|body|society|division|registered|statutory|"
+    r"affiliate(?!\s+of)|subsidiary(?!\s+of)|"
     r"societe|corp\b)"
     r"|,\s+(?:a|an|with|having|whose|as|on\s+behalf|represented|acting|located|organi[sz]ed|"
     r"incorporated|together|its|which|through|by|duly|existing|doing\s+business)\b"
@@ -43,6 +44,7 @@ _CUT = re.compile(
     r"|,?\s+Source:"  # an EDGAR filing header run into the name
     r"|,\s+(?i:individual(?:ly)?)\b"  # 'Bruce Jenner, Individual'
     r"|\s*\((?i:collectively|each|together|individually)\b"  # '(collectively with X, the ...'
+    r"|\s*\((?i:formerly|previously|f/k/a)\b"  # '(formerly known as Tarzan HoldCo, Inc.)'
     r"|\s+(?:of|at|residing)\s*(?:,|$)|\s+of\s+\d+[A-Za-z]?\s+[A-Z]|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
     r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
     r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b|,?\s+(?i:c/o)\s"  # care of: an address
@@ -74,7 +76,7 @@ _DESCRIPTION_ONLY = re.compile(
     r"^(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?i:corporation|company|partnership|entity|organi[sz]ation)"
     r"[\s,.]*$"
 )
-_VERB = re.compile(r"\s(?:shall|will|agrees?|is|are|has|have|hereby|may)\s")
+_VERB = re.compile(r"\s(?:shall|will|agrees?|is|are|has|have|hereby|may|you|that)\s")
 # 'Inc.' or 'Corporation' alone: what is left of a name cut in the wrong place.
 _SUFFIX_ONLY = re.compile(rf"^(?:(?:the|THE|The)\s+)?(?:{SUFFIX}[\s,]*)+$")
 # 'Reseller, Schoolpop, Inc.': the role written before the name.
@@ -100,6 +102,9 @@ _NOT_A_PARTY = re.compile(
     r"internal\s+revenue\s+service)$",
 )
 
+# A capitalised word and three or more lowercase ones before the name: a sentence's start.
+_PROSE_LEAD = re.compile(r"^[A-Z][a-z]*\s+(?:[a-z]+\s+){3,}(?=[A-Z])")
+
 _MONTH_DAY = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December)\s+\d{1,2}\b",
@@ -124,6 +129,8 @@ def clean_name(segment: str) -> str | None:
         # capitalised words right before the parenthetical.
         tail = _TRAILING_NAME.search(segment)
         segment = tail.group(1) if tail else segment
+    elif (lead := _PROSE_LEAD.match(segment)) and re.search(SUFFIX, segment[lead.end() :]):
+        segment = segment[lead.end() :]  # 'As an inducement to Kiosk Concepts, Inc.'
     suffix = SUFFIX_THEN_ADDRESS.search(segment)
     if suffix:
         segment = segment[: suffix.end()]
@@ -151,7 +158,9 @@ def clean_name(segment: str) -> str | None:
         re.I,
     ):
         return None
-    if _VERB.search(name):  # 'Emdeon agrees to accept', 'X and Y shall collectively be'
+    if _VERB.search(
+        name if not name.isupper() else name.lower()
+    ):  # 'Emdeon agrees to accept', 'X and Y shall collectively be'
         return None
     first = name.split(" ", 1)[0]
     camel = first[:1].islower() and any(c.isupper() for c in first)  # 'eGain', 'iGo'

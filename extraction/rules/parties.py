@@ -200,11 +200,15 @@ def _role(term: str) -> str | None:
 
 
 def _not_party(term: str) -> bool:
-    """'Agreement', 'Effective Date', 'Transportation Contract', 'Joint Venture Law': terms
-    that name no party."""
+    """'Agreement', 'Effective Date', 'Transportation Contract', 'Joint Venture Law',
+    'Offering Price': terms that name no party."""
     low = term.lower()
     return low in NOT_PARTY_TERMS or bool(
-        re.search(r"\b(?:agreement|contract|law|act|code|rules|regulations)$", low)
+        re.search(
+            r"\b(?:agreement|contract|law|act|code|rules|regulations|price|shares|offering|"
+            r"territory|fees?|period)$",
+            low,
+        )
     )
 
 

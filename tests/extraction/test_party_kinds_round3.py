@@ -106,3 +106,22 @@ def test_care_of_address_is_cut_off_but_a_name_with_co_is_kept():
         "DUVAL ENTERPRISES, INC."
     )
     assert clean_name("Colorado Coffee Co.") == "Colorado Coffee Co."
+
+
+def test_former_names_descriptions_and_capitalised_prose_are_cut_or_refused():
+    assert clean_name("AHF Holding, Inc. (formerly known as Tarzan HoldCo, Inc.)") == (
+        "AHF Holding, Inc."
+    )
+    assert clean_name("ScanSource Latin America, Inc. a ScanSource Affiliate incorporated") == (
+        "ScanSource Latin America, Inc."
+    )
+    assert clean_name("BINDING THE BUSINESS ENTITY THAT YOU REPRESENT") is None
+    assert clean_name("As an inducement to Kiosk Concepts, Inc.") == "Kiosk Concepts, Inc."
+    # negatives: a subsidiary 'of' X names X; capitals without prose stay a name
+    assert clean_name("a wholly-owned subsidiary of HOF Village, LLC") == "HOF Village, LLC"
+    assert clean_name("THE COMMUNICATIONS AUTHORITY OF THAILAND") == (
+        "THE COMMUNICATIONS AUTHORITY OF THAILAND"
+    )
+    assert clean_name("Board of Regents of the University of Texas System") == (
+        "Board of Regents of the University of Texas System"
+    )
