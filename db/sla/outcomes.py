@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -158,6 +158,21 @@ class _Loaded:
             calendars=self.calendars,
         )
 
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """What `outcome_cache` writes to its frame file (calendars are read again)."""
+        return {"tickets": self.tickets, "pauses": self.pauses}
+
+    @classmethod
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame], session: Session) -> _Loaded:
+        tickets = frames["tickets"]
+        calendars = {str(k): v for k, v in load_calendars(session=session).items()}
+        used = {k: calendars[k] for k in tickets["calendar_key"].unique()}
+        return cls(tickets, frames["pauses"], used)
+
+
+# The whole-store load as a frame file every process shares (bump the name on a layout change).
+SHARED = outcome_cache.Shared("sla-inputs-v1", _Loaded.frames, _Loaded.from_frames)
+
 
 def _distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """(first row of each distinct combination of the columns' values, row -> combination)."""
@@ -230,7 +245,7 @@ def sla_details(
     app has enabled it, then are narrowed by `since` and `contract_ids` in memory.
     """
     if ticket_ids is None and not open_only and outcome_cache.is_enabled(session):
-        whole = outcome_cache.cached(session, lambda: _load(session))
+        whole = outcome_cache.cached(session, lambda: _load(session), SHARED)
         loaded = whole.narrow(since, contract_ids) if whole is not None else None
     else:
         filters = {"ticket_ids": ticket_ids, "open_only": open_only}
@@ -300,7 +315,7 @@ def warm_up(engine: Engine, *, min_tickets: int = WARM_UP_FROM) -> threading.Thr
         try:
             with session_factory(engine)() as s:
                 if (s.scalar(select(func.count()).select_from(Ticket)) or 0) >= min_tickets:
-                    outcome_cache.cached(s, lambda: _load(s))
+                    outcome_cache.cached(s, lambda: _load(s), SHARED)
         except Exception:  # noqa: BLE001 - a warm-up must never take the app down
             logging.getLogger(__name__).exception("SLA warm-up failed")
 
