@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
@@ -45,20 +45,28 @@ def _utc(d: date) -> datetime:
     return datetime.combine(d, time.min, UTC)
 
 
+def _unindexed(column):  # noqa: ANN001, ANN202 - SQL expressions
+    """`column + 0`: SQLite would otherwise look up every row of these contracts through the
+    contract_id index (2 CPU-s on a million tickets) instead of range-scanning the period on
+    the created/started index that covers the query (0.05 s)."""
+    return column + literal_column("0")
+
+
 def _cost_and_hours(session: Session, ids: list[int], start: date, end: date):
+    contract = _unindexed(TimeEntry.contract_id)
     q = (
         select(
-            TimeEntry.contract_id,
+            contract.label("contract_id"),
             func.sum(TimeEntry.minutes),
             func.sum(TimeEntry.minutes * func.coalesce(Technician.cost_rate, 0)),
         )
         .outerjoin(Technician, Technician.id == TimeEntry.technician_id)
         .where(
-            TimeEntry.contract_id.in_(ids),
+            contract.in_(ids),
             TimeEntry.started_at >= _utc(start),
             TimeEntry.started_at < _utc(end + timedelta(days=1)),
         )
-        .group_by(TimeEntry.contract_id)
+        .group_by(contract)
     )
     rows = session.execute(q).all()
     hours = pd.Series({r[0]: float(r[1] or 0) / 60 for r in rows}, dtype=float)
@@ -78,7 +86,7 @@ def _invoices(session: Session, currency: str) -> pd.DataFrame:
 def _tickets(session: Session, ids: list[int], start: date, end: date) -> tuple[int, float | None]:
     n, csat = session.execute(
         select(func.count(), func.avg(Ticket.csat)).where(
-            Ticket.contract_id.in_(ids),
+            _unindexed(Ticket.contract_id).in_(ids),
             Ticket.created_at >= _utc(start),
             Ticket.created_at < _utc(end + timedelta(days=1)),
         )
