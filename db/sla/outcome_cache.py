@@ -52,8 +52,8 @@ T = TypeVar("T")
 AUDITED = ("ticket", "ticket_import", "contract", "sla_policy")
 
 _enabled: set[str] = set()
-_entries: dict[str, tuple[tuple, object]] = {}
-_loaders: dict[str, threading.Lock] = {}
+_entries: dict[tuple[str, str], tuple[tuple, object]] = {}  # (url, name) -> (key, value)
+_loaders: dict[tuple[str, str], threading.Lock] = {}
 _lock = threading.Lock()
 
 
@@ -65,7 +65,8 @@ def disable(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
     with _lock:
         _enabled.discard(url)
-        _entries.pop(url, None)
+        for entry in [e for e in _entries if e[0] == url]:
+            del _entries[entry]
 
 
 def _url(session: Session) -> str:
@@ -108,6 +109,8 @@ class Shared(Generic[T]):
     name: str  # the file's name: change it when the frames' layout changes
     to_frames: Callable[[T], Mapping[str, pd.DataFrame]]
     from_frames: Callable[[Mapping[str, pd.DataFrame], Session], T]
+    # What the value reads besides the fingerprint's tables, as part of its key.
+    also_reads: Callable[[Session], tuple] | None = None
 
 
 def cached(session: Session, load: Callable[[], T], shared: Shared[T] | None = None) -> T:
@@ -120,15 +123,18 @@ def cached(session: Session, load: Callable[[], T], shared: Shared[T] | None = N
     url = _url(session)
     if url not in _enabled:
         return load()
-    with _loading(url):
+    entry = (url, "" if shared is None else shared.name)
+    with _loading(entry):
         key = fingerprint(session)
+        if shared is not None and shared.also_reads is not None:
+            key += shared.also_reads(session)
         with _lock:
-            hit = _entries.get(url)
+            hit = _entries.get(entry)
         if hit is not None and hit[0] == key:
             return hit[1]  # type: ignore[return-value]
         value = load() if shared is None else _through_file(session, url, repr(key), load, shared)
         with _lock:
-            _entries[url] = (key, value)
+            _entries[entry] = (key, value)
         return value
 
 
@@ -149,6 +155,6 @@ def _through_file(
     return shared.from_frames(frames, session)
 
 
-def _loading(url: str) -> threading.Lock:
+def _loading(entry: tuple[str, str]) -> threading.Lock:
     with _lock:
-        return _loaders.setdefault(url, threading.Lock())
+        return _loaders.setdefault(entry, threading.Lock())

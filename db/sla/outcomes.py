@@ -141,9 +141,14 @@ class _Loaded:
     pauses: pd.DataFrame
     calendars: dict
 
-    def narrow(self, since: datetime | None, contract_ids: Sequence[int] | None) -> _Loaded:
-        """The same inputs for tickets created since `since` on `contract_ids`."""
+    def narrow(
+        self, since: datetime | None, contract_ids: Sequence[int] | None, open_only: bool = False
+    ) -> _Loaded:
+        """The same inputs for tickets created since `since` on `contract_ids` (and only
+        the unresolved ones with `open_only`)."""
         keep = np.ones(len(self.tickets), bool)
+        if open_only:
+            keep &= self.tickets["resolved_at"].isna().to_numpy()
         if since is not None:
             keep &= (self.tickets["created_at"] >= pd.Timestamp(since)).to_numpy()
         if contract_ids is not None:
@@ -241,12 +246,12 @@ def sla_details(
     """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key);
     `ticket_ids` and `open_only` (unresolved tickets) narrow the load.
 
-    Whole-store reads (no `ticket_ids`, not `open_only`) go through `outcome_cache` when the
-    app has enabled it, then are narrowed by `since` and `contract_ids` in memory.
+    Whole-store reads (no `ticket_ids`) go through `outcome_cache` when the app has enabled
+    it, then are narrowed by `since`, `contract_ids` and `open_only` in memory.
     """
-    if ticket_ids is None and not open_only and outcome_cache.is_enabled(session):
+    if ticket_ids is None and outcome_cache.is_enabled(session):
         whole = outcome_cache.cached(session, lambda: _load(session), SHARED)
-        loaded = whole.narrow(since, contract_ids) if whole is not None else None
+        loaded = whole.narrow(since, contract_ids, open_only) if whole is not None else None
     else:
         filters = {"ticket_ids": ticket_ids, "open_only": open_only}
         loaded = _load(session, since=since, contract_ids=contract_ids, **filters)
