@@ -14,6 +14,8 @@ field view); "id@version-id" is one version (the SLA engine, see db/sla/in_force
 from __future__ import annotations
 
 import functools
+import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -75,6 +77,37 @@ def load_calendars(*, session: Session, today: date | None = None) -> dict[int |
             v.spec, v.timezone, v.country, v.subdivision, v.custom_holidays or [], years
         )
     return out
+
+
+def calendars_as_rows(calendars: Mapping[str, Calendar]) -> pd.DataFrame:
+    """Calendars as plain rows (key, zone, hours, holidays, years), to keep in a frame file:
+    rebuilding them from these skips the `holidays` package (~80 ms a country)."""
+    return pd.DataFrame(
+        {
+            "key": list(calendars),
+            "tz": [c.tz for c in calendars.values()],
+            "hours": [json.dumps(c.hours) for c in calendars.values()],
+            "holidays": [
+                json.dumps(sorted(d.isoformat() for d in c.holidays)) for c in calendars.values()
+            ],
+            "first_year": [c.first_year for c in calendars.values()],
+            "last_year": [c.last_year for c in calendars.values()],
+        }
+    )
+
+
+def calendars_from_rows(frame: pd.DataFrame) -> dict[str, Calendar]:
+    """The calendars `calendars_as_rows` wrote, equal to the originals."""
+    return {
+        str(r.key): Calendar(
+            r.tz,
+            json.loads(r.hours),
+            frozenset(date.fromisoformat(d) for d in json.loads(r.holidays)),
+            int(r.first_year),
+            int(r.last_year),
+        )
+        for r in frame.itertuples(index=False)
+    }
 
 
 def calendar_versions_frame(session: Session) -> pd.DataFrame:

@@ -26,7 +26,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import sla
-from db.calendars import ALWAYS, calendar_versions_frame, load_calendars
+from db.calendars import (
+    ALWAYS,
+    calendar_versions_frame,
+    calendars_as_rows,
+    calendars_from_rows,
+    load_calendars,
+)
 from db.engine import session_factory
 from db.models import Ticket, TicketEvent
 from db.sla import outcome_cache
@@ -164,19 +170,18 @@ class _Loaded:
         )
 
     def frames(self) -> dict[str, pd.DataFrame]:
-        """What `outcome_cache` writes to its frame file (calendars are read again)."""
-        return {"tickets": self.tickets, "pauses": self.pauses}
+        """What `outcome_cache` writes to its frame file."""
+        calendars = calendars_as_rows(self.calendars)
+        return {"tickets": self.tickets, "pauses": self.pauses, "calendars": calendars}
 
     @classmethod
-    def from_frames(cls, frames: Mapping[str, pd.DataFrame], session: Session) -> _Loaded:
-        tickets = frames["tickets"]
-        calendars = {str(k): v for k, v in load_calendars(session=session).items()}
-        used = {k: calendars[k] for k in tickets["calendar_key"].unique()}
-        return cls(tickets, frames["pauses"], used)
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame], _session: Session) -> _Loaded:
+        calendars = calendars_from_rows(frames["calendars"])
+        return cls(frames["tickets"], frames["pauses"], calendars)
 
 
 # The whole-store load as a frame file every process shares (bump the name on a layout change).
-SHARED = outcome_cache.Shared("sla-inputs-v1", _Loaded.frames, _Loaded.from_frames)
+SHARED = outcome_cache.Shared("sla-inputs-v2", _Loaded.frames, _Loaded.from_frames)
 
 
 def _distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

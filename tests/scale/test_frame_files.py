@@ -180,3 +180,19 @@ def test_a_damaged_file_is_rebuilt_not_served(session, counted, tmp_path):
         outcomes.SHARED.name,
         repr(outcome_cache.fingerprint(session)),
     )
+
+
+def test_calendars_kept_as_rows_are_the_same_calendars(session):
+    """The shared SLA load keeps its calendars as rows (no `holidays` lookup on read)."""
+    from db.calendars import calendars_as_rows, calendars_from_rows, load_calendars
+
+    build(session)
+    session.commit()
+    from sla import Calendar
+
+    calendars = {str(k): v for k, v in load_calendars(session=session).items()}
+    spec = "Mon-Fri 08:00-17:00; Sat 09:00-12:00"
+    years = range(2025, 2027)
+    calendars["de"] = Calendar.from_spec(spec, "Europe/Berlin", country="DE", years=years)
+    assert len(calendars["de"].holidays) == 18  # 9 German national holidays a year
+    assert calendars_from_rows(calendars_as_rows(calendars)) == calendars
