@@ -157,7 +157,12 @@ def executive_view(
     n, csat = _tickets(session, ids, start, end)
     pn, pcsat = _tickets(session, ids, p_start, p_end)
     now = datetime.combine(today, time(12), UTC)
-    sla = _sla(session, ids, start, end, now)
+    # One evaluation for both periods (each ticket's outcome is its own), split by creation.
+    both = _sla(session, ids, p_start, end, now)
+    sla = prev_sla = None
+    if both is not None:
+        created = pd.to_datetime(both["created_at"], utc=True)
+        sla, prev_sla = both[created >= _utc(start)], both[created < _utc(p_end + timedelta(1))]
     if sla is None:
         missing.append("SLA figures need the SLA engine's outcomes (not available).")
         sla_trend = pd.DataFrame(columns=["month", "metric", "rate"])
@@ -187,7 +192,6 @@ def executive_view(
         missing.append("No billing runs in this period: billing accuracy unknown.")
     prev_live = kpis.active(c, p_end)
     prev_mrr = kpis.monthly_recurring(prev_live)
-    prev_sla = _sla(session, ids, p_start, p_end, now) if sla is not None else None
     prev_resp = kpis.sla_rate(prev_sla, "response") if prev_sla is not None else None
     prev_res = kpis.sla_rate(prev_sla, "resolution") if prev_sla is not None else None
     _, prev_retained = kpis.renewal_rates(opps, p_start, p_end)
