@@ -289,9 +289,13 @@ def performance_tickets(
     """Tickets created in [start, end] with names and their resolution business minutes."""
     require(actor, "work_sla")
     from db.models import Client
+    from db.sla.frames import instant_column, read_rows, since_param, to_instants
     from db.sla.outcomes import sla_outcomes
 
-    rows = session.execute(
+    # Driver tuples, instants as text parsed in bulk (db.sla.frames): SQLAlchemy's rows and
+    # per-value datetime processing cost ~5 CPU-s for the 300k tickets of 90 days at 1M.
+    rows = read_rows(
+        session,
         select(
             Ticket.id,
             Ticket.contract_id,
@@ -299,15 +303,18 @@ def performance_tickets(
             Client.name,
             Ticket.service_type,
             Technician.name,
-            Ticket.created_at,
-            Ticket.resolved_at,
+            instant_column(session, Ticket.created_at),
+            instant_column(session, Ticket.resolved_at),
             Ticket.csat,
         )
         .outerjoin(Contract, Contract.id == Ticket.contract_id)
         .outerjoin(Client, Client.id == Ticket.client_id)
         .outerjoin(Technician, Technician.id == Ticket.technician_id)
-        .where(Ticket.created_at >= _utc(start), Ticket.created_at < _utc(end + timedelta(1)))
-    ).all()
+        .where(
+            Ticket.created_at >= since_param(session, _utc(start)),
+            Ticket.created_at < since_param(session, _utc(end + timedelta(1)), "until"),
+        ),
+    )
     t = pd.DataFrame(
         rows,
         columns=[
@@ -322,6 +329,8 @@ def performance_tickets(
             "csat",
         ],
     )
+    for name in ("created_at", "resolved_at"):
+        t[name] = to_instants(t[name])
     out = sla_outcomes(session=session, now=now, since=_utc(start))
     res = out[out["metric"] == "resolution"].set_index("ticket_id")["elapsed_min"]
     t["resolution_min"] = t["ticket_id"].map(res)
