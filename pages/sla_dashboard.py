@@ -23,14 +23,13 @@ from ui.auth import guard
 from ui.present import show_table
 from ui.sources import show_source_activity
 from ui.store import session
-from ui.tables import downloads, paged, to_csv, to_xlsx
+from ui.tables import downloads, paged
 
 actor = guard("work_sla")
 st.title("SLA dashboard")
 show_source_activity(datetime.now(UTC))
 
 REFRESH_MIN = 5
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEFT = st.column_config.NumberColumn("minutes left", format="%d")
 
 
@@ -78,27 +77,6 @@ def _entitlements(stamp: str) -> pd.DataFrame:
 
 def _entitlement(stamp: str, start: date, end: date, clients: tuple[str, ...]) -> pd.DataFrame:
     return entitlement_view(_entitlements(stamp), start=start, end=end, clients=clients)
-
-
-def _lazy_downloads(df: pd.DataFrame, name: str) -> None:
-    """CSV/XLSX built only when clicked (big tables would slow every rerun)."""
-    a, b = st.columns(2)
-    a.download_button(
-        "Download CSV",
-        lambda: to_csv(df),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{name}-csv",
-        on_click="ignore",
-    )
-    b.download_button(
-        "Download XLSX",
-        lambda: to_xlsx(df),
-        file_name=f"{name}.xlsx",
-        key=f"{name}-xlsx",
-        on_click="ignore",
-        mime=XLSX,
-    )
 
 
 def _pct(df: pd.DataFrame) -> pd.DataFrame:
@@ -281,7 +259,7 @@ with tabs[4]:
             width="stretch",
             column_config={"minutes_left": LEFT},
         )
-        _lazy_downloads(board, "sla-at-risk")
+        downloads(board, "sla-at-risk")
 
     _board()
 
@@ -322,13 +300,13 @@ with tabs[5]:
         width="stretch",
     )
     show_table(paged(shown.drop(columns="ticket_id"), "p_ent"))
-    _lazy_downloads(shown, "sla-entitlement")
+    downloads(shown, "sla-entitlement")
 
 with tabs[6]:
     tickets = _tickets(stamp, flt)
     st.caption("Newest 5,000 tickets matching the filters, both SLA metrics side by side.")
     show_table(paged(tickets, "p_tickets"))
-    _lazy_downloads(tickets, "sla-tickets")
+    downloads(tickets, "sla-tickets")
 
 with tabs[7]:
     who = st.selectbox(
