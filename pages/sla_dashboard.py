@@ -18,7 +18,6 @@ from db.sla.dashboard import (
     ticket_table,
 )
 from db.sla.entitlements import entitlement_view, ticket_entitlements
-from db.sla.reports import client_report_pdf
 from ui.auth import guard
 from ui.present import show_table
 from ui.sources import show_source_activity
@@ -77,6 +76,14 @@ def _entitlements(stamp: str) -> pd.DataFrame:
 
 def _entitlement(stamp: str, start: date, end: date, clients: tuple[str, ...]) -> pd.DataFrame:
     return entitlement_view(_entitlements(stamp), start=start, end=end, clients=clients)
+
+
+def _report_pdf(who: str, start: date | None, end: date | None, stamp: str) -> bytes:
+    # Imported on click: the PDF library costs every cold start of the page otherwise.
+    from db.sla.reports import client_report_pdf
+
+    now = datetime.fromisoformat(stamp)
+    return client_report_pdf(_frame(stamp), client=who, start=start, end=end, now=now)
 
 
 def _pct(df: pd.DataFrame) -> pd.DataFrame:
@@ -315,9 +322,7 @@ with tabs[7]:
     if who:
         st.download_button(
             "Download SLA report (PDF)",
-            lambda: client_report_pdf(
-                _frame(stamp), client=who, start=start, end=end, now=datetime.fromisoformat(stamp)
-            ),
+            lambda: _report_pdf(who, start, end, stamp),
             file_name=f"sla-report-{who.lower().replace(' ', '-')}.pdf",
             mime="application/pdf",
             on_click="ignore",
