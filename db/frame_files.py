@@ -29,6 +29,7 @@ import logging
 import os
 import struct
 import tempfile
+import time
 import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -43,6 +44,7 @@ from db.config import ROOT, SECRETS_FILE, read_secrets
 MAGIC = b"CDFRAME1"
 _HEAD = struct.Struct("<8sQI")  # magic, header length, CRC-32 of everything after the head
 SETTING = "CONTRACT_DESK_CACHE_DIR"
+STALE_TEMP_S = 3600  # a temp file this old belongs to no writer still running
 log = logging.getLogger(__name__)
 
 
@@ -143,6 +145,9 @@ def save(
     others = [p for p in folder.glob(_stem(url, name) + "*.arrow") if p != path]
     for old in sorted(others, key=_age)[: max(len(others) - keep + 1, 0)]:
         old.unlink(missing_ok=True)
+    for left in folder.glob(".tmp-*.arrow"):  # a writer killed before its rename
+        if time.time() - _age(left) > STALE_TEMP_S:
+            left.unlink(missing_ok=True)
     return path
 
 

@@ -85,6 +85,19 @@ def test_a_damaged_file_is_ignored_and_removed(tmp_path, monkeypatch, damage):
     assert not path.exists()
 
 
+def test_a_killed_writer_s_old_temp_file_is_removed_a_fresh_one_kept(tmp_path, monkeypatch):
+    import os
+
+    monkeypatch.setenv(frame_files.SETTING, str(tmp_path))
+    old, fresh = tmp_path / ".tmp-old.arrow", tmp_path / ".tmp-fresh.arrow"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"x")
+    an_hour_ago = time.time() - frame_files.STALE_TEMP_S - 60
+    os.utime(old, (an_hour_ago, an_hour_ago))
+    frame_files.save(URL, "t", "k", {"a": _frame()})
+    assert not old.exists() and fresh.exists()
+
+
 def test_the_folder_is_beside_a_sqlite_store_unless_set(tmp_path):
     assert frame_files.directory(URL, env={}) == Path("/srv/desk/store.db.cache")
     assert frame_files.directory("sqlite:///:memory:", env={}) is None
