@@ -16,9 +16,11 @@ from extraction.schema import Field
 
 # Notice a party gives to take up an option to renew is not notice to stop a renewal.
 _ELECTS_TO_RENEW = re.compile(
-    r"(?:wish(?:es)?|desires?|elects?|intends?|choice|election|option)\s+(?:(?!not\b)\w+\s+){0,3}?"
-    r"to\s+(?:so\s+)?(?:renew|extend)|exercise\s+(?:\w+\s+){0,3}?(?:renewal\s+|extension\s+)?"
-    r"option|(?:renewal|extension)\s+option|so\s+elects",
+    r"(?:wish(?:es)?|desires?|elects?|intends?|intention|choice|election|option)\s+"
+    r"(?:(?!not\b)\w+\s+){0,3}?to\s+(?:so\s+)?(?:renew|extend)|"
+    r"exercise\s+(?:\w+\s+){0,3}?(?:renewal\s+|extension\s+)?option|"
+    r"(?:renewal|extension)\s+option|so\s+elects|"
+    r"\bmay\s*,?\s*(?:by|upon)\s+(?:\w+\s+){0,2}?notice\b[^.;]{0,160}?\b(?:extend|renew)\s+(?:the|this)\b",
     re.IGNORECASE,
 )
 
@@ -27,15 +29,16 @@ _ELECTS_TO_RENEW = re.compile(
 _STOPS_RENEWAL = re.compile(
     r"not\s+to\s+(?:renew|extend)|non-?renewal|nonrenewal|(?<!or\s)not\s+(?:be\s+)?(?:renewed|extended)|"
     r"intention\s+not|unless\s+(?:either|a|one|the\s+other|any)\s+(?:party|of\s+the\s+parties)|"
-    r"terminat\w*\s+(?:(?:this|the)\s+agreement\s+)?(?:by\s+(?:either|a|any)\s+party\s+)?"
-    r"(?:at|upon|as\s+of)\s+the\s+(?:end|expiration|expiry)|intention\s+to\s+terminate",
+    r"unless\s+(?:sooner\s+|earlier\s+|otherwise\s+)?terminated\s+by\s+(?:either|a|any|one)\s+"
+    r"party|\bterminat\w*\s+(?:(?:this|the)\s+agreement\s+)?(?:by\s+(?:either|a|any)\s+party\s+)?"
+    r"(?:at|upon|as\s+of|on)\s+(?:the|its)\s+(?:end|expiration|expiry)|intention\s+to\s+terminate",
     re.IGNORECASE,
 )
 
 
 _NOT_RENEW = re.compile(
     r"not\s+to\s+renew|non-?renewal|not\s+(?:to\s+)?(?:extend|be\s+renewed)|intention\s+not|"
-    r"elect(?:s|ed)?\s+(?:not|to\s+terminate)|cancel|terminat",
+    r"elect(?:s|ed)?\s+(?:not|to\s+terminate)|\bcancel|\bterminat",
     re.IGNORECASE,
 )
 
@@ -93,14 +96,15 @@ _BEFORE_EXPIRY = re.compile(
     r"^[^.;]{0,60}?(?:prior\s+to|before|preceding|in\s+advance\s+of)\s+(?:the\s+)?"
     r"(?:expiration|expiry|end|close|conclusion|anniversary)\s+(?:date\s+)?of\s+(?:the|this|such|any|"
     r"each|its|a)?\s*(?:then[\s-]+(?:current|applicable|existing)\s+|initial\s+|relevant\s+|"
-    r"renewal\s+|current\s+|original\s+|applicable\s+)?(?:term|period|agreement|contract|year)",
+    r"renewal\s+|current\s+|original\s+|applicable\s+)?(?:term|period|agreement|contract|year)|"
+    r"^[^.;]{0,60}?(?:prior\s+to|before)\s+(?:the|its|such)\s+(?:expiration|expiry)\s+date\b",
     re.IGNORECASE,
 )
 
 
 # A term that runs until a party ends it on notice: that notice is the one to stop it.
 _UNTIL_NOTICE = re.compile(
-    r"(?:continue|remain|renew|extend)\w*\s+[^.;]{0,120}?until\s+(?:terminated|cancell?ed|"
+    r"(?:continue|remain|renew|extend|effective)\w*\s+[^.;]{0,120}?until\s+(?:terminated|cancell?ed|"
     r"(?:either|one|a|the)\s+part(?:y|ies)\s+(?:gives|provides|terminates|serves))",
     re.IGNORECASE,
 )
@@ -113,7 +117,7 @@ def _notice_before_expiry(doc: Document) -> Field | None:
         s
         for s in doc.with_cue("NOTICE", "TERM", "RENEWAL", "TERMINATION", body=True)
         if re.search(r"notice|notif", s.flat, re.I)
-        and re.search(r"renew|terminat|extend|extension|expir|cancel", s.flat, re.I)
+        and re.search(r"renew|\bterminat|extend|extension|expir|cancel", s.flat, re.I)
         and not _ELECTS_TO_RENEW.search(s.flat)
     ]
     sentences.sort(key=lambda s: _STOPS_RENEWAL.search(s.flat) is None)  # stable: order kept

@@ -58,7 +58,9 @@ _OPTIONAL = re.compile(
 _MUTUAL_RENEWAL = re.compile(
     r"(?:renew|extend)\w*\s+[^.;]{0,100}?(?:by|upon|with)\s+(?:the\s+)?mutual\s+(?:written\s+)?"
     r"(?:agreement|consent|understanding)|^by\s+mutual\s+(?:written\s+)?agreement|"
-    r"(?:renewal|extension)\s+[^.;]{0,60}?negotiated\s+in\s+good\s+faith",
+    r"(?:renewal|extension)\s+[^.;]{0,60}?negotiated\s+in\s+good\s+faith|"
+    r"(?:renew|extend)\w*\s+[^.;]{0,60}?by\s+(?:the\s+)?(?:written\s+)?agreement\s+of\s+"
+    r"(?:both|all|the)\s+parties",
     re.IGNORECASE,
 )
 _GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each|a)\s+period\b")
@@ -66,7 +68,7 @@ _GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each
 
 # The agreement (or its term) renewing or running on: what a renewal term belongs to.
 _RENEWS_AGREEMENT = re.compile(
-    r"\b(?:agreement|term|contract|jsma|oma)\b[^.;]{0,160}?(?:renew|extend|extension|continu|"
+    r"\b(?:agreement|term|contract|jsma|oma)\b[^.;]{0,240}?(?:renew|extend|extension|continu|"
     r"prolong)|\b(?:agreement|term|contract)\s+(?:shall|will|is|may)\s+(?:\w+\s+){0,4}?"
     r"(?:on\s+an?\s+)?(?:month|year)[\s-]+to[\s-]+(?:month|year)|"
     r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract)\b",

@@ -28,6 +28,7 @@ _NOTICE_AFTER = re.compile(
 _NOTICE_BEFORE = re.compile(
     r"(?:at\s+least|not\s+less\s+than|no\s+less\s+than|minimum\s+of|no\s+later\s+than|"
     r"notice\s+(?:period\s+)?of|notice\s+to\s+the\s+other|upon|giving|within|by\s+giving|"
+    r"notice\b[^:.;]{0,60}:|"
     r"with|on)\s*(?:the\s+)?(?:following\s+written\s+notice[^:]*:\s*)?$",
     re.IGNORECASE,
 )
@@ -37,12 +38,15 @@ _RENEWAL_BEFORE = re.compile(
     r"(?:successive|additional|further|renewal\s+(?:term|period)s?\s+of|renew(?:ed|s|al)?\s+for"
     r"(?:\s+an?\s+(?:further|additional|successive|renewal)?\s*(?:period|term)s?\s+of)?|"
     r"extended\s+(?:for|by)(?:\s+an?\s+(?:further|additional)?\s*(?:period|term)\s+of)?|"
-    r"(?:period|term)s?\s+(?:each\s+)?of|each|subsequent\s+periods\s+of|consecutive|being\s+for|"
+    r"(?:period|term)s?\s+(?:each\s+)?of|each|subsequent(?:\s+periods\s+of)?|consecutive|being\s+for|"
     r"(?:renewal|extension)\s+of|(?:renew(?:ed|s|al|ing)?|extend(?:ed|s)?|prolonged)\s+"
     r"(?:\w+\s+){1,3}?(?:for|by)(?:\s+an?)?(?:\s+(?:further|additional|successive|consecutive|"
     r"renewal)?\s*(?:period|term)s?\s+of)?)\s*(?:(?:an?|another)\b\s*)?$",
     re.IGNORECASE,
 )
+
+
+_RENEWAL_AFTER = re.compile(r"^\s*(?:basis|(?:term\s+)?(?:extensions?|renewals?))\b", re.IGNORECASE)
 
 
 _RENEWAL_WORDS = re.compile(
@@ -154,6 +158,9 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         re.search(r"^\s*(?:renewal\s+)?(?:terms|periods)\b", after, re.IGNORECASE)
         and re.search(r"successive|additional|further|renew", before, re.IGNORECASE)
     ):
+        return "renewal"
+    # 'renewed automatically on a five (5) year basis', 'automatic 2 year term extensions'
+    if _RENEWAL_AFTER.search(after) and re.search(r"renew|extend|automatic", before, re.I):
         return "renewal"
     if _NOTICE_BEFORE.search(before) and re.search(r"notice|notif", sentence.text, re.IGNORECASE):
         return "notice"
