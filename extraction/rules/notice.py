@@ -74,9 +74,7 @@ def notice_period(
         for sentence in doc.with_cue("TERMINATION", body=True):
             if not re.search(r"notice|notif", sentence.text, re.I):
                 continue
-            if re.search(
-                r"breach|default|insolven|bankrupt|fail(?:s|ure)\s+to", sentence.text, re.I
-            ):
+            if _FOR_CAUSE.search(sentence.text):
                 continue
             for ent in sentence.of("DURATION"):
                 if classify(doc, sentence, ent) == "notice" and parse_duration(ent.text):
@@ -110,6 +108,18 @@ _UNTIL_NOTICE = re.compile(
 )
 
 
+_FOR_CAUSE = re.compile(r"breach|default|insolven|bankrupt|fail(?:s|ure)\s+to", re.IGNORECASE)
+
+
+# 'Following the Initial Term, either Party may terminate this Agreement without cause upon
+# ... notice of at least 3 months': ending the agreement as it runs on after its term.
+_AFTER_INITIAL = re.compile(
+    r"^(?:\(?\w{1,3}[.)]\s*)?(?:following|after)\s+(?:the\s+)?(?:expiration\s+of\s+the\s+)?"
+    r"(?:initial|original|first)\s+(?:term|period)\b[^.;]{0,80}?\bterminat",
+    re.IGNORECASE,
+)
+
+
 def _notice_before_expiry(doc: Document) -> Field | None:
     """The first notice given against the end of a term; a sentence that says the notice stops
     a renewal ('notice of non-renewal', 'unless either party ...') before any other."""
@@ -123,10 +133,11 @@ def _notice_before_expiry(doc: Document) -> Field | None:
     sentences.sort(key=lambda s: _STOPS_RENEWAL.search(s.flat) is None)  # stable: order kept
     for sentence in sentences:
         flat = sentence.flat
-        if re.search(r"breach|default|insolven|bankrupt|fail(?:s|ure)\s+to", flat, re.I):
+        if _FOR_CAUSE.search(flat):
             continue
         text = doc.pages[sentence.page - 1]
         until = _UNTIL_NOTICE.search(flat) is not None and "TERM" in sentence.cues
+        until = until or _AFTER_INITIAL.search(flat) is not None
         for ent in sentence.of("DURATION"):
             if classify(doc, sentence, ent) != "notice" or not parse_duration(ent.text):
                 continue

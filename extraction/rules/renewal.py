@@ -68,10 +68,10 @@ _GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each
 
 # The agreement (or its term) renewing or running on: what a renewal term belongs to.
 _RENEWS_AGREEMENT = re.compile(
-    r"\b(?:agreement|term|contract|jsma|oma)\b[^.;]{0,240}?(?:renew|extend|extension|continu|"
+    r"\b(?:agreement|term|contract|franchise|jsma|oma)\b[^.;]{0,240}?(?:renew|extend|extension|continu|"
     r"prolong)|\b(?:agreement|term|contract)\s+(?:shall|will|is|may)\s+(?:\w+\s+){0,4}?"
     r"(?:on\s+an?\s+)?(?:month|year)[\s-]+to[\s-]+(?:month|year)|"
-    r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract)\b",
+    r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract|franchise)\b",
     re.IGNORECASE,
 )
 

@@ -38,7 +38,7 @@ _RENEWAL_BEFORE = re.compile(
     r"(?:successive|additional|further|renewal\s+(?:term|period)s?\s+of|renew(?:ed|s|al)?\s+for"
     r"(?:\s+an?\s+(?:further|additional|successive|renewal)?\s*(?:period|term)s?\s+of)?|"
     r"extended\s+(?:for|by)(?:\s+an?\s+(?:further|additional)?\s*(?:period|term)\s+of)?|"
-    r"(?:period|term)s?\s+(?:each\s+)?of|each|subsequent(?:\s+periods\s+of)?|consecutive|being\s+for|"
+    r"(?:period|term)s?\s+(?:each\s+)?(?:of|equal\s+to)|each|subsequent(?:\s+periods\s+of)?|consecutive|being\s+for|"
     r"(?:renewal|extension)\s+of|(?:renew(?:ed|s|al|ing)?|extend(?:ed|s)?|prolonged)\s+"
     r"(?:\w+\s+){1,3}?(?:for|by)(?:\s+an?)?(?:\s+(?:further|additional|successive|consecutive|"
     r"renewal)?\s*(?:period|term)s?\s+of)?)\s*(?:(?:an?|another)\b\s*)?$",

@@ -172,3 +172,25 @@ def test_a_figure_line_after_number_words_continues_the_sentence_but_list_items_
 )
 def test_a_before_number_words_is_not_one_more(text: str, expected: int) -> None:
     assert parse_duration(text)["n"] == expected
+
+
+def test_notice_to_end_the_agreement_as_it_runs_on_after_the_initial_term() -> None:
+    term = "The Initial Term of this Agreement is two (2) years from the Effective Date.\n\n"
+    after = (
+        "Following the Initial Term, either Party may terminate this Agreement without cause "
+        "upon written notice to the other Party of at least 3 months."
+    )
+    assert _value(term + after, "notice_period") == {"n": 3, "unit": "month"}
+    during = after.replace("Following", "During")
+    assert _value(term + during, "notice_period") is None
+
+
+def test_the_right_to_renew_the_franchise_for_terms_equal_to_a_length() -> None:
+    text = (
+        "You have the right to renew the franchise for two (2) successive terms equal to five "
+        "(5) years each, providing you meet all of the following conditions."
+    )
+    assert _value(text, "renewal_term") == {"n": 5, "unit": "year"}
+    assert (
+        _value("The franchise shall be for a term equal to five (5) years.", "renewal_term") is None
+    )
