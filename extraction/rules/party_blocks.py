@@ -10,7 +10,7 @@ from extraction.rules.names import SUFFIX, clean_name
 
 START = re.compile(
     r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by|"
-    r"concluded\s+between)\b\s*:?",
+    r"concluded\s+between|under\s+which(?=\s+(?-i:[A-Z])))\b\s*:?",
     re.IGNORECASE,
 )
 
