@@ -35,6 +35,7 @@ class _Compiled:
         # the statement's own columns: the cursor's description is costly to build (psycopg)
         cols = list(getattr(stmt, "exported_columns", ()))
         self.returns_rows = bool(cols)
+        self.fixed: tuple[str, Mapping[str, Callable], Sequence[str] | None] | None = None
         self.row = namedtuple("Row", [c.key or f"c{i}" for i, c in enumerate(cols)], rename=True)
         self.results: list[tuple[int, Callable]] = [
             (i, proc)
@@ -44,12 +45,19 @@ class _Compiled:
 
     def args(self, params: Mapping[str, Any] | None) -> tuple[str, Any]:
         """(SQL, the driver's parameters) for one parameter set."""
-        state = self.compiled.construct_expanded_state(params)
-        procs = state.processors
-        values = {k: (procs[k](v) if k in procs else v) for k, v in state.parameters.items()}
-        if state.positiontup is not None:
-            return state.statement, tuple(values[k] for k in state.positiontup)
-        return state.statement, values
+        if self.fixed is not None:  # no IN list: the SQL and processors of the first call
+            sql, procs, order = self.fixed
+            parameters = self.compiled.construct_params(params)
+        else:
+            state = self.compiled.construct_expanded_state(params)
+            sql, procs, order = state.statement, state.processors, state.positiontup
+            parameters = state.parameters
+            if not self.compiled.post_compile_params:
+                self.fixed = (sql, procs, order)
+        values = {k: (procs[k](v) if k in procs else v) for k, v in parameters.items()}
+        if order is not None:
+            return sql, tuple(values[k] for k in order)
+        return sql, values
 
     def rows(self, raw: list[tuple]) -> list[tuple]:
         if self.results:
@@ -102,6 +110,9 @@ class Direct:
         sets = [compiled.args(p) for p in params]
         cursor = conn.connection.cursor()
         try:
-            cursor.executemany(sets[0][0], [a for _, a in sets])
+            if len(sets) == 1:  # psycopg's executemany enters pipeline mode: costly for one
+                cursor.execute(*sets[0])
+            else:
+                cursor.executemany(sets[0][0], [a for _, a in sets])
         finally:
             cursor.close()
