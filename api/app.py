@@ -25,6 +25,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -32,7 +33,7 @@ from api.ingest import audit_values, handle
 from api.sources import SOURCES, verify_signature
 from db.api_tokens import TOKEN_TTL, TokenCache, TokenError, TokenInfo
 from db.dispatch import entitlement_at, ticket_answer
-from db.engine import session_factory
+from db.engine import session_factory, store_failure
 from db.models import ApiRequest, Client, Ticket
 
 MAX_BODY = 1_000_000  # bytes: a ticket event is a few KB; 10 MB is refused with 413
@@ -186,9 +187,15 @@ def create_app(
             source, body=body, headers=dict(headers), secret=secrets[source]
         ):
             return refuse(info.id, request, 401, f"bad {source} signature")
-        with writer, factory() as s:
-            status, out = handle(session=s, source=source, body=body, headers=headers,
-                                 path=request.url.path, token_id=info.id, now=clock())  # fmt: skip
+        try:
+            with writer, factory() as s:
+                status, out = handle(session=s, source=source, body=body, headers=headers,
+                                     path=request.url.path, token_id=info.id,
+                                     now=clock())  # fmt: skip
+        except (OperationalError, InterfaceError) as exc:
+            # the store is down: nothing was acknowledged, the source retries (not audited:
+            # the audit lives in that store)
+            return Json({"detail": store_failure(exc)}, status_code=503)
         return Json(out, status_code=status)
 
     @app.get("/api/v1/tickets/{source}/{external_id}")
