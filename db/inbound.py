@@ -161,10 +161,11 @@ def rebuild(session: Session, source: str, external_ids: list[str]) -> dict[str,
     pick (`sla.single.choose_contract`).
     """
     wanted = list(dict.fromkeys(external_ids))
+    conn = session.connection()
     _lock_tickets(session, source, wanted)
     by_ticket: dict[str, list] = {}
     existing: dict[str, TicketRow] = {}
-    for r in _EVENTS_OF.rows(session, {"source": source, "ids": wanted}):
+    for r in _EVENTS_OF.rows(conn, {"source": source, "ids": wanted}):
         by_ticket.setdefault(r.external_ticket_id, []).append(r)
         if r.t_id is not None and r.external_ticket_id not in existing:
             existing[r.external_ticket_id] = TicketRow(*r[_STORED:])
@@ -206,15 +207,15 @@ def rebuild(session: Session, source: str, external_ids: list[str]) -> dict[str,
     ids = _write_tickets(session, source, existing, built)
     stored = [existing[x].id for x, *_ in built if x in existing]
     if stored:
-        _CLEAR_HISTORY.rows(session, {"ids": stored})
+        _CLEAR_HISTORY.rows(conn, {"ids": stored})
     history = [{"ticket_id": ids[x], "at": at, "kind": kind, "value": value}
                for x, _, _, hist in built for at, kind, value in hist]  # fmt: skip
-    _ADD_HISTORY.many(session, history)
+    _ADD_HISTORY.many(conn, history)
     for external_id, values, evs, hist in built:
         tid = ids[external_id]
         marks += [_mark(r, "applied", None, tid) for r in evs]
         out[external_id] = Applied(TicketRow(tid, source, external_id, **values), hist, "applied")
-    _MARK.many(session, [m for m in marks if m])
+    _MARK.many(conn, [m for m in marks if m])
     return out
 
 
