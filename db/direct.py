@@ -35,7 +35,8 @@ class _Compiled:
         # the statement's own columns: the cursor's description is costly to build (psycopg)
         cols = list(getattr(stmt, "exported_columns", ()))
         self.returns_rows = bool(cols)
-        self.fixed: tuple[str, Mapping[str, Callable], Sequence[str] | None] | None = None
+        self.expanding: list[str] = []  # the IN-list parameters, known after the first run
+        self.shapes: dict[tuple[int, ...], tuple] = {}
         self.row = namedtuple("Row", [c.key or f"c{i}" for i, c in enumerate(cols)], rename=True)
         self.results: list[tuple[int, Callable]] = [
             (i, proc)
@@ -44,16 +45,24 @@ class _Compiled:
         ]
 
     def args(self, params: Mapping[str, Any] | None) -> tuple[str, Any]:
-        """(SQL, the driver's parameters) for one parameter set."""
-        if self.fixed is not None:  # no IN list: the SQL and processors of the first call
-            sql, procs, order = self.fixed
-            parameters = self.compiled.construct_params(params)
-        else:
+        """(SQL, the driver's parameters) for one parameter set.
+
+        The SQL, the positional order and the processors depend only on how long each IN
+        list is: kept per shape after the compiler expanded it once."""
+        parameters = self.compiled.construct_params(params)
+        shape = tuple(len(parameters[k]) for k in self.expanding)
+        hit = self.shapes.get(shape)
+        if hit is None:
             state = self.compiled.construct_expanded_state(params)
-            sql, procs, order = state.statement, state.processors, state.positiontup
-            parameters = state.parameters
-            if not self.compiled.post_compile_params:
-                self.fixed = (sql, procs, order)
+            hit = (state.statement, state.processors, state.positiontup,
+                   tuple(state.parameter_expansion.items()))  # fmt: skip
+            if not self.shapes:
+                self.expanding = [k for k, _ in hit[3]]
+                shape = tuple(len(parameters[k]) for k in self.expanding)
+            self.shapes[shape] = hit
+        sql, procs, order, expansion = hit
+        for name, names in expansion:  # an IN list's values under their expanded names
+            parameters.update(zip(names, parameters.pop(name), strict=True))
         values = {k: (procs[k](v) if k in procs else v) for k, v in parameters.items()}
         if order is not None:
             return sql, tuple(values[k] for k in order)

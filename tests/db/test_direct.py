@@ -37,6 +37,10 @@ def test_rows_and_instants_equal_the_orm_path(session):
     core = session.execute(_BY_PATHS.statement, {"paths": ["/c", "/a"]}).all()
     assert [tuple(r) for r in found] == [tuple(r) for r in core]
     assert _BY_PATHS.first(session, {"paths": ["/none"]}) is None
+    # IN lists of other lengths: each shape has its own SQL, kept after its first run
+    for paths, want in ((["/b"], ["/b"]), ([], []), (["/a", "/b", "/c"], ["/a", "/b", "/c"]),
+                        (["/c"], ["/c"])):  # fmt: skip
+        assert [r.where for r in _BY_PATHS.rows(session, {"paths": paths})] == want
 
 
 def test_runs_in_the_session_transaction(session):
