@@ -126,6 +126,15 @@ def main() -> int:
 
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     engine = open_store(url, ping_idle_after=1.0)  # as `api serve` opens it
+    from sqlalchemy import select
+
+    from db.models import Client
+
+    with engine.connect() as conn:
+        others = conn.execute(select(Client.name).where(~Client.name.startswith("Bench Client")))
+        if others.first() is not None:  # this bench empties the store it is given
+            print("refused: the store holds clients other than the bench's; give an empty one")
+            return 2
     bodies = [json.dumps(e).encode() for e in _events(args.events)]
     app_cpu = through_app(engine, bodies)
     store_cpu = store_path(engine, bodies)
