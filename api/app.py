@@ -12,12 +12,14 @@ a revocation takes effect within TOKEN_TTL seconds); the webhook skips FastAPI's
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import threading
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import numpy as np
@@ -25,6 +27,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -32,7 +35,7 @@ from api.ingest import audit_values, handle
 from api.sources import SOURCES, verify_signature
 from db.api_tokens import TOKEN_TTL, TokenCache, TokenError, TokenInfo
 from db.dispatch import entitlement_at, ticket_answer
-from db.engine import session_factory
+from db.engine import session_factory, store_failure
 from db.models import ApiRequest, Client, Ticket
 
 MAX_BODY = 1_000_000  # bytes: a ticket event is a few KB; 10 MB is refused with 413
@@ -121,6 +124,7 @@ def create_app(
     # SQLite has one writer: threads of a worker queue here in order instead of polling its
     # busy timeout; PostgreSQL serialises per ticket only (db.inbound._lock_tickets)
     writer = threading.Lock() if engine.dialect.name == "sqlite" else contextlib.nullcontext()
+    threads = ThreadPoolExecutor(max_workers=40, thread_name_prefix="webhook")  # anyio's 40
 
     def audit(token_id: int | None, request: Request, status: int, detail: str | None) -> None:
         with factory() as s:
@@ -176,9 +180,11 @@ def create_app(
             if len(body) > MAX_BODY:
                 return await run_in_threadpool(refuse, info.id, request, 413,
                                                f"payload over {MAX_BODY:,} bytes")  # fmt: skip
-        # the store and the answer block: in the thread pool, so a worker keeps taking
-        # requests while one waits on the database
-        return await run_in_threadpool(ingest, source, request, info, body)
+        # the store and the answer block: in a thread, so a worker keeps taking requests
+        # while one waits on the database (a plain executor: anyio's to_thread, which
+        # run_in_threadpool uses, costs more CPU a hop)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(threads, ingest, source, request, info, body)
 
     def ingest(source: str, request: Request, info: TokenInfo, body: bytes) -> Json:
         headers = request.headers
@@ -186,9 +192,15 @@ def create_app(
             source, body=body, headers=dict(headers), secret=secrets[source]
         ):
             return refuse(info.id, request, 401, f"bad {source} signature")
-        with writer, factory() as s:
-            status, out = handle(session=s, source=source, body=body, headers=headers,
-                                 path=request.url.path, token_id=info.id, now=clock())  # fmt: skip
+        try:
+            with writer, factory() as s:
+                status, out = handle(session=s, source=source, body=body, headers=headers,
+                                     path=request.url.path, token_id=info.id,
+                                     now=clock())  # fmt: skip
+        except (OperationalError, InterfaceError) as exc:
+            # the store is down: nothing was acknowledged, the source retries (not audited:
+            # the audit lives in that store)
+            return Json({"detail": store_failure(exc)}, status_code=503)
         return Json(out, status_code=status)
 
     @app.get("/api/v1/tickets/{source}/{external_id}")

@@ -20,13 +20,15 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from api.sources import BadEvent, Event, normalise
+from db.direct import Direct
 from db.dispatch import quick_answer
 from db.inbound import delete_ticket, insert_event, load_ticket, rebuild
 from db.models import ApiRequest, InboundEvent
 
 UNMATCHED = "kept in the unmatched queue: no client matches this event"
 _AUDIT = ApiRequest.__table__
-_ADD_AUDIT = insert(_AUDIT)
+_ADD_AUDIT = Direct(insert(_AUDIT), column_keys=["at", "token_id", "method", "path", "status",
+                                                  "detail"])  # fmt: skip
 _INBOUND = InboundEvent.__table__
 
 
@@ -70,7 +72,7 @@ def handle(
            "now": now, "token_id": token_id, "fallback_id": fallback}  # fmt: skip
 
     def done(status: int, out: dict[str, Any], detail: str | None) -> tuple[int, dict]:
-        session.execute(_ADD_AUDIT, audit_values(token_id, "POST", path, status, detail, now))
+        _ADD_AUDIT.rows(session, audit_values(token_id, "POST", path, status, detail, now))
         session.commit()
         return status, out
 

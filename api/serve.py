@@ -6,10 +6,13 @@ from api.app import create_app
 from db.config import read_secrets
 from db.engine import open_store
 
+PING_IDLE_AFTER = 1.0  # seconds: a worker's busy connections are not pinged per event
+
 
 def build():
     secrets = read_secrets().get("webhooks", {})
-    return create_app(open_store(), webhook_secrets={k: str(v) for k, v in secrets.items()})
+    store = open_store(ping_idle_after=PING_IDLE_AFTER)
+    return create_app(store, webhook_secrets={k: str(v) for k, v in secrets.items()})
 
 
 app = build()

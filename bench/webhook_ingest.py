@@ -121,6 +121,16 @@ def main() -> int:
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
+        # the first worker answers while the others may still be importing: wait until the
+        # server's processes are idle, so their start-up CPU is not counted per event and
+        # every worker is accepting when the senders connect
+        settle = _group_cpu(server.pid)
+        for _ in range(120):
+            time.sleep(0.5)
+            now_cpu = _group_cpu(server.pid)
+            if sum(now_cpu) - sum(settle) < 0.02:
+                break
+            settle = now_cpu
         events = _events(args.events)
         # one keep-alive connection per sender thread (http.client: the senders share the
         # machine with the server, and httpx costs them about 2.5x the CPU per request)

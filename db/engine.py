@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,7 +12,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Engine
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.config import ROOT, ConfigError, database_url
@@ -51,8 +52,38 @@ def _check_sqlite_folder(url: URL) -> None:
         ) from exc
 
 
-def make_engine(url: URL | str | None = None) -> Engine:
-    """Create an engine for the configured store and prove it is reachable."""
+def _ping_when_idle(engine: Engine, after: float) -> None:
+    """Test a pooled connection on checkout only when it sat idle `after` seconds or more.
+
+    A connection a busy process used a moment ago is alive; one that waited (a restart of
+    the server may have dropped it) is pinged, and a dead one is replaced by the pool
+    (DisconnectionError), as `pool_pre_ping` would. A restart quicker than `after` between
+    two uses of one connection fails that one request; the error invalidates the pool, so
+    the next request reconnects."""
+
+    @event.listens_for(engine, "checkin")
+    def _used(_dbapi_conn, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping(dbapi_conn, record, _proxy) -> None:
+        if time.monotonic() - record.info.get("idle_since", float("-inf")) < after:
+            return
+        try:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT 1")
+            dbapi_conn.rollback()
+        except Exception as exc:  # noqa: BLE001 - any failure: the pool connects afresh
+            raise DisconnectionError(str(exc)) from exc
+
+
+def make_engine(url: URL | str | None = None, *, ping_idle_after: float = 0.0) -> Engine:
+    """Create an engine for the configured store and prove it is reachable.
+
+    PostgreSQL connections are tested on every checkout (`pool_pre_ping`) unless
+    `ping_idle_after` > 0: then only after that many idle seconds (`_ping_when_idle`; the
+    API, whose workers reuse each connection many times a second, saves a round trip an
+    event)."""
     url = database_url() if url is None else url
     url = url if isinstance(url, URL) else database_url({"DATABASE_URL": url})
     if url.get_backend_name() == "sqlite":
@@ -62,8 +93,11 @@ def make_engine(url: URL | str | None = None) -> Engine:
     else:
         options, connect = pool_options()  # replicas: see db/pooling.py
         engine = create_engine(
-            url, pool_pre_ping=True, connect_args={"connect_timeout": 5, **connect}, **options
-        )
+            url, pool_pre_ping=ping_idle_after <= 0,
+            connect_args={"connect_timeout": 5, **connect}, **options,
+        )  # fmt: skip
+        if ping_idle_after > 0:
+            _ping_when_idle(engine, ping_idle_after)
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -148,9 +182,9 @@ def upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_store(url: URL | str | None = None) -> Engine:
-    """Engine for the configured store, migrated to the latest schema."""
-    engine = make_engine(url)
+def open_store(url: URL | str | None = None, *, ping_idle_after: float = 0.0) -> Engine:
+    """Engine for the configured store, migrated to the latest schema (`make_engine`)."""
+    engine = make_engine(url, ping_idle_after=ping_idle_after)
     upgrade(engine)
     return engine
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 import sla
 from contracts.schema import client_name_key
 from db.calendars import ALWAYS, data_years, load_calendars
+from db.direct import Direct
 from db.models import (
     AuditEntry,
     CalendarHoliday,
@@ -131,18 +132,13 @@ def _fingerprint_query():
     return select(*cols)
 
 
-_FINGERPRINT = _fingerprint_query()
-_sql: dict[str, str] = {}
+_FINGERPRINT = Direct(_fingerprint_query())
 
 
 def fingerprint(session: Session) -> tuple:
     """Changes whenever a client, contract, service, calendar or SLA policy changes (one
-    query, compiled once per dialect: this runs on every event)."""
-    conn = session.connection()
-    name = conn.dialect.name
-    if name not in _sql:
-        _sql[name] = str(_FINGERPRINT.compile(dialect=conn.dialect))
-    return tuple(conn.exec_driver_sql(_sql[name]).one())
+    query on the DBAPI cursor, `db.direct`: this runs on every event)."""
+    return tuple(_FINGERPRINT.first(session))
 
 
 def reference(session: Session) -> Reference:

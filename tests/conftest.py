@@ -19,6 +19,7 @@ from access.roles import Actor
 from db import reference
 from db.base import Base
 from db.engine import open_store, session_factory
+from tests.pg_cluster import private_pg  # noqa: F401  (a fixture for every test folder)
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 TODAY = date(2026, 11, 23)
