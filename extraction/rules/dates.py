@@ -9,10 +9,17 @@ date as a suggestion for the reviewer (never as the value).
 from __future__ import annotations
 
 import re
-from datetime import date
 
-from extraction.document import Document, Ent, Sentence
-from extraction.normalize import blank_date, parse_date
+from extraction.document import Document, Sentence
+from extraction.rules.date_text import (
+    NAMES_OTHER,
+    date_field,
+    dates_another,
+    sentence_dates,
+    text_after,
+    text_before,
+)
+from extraction.rules.signing import last_signature
 from extraction.schema import Field
 
 PREAMBLE_SENTENCES = 80
@@ -82,21 +89,6 @@ _OTHER_AGREEMENT = re.compile(
     r"that\s+certain)\b",
     re.I,
 )
-# A date followed by the defined name of an agreement dates that agreement, not this one.
-_NAMES_OTHER = re.compile(
-    r"\s*,?\s*\((?:the)?\s*[\"“”‘’']+(?!(?i:this|master|services?)\b)[^\"“”‘’'()]{1,60}\s"
-    r"(?:Agreement|Contract|Amendment)"
-    r"[\"“”‘’']+\s*\)"
-)
-# 'First Amendment to the Development Agreement ("Development Agreement") entered into on X',
-# 'pursuant to Sponsorship Agreements dated X': the date of another, named agreement (a name
-# after a lower-case word other than 'this', so the document's own title is not one).
-_NAMED_BEFORE = re.compile(
-    r"\b(?!(?:this|these)\b)[a-z]+\s+(?:(?:a|an|the|that|certain|those)\s+)?"
-    r"(?:[A-Z][\w&.'’-]*\s+(?:(?:and|of|for|&)\s+)?){1,6}"
-    r"(?:[Aa]greements?|AGREEMENTS?|[Cc]ontracts?|[Ll]eases?)(?:\s*\([^()]{0,60}\))?"
-    r"(?:\s+between\s+[^.;()]{0,60}?)?,?\s+(?:dated|entered\s+into|made|executed)\b[^.;()]{0,24}$"
-)
 # '"Term Sheet" means that certain summary ... dated November 25, 2019': another term's
 # definition dates something else.
 _OTHER_TERM_DEFINED = re.compile(
@@ -104,75 +96,6 @@ _OTHER_TERM_DEFINED = re.compile(
     r"agreement\s+date)\b)[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
     re.IGNORECASE,
 )
-_PREVIOUSLY = re.compile(r"\b(?:previously|originally|heretofore|that\s+certain)\b[^.;]*$", re.I)
-_RECITAL = re.compile(r"(?:\(?[A-Z0-9]\)\s*)?WHEREAS\b", re.IGNORECASE)
-# 'V0.4 November 2008', 'Version 2.1 - 3 March 2010': a document version's date, not the
-# agreement's.
-_VERSION_BEFORE = re.compile(
-    r"\b(?:V|Ver\.?|Version|Rev\.?|Revision|Draft)\s?\d+(?:\.\d+)*[\s,:–-]*$", re.IGNORECASE
-)
-_VERSION_IN = re.compile(r"(?:V|Ver\.?|Version|Rev\.?)\s?\d+\.\d", re.IGNORECASE)
-_FOOTER = re.compile(r"Source:|\b(?:8-K|10-K|10-Q|S-1|EX-\d)", re.IGNORECASE)
-
-
-def date_value(ent: Ent) -> tuple[str | None, date | None]:
-    """(ISO string or None, date or None) for a DATE or DATE_BLANK entity."""
-    if ent.label == "DATE":
-        parsed = parse_date(ent.text)
-        return (parsed.isoformat() if parsed else None), parsed
-    return None, None
-
-
-def _before(doc: Document, sentence: Sentence, ent: Ent, width: int = 80) -> str:
-    text = doc.pages[sentence.page - 1]
-    return " ".join(text[max(sentence.start, ent.start - width) : ent.start].split())
-
-
-def _after(doc: Document, sentence: Sentence, ent: Ent, width: int = 60) -> str:
-    text = doc.pages[sentence.page - 1]
-    return " ".join(text[ent.end : min(sentence.end, ent.end + width)].split())
-
-
-def _date_field(
-    doc: Document, name: str, sentence: Sentence, ent: Ent, confidence: float
-) -> Field | None:
-    iso, _ = date_value(ent)
-    if ent.label == "DATE" and iso is None:
-        return None
-    if ent.label == "DATE_BLANK":
-        normalized: object = blank_date(ent.text)
-        confidence = min(confidence, 0.3)
-    else:
-        normalized = iso
-    return doc.make_field(
-        sentence, name, normalized, span=(ent.start, ent.end), confidence=confidence
-    )
-
-
-def _dates(sentence: Sentence) -> list[Ent]:
-    if _RECITAL.match(sentence.flat):  # recitals date earlier, other agreements
-        return []
-    # EDGAR filing footers carry the filing date; a footer glued to a sentence ('Dated 29/3/18
-    # ... Source: FUSE MEDICAL, 10-K, 3/21/2019') leaves the dates before it.
-    footer = _FOOTER.search(sentence.text)
-    # (no cut without one: a date the sentence splitter broke, 'March 18. 2021', ends past it)
-    cut = sentence.start + footer.start() if footer else None
-    # '... (the "Policy"); and WHEREAS, pursuant to the Split Dollar Agreement dated ...':
-    # a recital that starts inside the sentence dates what came before this agreement.
-    recital = re.search(r"\b(?:WHEREAS|Whereas)\b", sentence.text)
-    if recital:
-        at = sentence.start + recital.start()
-        cut = at if cut is None else min(cut, at)
-    return [
-        e
-        for e in sentence.ents
-        if e.label in ("DATE", "DATE_BLANK")
-        and (cut is None or e.end <= cut)
-        and not _VERSION_BEFORE.search(sentence.text[: max(0, e.start - sentence.start)][-24:])
-        and not _VERSION_IN.match(e.text)  # 'V0.4 November 2008' read as 4 November 2008
-    ]
-
-
 # 'This Agreement (the "Agreement") is made and entered into as of ...': the preamble itself,
 # wherever covers and a table of contents put it.
 _OPENING = re.compile(
@@ -210,16 +133,6 @@ def _preamble(doc: Document) -> list[Sentence]:
     ]
 
 
-def _dates_another(doc: Document, sentence: Sentence, ent: Ent, before: str) -> bool:
-    """'the Development Agreement ... entered into on X', 'previously', 'X (the "Quality
-    Agreement")': the date of another agreement."""
-    return bool(
-        _NAMES_OTHER.match(_after(doc, sentence, ent))
-        or _PREVIOUSLY.search(before)
-        or _NAMED_BEFORE.search(before)
-    )
-
-
 def agreement_date(doc: Document) -> Field | None:
     """The date the agreement was made: 'dated', 'entered into on', 'made as of', 'Date:'."""
     best: tuple[float, int, Field] | None = None
@@ -227,8 +140,8 @@ def agreement_date(doc: Document) -> Field | None:
         late = sentence.index >= PREAMBLE_SENTENCES
         if _OTHER_TERM_DEFINED.search(sentence.flat):
             continue
-        for ent in _dates(sentence):
-            before = _before(doc, sentence, ent)
+        for ent in sentence_dates(sentence):
+            before = text_before(doc, sentence, ent)
             if sentence.part == "signature" and _SIGNATURE_DATE.search(before):
                 continue  # 'Date: 1/26/2020  Date: 1/27/2020': the last signature, below
             if _SIGNED_BEFORE.search(before):
@@ -245,31 +158,17 @@ def agreement_date(doc: Document) -> Field | None:
                 score = 0.45
             else:
                 continue
-            if _dates_another(doc, sentence, ent, before):
+            if dates_another(doc, sentence, ent, before):
                 continue
-            made = _date_field(doc, "agreement_date", sentence, ent, score)
+            made = date_field(doc, "agreement_date", sentence, ent, score)
             if made and (best is None or score > best[0]):
                 best = (score, sentence.index, made)
-    if best is None:
-        # Signature blocks: "Date: 1/14/02" near the end; the agreement is made when the last
-        # party signs ('Date: 1/26/2020  Date: 1/27/2020' -> the later).
-        tail = doc.sentences[-60:]
-        signatures = [s for s in doc.sentences if s.part == "signature" and s not in tail]
-        for sentence in reversed(signatures + tail):
-            if _OTHER_TERM_DEFINED.search(sentence.flat):
-                continue
-            signed = [
-                (date_value(ent)[1] or date.min, ent)
-                for ent in _dates(sentence)
-                if _SIGNATURE_DATE.search(before := _before(doc, sentence, ent))
-                and not _dates_another(doc, sentence, ent, before)
-            ]
-            if signed:
-                return _date_field(
-                    doc, "agreement_date", sentence, max(signed, key=lambda s: s[0])[1], 0.5
-                )
-        return None
-    return best[2]
+    if best is None or best[0] < 0.5:
+        # No preamble date (or only some date on page 1): when the last party signed.
+        signed = last_signature(doc, "agreement_date", blank=best is None)
+        if signed is not None:
+            return signed
+    return best[2] if best else None
 
 
 def effective_date(doc: Document, agreement: Field | None) -> Field | None:
@@ -281,8 +180,8 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
         glossary = re.search(r"definition", sentence.section, re.IGNORECASE) is not None
         if sentence.part == "exhibit" and not glossary:
             continue
-        for ent in _dates(sentence):
-            before, after = _before(doc, sentence, ent), _after(doc, sentence, ent)
+        for ent in sentence_dates(sentence):
+            before, after = text_before(doc, sentence, ent), text_after(doc, sentence, ent)
             if _EFFECTIVE_AFTER.search(after) or _DEFINED_AS.search(before):
                 score = 0.95
             elif sentence.part == "exhibit":
@@ -296,7 +195,7 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 score = 0.85
             else:
                 continue
-            if _NAMES_OTHER.match(after):
+            if NAMES_OTHER.match(after):
                 continue  # '... effective as of September 15, 2015 (the "Quality Agreement")'
             if score < 0.95 and re.search(
                 r"\bperiod\s+(?:commencing|beginning|starting)", before[-40:], re.I
@@ -304,7 +203,7 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 continue  # 'the twelve-month period commencing July 1': not the agreement's start
             if _OTHER_AGREEMENT.search(sentence.flat):
                 score -= 0.2
-            made = _date_field(doc, "effective_date", sentence, ent, score)
+            made = date_field(doc, "effective_date", sentence, ent, score)
             if made and (best is None or score > best[0]):
                 best = (score, sentence.index, made)
     if best is not None and best[0] >= 0.95:

@@ -16,7 +16,7 @@ from datetime import date
 
 from extraction.document import Document
 from extraction.normalize import add_duration, parse_date, parse_duration
-from extraction.rules.dates import _before, _date_field, _dates
+from extraction.rules.date_text import date_field, sentence_dates, text_before
 from extraction.schema import Field
 
 # A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
@@ -140,8 +140,10 @@ def expiration_date(
     for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
         if OTHER_DEFINITION.search(sentence.flat):
             continue
-        for ent in _dates(sentence):
-            if ent.label == "DATE_BLANK" or not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
+        for ent in sentence_dates(sentence):
+            if ent.label == "DATE_BLANK" or not _END_BEFORE.search(
+                text_before(doc, sentence, ent, 60)
+            ):
                 continue
             parsed = parse_date(ent.text)
             if parsed and start and parsed <= start:
@@ -153,7 +155,7 @@ def expiration_date(
                 or re.search(r"\bterm\b|duration", sentence.section, re.I)
             )
             score = 0.85 if own else 0.6
-            made = _date_field(doc, "expiration_date", sentence, ent, score)
+            made = date_field(doc, "expiration_date", sentence, ent, score)
             if made is not None:
                 explicit.append((score, -sentence.index, made))
     if explicit and max(explicit, key=lambda c: (c[0], c[1]))[0] >= 0.85:
@@ -262,7 +264,7 @@ def _perpetual(doc: Document) -> Field | None:
         perpetual = "TERM" in sentence.cues and _PERPETUAL.search(sentence.flat)
         match = perpetual or (
             _EVENT_END.search(sentence.flat)
-            and not _dates(sentence)
+            and not sentence_dates(sentence)
             and not sentence.of("DURATION")
         )
         if match and re.search(r"agreement|employment|contract", sentence.text, re.IGNORECASE):

@@ -1,0 +1,95 @@
+"""Agreement dates found only in the signature blocks, and date forms text layers produce
+(issue 13, third round): each kind with a case that must not be read as one."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.document import build_document
+from extraction.normalize import parse_date
+from extraction.rules import dates, signing
+
+BODY = "".join(f"{n}. The parties agree to clause {n} of the services.\n" for n in range(30))
+
+
+def _agreement(*pages: str) -> object:
+    field = dates.agreement_date(build_document(list(pages)))
+    return field.normalized if field else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("19 DAY OF MAY , 2010", "2010-05-19"),
+        ("31 December, --- 1996", "1996-12-31"),
+        ("November 19t h, 2012", "2012-11-19"),
+        ("12-23-2019", "2019-12-23"),
+        ("3-31-16", "2016-03-31"),
+    ],
+)
+def test_date_forms_of_real_text_layers_parse(text, expected):
+    assert str(parse_date(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("preamble", "expected"),
+    [
+        ("is entered into as of 12-23-2019 (the \u201cEffective Date\u201d)", "2019-12-23"),
+        ("shall be effective as of _Dec. 8, 2005 (hereinafter \u201cEffective Date\u201d)",
+         "2005-12-08"),
+        ("is made this 19 DAY OF MAY , 2010", "2010-05-19"),
+        ("is made as of 31 December, --- 1996", "1996-12-31"),
+        ("is made as of , 2013", {"blank": True, "year": 2013}),
+        ("is effective as of June , 2010", {"blank": True, "year": 2010, "month": 6}),
+    ],
+)  # fmt: skip
+def test_the_preamble_date_in_those_forms(preamble, expected):
+    text = f"DISTRIBUTOR AGREEMENT\n\nThis Agreement {preamble}, by and between Acme and Bolt.\n"
+    assert _agreement(text) == expected
+
+
+def test_a_phone_number_or_a_list_of_years_is_no_date():
+    doc = build_document(["Call 555-12-1234 or 1-800-555-1212 about the fees for 2005 , 2006.\n"])
+    assert not [e for s in doc.sentences for e in s.ents if e.label.startswith("DATE")]
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        # a 'Signature / Name / Title / Date' table: the label below or after the dates
+        ("/s/ Geno Auriemma 5/17/12\nGENO AURIEMMA Date\nBERKSHIRE BANK By: /s/ Sean A. Gray "
+         "5/14/12\nSean A. Gray Date\n", "2012-05-17"),
+        ("By: Name Andrew Zhang Title PRESIDENT Signature /s/ Andrew Zhang Date 13/07/05\n",
+         "2005-07-13"),
+        # the place and date of signing above the signatures
+        ("Hamburg, November 19th, 2012\n/s/ Thomas Kassberg /s/ Dr. R. Stephan\n", "2012-11-19"),
+        ("IN WITNESS WHEREOF, the duly authorized representative of each Party has signed this "
+         "Contract in Baoding, People's Republic of China on November 8, 2002.\n", "2002-11-08"),
+    ],
+)  # fmt: skip
+def test_a_date_only_in_the_signature_blocks_is_the_agreement_date(block, expected):
+    head = "SUPPLY AGREEMENT\n\nThis Agreement is made between Acme Inc. and Bolt LLC.\n"
+    assert _agreement(head + BODY, block) == expected
+
+
+def test_a_preamble_date_is_kept_over_the_signature_dates():
+    head = (
+        "SUPPLY AGREEMENT\n\nThis Agreement is dated June 5, 2019 between Acme Inc. and Bolt LLC.\n"
+    )
+    block = "By: /s/ Tim Orr Date: 6/9/2019\n"
+    assert _agreement(head + BODY, block) == "2019-06-05"
+
+
+def test_dates_outside_signature_blocks_are_not_signing_dates():
+    head = "SUPPLY AGREEMENT\n\nThis Agreement is made between Acme Inc. and Bolt LLC.\n"
+    late = BODY + "31. Bolt shall pay the first fee on June 1, 2012 to the account of Acme.\n"
+    doc = build_document([head + late + BODY, "Hamburg office hours change on July 1, 2012.\n"])
+    assert signing.signature_dates(doc) == []
+
+
+def test_a_template_blank_signature_date_without_a_year_is_no_date():
+    head = "SUPPLY AGREEMENT\n\nThis Agreement is made between Acme Inc. and Bolt LLC.\n"
+    blank = build_document([head + BODY, "By: /s/ Tim Orr Date: ______ __, 20__\n"])
+    assert signing.signature_dates(blank) == []
+    dated = build_document([head + BODY, "By: /s/ Tim Orr Date: April ____, 2003\n"])
+    assert dates.agreement_date(dated).normalized == {"blank": True, "year": 2003, "month": 4}
