@@ -31,13 +31,23 @@ _NAMED_BEFORE = re.compile(
 )
 _PREVIOUSLY = re.compile(r"\b(?:previously|originally|heretofore|that\s+certain)\b[^.;]*$", re.I)
 _RECITAL = re.compile(r"(?:\(?[A-Z0-9]\)\s*)?WHEREAS\b", re.IGNORECASE)
+# Sentences under a 'Recitals' / 'Whereas' heading tell what came before this agreement.
+_RECITALS = re.compile(r"^\W*(?:recitals?|whereas)\W*$", re.IGNORECASE)
+# '... Agreement between the Parties, which was effective July 17, 2009', 'a Co-operation
+# Agreement that went into effect on October 15, 2017': what 'which' names took effect then.
+_WAS_EFFECTIVE = re.compile(
+    r"\b(?:which|that)\s+(?:was|were|became|had\s+become|has\s+been|went\s+into\s+effect)\b[^.;]{0,30}$",
+    re.IGNORECASE,
+)
 # 'V0.4 November 2008', 'Version 2.1 - 3 March 2010': a document version's date, not the
 # agreement's.
 _VERSION_BEFORE = re.compile(
     r"\b(?:V|Ver\.?|Version|Rev\.?|Revision|Draft)\s?\d+(?:\.\d+)*[\s,:–-]*$", re.IGNORECASE
 )
 _VERSION_IN = re.compile(r"(?:V|Ver\.?|Version|Rev\.?)\s?\d+\.\d", re.IGNORECASE)
-_FOOTER = re.compile(r"Source:|\b(?:8-K|10-K|10-Q|S-1|EX-\d)", re.IGNORECASE)
+_FOOTER = re.compile(
+    r"Source:|\b(?:8-K|10-K|10-Q|10-12G|20-F|S-[14]|F-[14]|SB-2|1-A|EX-\d)\b", re.IGNORECASE
+)
 
 
 def date_value(ent: Ent) -> tuple[str | None, date | None]:
@@ -75,8 +85,8 @@ def date_field(
 
 
 def sentence_dates(sentence: Sentence) -> list[Ent]:
-    if _RECITAL.match(sentence.flat):  # recitals date earlier, other agreements
-        return []
+    if _RECITAL.match(sentence.flat) or _RECITALS.match(sentence.section):
+        return []  # recitals date earlier, other agreements
     # EDGAR filing footers carry the filing date; a footer glued to a sentence ('Dated 29/3/18
     # ... Source: FUSE MEDICAL, 10-K, 3/21/2019') leaves the dates before it.
     footer = _FOOTER.search(sentence.text)
@@ -105,4 +115,5 @@ def dates_another(doc: Document, sentence: Sentence, ent: Ent, before: str) -> b
         NAMES_OTHER.match(text_after(doc, sentence, ent))
         or _PREVIOUSLY.search(before)
         or _NAMED_BEFORE.search(before)
+        or _WAS_EFFECTIVE.search(before)
     )

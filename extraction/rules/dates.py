@@ -12,7 +12,6 @@ import re
 
 from extraction.document import Document, Sentence
 from extraction.rules.date_text import (
-    NAMES_OTHER,
     date_field,
     dates_another,
     sentence_dates,
@@ -74,6 +73,19 @@ _ON_SIGNATURE = re.compile(
     r"|(?:effective|commence[sd]?|begin[s]?|enter\s+into\s+(?:force|effect))\s+(?:on|upon|as\s+of)\s+"
     r"the\s+date\s+(?:on\s+which\s+)?(?:it|this\s+agreement)\s+(?:is|has\s+been)\s+"
     r"(?:signed|executed)\b",
+    re.IGNORECASE,
+)
+# 'effective as of the last date signed below', '"Effective Date" means the date of the most
+# recent final signature', 'effective when signed by both Parties', 'takes effect upon the
+# signatures and seals of both Parties': it starts when the last party signs.
+_ON_LAST_SIGNATURE = re.compile(
+    r"(?:effective|commence\w*|enter\w*\s+into\s+(?:force|effect)|take[s]?\s+effect|"
+    r"come[s]?\s+into\s+(?:force|effect)|effective\s+date[\"”’']?\s*(?:shall\s+(?:mean|be)|means|is))"
+    r"\s+[^.;]{0,50}?(?:(?:last|latest|later|final|most\s+recent)\s+(?:final\s+)?(?:date\s+)?"
+    r"(?:of\s+)?(?:the\s+)?(?:signature|signing|execution|signed|written\s+below|party\s+(?:hereto\s+)?"
+    r"(?:has\s+)?(?:executed|signed))|date\s+(?:set\s+forth|written|signed)\s+below|"
+    r"(?:signed|executed|execution)\s+by\s+(?:both|all|each\s+of\s+the)\s+(?:the\s+)?part|"
+    r"signatures?\s+(?:and\s+seals?\s+)?of\s+(?:both|all)\s+(?:the\s+)?part)",
     re.IGNORECASE,
 )
 _ABOUT_AGREEMENT = re.compile(r"\b(?:agreement|contract|term)\b|effective\s+date", re.I)
@@ -195,7 +207,7 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 score = 0.85
             else:
                 continue
-            if NAMES_OTHER.match(after):
+            if dates_another(doc, sentence, ent, before):
                 continue  # '... effective as of September 15, 2015 (the "Quality Agreement")'
             if score < 0.95 and re.search(
                 r"\bperiod\s+(?:commencing|beginning|starting)", before[-40:], re.I
@@ -221,6 +233,12 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 return _copy(agreement, sentence, 0.9)
     if best is not None:
         return best[2]
+    if any(
+        s.part != "exhibit" and _ON_LAST_SIGNATURE.search(s.flat) and "counterpart" not in s.flat
+        for s in doc.sentences
+    ):  # ('effective when counterparts have been signed by each': how, not when, it binds)
+        signed = last_signature(doc, "effective_date", 0.8)
+        return signed or (_copy(agreement, None, 0.8) if agreement is not None else None)
     return None
 
 

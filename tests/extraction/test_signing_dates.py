@@ -93,3 +93,48 @@ def test_a_template_blank_signature_date_without_a_year_is_no_date():
     assert signing.signature_dates(blank) == []
     dated = build_document([head + BODY, "By: /s/ Tim Orr Date: April ____, 2003\n"])
     assert dates.agreement_date(dated).normalized == {"blank": True, "year": 2003, "month": 4}
+
+
+HEAD = 'SUPPLY AGREEMENT\n\nThis Agreement is made between Acme Inc. ("Acme") and Bolt LLC.\n'
+
+
+def _effective(*pages: str) -> object:
+    doc = build_document(list(pages))
+    field = dates.effective_date(doc, dates.agreement_date(doc))
+    return field.normalized if field else None
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        'This Agreement is effective as of the last date signed below ("Effective Date").',
+        '"Effective Date" means the date of the most recent final signature on this Agreement.',
+        "This Agreement will be effective when signed by both Parties.",
+        "This Agreement takes effect upon the signatures and seals of both Parties.",
+    ],
+)
+def test_an_agreement_effective_on_the_last_signature_starts_then(term):
+    block = "By: /s/ Tim Orr Date: 4/24/2018 By: /s/ Ann Lee Date: 04/25/2018\n"
+    assert _effective(HEAD + term + "\n" + BODY, block) == "2018-04-25"
+
+
+def test_counterparts_signed_by_each_party_say_how_it_binds_not_when_it_starts():
+    term = (
+        "This Agreement may be executed in counterparts and shall become effective when one or "
+        "more counterparts have been signed by each of the Parties."
+    )
+    block = "By: /s/ Tim Orr Date: 4/24/2018\n"
+    assert _effective(HEAD + term + "\n" + BODY, block) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "4.9 This Section 4 supersedes the Mutual Confidentiality Agreement between the Parties, "
+        "which was effective July 17, 2009.",
+        "RECITALS\nA. Acme and Bolt have entered into a Selling Agreement, effective as of "
+        "December 1, 2002, for the sale of goods.",
+    ],
+)
+def test_the_date_another_agreement_took_effect_is_not_this_ones(text):
+    assert _effective(HEAD + text + "\n") is None
