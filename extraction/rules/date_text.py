@@ -26,7 +26,7 @@ NAMES_OTHER = re.compile(
 _NAMED_BEFORE = re.compile(
     r"\b(?!(?:this|these)\b)[a-z]+\s+(?:(?:a|an|the|that|certain|those)\s+)?"
     r"(?:[A-Z][\w&.'’-]*\s+(?:(?:and|of|for|&)\s+)?){1,6}"
-    r"(?:[Aa]greements?|AGREEMENTS?|[Cc]ontracts?|[Ll]eases?)(?:\s*\([^()]{0,60}\))?"
+    r"(?:[Aa]greements?|AGREEMENTS?|[Cc]ontracts?|[Ll]eases?)(?:\s*\((?!\s*this\b)[^()]{0,60}\))?"
     r"(?:\s+between\s+[^.;()]{0,60}?)?,?\s+(?:dated|entered\s+into|made|executed)\b[^.;()]{0,24}$"
 )
 _PREVIOUSLY = re.compile(r"\b(?:previously|originally|heretofore|that\s+certain)\b[^.;]*$", re.I)

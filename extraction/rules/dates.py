@@ -55,8 +55,9 @@ _FIRST_WRITTEN = (
 )
 # 'effective as of the date first above written', 'shall commence on the date hereof',
 # '"Effective Date" means the date of this Agreement': the effective date is the agreement's.
+# ('after the effective date of this Agreement' names the Effective Date; it states none.)
 _DATE_FIRST_WRITTEN = re.compile(
-    r"(?:(?:become|be|is|been)\s+)?(?:effective|commence[sd]?|commencing|begin(?:s|ning)?|"
+    r"(?:(?:become|be|is|been)\s+)?(?:effective(?!\s+date\s+of\b)|commence[sd]?|commencing|begin(?:s|ning)?|"
     r"start(?:s|ing)?|(?:effective|commencement)\s+date[\"”’']?\s*(?:means|shall\s+mean|is))\s+"
     rf"(?:(?:as\s+of|on|from|upon|with\s+effect\s+from)\s+)?{_FIRST_WRITTEN}",
     re.IGNORECASE,

@@ -138,3 +138,25 @@ def test_counterparts_signed_by_each_party_say_how_it_binds_not_when_it_starts()
 )
 def test_the_date_another_agreement_took_effect_is_not_this_ones(text):
     assert _effective(HEAD + text + "\n") is None
+
+
+DATED = (
+    "SERVICES AGREEMENT\n\nThis Agreement is dated June 5, 2019 by and between Acme Widgets, "
+    'Inc. ("Acme") and Bolt Stores LLC ("Bolt").\n'
+)
+
+
+def test_the_effective_date_of_this_agreement_named_in_passing_states_no_start():
+    text = "The plan is due ninety (90) days following the effective date of this Agreement."
+    assert _effective(DATED + text + "\n") is None
+    term = "The Term shall commence on November 1, 2019 and end on October 31, 2020."
+    assert _effective(DATED + text + "\n" + term + "\n") == "2019-11-01"
+
+
+def test_the_agreements_own_name_before_its_date_is_not_another_agreement():
+    text = (
+        "LICENSE AGREEMENT\n\nThis License, Development and Commercialization Agreement (this "
+        '"Agreement"), dated as of February 4, 2020 (the "Effective Date"), is made by and '
+        "between Xencor, Inc. and Aimmune Therapeutics, Inc.\n"
+    )
+    assert _effective(text) == "2020-02-04"
