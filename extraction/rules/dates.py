@@ -9,6 +9,8 @@ date as a suggestion for the reviewer (never as the value).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import date, timedelta
 
 from extraction.document import Document, Sentence
 from extraction.rules.date_text import (
@@ -82,13 +84,15 @@ _ON_SIGNATURE = re.compile(
 _ON_LAST_SIGNATURE = re.compile(
     r"(?:effective|commence\w*|enter\w*\s+into\s+(?:force|effect)|take[s]?\s+effect|"
     r"come[s]?\s+into\s+(?:force|effect)|effective\s+date[\"”’']?\s*(?:shall\s+(?:mean|be)|means|is))"
-    r"\s+[^.;]{0,50}?(?:(?:last|latest|later|final|most\s+recent)\s+(?:final\s+)?(?:date\s+)?"
+    r"\s+[^;]{0,80}?(?:(?:last|latest|later|final|most\s+recent)\s+(?:final\s+)?(?:date\s+)?"
     r"(?:of\s+)?(?:the\s+)?(?:signature|signing|execution|signed|written\s+below|party\s+(?:hereto\s+)?"
     r"(?:has\s+)?(?:executed|signed))|date\s+(?:set\s+forth|written|signed)\s+below|"
     r"(?:signed|executed|execution)\s+by\s+(?:both|all|each\s+of\s+the)\s+(?:the\s+)?part|"
     r"signatures?\s+(?:and\s+seals?\s+)?of\s+(?:both|all)\s+(?:the\s+)?part)",
     re.IGNORECASE,
 )
+# '12:01 a.m. on the day after the date of last signature': the next day.
+_DAY_AFTER = re.compile(r"\bday\s+(?:after|following)\s+the\s+date\s+of\b", re.IGNORECASE)
 _ABOUT_AGREEMENT = re.compile(r"\b(?:agreement|contract|term)\b|effective\s+date", re.I)
 # 'the period commencing on the date hereof' (a standstill, a notice window) and the signature
 # line ('IN WITNESS WHEREOF ... as of the Effective Date first written above') do not start
@@ -234,13 +238,18 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 return _copy(agreement, sentence, 0.9)
     if best is not None:
         return best[2]
-    if any(
-        s.part != "exhibit" and _ON_LAST_SIGNATURE.search(s.flat) and "counterpart" not in s.flat
+    stated = [
+        s.flat
         for s in doc.sentences
-    ):  # ('effective when counterparts have been signed by each': how, not when, it binds)
-        signed = last_signature(doc, "effective_date", 0.8)
-        return signed or (_copy(agreement, None, 0.8) if agreement is not None else None)
-    return None
+        if s.part != "exhibit" and _ON_LAST_SIGNATURE.search(s.flat) and "counterpart" not in s.flat
+    ]  # ('effective when counterparts have been signed by each': how, not when, it binds)
+    if not stated:
+        return None
+    signed = last_signature(doc, "effective_date", 0.8)
+    if signed is not None and isinstance(signed.normalized, str) and _DAY_AFTER.search(stated[0]):
+        after = date.fromisoformat(signed.normalized) + timedelta(days=1)
+        return replace(signed, normalized=after.isoformat())
+    return signed or (_copy(agreement, None, 0.8) if agreement is not None else None)
 
 
 def effective_suggestion(agreement: Field | None) -> Field | None:

@@ -160,3 +160,16 @@ def test_the_agreements_own_name_before_its_date_is_not_another_agreement():
         "between Xencor, Inc. and Aimmune Therapeutics, Inc.\n"
     )
     assert _effective(text) == "2020-02-04"
+
+
+def test_effective_the_day_after_the_last_signature():
+    term = (
+        "This Agreement will be effective beginning on 12:01 a.m., Eastern Time, on the day "
+        'after the date of last signature to these Base Terms ("Effective Date").'
+    )
+    block = "By: /s/ Tim Orr 1/9/02 By: /s/ Ann Lee 1/14/02\nName Date Name Date\n"
+    assert _effective(HEAD + term + "\n" + BODY, block) == "2002-01-15"
+    same_day = term.replace(
+        "on the day after the date of last signature", "as of the last signature"
+    )
+    assert _effective(HEAD + same_day + "\n" + BODY, block) == "2002-01-14"
