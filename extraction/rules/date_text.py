@@ -46,7 +46,8 @@ _VERSION_BEFORE = re.compile(
 )
 _VERSION_IN = re.compile(r"(?:V|Ver\.?|Version|Rev\.?)\s?\d+\.\d", re.IGNORECASE)
 _FOOTER = re.compile(
-    r"Source:|\b(?:8-K|10-K|10-Q|10-12G|20-F|S-[14]|F-[14]|SB-2|1-A|EX-\d)\b", re.IGNORECASE
+    r"Source:|\b(?:8-K|10-K|10-Q|10-12G|20-F|S-[14]|F-[14]|SB-2|1-A|EX-\d)\b(?!\s*Exhibit)",
+    re.IGNORECASE,
 )
 
 
@@ -88,7 +89,8 @@ def sentence_dates(sentence: Sentence) -> list[Ent]:
     if _RECITAL.match(sentence.flat) or _RECITALS.match(sentence.section):
         return []  # recitals date earlier, other agreements
     # EDGAR filing footers carry the filing date; a footer glued to a sentence ('Dated 29/3/18
-    # ... Source: FUSE MEDICAL, 10-K, 3/21/2019') leaves the dates before it.
+    # ... Source: FUSE MEDICAL, 10-K, 3/21/2019') leaves the dates before it ('8-K Exhibit 10.1'
+    # heads the page: no footer).
     footer = _FOOTER.search(sentence.text)
     # (no cut without one: a date the sentence splitter broke, 'March 18. 2021', ends past it)
     cut = sentence.start + footer.start() if footer else None

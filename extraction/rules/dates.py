@@ -139,12 +139,15 @@ def _preamble(doc: Document) -> list[Sentence]:
     past them, and the sentences anywhere that say when this agreement was made (only their
     signing phrase counts past the first sentences)."""
     half = max(PREAMBLE_SENTENCES, min(400, len(doc.sentences) // 2))
+    rest = doc.sentences[PREAMBLE_SENTENCES:]
+    # The first opening sentence is the preamble however long the contents list before it.
+    first = next((s for s in rest if s.part == "body" and _OPENING.search(s.flat)), None)
     return doc.sentences[:PREAMBLE_SENTENCES] + [
         s
-        for s in doc.sentences[PREAMBLE_SENTENCES:]
+        for s in rest
         if s.part in ("body", "signature")
         and (
-            (s.index < half and s.part == "body" and _OPENING.search(s.flat))
+            (s.part == "body" and (s.index < half or s is first) and _OPENING.search(s.flat))
             or _DATED_ANYWHERE.search(s.flat)
         )
     ]

@@ -36,7 +36,7 @@ _DATE_LABEL = re.compile(
 # 'Hamburg, ' / 'Rome/Houston, ' just before the date: the place and date of signing.
 _PLACE_BEFORE = re.compile(r"(?:^|\s)[A-Z][A-Za-z./ -]{2,40},\s*$")
 _SIGNED_BEFORE = re.compile(r"\b(?:sign(?:ed|ature|ing)|executed)\b[^.;]{0,60}$", re.IGNORECASE)
-_LEADS = re.compile(r"^\W*(?:IN\s+WITNESS\b|(?:Signed|Executed|Dated)\b)", re.IGNORECASE)
+_LEADS = re.compile(r"^\W*(?:Signed|Executed|Dated)\b|\bIN\s+WITNESS\b", re.IGNORECASE)
 
 
 _LABEL_BEFORE = re.compile(r"\bdate[d]?\s*:?\s*$", re.IGNORECASE)
@@ -53,7 +53,7 @@ def _is_block(doc: Document, sentence: Sentence) -> bool:
 
 def _signing(doc: Document, sentence: Sentence, ent: Ent) -> bool:
     """Whether a date of a signature block is when someone signed."""
-    before = text_before(doc, sentence, ent, 60)
+    before = text_before(doc, sentence, ent, 100)
     if dates_another(doc, sentence, ent, before):
         return False
     if not (sentence.part == "signature" or _BLOCK.search(sentence.text)):
@@ -63,7 +63,7 @@ def _signing(doc: Document, sentence: Sentence, ent: Ent) -> bool:
         or _DATE_LABEL.search(sentence.text)
         or _PLACE_BEFORE.search(before)
         or _SIGNED_BEFORE.search(before)
-        or _LEADS.match(sentence.flat)
+        or _LEADS.search(sentence.flat)
     )
 
 

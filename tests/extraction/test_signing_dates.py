@@ -173,3 +173,32 @@ def test_effective_the_day_after_the_last_signature():
         "on the day after the date of last signature", "as of the last signature"
     )
     assert _effective(HEAD + same_day + "\n" + BODY, block) == "2002-01-14"
+
+
+def test_a_preamble_after_a_long_table_of_contents_is_read():
+    contents = "".join(f"{n}. Heading number {n} . . . . . {n}\n" for n in range(1, 400))
+    text = (
+        'DISTRIBUTOR AGREEMENT\n\nDISTRIBUTOR AGREEMENT (the "Agreement") is made as of the 1st '
+        "day of January, 1996 by and between Peregrine Corp. and Neon Systems, Inc.\n"
+    )
+    assert _agreement("TABLE OF CONTENTS\n" + contents + text + BODY) == "1996-01-01"
+
+
+def test_a_filing_header_before_the_preamble_is_not_a_footer():
+    head = (
+        "Vertex Energy, Inc. 8-K Exhibit 10.1 JOINT SUPPLY AGREEMENT This Agreement is made "
+        "and entered into this 10th day of January, 2020 between Bunker One Inc. and Vertex.\n"
+    )
+    assert _agreement(head) == "2020-01-10"
+    glued = "This Agreement is made between Acme and Bolt. Source: ACME INC, 10-K, 3/21/2019\n"
+    assert _agreement("SUPPLY AGREEMENT\n\n" + glued) is None
+
+
+def test_the_signing_date_far_along_an_in_witness_line():
+    block = (
+        "Appendix 1 Schedule for Capital Contributions Page 30 IN WITNESS WHEREOF, the duly "
+        "authorized representative of each Party has signed this Contract in Baoding, People's "
+        "Republic of China on November 8, 2002.\n"
+    )
+    head = "JOINT VENTURE CONTRACT\n\nThis Contract is made between Acme Inc. and Bolt LLC.\n"
+    assert _agreement(head + BODY + block) == "2002-11-08"
