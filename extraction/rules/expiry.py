@@ -86,7 +86,8 @@ _EVENT_END = re.compile(
 
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
-    r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
+    r"effect|in\s+effect|conclud\w*|through(?:\s+and\s+including)?|up\s+to\s+and\s+including|until|"
+    r"termination\s+date\s*:?"
     r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until|(?:hereby\s+)?extended\s+(?:to|until|through)"
     # '"Expiration Date" means March 31, 2020'
     r"|(?:expiration|termination|end)\s+date[”\"'’]?\s*(?:shall\s+mean|means))"
@@ -95,6 +96,15 @@ _END_BEFORE = re.compile(
     r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$"
     # 'TERM: November 01, 2014 to October 31, 2017'
     r"|\b(?:19|20)\d\d\s*(?:to|through|until|-|–)\s*$",
+    re.IGNORECASE,
+)
+
+
+# 'shall begin on the Effective Date and continue for three (3) years thereafter': the term,
+# counted from the start the sentence names, not a covenant after the term.
+RUNS_ON = re.compile(
+    r"\b(?:commenc\w*|begin\w*|effective)\b[^.;]{0,80}?(?:\band|,)\s+(?:shall\s+|will\s+)?"
+    r"(?:continue|extend|remain)\w*\s+[^.;]{0,40}$",
     re.IGNORECASE,
 )
 

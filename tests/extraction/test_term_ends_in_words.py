@@ -69,3 +69,21 @@ def test_a_list_of_events_without_a_date_still_runs_until_one_occurs():
         "(a) Acme ceasing to own shares of Bolt; and\n(b) the dissolution of Bolt."
     )
     assert _expiration(text) == "perpetual"
+
+
+def test_a_term_counted_thereafter_from_the_start_it_names():
+    text = (
+        "5. Term. Unless terminated sooner, the term of this Agreement shall begin on the "
+        'Effective Date and continue for three (3) years thereafter (the "Initial Term").'
+    )
+    assert _expiration(text) == "2023-03-01"
+    covenant = (
+        "9. During the Term of this Agreement and for a period of three (3) years thereafter, "
+        "neither party shall solicit the other's employees."
+    )
+    assert _expiration(covenant) is None
+
+
+def test_effective_through_and_including_a_date():
+    text = "5. Term. This Agreement shall be effective through and including March 31, 2024."
+    assert _expiration(text) == "2024-03-31"
