@@ -34,7 +34,9 @@ _SIGNED_BEFORE = re.compile(
 _AS_OF_BEFORE = re.compile(r"\bas\s+of\s*(?:the\s*)?$|\bdate\s*:?\s*$", re.IGNORECASE)
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:effective|take[s]?\s+effect|commence[sd]?|commencing|begin(?:s|ning)?|start(?:s|ing)?)"
-    r"(?:\s+(?:as\s+of|on|from|upon|beginning\s+on|with\s+effect\s+from))?\s*(?:the\s*)?$"
+    # 'Signed and effective this 25th day of May', 'is effective on the day of May 1, 2013'
+    r"(?:\s+(?:as\s+of|on|from|upon|beginning\s+on|with\s+effect\s+from|this))?\s*(?:the\s*)?"
+    r"(?:day\s+of\s*)?$"
     r"|(?:effective|commencement|start)\s+date\s*(?:[\"”’']\s*)?(?:means|shall\s+mean|is|:)\s*$"
     r"|(?:effective|commencement|start)\s+date\b[^.:]{0,60}:\s*$"
     r"|^(?:.*\s)?(?:effective|commencement|start)\s+date\s*$",
@@ -45,8 +47,9 @@ _EFFECTIVE_AFTER = re.compile(
     r"\s+date",
     re.IGNORECASE,
 )
-_DEFINED_AS = re.compile(
-    r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means|shall\s+mean|is|:)\s*$",
+_DEFINED_AS = re.compile(  # ('"EFFECTIVE DATE" means 12:01 a.m. Eastern Time on March 3, 2003')
+    r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means|shall\s+mean|is|:)\s*"
+    r"(?:\d{1,2}:\d\d\s*[ap]\.?\s?m\.?[^,;:]{0,40}?\s+on)?\s*$",
     re.IGNORECASE,
 )
 _FIRST_WRITTEN = (
@@ -88,7 +91,10 @@ _ON_LAST_SIGNATURE = re.compile(
     r"(?:of\s+)?(?:the\s+)?(?:signature|signing|execution|signed|written\s+below|party\s+(?:hereto\s+)?"
     r"(?:has\s+)?(?:executed|signed))|date\s+(?:set\s+forth|written|signed)\s+below|"
     r"(?:signed|executed|execution)\s+by\s+(?:both|all|each\s+of\s+the)\s+(?:the\s+)?part|"
-    r"signatures?\s+(?:and\s+seals?\s+)?of\s+(?:both|all)\s+(?:the\s+)?part)",
+    r"signatures?\s+(?:and\s+seals?\s+)?of\s+(?:both|all)\s+(?:the\s+)?part)"
+    # 'the date last written below ("the Effective Date")'
+    r"|date\s+(?:last\s+)?(?:written|signed|set\s+forth)\s+below\s*\(\s*(?:the\s+)?[\"“”]+\s*"
+    r"(?:the\s+)?effective\s+date",
     re.IGNORECASE,
 )
 # '12:01 a.m. on the day after the date of last signature': the next day.
@@ -208,7 +214,7 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 continue
             elif _EFFECTIVE_BEFORE.search(before) and re.search(
                 r"agreement|amendment|term|contract|services|maintenance|employment|period|"
-                r"duration|^it\s+shall",
+                r"duration|^it\s+shall|^\W*signed\s+and\s+effective",
                 sentence.text,
                 re.IGNORECASE,
             ):

@@ -202,3 +202,27 @@ def test_the_signing_date_far_along_an_in_witness_line():
     )
     head = "JOINT VENTURE CONTRACT\n\nThis Contract is made between Acme Inc. and Bolt LLC.\n"
     assert _agreement(head + BODY + block) == "2002-11-08"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Signed and effective this 25th day of May, 1999.", "1999-05-25"),
+        ("This Agreement is effective on the day of May 1, 2013 and the effective term is the "
+         "same as the Cooperation Term.", "2013-05-01"),
+        ('"EFFECTIVE DATE" means 12:01 a.m. Eastern Standard Time on March 3, 2003.',
+         "2003-03-03"),
+    ],
+)  # fmt: skip
+def test_effective_date_wording_round3(text, expected):
+    assert _effective(HEAD + text + "\n") == expected
+
+
+def test_the_date_last_written_below_named_the_effective_date():
+    head = (
+        "DISTRIBUTOR AGREEMENT\n\nThis Agreement is made as of the date last written below "
+        '("the Effective Date") by and between Cisco Systems, Inc. and ScanSource, Inc.\n'
+    )
+    block = "By: /s/ Tim Orr Date: 1/19/07 By: /s/ Ann Lee Date: January 22, 2007\n"
+    assert _effective(head + BODY, block) == "2007-01-22"
+    assert _effective(HEAD + BODY, block) is None  # no such wording: no start stated
