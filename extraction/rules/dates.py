@@ -37,7 +37,8 @@ _EFFECTIVE_BEFORE = re.compile(
     # 'Signed and effective this 25th day of May', 'is effective on the day of May 1, 2013'
     r"(?:\s+(?:as\s+of|on|from|upon|beginning\s+on|with\s+effect\s+from|this))?\s*(?:the\s*)?"
     r"(?:day\s+of\s*)?$"
-    r"|(?:effective|commencement|start)\s+date\s*(?:[\"”’']\s*)?(?:means|shall\s+mean|is|:)\s*$"
+    # 'Effective Date means', 'Effective Dates: September 1, 2006, August 31, 2007'
+    r"|(?:effective|commencement|start)\s+dates?\s*(?:[\"”’']\s*)?(?:means|shall\s+mean|is|:)\s*$"
     r"|(?:effective|commencement|start)\s+date\b[^.:]{0,60}:\s*$"
     r"|^(?:.*\s)?(?:effective|commencement|start)\s+date\s*$",
     re.IGNORECASE,

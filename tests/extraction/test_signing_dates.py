@@ -212,6 +212,8 @@ def test_the_signing_date_far_along_an_in_witness_line():
          "same as the Cooperation Term.", "2013-05-01"),
         ('"EFFECTIVE DATE" means 12:01 a.m. Eastern Standard Time on March 3, 2003.',
          "2003-03-03"),
+        ("Content and License Agreement Effective Dates: September 1, 2006, August 31, 2007",
+         "2006-09-01"),
     ],
 )  # fmt: skip
 def test_effective_date_wording_round3(text, expected):
