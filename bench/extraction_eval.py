@@ -200,8 +200,13 @@ def norm_name(name: str) -> str:
 def label_parties(answer: str) -> list[str]:
     names = []
     for part in answer.split(";"):
-        if _COLLECTIVE.search(part):
-            continue  # 'Miltenyi and Bellicum (individually a "Party" ...)': no new party
+        if collective := _COLLECTIVE.search(part):
+            # 'ZANOTTI EAST INC. ("Zanotti") (collectively the "Parties")' names a party before
+            # the definition; 'Miltenyi and Bellicum (individually a "Party" ...)' none anew.
+            opens = part.rfind("(", 0, collective.start())
+            part = part[: opens if opens >= 0 else collective.start()]
+            if not part.strip() or re.search(r"\s(?:and|AND)\s", re.sub(r"\([^)]*\)?", "", part)):
+                continue
         own_terms = {t.strip().lower() for t in re.findall(r"[\"“”]([^\"“”]+)[\"“”]", part)}
         part = re.sub(r"\([^)]*\)?", "", part)
         part = re.sub(r"\s*[\"“”‘’][^\"“”‘’]*[\"“”‘’]\s*", " ", part).strip(" ,.")
@@ -254,7 +259,7 @@ _COLLECTIVE = re.compile(
 )
 # What follows a name without changing whose it is: a trade name, successors, affiliates.
 _TAIL = re.compile(
-    r"\s(?:d b a|doing business as|f k a|formerly known as|together with|including its|"
+    r"\s(?:d b a|dba|doing business as|f k a|fka|formerly known as|together with|including its|"
     r"including his|and its|and all of its|through its|on behalf of|acting through)\s.*$"
 )
 _FORM = re.compile(

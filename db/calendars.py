@@ -13,6 +13,9 @@ field view); "id@version-id" is one version (the SLA engine, see db/sla/in_force
 
 from __future__ import annotations
 
+import functools
+import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -40,13 +43,22 @@ def data_years(session: Session, today: date | None = None) -> range:
     today = today or date.today()
     lo, hi = min(today.year, FIRST_YEAR), max(today.year + 2, LAST_YEAR)
     for col in (Ticket.created_at, TimeEntry.started_at):
-        first, last = session.execute(select(func.min(col), func.max(col))).one()
+        # Two selects: alone, each is one step down its index; together, a scan of every row.
+        first, last = session.scalar(select(func.min(col))), session.scalar(select(func.max(col)))
         if first is not None:
             lo, hi = min(lo, first.year), max(hi, last.year + 2)
     return range(lo, hi + 1)
 
 
 def _build(spec, tz, country, subdivision, custom, years: range) -> Calendar:
+    return _built(spec, tz, country, subdivision, tuple(sorted(set(custom), key=str)), years)
+
+
+@functools.lru_cache(maxsize=512)
+def _built(spec, tz, country, subdivision, custom: tuple, years: range) -> Calendar:
+    """One Calendar per distinct definition in this process: the holidays of 20 years and
+    the window table (built on first use, kept on the frozen object) cost ~40 ms each, and
+    every page loads every calendar."""
     return Calendar.from_spec(
         spec, tz, country=country, subdivision=subdivision, extra_holidays=custom, years=years
     )
@@ -55,7 +67,7 @@ def _build(spec, tz, country, subdivision, custom, years: range) -> Calendar:
 def load_calendars(*, session: Session, today: date | None = None) -> dict[int | str, Calendar]:
     """Calendar id -> current Calendar; "id@version" -> each stored version; "24x7" (UTC)."""
     years = data_years(session, today)
-    out: dict[int | str, Calendar] = {ALWAYS: Calendar.from_spec("24x7", "UTC", years=years)}
+    out: dict[int | str, Calendar] = {ALWAYS: _built("24x7", "UTC", None, None, (), years)}
     rows = session.scalars(select(CalendarRow).options(selectinload(CalendarRow.holidays)))
     for row in rows:
         custom = [h.day for h in row.holidays]
@@ -65,6 +77,37 @@ def load_calendars(*, session: Session, today: date | None = None) -> dict[int |
             v.spec, v.timezone, v.country, v.subdivision, v.custom_holidays or [], years
         )
     return out
+
+
+def calendars_as_rows(calendars: Mapping[str, Calendar]) -> pd.DataFrame:
+    """Calendars as plain rows (key, zone, hours, holidays, years), to keep in a frame file:
+    rebuilding them from these skips the `holidays` package (~80 ms a country)."""
+    return pd.DataFrame(
+        {
+            "key": list(calendars),
+            "tz": [c.tz for c in calendars.values()],
+            "hours": [json.dumps(c.hours) for c in calendars.values()],
+            "holidays": [
+                json.dumps(sorted(d.isoformat() for d in c.holidays)) for c in calendars.values()
+            ],
+            "first_year": [c.first_year for c in calendars.values()],
+            "last_year": [c.last_year for c in calendars.values()],
+        }
+    )
+
+
+def calendars_from_rows(frame: pd.DataFrame) -> dict[str, Calendar]:
+    """The calendars `calendars_as_rows` wrote, equal to the originals."""
+    return {
+        str(r.key): Calendar(
+            r.tz,
+            json.loads(r.hours),
+            frozenset(date.fromisoformat(d) for d in json.loads(r.holidays)),
+            int(r.first_year),
+            int(r.last_year),
+        )
+        for r in frame.itertuples(index=False)
+    }
 
 
 def calendar_versions_frame(session: Session) -> pd.DataFrame:

@@ -9,7 +9,18 @@ from extraction.content import Content
 from extraction.document import Document, build_document
 from extraction.learned.gate import configured_model, gate_fields
 from extraction.pdf import MAX_BYTES
-from extraction.rules import clauses, dates, law, money, parties, pricing, scope, sla, term
+from extraction.rules import (
+    clauses,
+    dates,
+    law,
+    money,
+    parties,
+    pricing,
+    renewal,
+    scope,
+    sla,
+    term,
+)
 from extraction.schema import ContractTerms, Field
 from extraction.sources import read_document
 
@@ -52,7 +63,7 @@ def terms_from_document(
     put("initial_term", initial)
     start = effective or suggested.get("effective_date")  # a term runs from the agreement date
     put("expiration_date", term.expiration_date(doc, start, agreement, initial))
-    found.update(term.renewal(doc, suggested, initial))
+    found.update(renewal.renewal(doc, suggested, initial))
     put("governing_law", law.governing_law(doc))
     put("contract_value", money.contract_value(doc))
     put("recurring_fees", money.recurring_fees(doc))

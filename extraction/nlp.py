@@ -17,6 +17,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from extraction.normalize import NUMBER_WORDS
+
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "entities"
 CUES_KEY = "cues"
@@ -58,6 +60,10 @@ def make_contract_entities(nlp: Language, name: str, patterns_file: str) -> Rege
 
 
 _ENDERS = {".", "!", "?"}
+# 'ninety\n(90) days': a line that opens with the figure of the number words before it
+# continues the sentence; it is not a list item '(9)'.
+_FIGURE_LINE = re.compile(r"\n[ \t]*\(\d+\)")
+_NUMBER_WORD_END = re.compile(rf"\b(?:{NUMBER_WORDS})[ \t]*$", re.IGNORECASE)
 # Where a new sentence starts, as character positions: after . ! ? and whitespace; after a
 # blank line; at a bulleted or numbered line; after a line ending with ':'.
 _SENTENCE_START = re.compile(
@@ -87,6 +93,10 @@ def contract_sentences(doc: Doc) -> Doc:
     for match in _SENTENCE_START.finditer(doc.text):
         i = bisect_left(starts, match.end())
         if not 0 < i < len(starts) or doc[i].is_space:
+            continue
+        if _FIGURE_LINE.match(doc.text, match.start()) and _NUMBER_WORD_END.search(
+            doc.text, max(0, match.start() - 30), match.start()
+        ):
             continue
         if match.group("stop"):
             # Only a stop the tokenizer split off ends a sentence: 'Inc.', 'a.m.', 'No.'

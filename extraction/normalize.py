@@ -36,9 +36,10 @@ def words_to_int(text: str) -> int | None:
     """'thirty-six' -> 36, 'one hundred eighty' -> 180; None if not a number in words."""
     total = 0
     seen = False
-    for word in re.split(r"[\s-]+", text.lower().strip()):
-        if word in ("", "and"):
-            continue
+    words = [w for w in re.split(r"[\s-]+", text.lower().strip()) if w not in ("", "and")]
+    if len(words) > 1 and words[0] in ("a", "an", "single"):
+        words = words[1:]  # 'a thirty-day notice' is thirty days, not thirty-one
+    for word in words:
         if word in _ONES:
             total += _ONES[word]
         elif word in _TENS:

@@ -73,6 +73,7 @@ class Structure:
     headings: list[Heading] = field(default_factory=list)
     definitions: dict[str, list[Definition]] = field(default_factory=dict)
     cover_pages: set[int] = field(default_factory=set)
+    contents_pages: set[int] = field(default_factory=set)  # a table of contents
     signature: tuple[int, int] | None = None  # (page, offset) where signature blocks begin
     exhibits: tuple[int, int] | None = None  # (page, offset) where the first exhibit begins
     _keys: list[tuple[int, int]] = field(default_factory=list, repr=False)
@@ -89,9 +90,14 @@ class Structure:
             return "exhibit"
         if self.signature and at >= self.signature:
             return "signature"
-        if page in self.cover_pages:
+        if page in self.cover_pages or page in self.contents_pages:
             return "cover"
         return "body"
+
+    def front_pages(self, count: int, total: int) -> list[int]:
+        """The first `count` pages a preamble can be on (1-based): a table of contents is
+        skipped, so the preamble after a three-page contents list is still read."""
+        return [p for p in range(1, total + 1) if p not in self.contents_pages][:count]
 
     def defined(self, *terms: str) -> list[Definition]:
         """Definitions of any of the terms (case-insensitive), 'means' ones first."""
@@ -124,11 +130,38 @@ def _definition_end(text: str, start: int) -> int:
     return stop.start() if stop else len(text)
 
 
+_PROSE = re.compile(r"\b(?:[a-z]+[,;]?\s+){3}[a-z]+\b")  # four lowercase words in a row
+
+
 def _is_cover(text: str, pages: int) -> bool:
-    # A title page: short, and no prose (four lowercase words in a row).
+    # A title page: short, and no prose.
     words = text.split()
-    prose = re.search(r"\b(?:[a-z]+[,;]?\s+){3}[a-z]+\b", text)
+    prose = _PROSE.search(text)
     return pages > 2 and len(words) < 120 and not prose
+
+
+_CONTENTS_TITLE = re.compile(r"(?im)^[ \t]*(?:TABLE\s+OF\s+CONTENTS|CONTENTS|INDEX)[ \t]*$")
+# A line of a table of contents: a numbered or capitalised title, often a page number after it.
+_CONTENTS_LINE = re.compile(
+    r"^\s*(?:(?:ARTICLE|Article|SECTION|Section)\s+)?(?:[\dIVX]+[.\d\s]*|[A-Z]\.)?\s*"
+    r"[A-Z][^\n]{0,90}?(?:[\s.]+\d{1,3})?\s*$"
+)
+
+
+def _is_contents(text: str, titled: bool) -> bool:
+    """A table of contents: titled so (or following one) and made of title lines, not prose.
+
+    Contracts with a long contents list put the preamble after it, so the rules that read the
+    preamble must skip these pages."""
+    title = None if titled else _CONTENTS_TITLE.search(text)
+    if not titled and (title is None or _PROSE.search(text, 0, title.start())):
+        return False  # no contents, or a preamble before them on the same page
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 8:
+        return False
+    listed = sum(bool(_CONTENTS_LINE.match(line)) and len(line.split()) <= 14 for line in lines)
+    numbered = sum(bool(re.search(r"(?:^\s*[\dIVX]+\.|\s\d{1,3}\s*$)", line)) for line in lines)
+    return listed >= 0.8 * len(lines) and numbered >= 0.5 * len(lines)
 
 
 def build_structure(pages: list[str]) -> Structure:
@@ -151,6 +184,14 @@ def build_structure(pages: list[str]) -> Structure:
                 s.cover_pages.add(page_no)
             else:
                 break
+    titled = False  # contents follow the cover pages (a short contents page looks like one)
+    for page_no in range(1, min(len(pages), 6) + 1):
+        if _is_contents(pages[page_no - 1], titled):
+            s.contents_pages.add(page_no)
+            s.cover_pages.discard(page_no)
+            titled = True
+        elif titled or page_no not in s.cover_pages:
+            break
     first_body = len(pages) // 4
     for page_no, text in enumerate(pages, start=1):
         if page_no - 1 < first_body and len(pages) > 3:

@@ -82,9 +82,10 @@ with tabs[2]:
     )
     st.download_button(
         "Download findings CSV",
-        to_csv(shown),
+        lambda: to_csv(shown),
         file_name=f"billing-findings-{period}.csv",
         mime="text/csv",
+        on_click="ignore",
     )
     picked = page.iloc[event.selection.rows] if event and event.selection.rows else page.iloc[0:0]
     approvable = picked[(picked["code"] == "NOT_APPROVED") & picked["entry_id"].notna()]

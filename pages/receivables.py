@@ -77,7 +77,8 @@ with tabs[2]:
     show_table(paged(shown, "bal-page"), hide_index=True, width="stretch")
     st.download_button(
         "Download CSV",
-        to_csv(shown),
+        lambda: to_csv(shown),
         file_name=f"balances-{as_of}.csv",
         mime="text/csv",
+        on_click="ignore",
     )

@@ -18,19 +18,17 @@ from db.sla.dashboard import (
     ticket_table,
 )
 from db.sla.entitlements import entitlement_view, ticket_entitlements
-from db.sla.reports import client_report_pdf
 from ui.auth import guard
 from ui.present import show_table
 from ui.sources import show_source_activity
 from ui.store import session
-from ui.tables import downloads, paged, to_csv, to_xlsx
+from ui.tables import downloads, paged
 
 actor = guard("work_sla")
 st.title("SLA dashboard")
 show_source_activity(datetime.now(UTC))
 
 REFRESH_MIN = 5
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LEFT = st.column_config.NumberColumn("minutes left", format="%d")
 
 
@@ -80,25 +78,12 @@ def _entitlement(stamp: str, start: date, end: date, clients: tuple[str, ...]) -
     return entitlement_view(_entitlements(stamp), start=start, end=end, clients=clients)
 
 
-def _lazy_downloads(df: pd.DataFrame, name: str) -> None:
-    """CSV/XLSX built only when clicked (big tables would slow every rerun)."""
-    a, b = st.columns(2)
-    a.download_button(
-        "Download CSV",
-        lambda: to_csv(df),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"{name}-csv",
-        on_click="ignore",
-    )
-    b.download_button(
-        "Download XLSX",
-        lambda: to_xlsx(df),
-        file_name=f"{name}.xlsx",
-        key=f"{name}-xlsx",
-        on_click="ignore",
-        mime=XLSX,
-    )
+def _report_pdf(who: str, start: date | None, end: date | None, stamp: str) -> bytes:
+    # Imported on click: the PDF library costs every cold start of the page otherwise.
+    from db.sla.reports import client_report_pdf
+
+    now = datetime.fromisoformat(stamp)
+    return client_report_pdf(_frame(stamp), client=who, start=start, end=end, now=now)
 
 
 def _pct(df: pd.DataFrame) -> pd.DataFrame:
@@ -281,7 +266,7 @@ with tabs[4]:
             width="stretch",
             column_config={"minutes_left": LEFT},
         )
-        _lazy_downloads(board, "sla-at-risk")
+        downloads(board, "sla-at-risk")
 
     _board()
 
@@ -322,13 +307,13 @@ with tabs[5]:
         width="stretch",
     )
     show_table(paged(shown.drop(columns="ticket_id"), "p_ent"))
-    _lazy_downloads(shown, "sla-entitlement")
+    downloads(shown, "sla-entitlement")
 
 with tabs[6]:
     tickets = _tickets(stamp, flt)
     st.caption("Newest 5,000 tickets matching the filters, both SLA metrics side by side.")
     show_table(paged(tickets, "p_tickets"))
-    _lazy_downloads(tickets, "sla-tickets")
+    downloads(tickets, "sla-tickets")
 
 with tabs[7]:
     who = st.selectbox(
@@ -337,9 +322,7 @@ with tabs[7]:
     if who:
         st.download_button(
             "Download SLA report (PDF)",
-            lambda: client_report_pdf(
-                _frame(stamp), client=who, start=start, end=end, now=datetime.fromisoformat(stamp)
-            ),
+            lambda: _report_pdf(who, start, end, stamp),
             file_name=f"sla-report-{who.lower().replace(' ', '-')}.pdf",
             mime="application/pdf",
             on_click="ignore",

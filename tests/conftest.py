@@ -52,8 +52,9 @@ def _worker_database(url: str) -> str:
     name = f"{base.database}_{worker}"
     admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        exists = conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                              {"n": name}).first()
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+        ).first()
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
@@ -80,6 +81,13 @@ def empty_all_tables(engine: Engine) -> None:
         else:
             for name in tables:
                 conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture(autouse=True)
+def _frame_cache_dir(tmp_path, monkeypatch) -> None:
+    """Each test's own folder of shared frame files (db.frame_files): tables emptied between
+    tests restart their ids, so a file of one test must never meet the next one's store."""
+    monkeypatch.setenv("CONTRACT_DESK_CACHE_DIR", str(tmp_path / "frame-cache"))
 
 
 @pytest.fixture

@@ -21,20 +21,24 @@ def to_csv(df: pd.DataFrame) -> bytes:
 
 
 def downloads(df: pd.DataFrame, name: str) -> None:
+    """CSV and XLSX buttons for the whole table, each file built only when clicked (built on
+    every rerun, the XLSX of a billing run's lines alone took seconds)."""
     c1, c2 = st.columns(2)
     c1.download_button(
         "Download CSV",
-        to_csv(df),
+        lambda: to_csv(df),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"{name}-csv",
+        on_click="ignore",
     )
     c2.download_button(
         "Download XLSX",
-        to_xlsx(df),
+        lambda: to_xlsx(df),
         file_name=f"{name}.xlsx",
         key=f"{name}-xlsx",
         mime=sheets.XLSX_MIME,
+        on_click="ignore",
     )
 
 

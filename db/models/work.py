@@ -21,6 +21,7 @@ class Ticket(Base):
         # covers the renewal health figures' one scan over a year of tickets
         Index("ix_tickets_created_contract", "created_at", "contract_id", "csat"),
         Index("ix_tickets_changed_at", "changed_at"),
+        Index("ix_tickets_imported_at", "imported_at"),  # the SLA cache fingerprint
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +60,17 @@ class TicketEvent(Base):
 
 class TimeEntry(Base):
     __tablename__ = "time_entries"
-    __table_args__ = (Index("ix_time_entries_client_started", "client_id", "started_at"),)
+    __table_args__ = (
+        Index("ix_time_entries_client_started", "client_id", "started_at"),
+        # covers the hours and cost of a period per contract (executive margins)
+        Index(
+            "ix_time_entries_started_contract",
+            "started_at",
+            "contract_id",
+            "technician_id",
+            "minutes",
+        ),  # fmt: skip
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))

@@ -11,7 +11,9 @@ audited edit of an invoice or time entry, the contracts asked about, and `now`.
 
 Like the outcome cache it is on only where the app enabled that one (`ui.store`); library
 calls, jobs and tests compute directly unless they enable it. The key is read from the
-store on every call, so a change made by any replica shows on the next rerun.
+store on every call, so a change made by any replica shows on the next rerun. Each result
+is also a frame file (`db.frame_files`) under the same key, so another process (a replica,
+a restart) reads it instead of computing it again.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db import frame_files
 from db.models import AuditEntry, Invoice, Payment, TimeEntry
 from db.sla import outcome_cache
 
 KEPT = 8  # entries per store: the pipeline's now, the executive's now and previous period
+SHARED = "health-inputs-v1"  # frame file name (db.frame_files): bump on a layout change
 CONTRACT_COLUMNS = ("id", "start_date", "end_date", "timezone", "included_hours")
 AUDITED = ("invoice", "time_entry")
 
@@ -90,12 +94,24 @@ def cached(
             kept.move_to_end(key)
     if found is not None:
         return found.copy()
-    value = load()
+    value = _through_file(url, repr(key), load)
     with _lock:
         kept = _entries.setdefault(url, OrderedDict())
         kept[key] = value.copy()
         while len(kept) > KEPT:
             kept.popitem(last=False)
+    return value
+
+
+def _through_file(url: str, key: str, load: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """The inputs from the frame file any process wrote for `key`, else `load()` written
+    there (the KEPT newest keys stay: the pipeline's and the executive's `now`s)."""
+    frames = frame_files.load(url, SHARED, key)
+    if frames is not None:
+        return frames["inputs"].set_index("contract_id")
+    value = load()
+    if len(value) and value.index.name == "contract_id":
+        frame_files.save(url, SHARED, key, {"inputs": value.reset_index()}, keep=KEPT)
     return value
 
 

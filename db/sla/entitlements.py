@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 import sla
 from access.roles import Actor, require
 from db.calendars import ALWAYS, load_calendars
 from db.models import Client, Contract, ContractService, Ticket
+from db.sla import outcome_cache
 from db.sla.frames import instant_column, read_columns, since_param
 
 
@@ -29,9 +30,39 @@ def ticket_entitlements(
 
     Every ticket of the period: sla.check_entitlement is vectorised (200k tickets well under
     a second), so the dashboard computes the whole history once per refresh and filters it
-    with `entitlement_view`.
+    with `entitlement_view`. In the app the whole history (no filter) is computed once per
+    store state and shared by every process as a frame file (`outcome_cache`, `SHARED`).
     """
     require(actor, "work_sla")
+    if start is None and end is None and not client_ids and outcome_cache.is_enabled(session):
+        found = outcome_cache.cached(session, lambda: _entitled(session), SHARED)
+    else:
+        found = _entitled(session, start, end, client_ids)
+    names = dict(session.execute(select(Client.id, Client.name)).all())
+    # named here, not in the shared frame: a client renamed shows on the next rerun
+    return pd.DataFrame(
+        {
+            "external_id": found["external_id"],
+            "client": found["client_id"].map(names),
+            **{c: found[c] for c in ("created_at", "priority", "service_type", "entitlement",
+                                     "entitlement_reason", "ticket_id")},
+        }
+    )  # fmt: skip
+
+
+def _services(session: Session) -> tuple:
+    """Contract services' count and highest id: what the entitlement reads besides the
+    fingerprint's tables (an edit of a contract's services is audited, a row is new)."""
+    return tuple(session.execute(select(func.count(), func.max(ContractService.id))).one())
+
+
+def _entitled(
+    session: Session,
+    start: date | None = None,
+    end: date | None = None,
+    client_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """ticket_entitlements' rows with client_id in place of the client's name."""
     q = select(
         Ticket.id,
         Ticket.external_id,
@@ -54,15 +85,22 @@ def ticket_entitlements(
     kinds = {"ticket_id": "text", "external_id": "str", "client_id": "text"}
     kinds |= {"contract_id": "text", "priority": "label", "service_type": "label"}
     tickets = read_columns(session, q, kinds | {"created_at": "instant"})
-    names = dict(session.execute(select(Client.id, Client.name)).all())
     ent = entitlements(session=session, tickets=tickets)
     out = tickets.merge(ent, on="ticket_id", how="left")
-    out["client"] = out["client_id"].map(names)
     out["entitlement"] = out["entitlement"].fillna("no_contract")
     out["entitlement_reason"] = out["entitlement_reason"].fillna("ticket has no client")
     out = out.astype({c: object for c in ("external_id", "priority", "service_type")})
-    return out[["external_id", "client", "created_at", "priority", "service_type",
+    return out[["external_id", "client_id", "created_at", "priority", "service_type",
                 "entitlement", "entitlement_reason", "ticket_id"]]  # fmt: skip
+
+
+# The whole history's entitlement as a frame file every process shares (see outcome_cache).
+SHARED = outcome_cache.Shared(
+    "ticket-entitlements-v1",
+    lambda frame: {"rows": frame},
+    lambda frames, _session: frames["rows"],
+    also_reads=_services,
+)
 
 
 def entitlement_view(

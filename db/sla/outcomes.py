@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -26,7 +26,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import sla
-from db.calendars import ALWAYS, calendar_versions_frame, load_calendars
+from db.calendars import (
+    ALWAYS,
+    calendar_versions_frame,
+    calendars_as_rows,
+    calendars_from_rows,
+    load_calendars,
+)
 from db.engine import session_factory
 from db.models import Ticket, TicketEvent
 from db.sla import outcome_cache
@@ -141,9 +147,14 @@ class _Loaded:
     pauses: pd.DataFrame
     calendars: dict
 
-    def narrow(self, since: datetime | None, contract_ids: Sequence[int] | None) -> _Loaded:
-        """The same inputs for tickets created since `since` on `contract_ids`."""
+    def narrow(
+        self, since: datetime | None, contract_ids: Sequence[int] | None, open_only: bool = False
+    ) -> _Loaded:
+        """The same inputs for tickets created since `since` on `contract_ids` (and only
+        the unresolved ones with `open_only`)."""
         keep = np.ones(len(self.tickets), bool)
+        if open_only:
+            keep &= self.tickets["resolved_at"].isna().to_numpy()
         if since is not None:
             keep &= (self.tickets["created_at"] >= pd.Timestamp(since)).to_numpy()
         if contract_ids is not None:
@@ -157,6 +168,20 @@ class _Loaded:
             pauses=self.pauses[self.pauses["ticket_id"].isin(ids)],
             calendars=self.calendars,
         )
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """What `outcome_cache` writes to its frame file."""
+        calendars = calendars_as_rows(self.calendars)
+        return {"tickets": self.tickets, "pauses": self.pauses, "calendars": calendars}
+
+    @classmethod
+    def from_frames(cls, frames: Mapping[str, pd.DataFrame], _session: Session) -> _Loaded:
+        calendars = calendars_from_rows(frames["calendars"])
+        return cls(frames["tickets"], frames["pauses"], calendars)
+
+
+# The whole-store load as a frame file every process shares (bump the name on a layout change).
+SHARED = outcome_cache.Shared("sla-inputs-v2", _Loaded.frames, _Loaded.from_frames)
 
 
 def _distinct_rows(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
@@ -226,12 +251,12 @@ def sla_details(
     """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key);
     `ticket_ids` and `open_only` (unresolved tickets) narrow the load.
 
-    Whole-store reads (no `ticket_ids`, not `open_only`) go through `outcome_cache` when the
-    app has enabled it, then are narrowed by `since` and `contract_ids` in memory.
+    Whole-store reads (no `ticket_ids`) go through `outcome_cache` when the app has enabled
+    it, then are narrowed by `since`, `contract_ids` and `open_only` in memory.
     """
-    if ticket_ids is None and not open_only and outcome_cache.is_enabled(session):
-        whole = outcome_cache.cached(session, lambda: _load(session))
-        loaded = whole.narrow(since, contract_ids) if whole is not None else None
+    if ticket_ids is None and outcome_cache.is_enabled(session):
+        whole = outcome_cache.cached(session, lambda: _load(session), SHARED)
+        loaded = whole.narrow(since, contract_ids, open_only) if whole is not None else None
     else:
         filters = {"ticket_ids": ticket_ids, "open_only": open_only}
         loaded = _load(session, since=since, contract_ids=contract_ids, **filters)
@@ -300,7 +325,7 @@ def warm_up(engine: Engine, *, min_tickets: int = WARM_UP_FROM) -> threading.Thr
         try:
             with session_factory(engine)() as s:
                 if (s.scalar(select(func.count()).select_from(Ticket)) or 0) >= min_tickets:
-                    outcome_cache.cached(s, lambda: _load(s))
+                    outcome_cache.cached(s, lambda: _load(s), SHARED)
         except Exception:  # noqa: BLE001 - a warm-up must never take the app down
             logging.getLogger(__name__).exception("SLA warm-up failed")
 

@@ -148,13 +148,14 @@ def _preamble(doc: Document) -> list[Sentence]:
     half = max(PREAMBLE_SENTENCES, min(400, len(doc.sentences) // 2))
     rest = doc.sentences[PREAMBLE_SENTENCES:]
     # The first opening sentence is the preamble however long the contents list before it.
-    first = next((s for s in rest if s.part == "body" and _OPENING.search(s.flat)), None)
+    # (a contents page holding the preamble is marked a cover page: it counts too)
+    first = next((s for s in rest if s.part in ("body", "cover") and _OPENING.search(s.flat)), None)
     return doc.sentences[:PREAMBLE_SENTENCES] + [
         s
         for s in rest
-        if s.part in ("body", "signature")
+        if (s.part in ("body", "signature") or s is first)
         and (
-            (s.part == "body" and (s.index < half or s is first) and _OPENING.search(s.flat))
+            (s is first or (s.part == "body" and s.index < half and _OPENING.search(s.flat)))
             or _DATED_ANYWHERE.search(s.flat)
         )
     ]

@@ -9,7 +9,8 @@ import re
 
 SUFFIX_WORDS = (
     r"Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|Company|Co|L\.?P|LLP|AG|"
-    r"B\.?V|N\.?V|GmbH|KG|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s"
+    r"B\.?V|N\.?V|GmbH|KG|S\.?A|SAS|plc|N\.A|Pty|PTE|Trust|Bank|Group|Holdings|Partners|a\.s|"
+    r"A/S|ApS|AB|Oy|S\.p\.A|S\.r\.l|Sdn\.? Bhd"  # a space, not \s: .upper() makes it \S
 )
 # Names are often in capitals ('BICYCLETX LIMITED', 'PFIZER INC.'): the suffix in both cases.
 SUFFIX = rf"(?:{SUFFIX_WORDS}|{SUFFIX_WORDS.upper()})\b\.?"
@@ -34,6 +35,7 @@ LEAD = re.compile(
 _CUT = re.compile(
     r",?\s+(?:a|an)\s+(?:\w[\w-]*\s+){0,4}?(?i:corporation|company|limited|partnership|trust|"
     r"bank|association|entity|organi[sz]ation|body|society|division|registered|statutory|"
+    r"affiliate(?!\s+of)|subsidiary(?!\s+of)|"
     r"societe|corp\b)"
     r"|,\s+(?:a|an|with|having|whose|as|on\s+behalf|represented|acting|located|organi[sz]ed|"
     r"incorporated|together|its|which|through|by|duly|existing|doing\s+business)\b"
@@ -42,9 +44,10 @@ _CUT = re.compile(
     r"|,?\s+Source:"  # an EDGAR filing header run into the name
     r"|,\s+(?i:individual(?:ly)?)\b"  # 'Bruce Jenner, Individual'
     r"|\s*\((?i:collectively|each|together|individually)\b"  # '(collectively with X, the ...'
-    r"|\s+(?:of|at|residing)\s*(?:,|$)|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
+    r"|\s*\((?i:formerly|previously|f/k/a)\b"  # '(formerly known as Tarzan HoldCo, Inc.)'
+    r"|\s+(?:of|at|residing)\s*(?:,|$)|\s+of\s+\d+[A-Za-z]?\s+[A-Z]|\s*\(\s*$|\s+(?:on\s+behalf\s+of|acting\s+through)\b"
     r"|,\s+\d+[A-Za-z]?\s+[A-Z]"  # ", 250 West 57th Street": an address follows the name
-    r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b"
+    r"|\s+(?:located|situated|domiciled)\s+(?:at|in)\b|,?\s+(?i:c/o)\s"  # care of: an address
     r"|,?\s+(?:and|together\s+with)\s+its\s+(?i:affiliates|subsidiaries|successors)"
     r"|,\s+(?:[A-Z][a-z]+\s+){1,2}(?i:corporation|limited\s+liability\s+company|company|"
     r"partnership|limited\s+partnership)\b"
@@ -57,7 +60,8 @@ SUFFIX_THEN_ADDRESS = re.compile(
     rf"\b{SUFFIX}(?=[,\s]+\d|[,.\s]+(?i:with|having|whose|located)\b"
     rf"|,?\s+(?:[A-Z][\w.-]*\s+){{1,4}}\d|,?\s+Source:|,\s+(?:the|a|an)\s)"
     # 'Beijing CC-Pharming Ltd. of Beijing, China' (but 'Bank of America, N.A.' is a name)
-    r"|\b(?i:Inc|Ltd|LLC|Limited|Corp|Corporation|GmbH|AG|plc)\b\.?(?=\s+of\s+[^,]{1,40},)"
+    r"|\b(?i:Inc|Ltd|LLC|Limited|Corp|Corporation|GmbH|AG|plc|A/S|ApS|AB|Oy|S\.p\.A|S\.r\.l|Bhd)\b\.?"
+    r"(?=\s+of\s+[^,]{1,40},)"
 )
 # Prose is not a party ('The Offering. The Company is offering the Shares ...').
 _LOWER_RUN = re.compile(r"\b(?:[a-z]+\s+){3}[a-z]+\b")
@@ -72,12 +76,34 @@ _DESCRIPTION_ONLY = re.compile(
     r"^(?:a|an)\s+(?:[\w-]+\s+){0,5}?(?i:corporation|company|partnership|entity|organi[sz]ation)"
     r"[\s,.]*$"
 )
-_VERB = re.compile(r"\s(?:shall|will|agrees?|is|are|has|have|hereby|may)\s")
+_VERB = re.compile(r"\s(?:shall|will|agrees?|is|are|has|have|hereby|may|you|that)\s")
 # 'Inc.' or 'Corporation' alone: what is left of a name cut in the wrong place.
 _SUFFIX_ONLY = re.compile(rf"^(?:(?:the|THE|The)\s+)?(?:{SUFFIX}[\s,]*)+$")
 # 'Reseller, Schoolpop, Inc.': the role written before the name.
 _ROLE_FIRST = re.compile(r"^(?P<role>[A-Z][A-Za-z-]+),?\s+(?=[A-Z])")
 
+
+_US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
+    "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
+    "Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    "New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|"
+    "Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|"
+    "Virginia|Washington|West Virginia|Wisconsin|Wyoming"
+)
+# What is named in a preamble or above a signature line but is no party: a place ('Florida',
+# 'King County, Washington'), a part of the document ('Schedule A'), a blank to fill in
+# ('N/A____'), a regulator the contract is filed with.
+_NOT_A_PARTY = re.compile(
+    rf"^(?:(?i:{_US_STATES})|(?:[A-Z][a-z]+\s+)+County(?:,\s+(?i:{_US_STATES}))?)$"
+    r"|^(?i:schedule|exhibit|annex|appendix|attachment|addendum)\s+[A-Z0-9][\w.-]{0,4}$"
+    r"|^N/?A\b|_{3,}"
+    r"|^(?:the\s+)?(?:U\.S\.\s+)?(?i:securities\s+and\s+exchange\s+commission|"
+    r"internal\s+revenue\s+service)$",
+)
+
+# A capitalised word and three or more lowercase ones before the name: a sentence's start.
+_PROSE_LEAD = re.compile(r"^[A-Z][a-z]*\s+(?:[a-z]+\s+){3,}(?=[A-Z])")
 
 _MONTH_DAY = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -103,6 +129,8 @@ def clean_name(segment: str) -> str | None:
         # capitalised words right before the parenthetical.
         tail = _TRAILING_NAME.search(segment)
         segment = tail.group(1) if tail else segment
+    elif (lead := _PROSE_LEAD.match(segment)) and re.search(SUFFIX, segment[lead.end() :]):
+        segment = segment[lead.end() :]  # 'As an inducement to Kiosk Concepts, Inc.'
     suffix = SUFFIX_THEN_ADDRESS.search(segment)
     if suffix:
         segment = segment[: suffix.end()]
@@ -130,14 +158,17 @@ def clean_name(segment: str) -> str | None:
         re.I,
     ):
         return None
-    if _VERB.search(name):  # 'Emdeon agrees to accept', 'X and Y shall collectively be'
-        return None
+    if _VERB.search(
+        name if not name.isupper() else name.lower()
+    ):  # 'Emdeon agrees to accept', 'X and Y shall collectively be'
         return None
     first = name.split(" ", 1)[0]
     camel = first[:1].islower() and any(c.isupper() for c in first)  # 'eGain', 'iGo'
     if not (name[0].isupper() or name[0].isdigit() or name.startswith("[") or camel):
         return None
     if re.search(r"\bagreement\b|\bhereto\b|\bherein\b", name, re.I):
+        return None
+    if _NOT_A_PARTY.search(name) or name.lower() in PROVIDER_TERMS | CUSTOMER_TERMS:
         return None
     if _MONTH_DAY.search(name):  # 'June 29, 2006 between X': a date is no party's name
         return None

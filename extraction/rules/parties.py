@@ -46,7 +46,7 @@ _DEFINED = re.compile(
     r"\(\s*(?i:the\s+|each\s+(?:a|an)\s+|here(?:in)?(?:after)?(?:\s+(?:to\s+be\s+)?"
     r"(?:referred\s+to\s+(?:herein\s+)?as|called|known\s+as))?\s+(?:the\s+)?|"
     r"collectively(?:\s+referred\s+to\s+as)?,?\s+(?:the\s+)?|as\s+|each\s+and\s+both\s+of\s+them\s+|"
-    rf"individually\s+)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*(?:[{_Q},]+[^()]{{0,120}})?\)"
+    rf"individually,?\s+(?:(?i:the|a|an)\s+)?)?[{_Q}]+\s*(?P<term>[^{_Q}()]{{1,40}}?)\s*(?:[{_Q},]+[^()]{{0,120}})?\)"
     # '(hereinafter IntriCon)': a defined term without quotes
     r"|\(\s*(?i:here(?:in)?after)\s+(?:(?i:referred\s+to\s+as|called)\s+)?(?:the\s+)?"
     r"(?P<bare>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})\s*\)"
@@ -200,11 +200,15 @@ def _role(term: str) -> str | None:
 
 
 def _not_party(term: str) -> bool:
-    """'Agreement', 'Effective Date', 'Transportation Contract', 'Joint Venture Law': terms
-    that name no party."""
+    """'Agreement', 'Effective Date', 'Transportation Contract', 'Joint Venture Law',
+    'Offering Price': terms that name no party."""
     low = term.lower()
     return low in NOT_PARTY_TERMS or bool(
-        re.search(r"\b(?:agreement|contract|law|act|code|rules|regulations)$", low)
+        re.search(
+            r"\b(?:agreement|contract|law|act|code|rules|regulations|price|shares|offering|"
+            r"territory|fees?|period)$",
+            low,
+        )
     )
 
 
@@ -219,7 +223,8 @@ def _window(doc: Document) -> tuple[int, int, int] | None:
     starts at the line holding the first party-like defined term.
     """
     anchored = None
-    for page_no, text in enumerate(doc.pages[:3], start=1):
+    for page_no in doc.structure.front_pages(3, len(doc.pages)):
+        text = doc.pages[page_no - 1]
         for start in _START.finditer(text):
             stop = _STOP.search(text, start.end())
             end = min(stop.start() if stop else len(text), start.end() + 1800)
@@ -228,7 +233,8 @@ def _window(doc: Document) -> tuple[int, int, int] | None:
                 break
         if anchored:
             break
-    for page_no, text in enumerate(doc.pages[:2], start=1):
+    for page_no in doc.structure.front_pages(2, len(doc.pages)):
+        text = doc.pages[page_no - 1]
         terms = _party_terms(text, 0, len(text))
         if not terms:
             continue

@@ -10,7 +10,7 @@ from extraction.rules.names import SUFFIX, clean_name
 
 START = re.compile(
     r"\b(?:by\s+and\s+between|by\s+and\s+among|between|among|entered\s+into\s+by|made\s+by|"
-    r"concluded\s+between)\b\s*:?",
+    r"concluded\s+between|under\s+which(?=\s+(?-i:[A-Z])))\b\s*:?",
     re.IGNORECASE,
 )
 
@@ -34,10 +34,14 @@ def _without_chinese(line: str) -> str:
     return line
 
 
+def _front(doc: Document) -> list[str]:
+    return [doc.pages[p - 1] for p in doc.structure.front_pages(2, len(doc.pages))]
+
+
 def labelled_names(doc: Document) -> list[str]:
     """'Party A: JingWei HengTong Technology (ShenZhen) Co., Ltd. (经纬...)' lines, as
     contracts drafted in China set out their parties (the name in Chinese left out)."""
-    for text in doc.pages[:2]:
+    for text in _front(doc):
         lines = [_without_chinese(m["name"]) for m in _LABELLED.finditer(text)]
         names = [n for n in (clean_name(line) for line in lines) if n]
         if len(names) >= 2:
@@ -49,7 +53,7 @@ def block_names(doc: Document) -> list[str]:
     """Parties set out line by line ('BETWEEN:' / name / address / '- and -' / name), as
     title pages and some preambles do: the first line after 'between' and after each 'and'
     line names a party."""
-    for text in doc.pages[:2]:
+    for text in _front(doc):
         for start in START.finditer(text):
             word_end = start.start() + len(start.group().rstrip(" \t\n:"))
             line_end = text.find("\n", word_end)

@@ -42,8 +42,11 @@ def test_security_settings_and_the_tls_proxy_are_documented():
     import tomllib
 
     example = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
-    for name in ("CONTRACT_DESK_SECURE_COOKIE", "CONTRACT_DESK_TRUSTED_PROXIES",
-                 "CONTRACT_DESK_SECRET_KEY"):
+    for name in (
+        "CONTRACT_DESK_SECURE_COOKIE",
+        "CONTRACT_DESK_TRUSTED_PROXIES",
+        "CONTRACT_DESK_SECRET_KEY",
+    ):
         assert name in README and name in example
     proxy = README.split("**Running behind TLS.**", 1)[1].split("```", 2)[1]
     assert "X-Frame-Options" in proxy and "frame-ancestors 'none'" in proxy
@@ -52,3 +55,15 @@ def test_security_settings_and_the_tls_proxy_are_documented():
     assert config["server"]["enableCORS"] is True
     assert config["server"]["xsrfCookieSameSite"] == "strict"
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_the_frame_file_folder_is_documented_and_shared_by_the_replicas():
+    """Issue 20: the setting is in the README and the example secrets; the compose file and
+    the systemd environment give both app replicas the same folder."""
+    example = (ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8")
+    assert "CONTRACT_DESK_CACHE_DIR" in README and "[cache]" in example
+    compose = (ROOT / "deploy" / "compose.yaml").read_text(encoding="utf-8")
+    assert "CONTRACT_DESK_CACHE_DIR: /var/cache/contract-desk" in compose
+    assert "framecache:/var/cache/contract-desk" in compose
+    env = (ROOT / "deploy" / "contract-desk.env.example").read_text(encoding="utf-8")
+    assert "CONTRACT_DESK_CACHE_DIR=" in env

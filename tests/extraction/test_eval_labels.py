@@ -95,6 +95,13 @@ def test_party_label_collective_and_unnamed_entries_are_not_parties():
     assert ev.label_parties(answer) == ["Miltenyi Biotec GmbH"]
     trade = ev.label_parties("Pretzel Time, Inc. doing business as Pretzel Time")
     assert ev.score_parties(trade, ["Pretzel Time, Inc."]) == (1, 0, 0)
+    # 'dba' / 'fka' written as one word are the same trade-name tails as 'd/b/a'
+    assert ev.score_parties(["Solutions Media, Inc"], ["Solutions Media, Inc., dba Spin"]) == (
+        1,
+        0,
+        0,
+    )
+    assert ev.score_parties(["Sorrent, Inc"], ["Glu, Inc. fka Sorrent"]) == (0, 1, 1)
 
 
 def test_party_a_and_party_b_are_parties_not_the_collective_term():
@@ -108,3 +115,17 @@ def test_party_a_and_party_b_are_parties_not_the_collective_term():
     assert not bench._COLLECTIVE.search('"Party A"')
     assert not bench._COLLECTIVE.search("“Party B”")
     assert bench._COLLECTIVE.search('(individually a "Party", together the "Parties")')
+
+
+def test_party_label_with_the_collective_definition_on_the_last_name_keeps_that_name():
+    answer = (
+        'AURA SYSTEMS INC. ("Aura"); ZANOTTI EAST INC. ("Zanotti") (collectively the “Parties”)'
+    )
+    assert ev.label_parties(answer) == ["AURA SYSTEMS INC", "ZANOTTI EAST INC"]
+    glued = (
+        'Xencor, Inc. ("Xencor"); Aimmune Therapeutics, Inc. ("Aimmune")("Party" and the "Parties")'
+    )
+    assert ev.label_parties(glued) == ["Xencor, Inc", "Aimmune Therapeutics, Inc"]
+    # the collective entry alone, or one that only names the parties again, adds no party
+    alone = 'Pivotal Tech, Inc. ("PVSS"); (the "Parties" or "Joint Venturers" collectively)'
+    assert ev.label_parties(alone) == ["Pivotal Tech, Inc"]

@@ -542,3 +542,26 @@ def test_a_greek_question_mark_separates_listed_parties_like_a_semicolon():
         "National Football League Alumni, Inc. (“NFLA”).\nWHEREAS the parties agree.\n"
     )
     assert _names(page) == ["NFL Alumni Chapter LLC", "National Football League Alumni, Inc."]
+
+
+def test_terms_under_which_one_party_authorizes_another():
+    text = (
+        'RESELLER AGREEMENT\nTHIS AGREEMENT (the "AGREEMENT") entered into as of March 19, 2004 '
+        "provides the terms and conditions under which MediaNet Group Technologies, Inc., a "
+        "Nevada corporation having an address at 5100 W. Copans Road, Margate, FL 33063 "
+        '("MEDIANET"), authorizes International Direct Response, Inc., a Pennsylvania '
+        'Corporation ("RESELLER") to be its true and lawful agent, as set out between the '
+        "parties.\nMEDIANET AND RESELLER AGREE AS FOLLOWS:\n1. LICENSE\nReseller may market the "
+        'portals ("PORTALS") to businesses ("BUYERS") of MediaNet Group Technologies, Inc.'
+    )
+    assert _names(text) == [
+        "MediaNet Group Technologies, Inc.",
+        "International Direct Response, Inc.",
+    ]
+    # 'under which' followed by prose: the preamble still starts at 'between'
+    prose = (
+        "SERVICES AGREEMENT\nThis Agreement sets out the terms under which the services are "
+        'provided and is made between Acme Widgets, Inc. ("Acme") and Bolt Stores LLC '
+        '("Bolt").\n\n1. SERVICES\nAcme shall provide services.'
+    )
+    assert _names(prose) == ["Acme Widgets, Inc.", "Bolt Stores LLC"]

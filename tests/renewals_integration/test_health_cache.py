@@ -139,3 +139,25 @@ def test_contracts_with_missing_values_are_still_the_same_question(session, comp
     again = health_inputs(session=session, contracts=frame.copy(), now=NOW)
     assert len(computed) == 1
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_another_process_reads_the_inputs_from_the_frame_file(session, computed):
+    """A replica or a restart finds what one process computed (db.frame_files), equal to a
+    direct read; a change to the store computes them again."""
+    book = make_book(session, NOW)
+    first = _inputs(session)
+    assert computed == [NOW]
+    health_cache.clear()  # a fresh process: nothing in memory
+    from_file = _inputs(session)
+    assert computed == [NOW]
+    pd.testing.assert_frame_equal(from_file, first)
+    engine = session.get_bind().engine
+    outcome_cache.disable(engine)
+    pd.testing.assert_frame_equal(from_file, _inputs(session))  # what a direct read gives
+    outcome_cache.enable(engine)
+    computed.clear()
+    _minutes(session, book.ids)
+    session.commit()
+    health_cache.clear()
+    _inputs(session)
+    assert computed == [NOW]  # the file's key no longer matches the store

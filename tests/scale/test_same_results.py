@@ -182,3 +182,30 @@ def test_rows_read_in_one_pass_equal_the_column_wise_build(seeded):
     assert got["resolved"].isna().any() and got["contract"].notna().any()
     pd.testing.assert_frame_equal(got, expected)
     assert list(empty.columns) == cols and empty.empty
+
+
+def test_performance_tickets_from_driver_rows_equal_the_orm_read(seeded):
+    """performance_tickets reads driver tuples with instants as text; the frame is the one
+    the ORM read gave (same columns, dtypes and values, open tickets' NaT included)."""
+    from access.roles import SYSTEM
+    from db.analytics_repo import _utc, performance_tickets
+    from db.models import Client, Contract, Technician
+
+    start, end = (NOW - timedelta(days=120)).date(), NOW.date()
+    with session_scope(seeded) as s:
+        got = performance_tickets(session=s, actor=SYSTEM, start=start, end=end, now=NOW)
+        rows = s.execute(
+            select(Ticket.id, Ticket.contract_id, Contract.reference, Client.name,
+                   Ticket.service_type, Technician.name, Ticket.created_at, Ticket.resolved_at,
+                   Ticket.csat)
+            .outerjoin(Contract, Contract.id == Ticket.contract_id)
+            .outerjoin(Client, Client.id == Ticket.client_id)
+            .outerjoin(Technician, Technician.id == Ticket.technician_id)
+            .where(Ticket.created_at >= _utc(start),
+                   Ticket.created_at < _utc(end + timedelta(1)))
+        ).all()  # fmt: skip
+    cols = ["ticket_id", "contract_id", "reference", "client", "service_type", "technician",
+            "created_at", "resolved_at", "csat"]  # fmt: skip
+    orm = pd.DataFrame(rows, columns=cols)
+    assert len(got) == len(orm) > 100 and got["resolved_at"].isna().any()
+    pd.testing.assert_frame_equal(got.drop(columns="resolution_min"), orm)

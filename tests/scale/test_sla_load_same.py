@@ -194,3 +194,34 @@ def test_entitlements_read_in_chunks_keep_the_plain_columns(seeded):
         assert got[name].dtype == object
         assert got[name].tolist() == raw.loc[got["ticket_id"].astype(int), name].tolist()
     assert got["entitlement"].isin(["covered", "not_covered"]).mean() > 0.5
+
+
+def test_entitlements_shared_as_a_frame_file_equal_a_direct_read(seeded, monkeypatch):
+    """The app's whole-history entitlement (a frame file any process reads) is the direct
+    computation's; a fresh process reads it without computing; a new service recomputes."""
+    from db.models import ContractService
+    from db.sla import entitlements as module
+    from db.sla import outcome_cache
+
+    with session_scope(seeded) as s:
+        direct = ticket_entitlements(session=s, actor=SYSTEM)
+    computed = []
+    real = module._entitled
+    monkeypatch.setattr(module, "_entitled", lambda *a, **k: computed.append(1) or real(*a, **k))
+    outcome_cache.enable(seeded)
+    try:
+        with session_scope(seeded) as s:
+            pd.testing.assert_frame_equal(ticket_entitlements(session=s, actor=SYSTEM), direct)
+        outcome_cache.disable(seeded)  # a fresh process: nothing in memory
+        outcome_cache.enable(seeded)
+        with session_scope(seeded) as s:
+            pd.testing.assert_frame_equal(ticket_entitlements(session=s, actor=SYSTEM), direct)
+        assert computed == [1]
+        with session_scope(seeded) as s:
+            cid = s.scalar(select(Ticket.contract_id).where(Ticket.contract_id.is_not(None)))
+            s.add(ContractService(contract_id=cid, kind="excluded", name="backup"))
+        with session_scope(seeded) as s:
+            ticket_entitlements(session=s, actor=SYSTEM)
+        assert computed == [1, 1]
+    finally:
+        outcome_cache.disable(seeded)

@@ -128,3 +128,16 @@ def test_a_log_in_does_not_throw_the_load_away(session, store, loads):
     session.commit()  # audited, but not about tickets, contracts or SLA policies
     sla_outcomes(session=session, now=NOW)
     assert len(loads) == 1
+
+
+def test_open_tickets_from_the_cached_load_equal_a_direct_read(session, store, loads):
+    """The live at-risk board's open-only read is narrowed from the shared load."""
+    engine = session.get_bind().engine
+    outcome_cache.disable(engine)
+    direct = sla_details(session=session, now=NOW, open_only=True)
+    outcome_cache.enable(engine)
+    got = sla_details(session=session, now=NOW, open_only=True)
+    assert loads[1:] == [{}]  # the whole store, once, then narrowed
+    every = sla_details(session=session, now=NOW)
+    assert 0 < got["ticket_id"].nunique() < every["ticket_id"].nunique()
+    pd.testing.assert_frame_equal(_sorted(got), _sorted(direct))

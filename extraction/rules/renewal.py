@@ -1,0 +1,150 @@
+"""Renewal: whether the agreement runs on after its term (auto_renewal) and for how long.
+
+'shall thereafter renew automatically for successive one (1) year periods' renews the
+agreement for a year at a time; a renewal both parties must later agree to, a holdover
+until notice is given, or a renewal of some other period ('"Contract Year" means each
+successive ...') is no renewal term. The notice that stops a renewal is
+extraction/rules/notice.py; each duration's role ('successive', 'at least ... prior') is
+read by extraction/rules/term.classify.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extraction.document import Document, Sentence
+from extraction.normalize import parse_duration
+from extraction.rules.expiry import OTHER_DEFINITION
+from extraction.rules.notice import notice_period
+from extraction.rules.term import classify, duration_field
+from extraction.schema import Field
+
+# 'renew automatically each year', 'renewing annually thereafter': a one-year renewal.
+_YEARLY = re.compile(
+    r"(?:renew\w*|extend\w*)\s+(?:\w+\s+){0,2}?(?:annually|each\s+year|every\s+year|yearly|"
+    r"for\s+(?:another|a\s+further|an\s+additional)\s+year)\b",
+    re.IGNORECASE,
+)
+
+
+# 'for successive terms of the same duration', 'equal to the Initial Term': the initial term.
+_SAME_AS_INITIAL = re.compile(
+    r"(?:successive|additional|further|renewal)\s+(?:terms?|periods?)\s+(?:each\s+)?(?:of\s+)?"
+    r"(?:the\s+same\s+(?:duration|length)|(?:equal|identical)\s+(?:in\s+(?:duration|length)\s+)?"
+    r"to\s+the\s+(?:initial|original)\s+(?:term|period))",
+    re.IGNORECASE,
+)
+
+
+_AUTO = re.compile(
+    r"automatic(?:ally)?\s+(?:be\s+)?(?:renew|extend|continu)|renew(?:s|ed)?\s+automatically|"
+    r"extend(?:s|ed)?\s+automatically|auto-?renew|evergreen|month[\s-]+to[\s-]+month|"
+    r"(?:from\s+)?year[\s-]+to[\s-]+year|(?:shall|will)\s+(?:thereafter\s+)?(?:be\s+)?renew(?:ed)?"
+    r"\s+for[^.]{0,160}unless|stay\s+in\s+force",
+    re.IGNORECASE,
+)
+
+
+_OPTIONAL = re.compile(
+    r"\bmay\s+(?:\w+\s+){0,4}renew|option\s+to\s+renew|right\s+(?:to\s+renew|of\s+renewal)|"
+    r"mutual(?:ly)?\s+(?:written\s+)?agree|upon\s+mutual",
+    re.IGNORECASE,
+)
+
+
+# 'Year: the period of 12 months from the Commencement Date and each consecutive period ...'
+# 'may be extended ... by mutual written agreement', 'By mutual agreement of the Parties, the
+# Initial Term may be extended': a renewal only if both agree later, so no renewal term.
+_MUTUAL_RENEWAL = re.compile(
+    r"(?:renew|extend)\w*\s+[^.;]{0,100}?(?:by|upon|with)\s+(?:the\s+)?mutual\s+(?:written\s+)?"
+    r"(?:agreement|consent|understanding)|^by\s+mutual\s+(?:written\s+)?agreement|"
+    r"(?:renewal|extension)\s+[^.;]{0,60}?negotiated\s+in\s+good\s+faith|"
+    r"(?:renew|extend)\w*\s+[^.;]{0,60}?by\s+(?:the\s+)?(?:written\s+)?agreement\s+of\s+"
+    r"(?:both|all|the)\s+parties",
+    re.IGNORECASE,
+)
+_GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each|a)\s+period\b")
+
+
+# The agreement (or its term) renewing or running on: what a renewal term belongs to.
+_RENEWS_AGREEMENT = re.compile(
+    r"\b(?:agreement|term|contract|franchise|jsma|oma)\b[^.;]{0,240}?(?:renew|extend|extension|continu|"
+    r"prolong)|\b(?:agreement|term|contract)\s+(?:shall|will|is|may)\s+(?:\w+\s+){0,4}?"
+    r"(?:on\s+an?\s+)?(?:month|year)[\s-]+to[\s-]+(?:month|year)|"
+    r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract|franchise)\b",
+    re.IGNORECASE,
+)
+
+
+# 'If applicable law requires longer notice, the Franchise Agreement will remain in effect on
+# a month-to-month basis until the requisite notice has been given': a holdover, not a term.
+_HOLDOVER = re.compile(
+    r"^(?:if|in\s+the\s+event)\b[^.;]{0,200}?month[\s-]+to[\s-]+month|"
+    r"month[\s-]+to[\s-]+month[^.;]{0,40}?until\s+(?:the\s+)?(?:requisite|required)",
+    re.IGNORECASE,
+)
+
+
+def renewal_sentences(doc: Document) -> list[Sentence]:
+    """Body sentences with a renewal cue that speak of renewing or of a period."""
+    return [
+        s
+        for s in doc.with_cue("RENEWAL", body=True)
+        if re.search(r"renew|extend|month|year|stay\s+in\s+force|successive", s.text, re.I)
+    ]
+
+
+def renews_agreement(flat: str) -> bool:
+    """A renewal sentence about the agreement itself, not a definition of some other period."""
+    if not re.search(r"agreement|term|contract|maintenance|support|services", flat, re.I):
+        return False
+    if OTHER_DEFINITION.search(flat) or _GLOSSARY.search(flat):
+        return False
+    return _RENEWS_AGREEMENT.search(flat) is not None
+
+
+def renewal(
+    doc: Document, suggestions: dict[str, Field] | None = None, initial: Field | None = None
+) -> dict[str, Field]:
+    """auto_renewal, renewal_term and notice_period from renewal clauses.
+
+    A notice period read only from a termination clause is the notice to end the contract,
+    not the notice to stop a renewal: it goes into `suggestions` (when given), never `out`.
+    """
+    out: dict[str, Field] = {}
+    sentences = renewal_sentences(doc)
+    clauses = [s for s in sentences if renews_agreement(s.flat)]
+    for sentence in clauses:
+        flat = sentence.flat
+        mutual = _MUTUAL_RENEWAL.search(flat) is not None
+        if "renewal_term" not in out and not _HOLDOVER.search(flat) and not mutual:
+            for ent in sentence.of("DURATION"):
+                if classify(doc, sentence, ent) == "renewal" and parse_duration(ent.text):
+                    out["renewal_term"] = duration_field(doc, "renewal_term", sentence, ent, 0.8)
+                    break
+        if "renewal_term" not in out and _YEARLY.search(flat):
+            out["renewal_term"] = doc.make_field(
+                sentence, "renewal_term", {"n": 1, "unit": "year"}, confidence=0.7
+            )
+        if (
+            "renewal_term" not in out
+            and initial is not None
+            and isinstance(initial.normalized, dict)
+            and _SAME_AS_INITIAL.search(flat)
+        ):
+            out["renewal_term"] = doc.make_field(
+                sentence, "renewal_term", dict(initial.normalized), confidence=0.7
+            )
+        if "auto_renewal" not in out and _AUTO.search(flat):
+            out["auto_renewal"] = doc.make_field(sentence, "auto_renewal", True, confidence=0.85)
+    if "auto_renewal" not in out:
+        for sentence in sentences:
+            if _OPTIONAL.search(sentence.flat):
+                out["auto_renewal"] = doc.make_field(
+                    sentence, "auto_renewal", False, confidence=0.6
+                )
+                break
+    notice = notice_period(doc, clauses, suggestions)
+    if notice is not None:
+        out["notice_period"] = notice
+    return out
