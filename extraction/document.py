@@ -10,6 +10,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from extraction.nlp import CUES_KEY, ENTITIES_KEY, get_nlp
 from extraction.schema import Field, Table
@@ -43,9 +44,10 @@ class Sentence:
     section: str = ""  # title of the heading it falls under ('' before any heading)
     part: str = "body"  # 'cover', 'body', 'signature' or 'exhibit' (extraction.structure)
 
-    @property
+    @cached_property
     def flat(self) -> str:
-        """The sentence on one line (what snippets show and sentence regexes run on)."""
+        """The sentence on one line (what snippets show and sentence regexes run on); computed
+        once, as every rule reads it."""
         return squash(self.text)
 
     def of(self, label: str) -> list[Ent]:

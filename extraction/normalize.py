@@ -64,8 +64,12 @@ _MON = r"([A-Za-z]{3,9})\.?"
 _DATE_FORMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), "ymd"),
     (re.compile(rf"{_MON}\s+{_ORD}\s*[,.]?\s*(\d{{4}})"), "mdy_name"),
-    (
-        re.compile(rf"{_ORD}\s+(?:day\s+of\s+|of\s+)?{_MON},?\s+(?:day\s+of\s+)?(\d{{4}})"),
+    (  # '19 DAY OF MAY , 2010', '31 December, --- 1996' (EDGAR underlines)
+        re.compile(
+            rf"{_ORD}\s+(?:day\s+of\s+|of\s+)?(?:-{{2,}}\s*)?{_MON}\s*,?\s*(?:-{{2,}}\s*)?"
+            rf"(?:day\s+of\s+)?(\d{{4}})",
+            re.IGNORECASE,
+        ),
         "dmy_name",
     ),
     (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b"), "numeric"),

@@ -9,10 +9,18 @@ date as a suggestion for the reviewer (never as the value).
 from __future__ import annotations
 
 import re
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 
-from extraction.document import Document, Ent, Sentence
-from extraction.normalize import blank_date, parse_date
+from extraction.document import Document, Sentence
+from extraction.rules.date_text import (
+    date_field,
+    dates_another,
+    sentence_dates,
+    text_after,
+    text_before,
+)
+from extraction.rules.signing import last_signature
 from extraction.schema import Field
 
 PREAMBLE_SENTENCES = 80
@@ -26,8 +34,11 @@ _SIGNED_BEFORE = re.compile(
 _AS_OF_BEFORE = re.compile(r"\bas\s+of\s*(?:the\s*)?$|\bdate\s*:?\s*$", re.IGNORECASE)
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:effective|take[s]?\s+effect|commence[sd]?|commencing|begin(?:s|ning)?|start(?:s|ing)?)"
-    r"(?:\s+(?:as\s+of|on|from|upon|beginning\s+on|with\s+effect\s+from))?\s*(?:the\s*)?$"
-    r"|(?:effective|commencement|start)\s+date\s*(?:[\"”’']\s*)?(?:means|shall\s+mean|is|:)\s*$"
+    # 'Signed and effective this 25th day of May', 'is effective on the day of May 1, 2013'
+    r"(?:\s+(?:as\s+of|on|from|upon|beginning\s+on|with\s+effect\s+from|this))?\s*(?:the\s*)?"
+    r"(?:day\s+of\s*)?$"
+    # 'Effective Date means', 'Effective Dates: September 1, 2006, August 31, 2007'
+    r"|(?:effective|commencement|start)\s+dates?\s*(?:[\"”’']\s*)?(?:means|shall\s+mean|is|:)\s*$"
     r"|(?:effective|commencement|start)\s+date\b[^.:]{0,60}:\s*$"
     r"|^(?:.*\s)?(?:effective|commencement|start)\s+date\s*$",
     re.IGNORECASE,
@@ -37,8 +48,9 @@ _EFFECTIVE_AFTER = re.compile(
     r"\s+date",
     re.IGNORECASE,
 )
-_DEFINED_AS = re.compile(
-    r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means|shall\s+mean|is|:)\s*$",
+_DEFINED_AS = re.compile(  # ('"EFFECTIVE DATE" means 12:01 a.m. Eastern Time on March 3, 2003')
+    r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means|shall\s+mean|is|:)\s*"
+    r"(?:\d{1,2}:\d\d\s*[ap]\.?\s?m\.?[^,;:]{0,40}?\s+on)?\s*$",
     re.IGNORECASE,
 )
 _FIRST_WRITTEN = (
@@ -49,8 +61,9 @@ _FIRST_WRITTEN = (
 )
 # 'effective as of the date first above written', 'shall commence on the date hereof',
 # '"Effective Date" means the date of this Agreement': the effective date is the agreement's.
+# ('after the effective date of this Agreement' names the Effective Date; it states none.)
 _DATE_FIRST_WRITTEN = re.compile(
-    r"(?:(?:become|be|is|been)\s+)?(?:effective|commence[sd]?|commencing|begin(?:s|ning)?|"
+    r"(?:(?:become|be|is|been)\s+)?(?:effective(?!\s+date\s+of\b)|commence[sd]?|commencing|begin(?:s|ning)?|"
     r"start(?:s|ing)?|(?:effective|commencement)\s+date[\"”’']?\s*(?:means|shall\s+mean|is))\s+"
     rf"(?:(?:as\s+of|on|from|upon|with\s+effect\s+from)\s+)?{_FIRST_WRITTEN}",
     re.IGNORECASE,
@@ -69,6 +82,24 @@ _ON_SIGNATURE = re.compile(
     r"(?:signed|executed)\b",
     re.IGNORECASE,
 )
+# 'effective as of the last date signed below', '"Effective Date" means the date of the most
+# recent final signature', 'effective when signed by both Parties', 'takes effect upon the
+# signatures and seals of both Parties': it starts when the last party signs.
+_ON_LAST_SIGNATURE = re.compile(
+    r"(?:effective|commence\w*|enter\w*\s+into\s+(?:force|effect)|take[s]?\s+effect|"
+    r"come[s]?\s+into\s+(?:force|effect)|effective\s+date[\"”’']?\s*(?:shall\s+(?:mean|be)|means|is))"
+    r"\s+[^;]{0,80}?(?:(?:last|latest|later|final|most\s+recent)\s+(?:final\s+)?(?:date\s+)?"
+    r"(?:of\s+)?(?:the\s+)?(?:signature|signing|execution|signed|written\s+below|party\s+(?:hereto\s+)?"
+    r"(?:has\s+)?(?:executed|signed))|date\s+(?:set\s+forth|written|signed)\s+below|"
+    r"(?:signed|executed|execution)\s+by\s+(?:both|all|each\s+of\s+the)\s+(?:the\s+)?part|"
+    r"signatures?\s+(?:and\s+seals?\s+)?of\s+(?:both|all)\s+(?:the\s+)?part)"
+    # 'the date last written below ("the Effective Date")'
+    r"|date\s+(?:last\s+)?(?:written|signed|set\s+forth)\s+below\s*\(\s*(?:the\s+)?[\"“”]+\s*"
+    r"(?:the\s+)?effective\s+date",
+    re.IGNORECASE,
+)
+# '12:01 a.m. on the day after the date of last signature': the next day.
+_DAY_AFTER = re.compile(r"\bday\s+(?:after|following)\s+the\s+date\s+of\b", re.IGNORECASE)
 _ABOUT_AGREEMENT = re.compile(r"\b(?:agreement|contract|term)\b|effective\s+date", re.I)
 # 'the period commencing on the date hereof' (a standstill, a notice window) and the signature
 # line ('IN WITNESS WHEREOF ... as of the Effective Date first written above') do not start
@@ -82,21 +113,6 @@ _OTHER_AGREEMENT = re.compile(
     r"that\s+certain)\b",
     re.I,
 )
-# A date followed by the defined name of an agreement dates that agreement, not this one.
-_NAMES_OTHER = re.compile(
-    r"\s*,?\s*\((?:the)?\s*[\"“”‘’']+(?!(?i:this|master|services?)\b)[^\"“”‘’'()]{1,60}\s"
-    r"(?:Agreement|Contract|Amendment)"
-    r"[\"“”‘’']+\s*\)"
-)
-# 'First Amendment to the Development Agreement ("Development Agreement") entered into on X',
-# 'pursuant to Sponsorship Agreements dated X': the date of another, named agreement (a name
-# after a lower-case word other than 'this', so the document's own title is not one).
-_NAMED_BEFORE = re.compile(
-    r"\b(?!(?:this|these)\b)[a-z]+\s+(?:(?:a|an|the|that|certain|those)\s+)?"
-    r"(?:[A-Z][\w&.'’-]*\s+(?:(?:and|of|for|&)\s+)?){1,6}"
-    r"(?:[Aa]greements?|AGREEMENTS?|[Cc]ontracts?|[Ll]eases?)(?:\s*\([^()]{0,60}\))?"
-    r"(?:\s+between\s+[^.;()]{0,60}?)?,?\s+(?:dated|entered\s+into|made|executed)\b[^.;()]{0,24}$"
-)
 # '"Term Sheet" means that certain summary ... dated November 25, 2019': another term's
 # definition dates something else.
 _OTHER_TERM_DEFINED = re.compile(
@@ -104,75 +120,6 @@ _OTHER_TERM_DEFINED = re.compile(
     r"agreement\s+date)\b)[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
     re.IGNORECASE,
 )
-_PREVIOUSLY = re.compile(r"\b(?:previously|originally|heretofore|that\s+certain)\b[^.;]*$", re.I)
-_RECITAL = re.compile(r"(?:\(?[A-Z0-9]\)\s*)?WHEREAS\b", re.IGNORECASE)
-# 'V0.4 November 2008', 'Version 2.1 - 3 March 2010': a document version's date, not the
-# agreement's.
-_VERSION_BEFORE = re.compile(
-    r"\b(?:V|Ver\.?|Version|Rev\.?|Revision|Draft)\s?\d+(?:\.\d+)*[\s,:–-]*$", re.IGNORECASE
-)
-_VERSION_IN = re.compile(r"(?:V|Ver\.?|Version|Rev\.?)\s?\d+\.\d", re.IGNORECASE)
-_FOOTER = re.compile(r"Source:|\b(?:8-K|10-K|10-Q|S-1|EX-\d)", re.IGNORECASE)
-
-
-def date_value(ent: Ent) -> tuple[str | None, date | None]:
-    """(ISO string or None, date or None) for a DATE or DATE_BLANK entity."""
-    if ent.label == "DATE":
-        parsed = parse_date(ent.text)
-        return (parsed.isoformat() if parsed else None), parsed
-    return None, None
-
-
-def _before(doc: Document, sentence: Sentence, ent: Ent, width: int = 80) -> str:
-    text = doc.pages[sentence.page - 1]
-    return " ".join(text[max(sentence.start, ent.start - width) : ent.start].split())
-
-
-def _after(doc: Document, sentence: Sentence, ent: Ent, width: int = 60) -> str:
-    text = doc.pages[sentence.page - 1]
-    return " ".join(text[ent.end : min(sentence.end, ent.end + width)].split())
-
-
-def _date_field(
-    doc: Document, name: str, sentence: Sentence, ent: Ent, confidence: float
-) -> Field | None:
-    iso, _ = date_value(ent)
-    if ent.label == "DATE" and iso is None:
-        return None
-    if ent.label == "DATE_BLANK":
-        normalized: object = blank_date(ent.text)
-        confidence = min(confidence, 0.3)
-    else:
-        normalized = iso
-    return doc.make_field(
-        sentence, name, normalized, span=(ent.start, ent.end), confidence=confidence
-    )
-
-
-def _dates(sentence: Sentence) -> list[Ent]:
-    if _RECITAL.match(sentence.flat):  # recitals date earlier, other agreements
-        return []
-    # EDGAR filing footers carry the filing date; a footer glued to a sentence ('Dated 29/3/18
-    # ... Source: FUSE MEDICAL, 10-K, 3/21/2019') leaves the dates before it.
-    footer = _FOOTER.search(sentence.text)
-    # (no cut without one: a date the sentence splitter broke, 'March 18. 2021', ends past it)
-    cut = sentence.start + footer.start() if footer else None
-    # '... (the "Policy"); and WHEREAS, pursuant to the Split Dollar Agreement dated ...':
-    # a recital that starts inside the sentence dates what came before this agreement.
-    recital = re.search(r"\b(?:WHEREAS|Whereas)\b", sentence.text)
-    if recital:
-        at = sentence.start + recital.start()
-        cut = at if cut is None else min(cut, at)
-    return [
-        e
-        for e in sentence.ents
-        if e.label in ("DATE", "DATE_BLANK")
-        and (cut is None or e.end <= cut)
-        and not _VERSION_BEFORE.search(sentence.text[: max(0, e.start - sentence.start)][-24:])
-        and not _VERSION_IN.match(e.text)  # 'V0.4 November 2008' read as 4 November 2008
-    ]
-
-
 # 'This Agreement (the "Agreement") is made and entered into as of ...': the preamble itself,
 # wherever covers and a table of contents put it.
 _OPENING = re.compile(
@@ -199,25 +146,19 @@ def _preamble(doc: Document) -> list[Sentence]:
     past them, and the sentences anywhere that say when this agreement was made (only their
     signing phrase counts past the first sentences)."""
     half = max(PREAMBLE_SENTENCES, min(400, len(doc.sentences) // 2))
+    rest = doc.sentences[PREAMBLE_SENTENCES:]
+    # The first opening sentence is the preamble however long the contents list before it.
+    # (a contents page holding the preamble is marked a cover page: it counts too)
+    first = next((s for s in rest if s.part in ("body", "cover") and _OPENING.search(s.flat)), None)
     return doc.sentences[:PREAMBLE_SENTENCES] + [
         s
-        for s in doc.sentences[PREAMBLE_SENTENCES:]
-        if s.part in ("body", "signature")
+        for s in rest
+        if (s.part in ("body", "signature") or s is first)
         and (
-            (s.index < half and s.part == "body" and _OPENING.search(s.flat))
+            (s is first or (s.part == "body" and s.index < half and _OPENING.search(s.flat)))
             or _DATED_ANYWHERE.search(s.flat)
         )
     ]
-
-
-def _dates_another(doc: Document, sentence: Sentence, ent: Ent, before: str) -> bool:
-    """'the Development Agreement ... entered into on X', 'previously', 'X (the "Quality
-    Agreement")': the date of another agreement."""
-    return bool(
-        _NAMES_OTHER.match(_after(doc, sentence, ent))
-        or _PREVIOUSLY.search(before)
-        or _NAMED_BEFORE.search(before)
-    )
 
 
 def agreement_date(doc: Document) -> Field | None:
@@ -227,8 +168,8 @@ def agreement_date(doc: Document) -> Field | None:
         late = sentence.index >= PREAMBLE_SENTENCES
         if _OTHER_TERM_DEFINED.search(sentence.flat):
             continue
-        for ent in _dates(sentence):
-            before = _before(doc, sentence, ent)
+        for ent in sentence_dates(sentence):
+            before = text_before(doc, sentence, ent)
             if sentence.part == "signature" and _SIGNATURE_DATE.search(before):
                 continue  # 'Date: 1/26/2020  Date: 1/27/2020': the last signature, below
             if _SIGNED_BEFORE.search(before):
@@ -245,31 +186,17 @@ def agreement_date(doc: Document) -> Field | None:
                 score = 0.45
             else:
                 continue
-            if _dates_another(doc, sentence, ent, before):
+            if dates_another(doc, sentence, ent, before):
                 continue
-            made = _date_field(doc, "agreement_date", sentence, ent, score)
+            made = date_field(doc, "agreement_date", sentence, ent, score)
             if made and (best is None or score > best[0]):
                 best = (score, sentence.index, made)
-    if best is None:
-        # Signature blocks: "Date: 1/14/02" near the end; the agreement is made when the last
-        # party signs ('Date: 1/26/2020  Date: 1/27/2020' -> the later).
-        tail = doc.sentences[-60:]
-        signatures = [s for s in doc.sentences if s.part == "signature" and s not in tail]
-        for sentence in reversed(signatures + tail):
-            if _OTHER_TERM_DEFINED.search(sentence.flat):
-                continue
-            signed = [
-                (date_value(ent)[1] or date.min, ent)
-                for ent in _dates(sentence)
-                if _SIGNATURE_DATE.search(before := _before(doc, sentence, ent))
-                and not _dates_another(doc, sentence, ent, before)
-            ]
-            if signed:
-                return _date_field(
-                    doc, "agreement_date", sentence, max(signed, key=lambda s: s[0])[1], 0.5
-                )
-        return None
-    return best[2]
+    if best is None or best[0] < 0.5:
+        # No preamble date (or only some date on page 1): when the last party signed.
+        signed = last_signature(doc, "agreement_date", blank=best is None)
+        if signed is not None:
+            return signed
+    return best[2] if best else None
 
 
 def effective_date(doc: Document, agreement: Field | None) -> Field | None:
@@ -281,22 +208,22 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
         glossary = re.search(r"definition", sentence.section, re.IGNORECASE) is not None
         if sentence.part == "exhibit" and not glossary:
             continue
-        for ent in _dates(sentence):
-            before, after = _before(doc, sentence, ent), _after(doc, sentence, ent)
+        for ent in sentence_dates(sentence):
+            before, after = text_before(doc, sentence, ent), text_after(doc, sentence, ent)
             if _EFFECTIVE_AFTER.search(after) or _DEFINED_AS.search(before):
                 score = 0.95
             elif sentence.part == "exhibit":
                 continue
             elif _EFFECTIVE_BEFORE.search(before) and re.search(
                 r"agreement|amendment|term|contract|services|maintenance|employment|period|"
-                r"duration|^it\s+shall",
+                r"duration|^it\s+shall|^\W*signed\s+and\s+effective",
                 sentence.text,
                 re.IGNORECASE,
             ):
                 score = 0.85
             else:
                 continue
-            if _NAMES_OTHER.match(after):
+            if dates_another(doc, sentence, ent, before):
                 continue  # '... effective as of September 15, 2015 (the "Quality Agreement")'
             if score < 0.95 and re.search(
                 r"\bperiod\s+(?:commencing|beginning|starting)", before[-40:], re.I
@@ -304,7 +231,7 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 continue  # 'the twelve-month period commencing July 1': not the agreement's start
             if _OTHER_AGREEMENT.search(sentence.flat):
                 score -= 0.2
-            made = _date_field(doc, "effective_date", sentence, ent, score)
+            made = date_field(doc, "effective_date", sentence, ent, score)
             if made and (best is None or score > best[0]):
                 best = (score, sentence.index, made)
     if best is not None and best[0] >= 0.95:
@@ -322,7 +249,18 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
                 return _copy(agreement, sentence, 0.9)
     if best is not None:
         return best[2]
-    return None
+    stated = [
+        s.flat
+        for s in doc.sentences
+        if s.part != "exhibit" and _ON_LAST_SIGNATURE.search(s.flat) and "counterpart" not in s.flat
+    ]  # ('effective when counterparts have been signed by each': how, not when, it binds)
+    if not stated:
+        return None
+    signed = last_signature(doc, "effective_date", 0.8)
+    if signed is not None and isinstance(signed.normalized, str) and _DAY_AFTER.search(stated[0]):
+        after = date.fromisoformat(signed.normalized) + timedelta(days=1)
+        return replace(signed, normalized=after.isoformat())
+    return signed or (_copy(agreement, None, 0.8) if agreement is not None else None)
 
 
 def effective_suggestion(agreement: Field | None) -> Field | None:

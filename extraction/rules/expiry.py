@@ -14,9 +14,10 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from extraction.document import Document
-from extraction.normalize import add_duration, parse_date, parse_duration
-from extraction.rules.dates import _before, _date_field, _dates
+from extraction.document import Document, Sentence
+from extraction.normalize import add_duration, parse_date
+from extraction.rules.date_text import date_field, sentence_dates, text_before
+from extraction.rules.period_ends import counted_years, stated_end
 from extraction.schema import Field
 
 # A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
@@ -85,7 +86,8 @@ _EVENT_END = re.compile(
 
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
-    r"effect|in\s+effect|conclud\w*|through|up\s+to\s+and\s+including|until|termination\s+date\s*:?"
+    r"effect|in\s+effect|conclud\w*|through(?:\s+and\s+including)?|up\s+to\s+and\s+including|until|"
+    r"termination\s+date\s*:?"
     r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until|(?:hereby\s+)?extended\s+(?:to|until|through)"
     # '"Expiration Date" means March 31, 2020'
     r"|(?:expiration|termination|end)\s+date[”\"'’]?\s*(?:shall\s+mean|means))"
@@ -94,6 +96,15 @@ _END_BEFORE = re.compile(
     r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$"
     # 'TERM: November 01, 2014 to October 31, 2017'
     r"|\b(?:19|20)\d\d\s*(?:to|through|until|-|–)\s*$",
+    re.IGNORECASE,
+)
+
+
+# 'shall begin on the Effective Date and continue for three (3) years thereafter': the term,
+# counted from the start the sentence names, not a covenant after the term.
+RUNS_ON = re.compile(
+    r"\b(?:commenc\w*|begin\w*|effective)\b[^.;]{0,80}?(?:\band|,)\s+(?:shall\s+|will\s+)?"
+    r"(?:continue|extend|remain)\w*\s+[^.;]{0,40}$",
     re.IGNORECASE,
 )
 
@@ -140,8 +151,10 @@ def expiration_date(
     for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
         if OTHER_DEFINITION.search(sentence.flat):
             continue
-        for ent in _dates(sentence):
-            if ent.label == "DATE_BLANK" or not _END_BEFORE.search(_before(doc, sentence, ent, 60)):
+        for ent in sentence_dates(sentence):
+            if ent.label == "DATE_BLANK" or not _END_BEFORE.search(
+                text_before(doc, sentence, ent, 60)
+            ):
                 continue
             parsed = parse_date(ent.text)
             if parsed and start and parsed <= start:
@@ -153,12 +166,17 @@ def expiration_date(
                 or re.search(r"\bterm\b|duration", sentence.section, re.I)
             )
             score = 0.85 if own else 0.6
-            made = _date_field(doc, "expiration_date", sentence, ent, score)
+            made = date_field(doc, "expiration_date", sentence, ent, score)
             if made is not None:
                 explicit.append((score, -sentence.index, made))
     if explicit and max(explicit, key=lambda c: (c[0], c[1]))[0] >= 0.85:
         return max(explicit, key=lambda c: (c[0], c[1]))[2]
-    anniversary = _anniversary(doc, start, agreement)
+    agreed = agreement.normalized if agreement else None
+    base = start or (date.fromisoformat(agreed) if isinstance(agreed, str) else None)
+    worded = stated_end(doc, doc.with_cue("TERM", "EFFECTIVE", body=True), base, OWN_TERM)
+    if worded is not None:  # 'until the end of 2006', 'for ten (10) Contract Years'
+        return doc.make_field(worded[0], "expiration_date", worded[1].isoformat(), confidence=0.8)
+    anniversary = _anniversary(doc, start, agreement, effective)
     if anniversary is not None:
         return anniversary
     perpetual = _perpetual(doc)
@@ -208,18 +226,9 @@ def _runs_from_event(doc: Document, term: Field) -> bool:
     return _FROM_EVENT.search(" ".join(after.split())) is not None
 
 
-_ORDINALS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20,
-}  # fmt: skip
-
-
 # 'shall extend until the four (4) year anniversary of the Effective Date', 'end on the fifth
 # anniversary of the date hereof': the start plus that many years.
-_ANNIVERSARY = re.compile(
-    r"(?:until|on|upon|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?"
-    r"(?:(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?(?:the\s+)?)?"
-    r"(?:date\s+(?:of\s+)?(?:the\s+)?)?"
+_ANNIVERSARY_CORE = (
     # 'the Effective Date through the day prior to the second anniversary of the Effective Date'
     # is the same two-year term as 'two years from the Effective Date': the same end is given
     # (the anniversary, as for every term counted from the start).
@@ -228,30 +237,78 @@ _ANNIVERSARY = re.compile(
     r"twentieth)(?:\s*\(\d{1,2}\s*(?:s\s?t|n\s?d|r\s?d|t\s?h)\))?|(?P<n>[\w-]+(?:\s*\(\d+\))?)[\s-]+"
     r"year|\(?(?P<digits>\d{1,2})(?:s\s?t|n\s?d|r\s?d|t\s?h)\)?)"
     r"\s+anniversary\s+of\s+(?:the\s+)?(?P<base>effective\s+date|commencement\s+date|date\s+(?:hereof|"
-    r"of\s+this\s+agreement|first\s+(?:above\s+)?written)|this\s+agreement)",
+    r"of\s+this\s+agreement|first\s+(?:above\s+)?written)|this\s+agreement)"
+)
+_ANNIVERSARY = re.compile(
+    r"(?:until|on|upon|through|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?"
+    r"(?:(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?(?:the\s+)?)?"
+    r"(?:date\s+(?:of\s+)?(?:the\s+)?)?" + _ANNIVERSARY_CORE,
+    re.IGNORECASE,
+)
+# A list item finishing 'until the earlier of the below events occur:' ('(a) The fifth (5th)
+# anniversary of this Agreement; and').
+_ANNIVERSARY_ITEM = re.compile(
+    r"^\(?(?:[a-h]|[ivx]{1,4}|\d{1,2})[).]\s+(?:the\s+)?(?:date\s+(?:of\s+)?(?:the\s+)?)?"
+    + _ANNIVERSARY_CORE,
     re.IGNORECASE,
 )
 
 
-def _anniversary(doc: Document, start: date | None, agreement: Field | None) -> Field | None:
-    for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
-        m = _ANNIVERSARY.search(sentence.flat)
-        if not m or not OWN_TERM.search(sentence.flat):
+def with_items(doc: Document, sentence: Sentence) -> list[Sentence]:
+    """A sentence and, when it ends in a colon, the list items that finish it ('until the
+    earlier of the below events occur: (a) The fifth anniversary ...; and (b) ...')."""
+    out = [sentence]
+    if not sentence.flat.endswith(":"):
+        return out
+    for following in doc.sentences[sentence.index + 1 : sentence.index + 6]:
+        if not _ITEM.match(following.flat):
+            break
+        out.append(following)
+    return out
+
+
+_ITEM = re.compile(r"^\(?(?:[a-h]|[ivx]{1,4}|\d{1,2})[).]\s", re.IGNORECASE)
+
+
+def _anniversary(
+    doc: Document, start: date | None, agreement: Field | None, effective: Field | None
+) -> Field | None:
+    for lead in doc.with_cue("TERM", "EFFECTIVE", body=True):
+        if not OWN_TERM.search(lead.flat):
             continue
-        if m["ordinal"]:
-            years = _ORDINALS[m["ordinal"].lower()]
-        elif m["digits"]:
-            years = int(m["digits"])
-        else:
-            parsed = parse_duration(f"{m['n']} years")
-            years = int(parsed["n"]) if parsed else 0
-        base = start
-        if not m["base"].lower().startswith(("effective", "commencement")) or base is None:
-            agreed = agreement.normalized if agreement else None
-            base = date.fromisoformat(agreed) if isinstance(agreed, str) else base
-        end = add_duration(base, {"n": years, "unit": "year"}) if base and years else None
-        if end is not None:
-            return doc.make_field(sentence, "expiration_date", end.isoformat(), confidence=0.75)
+        items = with_items(doc, lead)
+        found = [(lead, _ANNIVERSARY.search(lead.flat))] + [
+            (s, _ANNIVERSARY_ITEM.search(s.flat)) for s in items[1:]
+        ]
+        for sentence, m in found:
+            made = _anniversary_field(doc, sentence, m, start, agreement, effective) if m else None
+            if made is not None:
+                return made
+    return None
+
+
+def _anniversary_field(
+    doc: Document,
+    sentence: Sentence,
+    m: re.Match[str],
+    start: date | None,
+    agreement: Field | None,
+    effective: Field | None,
+) -> Field | None:
+    """The anniversary's date: the start (the agreement date for 'of the date hereof') plus
+    the years; with only a blank start ('[]/[]/2020'), the year alone."""
+    years = counted_years(m)
+    base = start
+    if not m["base"].lower().startswith(("effective", "commencement")) or base is None:
+        agreed = agreement.normalized if agreement else None
+        base = date.fromisoformat(agreed) if isinstance(agreed, str) else base
+    end = add_duration(base, {"n": years, "unit": "year"}) if base and years else None
+    if end is not None:
+        return doc.make_field(sentence, "expiration_date", end.isoformat(), confidence=0.75)
+    blank = effective.normalized if effective else None
+    if isinstance(blank, dict) and blank.get("year") and years:
+        year = {"blank": True, "year": blank["year"] + years}
+        return doc.make_field(sentence, "expiration_date", year, confidence=0.3)
     return None
 
 
@@ -260,10 +317,11 @@ def _perpetual(doc: Document) -> Field | None:
         # A commencement sentence without a term cue may still end on an event ('shall
         # govern ... thereafter, unless terminated'); 'remain indefinitely' there is no term.
         perpetual = "TERM" in sentence.cues and _PERPETUAL.search(sentence.flat)
+        items = with_items(doc, sentence)  # '... until the earlier of: (a) the fifth anniversary'
         match = perpetual or (
             _EVENT_END.search(sentence.flat)
-            and not _dates(sentence)
-            and not sentence.of("DURATION")
+            and not any(sentence_dates(s) or s.of("DURATION") for s in items)
+            and not any(_ANNIVERSARY_ITEM.search(s.flat) for s in items[1:])
         )
         if match and re.search(r"agreement|employment|contract", sentence.text, re.IGNORECASE):
             # The commencement clause itself saying it runs until ended is the strongest sign.

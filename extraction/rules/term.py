@@ -14,7 +14,7 @@ import re
 
 from extraction.document import Document, Ent, Sentence
 from extraction.normalize import parse_duration
-from extraction.rules.expiry import OTHER_DEFINITION, states_own_term
+from extraction.rules.expiry import OTHER_DEFINITION, RUNS_ON, states_own_term
 from extraction.rules.expiry import expiration_date as expiration_date
 from extraction.schema import Field
 
@@ -194,7 +194,11 @@ def initial_term(doc: Document) -> Field | None:
                 continue
             after = text[ent.end : min(sentence.end, ent.end + 60)]
             before = " ".join(text[max(sentence.start, ent.start - 70) : ent.start].split())
-            if _NOT_OWN_DURATION.search(after) and not _END_VERB.search(before):
+            if (
+                _NOT_OWN_DURATION.search(after)
+                and not _END_VERB.search(before)
+                and not (own and RUNS_ON.search(before))
+            ):
                 continue
             score = 0.85 if own else 0.6
             if best is None or score > best[0]:
