@@ -1,4 +1,6 @@
-"""`uvicorn api.serve:app`: the app over the configured store (DATABASE_URL / secrets.toml)."""
+"""`uvicorn --factory api.serve:build`: the app over the configured store (DATABASE_URL /
+secrets.toml), built in each worker when it starts, never on import (importing this module for
+its settings must not open, or migrate, a store)."""
 
 from __future__ import annotations
 
@@ -13,6 +15,3 @@ def build():
     secrets = read_secrets().get("webhooks", {})
     store = open_store(ping_idle_after=PING_IDLE_AFTER)
     return create_app(store, webhook_secrets={k: str(v) for k, v in secrets.items()})
-
-
-app = build()

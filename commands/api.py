@@ -12,8 +12,8 @@ def serve(args) -> int:
     from db.engine import open_store
 
     open_store()  # migrate once before the workers start
-    uvicorn.run("api.serve:app", host=args.host, port=args.port, workers=args.workers,
-                log_level="warning")  # fmt: skip
+    uvicorn.run("api.serve:build", factory=True, host=args.host, port=args.port,
+                workers=args.workers, log_level="warning")  # fmt: skip
     return 0
 
 

@@ -69,3 +69,15 @@ def test_serve_token_and_kill_mid_stream(engine):
     with session_factory(engine)() as s:
         stored = set(s.scalars(select(InboundEvent.receipt_id)))
     assert set(acked) <= stored
+
+
+def test_importing_the_serve_module_opens_no_store(tmp_path):
+    """Its settings are imported by tests and tools: the app (and the store's migration) is
+    built by uvicorn's factory in each worker, never on import."""
+    store = tmp_path / "never.db"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{store}"}
+    subprocess.run(
+        [sys.executable, "-c", "import api.serve as s; assert s.PING_IDLE_AFTER > 0; s.build"],
+        cwd=ROOT, env=env, check=True, timeout=120,
+    )  # fmt: skip
+    assert not store.exists()
