@@ -85,10 +85,14 @@ def empty_all_tables(engine: Engine) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _frame_cache_dir(tmp_path, monkeypatch) -> None:
+def _frame_cache_dir(tmp_path, monkeypatch) -> Iterator[None]:
     """Each test's own folder of shared frame files (db.frame_files): tables emptied between
     tests restart their ids, so a file of one test must never meet the next one's store."""
     monkeypatch.setenv("CONTRACT_DESK_CACHE_DIR", str(tmp_path / "frame-cache"))
+    yield
+    from db.sla import outcome_cache
+
+    outcome_cache.reset()  # nor an entry a test left in this process (a page test turns it on)
 
 
 @pytest.fixture

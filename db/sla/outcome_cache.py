@@ -69,6 +69,14 @@ def disable(engine: Engine) -> None:
             del _entries[entry]
 
 
+def reset() -> None:
+    """Forget every store's entry and switch the cache off everywhere: tests call it between
+    tests, whose stores reuse one URL and can share a fingerprint with different data."""
+    with _lock:
+        _enabled.clear()
+        _entries.clear()
+
+
 def _url(session: Session) -> str:
     return session.get_bind().engine.url.render_as_string(hide_password=False)
 
