@@ -14,7 +14,7 @@ from access.roles import Actor
 from db.models import Contract, SlaPolicy
 
 if TYPE_CHECKING:
-    from db.documents.apply import ApplyResult
+    from db.documents.term_fields import ApplyResult
 
 _UNITS = {"minute": 1, "hour": 60, "day": 1440, "week": 7 * 1440}
 
