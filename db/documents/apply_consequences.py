@@ -116,10 +116,7 @@ def billing_effect(
             }
         )
         if inv is not None and inv.status in BILLED:
-            overlaps.append(
-                f"invoice {inv.number} ({inv.status}) for {start} to {end}: "
-                f"{effect}"
-            )
+            overlaps.append(f"invoice {inv.number} ({inv.status}) for {start} to {end}: {effect}")
     return BillingEffect(
         pd.DataFrame(
             rows, columns=["period start", "period end", "effect", "invoice", "invoice status"]

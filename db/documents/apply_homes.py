@@ -36,6 +36,11 @@ EXTRA_MAPPERS: list[Mapper] = []
 PAGE_MAPPERS: set[Mapper] = set()  # read the pages, not reviewed term rows
 
 
+def diff_row(field: str, old: Any, new: Any, note: str | None = None) -> dict[str, Any]:
+    """One diff row of a mapper (the shape above; page and snippet left to the caller)."""
+    return {"field": field, "old": old, "new": new, "note": note}
+
+
 def register(mapper: Mapper, *, reads_pages: bool = False) -> Mapper:
     """Add ``mapper`` to `EXTRA_MAPPERS` once."""
     if mapper not in EXTRA_MAPPERS:

@@ -19,18 +19,17 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from access.roles import Actor
+from db.documents.apply_calendar import apply_calendar
+from db.documents.apply_homes import diff_row as _row
 from db.documents.apply_homes import register
-from db.documents.values import coverage_spec
+from db.documents.values import decimal_or_none
 from db.models import (
-    Calendar,
-    CalendarHoliday,
     ComplianceRequirement,
     Contact,
     Contract,
@@ -38,33 +37,12 @@ from db.models import (
 )
 from db.models.contracts import PRICING_MODELS, TIERS
 
-_ZONES = {"eastern": "America/New_York", "central": "America/Chicago", "mountain": "America/Denver",
-          "pacific": "America/Los_Angeles", "et": "America/New_York", "est": "America/New_York",
-          "ct": "America/Chicago", "cst": "America/Chicago", "mt": "America/Denver", "pt": "America/Los_Angeles",
-          "pst": "America/Los_Angeles", "gmt": "Europe/London", "bst": "Europe/London", "utc": "UTC",
-          "cet": "Europe/Paris", "aest": "Australia/Sydney"}  # fmt: skip
-_COUNTRIES = {"england": ("GB", "ENG"), "england and wales": ("GB", "ENG"), "wales": ("GB", "WLS"),
-              "scotland": ("GB", "SCT"), "northern ireland": ("GB", "NIR"), "united kingdom": ("GB", None),
-              "ireland": ("IE", None), "germany": ("DE", None), "france": ("FR", None),
-              "netherlands": ("NL", None), "switzerland": ("CH", None), "canada": ("CA", None),
-              "australia": ("AU", None), "israel": ("IL", None), "united states": ("US", None)}  # fmt: skip
 _NEEDS = {"fixed": ("recurring_fee",), "per_unit": ("unit_price",),
           "block_hours": ("included_hours", "overage_rate"), "time_materials": ("hourly_rate",)}  # fmt: skip
 _TECHNICIAN = re.compile(
     r"background|criminal|drug|clearance|comptia|microsoft|ccna|osha|itil|dbs|bpss|licen[cs]e", re.I
 )
 _SPLIT = re.compile(r"\s*(?::|\s[-–—]\s)\s*")
-
-
-def _row(field: str, old: Any, new: Any, note: str | None = None) -> dict[str, Any]:
-    return {"field": field, "old": old, "new": new, "note": note}
-
-
-def _money(v: Any) -> Decimal | None:
-    try:
-        return Decimal(str(v)) if v not in (None, "") else None
-    except InvalidOperation:
-        return None
 
 
 def _duration(d: Any) -> str | None:
@@ -139,14 +117,14 @@ def _credits(session: Session, contract: Contract, terms: dict[str, Any], effect
                 "credit rules already read from this document's penalty terms",
             )
         ]
-    percents = [_money(i.get("percent")) for i in items if isinstance(i, dict)]
+    percents = [decimal_or_none(i.get("percent")) for i in items if isinstance(i, dict)]
     percents = [p for p in percents if p is not None and 0 < p <= 100]
-    amounts = [i for i in items if isinstance(i, dict) and _money(i.get("amount"))]
+    amounts = [i for i in items if isinstance(i, dict) and decimal_or_none(i.get("amount"))]
     if percents:
         kind, value = "percent_of_fee", percents[0]
         cap = percents[1] if len(percents) > 1 and percents[1] > percents[0] else None
     elif amounts:
-        kind, value, cap = "amount", _money(amounts[0]["amount"]), None
+        kind, value, cap = "amount", decimal_or_none(amounts[0]["amount"]), None
         if amounts[0].get("currency") and amounts[0]["currency"] != contract.currency:
             return [
                 _row(
@@ -209,7 +187,7 @@ def _compliance(
         name = str(item["type"])[:120]
         row, new = _requirement(session, contract, "insurance", name)
         old = None if new else {"minimum": str(row.minimum_cover) if row.minimum_cover else None}
-        row.minimum_cover = _money(item.get("minimum")) or row.minimum_cover
+        row.minimum_cover = decimal_or_none(item.get("minimum")) or row.minimum_cover
         row.currency = (
             item.get("currency")
             or row.currency
@@ -255,7 +233,7 @@ def _compliance(
 def _pricing(contract: Contract, terms: dict[str, Any]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     over = terms.get("overage_rate")
-    if isinstance(over, dict) and (rate := _money(over.get("rate"))) is not None:
+    if isinstance(over, dict) and (rate := decimal_or_none(over.get("rate"))) is not None:
         if over.get("currency") and over["currency"] != contract.currency:
             rows.append(
                 _row(
@@ -277,7 +255,7 @@ def _pricing(contract: Contract, terms: dict[str, Any]) -> list[dict[str, Any]]:
             contract.overage_rate = rate
     roll = terms.get("rollover")
     if isinstance(roll, dict) and isinstance(roll.get("rollover"), bool):
-        cap = _money(roll.get("cap_hours"))
+        cap = decimal_or_none(roll.get("cap_hours"))
         if (contract.rollover, contract.rollover_cap_hours) != (roll["rollover"], cap):
             rows.append(_row("pricing.rollover", {"rollover": contract.rollover, "cap_hours": contract.rollover_cap_hours},
                              {"rollover": roll["rollover"], "cap_hours": str(cap) if cap else None}))  # fmt: skip
@@ -323,147 +301,12 @@ def _services(contract: Contract) -> list[dict[str, Any]]:
     return rows
 
 
-def _region(contract: Contract, terms: dict[str, Any], zone: str) -> tuple[str | None, str | None]:
-    """(country, subdivision) for the holidays: governing law first, then the time zone."""
-    import holidays
-
-    law = str(terms.get("governing_law") or "").lower()
-    law = re.sub(r"\b(?:the\s+)?(?:laws?\s+of|state\s+of|commonwealth\s+of)\b|[^a-z ]", " ", law)
-    law = " ".join(law.split())
-    if law in _COUNTRIES:
-        return _COUNTRIES[law]
-    states = {k.lower(): v for k, v in holidays.US.subdivisions_aliases.items()}
-    if law in states:
-        return "US", states[law]
-    if zone.startswith("America/") and zone not in ("America/Toronto", "America/Vancouver"):
-        return "US", None
-    if zone == "Europe/London":
-        return "GB", None
-    return None, None
-
-
-def _regional(country: str, generic: str | None) -> bool:
-    """Public holidays are the nation's (federal in the US); a region's own only where they
-    differ by nation (UK bank holidays) or the clause says state holidays."""
-    return country == "GB" or generic in ("state", "provincial")
-
-
-def _holiday_days(country: str, subdiv: str | None, named: list[str], generic: str | None,
-                  years: range) -> list[tuple[date, str]]:  # fmt: skip
-    import holidays
-
-    from extraction.rules.pricing import HOLIDAY_PATTERNS
-
-    regional = _regional(country, generic)
-    found = holidays.country_holidays(country, subdiv=subdiv if regional else None, years=years)
-    days = sorted(found.items())
-    if named:
-        patterns = [re.compile(HOLIDAY_PATTERNS[n], re.I) for n in named if n in HOLIDAY_PATTERNS]
-        days = [(d, n) for d, n in days if any(p.search(n) for p in patterns)]
-    return [(d, n[:120]) for d, n in days]
-
-
-def _calendar(
-    session: Session, contract: Contract, terms: dict[str, Any], document_id: int | None
-) -> list[dict[str, Any]]:
-    from sla.coverage_spec import parse_spec
-
-    coverage = terms.get("coverage_hours")
-    if not isinstance(coverage, dict):
-        return []
-    spec = coverage_spec(coverage)
-    try:
-        wanted = parse_spec(spec or "")
-    except ValueError:
-        return [_row("calendar", None, spec, "coverage hours unclear - no calendar created")]
-    hol = terms.get("holidays") if isinstance(terms.get("holidays"), dict) else {}
-    excluded = (
-        bool(hol.get("excluded", coverage.get("holidays_excluded", False)))
-        if (hol or "holidays_excluded" in coverage)
-        else False
-    )
-    zone = _ZONES.get(
-        str(coverage.get("timezone") or "")
-        .lower()
-        .replace(" time", "")
-        .replace("standard", "")
-        .strip(),
-        contract.timezone,
-    )
-    rows: list[dict[str, Any]] = []
-    cal = session.get(Calendar, contract.calendar_id) if contract.calendar_id else None
-    own = cal is not None and cal.name.startswith(contract.reference)
-    try:
-        same = cal is not None and parse_spec(cal.spec) == wanted
-    except ValueError:
-        same = False
-    if cal is not None and cal.name.endswith(f"(document {document_id})"):
-        same, own = True, True  # the IT mapper built it from this document's office hours
-    needs_holidays = excluded and (
-        hol.get("named") or hol.get("generic") or coverage.get("holidays_excluded")
-    )
-    if same and (not needs_holidays or cal.holidays):
-        return rows
-    if cal is None or not same or not own:
-        name = f"{contract.reference} coverage {spec}"[:120]
-        cal = session.scalar(select(Calendar).where(Calendar.name == name))
-        if cal is None:
-            cal = Calendar(name=name, spec=str(spec), timezone=zone)
-            session.add(cal)
-            session.flush()
-            rows.append(
-                _row(
-                    "calendar",
-                    contract.calendar_id,
-                    {"name": name, "spec": spec, "timezone": zone},
-                    "created: no calendar of this contract had these hours",
-                )
-            )
-        old, contract.calendar_id = contract.calendar_id, cal.id
-        if not rows:
-            rows.append(_row("calendar", old, {"name": name, "spec": spec}))
-    if needs_holidays and not cal.holidays:
-        country, subdiv = _region(contract, terms, cal.timezone)
-        if country is None:
-            rows.append(
-                _row(
-                    "calendar.holidays",
-                    None,
-                    None,
-                    "the contract excludes holidays but names no country - add them on the calendar",
-                )
-            )
-            return rows
-        last = (
-            contract.in_force_until
-            or contract.end_date
-            or date(contract.start_date.year + 3, 12, 31)
-        )
-        years = range(contract.start_date.year, min(last.year, contract.start_date.year + 10) + 1)
-        days = _holiday_days(
-            country, subdiv, list(hol.get("named") or []), hol.get("generic"), years
-        )
-        # The calendar's region generates the holidays of the years past these rows (see
-        # db.calendars), so it names only what the clause excludes: the nation's days (a
-        # region only when regional), none when it lists the holidays by name.
-        if hol.get("named"):
-            cal.country, cal.subdivision = None, None
-        else:
-            cal.country = country
-            cal.subdivision = subdiv if _regional(country, hol.get("generic")) else None
-        for d, n in days:
-            cal.holidays.append(CalendarHoliday(day=d, name=n))
-        rows.append(_row("calendar.holidays", None, f"{len(days)} days, {country}{'-' + subdiv if subdiv else ''} {years.start}-{years.stop - 1}",
-                         "named: " + ", ".join(hol["named"]) if hol.get("named") else f"{hol.get('generic') or 'public'} holidays"))  # fmt: skip
-    return rows
-
-
 def _facts(contract: Contract, terms: dict[str, Any]) -> list[dict[str, Any]]:
     facts = dict(contract.facts or {})
     new: dict[str, str] = {}
     cap = terms.get("liability_cap")
     if isinstance(cap, dict):
-        amount = _money(cap.get("amount"))
+        amount = decimal_or_none(cap.get("amount"))
         new["liability_cap"] = (f"{amount:,.2f} {cap.get('currency') or contract.currency}" if amount is not None
                                 else str(cap.get("basis") or "limited (see the clause)"))  # fmt: skip
     tfc = terms.get("termination_for_convenience")
@@ -493,7 +336,7 @@ def apply_live_terms(session: Session, contract: Contract, terms: dict[str, Any]
     rows += _compliance(session, contract, terms, document_id)
     rows += _pricing(contract, terms)
     rows += _services(contract)
-    rows += _calendar(session, contract, terms, document_id)
+    rows += apply_calendar(session, contract, terms, document_id)
     rows += _facts(contract, terms)
     session.flush()
     return rows

@@ -61,9 +61,7 @@ def extraction_limits(*, session: Session, max_bytes: int) -> tuple[Limits, list
     """Per-document limits for a worker: `max_bytes`, the OCR time budget (setting
     upload.ocr_seconds) and the time for the rest (upload.extract_seconds); any warnings.
     A document past their sum is stopped by killing its worker."""
-    ocr, ocr_warning = _number_setting(
-        session, OCR_SECONDS_KEY, OCR_SECONDS, low=1, high=86_400
-    )
+    ocr, ocr_warning = _number_setting(session, OCR_SECONDS_KEY, OCR_SECONDS, low=1, high=86_400)
     rest, rest_warning = _number_setting(
         session, EXTRACT_SECONDS_KEY, EXTRACT_SECONDS, low=1, high=86_400
     )

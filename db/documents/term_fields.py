@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.documents.values import coverage_spec
+from db.documents.values import coverage_spec, decimal_or_none
 from db.models import Calendar, Contract
 
 
@@ -44,13 +44,6 @@ def iso_date(v: Any) -> date | None:
     try:
         return date.fromisoformat(str(v)) if isinstance(v, str) else None
     except ValueError:
-        return None
-
-
-def _money(v: Any) -> Decimal | None:
-    try:
-        return Decimal(str(v)) if v is not None else None
-    except InvalidOperation:
         return None
 
 
@@ -99,20 +92,20 @@ def map_terms(
     if (notice := days(terms.get("notice_period"))) is not None:
         data["notice_days"] = notice
     value = terms.get("contract_value")
-    if isinstance(value, dict) and _money(value.get("amount")) is not None:
-        data["value"] = _money(value["amount"])
+    if isinstance(value, dict) and decimal_or_none(value.get("amount")) is not None:
+        data["value"] = decimal_or_none(value["amount"])
         data["currency"] = value.get("currency") or data["currency"]
     fees = terms.get("recurring_fees")
     if isinstance(fees, list) and fees and isinstance(fees[0], dict):
         fee = fees[0]
-        if _money(fee.get("amount")) is not None:
-            data["recurring_fee"] = _money(fee["amount"])
+        if decimal_or_none(fee.get("amount")) is not None:
+            data["recurring_fee"] = decimal_or_none(fee["amount"])
             cycle = {"month": "monthly", "quarter": "quarterly", "year": "annual"}
             data["billing_cycle"] = cycle.get(fee.get("period"), data["billing_cycle"])
             if not isinstance(value, dict) and fee.get("currency"):
                 data["currency"] = fee["currency"]
             if fee.get("included_hours") is not None:
-                data["included_hours"] = _money(fee["included_hours"])
+                data["included_hours"] = decimal_or_none(fee["included_hours"])
     rates = terms.get("hourly_rates")
     if isinstance(rates, list) and rates:
         _map_rates([r for r in rates if isinstance(r, dict)], data, result)
@@ -126,19 +119,19 @@ def map_terms(
 
 
 def _map_rates(rates: list[dict], data: dict[str, Any], result: ApplyResult) -> None:
-    standard = [r for r in rates if r.get("kind") == "standard" and _money(r.get("rate"))]
-    after = [r for r in rates if r.get("kind") == "after_hours" and _money(r.get("rate"))]
+    standard = [r for r in rates if r.get("kind") == "standard" and decimal_or_none(r.get("rate"))]
+    after = [r for r in rates if r.get("kind") == "after_hours" and decimal_or_none(r.get("rate"))]
     base = next((r for r in standard if not r.get("role")), standard[0] if standard else None)
     if base is not None:
-        data["hourly_rate"] = _money(base["rate"])
-    roles = {str(r["role"]): str(_money(r["rate"])) for r in standard if r.get("role")}
+        data["hourly_rate"] = decimal_or_none(base["rate"])
+    roles = {str(r["role"]): str(decimal_or_none(r["rate"])) for r in standard if r.get("role")}
     if roles:
         data["role_rates"] = roles
     if after:
         pair = next((r for r in after if base and r.get("role") == base.get("role")), after[0])
-        reference = _money(base["rate"]) if base else data.get("hourly_rate")
+        reference = decimal_or_none(base["rate"]) if base else data.get("hourly_rate")
         if reference:
-            data["after_hours_multiplier"] = (_money(pair["rate"]) / reference).quantize(
+            data["after_hours_multiplier"] = (decimal_or_none(pair["rate"]) / reference).quantize(
                 Decimal("0.0001")
             )
         else:

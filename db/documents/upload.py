@@ -198,9 +198,7 @@ def _store(
     max_bytes, warning = upload_limit(session=session)
     max_pages, page_warning = page_limit(session=session)
     limits, limit_warnings = extraction_limits(session=session, max_bytes=max_bytes)
-    outcome = (
-        _too_large(data, max_bytes) or _too_many_pages(data, max_pages) or outcome_for(limits)
-    )
+    outcome = _too_large(data, max_bytes) or _too_many_pages(data, max_pages) or outcome_for(limits)
     doc = ContractDocument(
         filename=filename,
         sha256=sha,

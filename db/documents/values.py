@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 DATE_FIELDS = ("agreement_date", "effective_date", "expiration_date")
@@ -12,6 +13,14 @@ DURATION_FIELDS = ("initial_term", "renewal_term", "notice_period", "warranty_du
 TEXT_FIELDS = ("provider", "customer", "governing_law", "document_type")
 LIST_FIELDS = ("included_services", "excluded_services", "certifications")
 _DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def decimal_or_none(v: Any) -> Decimal | None:
+    """An extracted amount as a Decimal; None when absent or not a number."""
+    try:
+        return Decimal(str(v)) if v is not None else None
+    except InvalidOperation:
+        return None
 
 
 def editable_value(field_name: str, normalized: Any) -> str:
