@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -29,6 +30,24 @@ FLAGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+# The live apps' logs (stderr), shown under a failing browser test. A file, not a pipe: a pipe
+# nobody reads fills after 64 KiB of log and then blocks the server mid-run.
+APP_LOGS: list[str] = []
+
+
+def _tail(path: str, size: int = 4000) -> str:
+    with open(path, "rb") as f:
+        f.seek(max(0, os.path.getsize(path) - size))
+        return f.read().decode(errors="replace")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        for path in APP_LOGS:
+            report.sections.append((f"live app log {path} (tail)", _tail(path)))
 
 
 def _free_port() -> int:
@@ -55,6 +74,8 @@ def serve_app(url: str, port: int | None = None) -> Iterator[str]:
     """Base URL of `streamlit run app.py` serving the store at `url` on `port` (else a free one)."""
     port = port or _free_port()
     env = {**os.environ, "DATABASE_URL": url}
+    log = tempfile.NamedTemporaryFile(prefix="e2e-streamlit-", suffix=".log", delete=False)  # noqa: SIM115
+    APP_LOGS.append(log.name)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -70,7 +91,7 @@ def serve_app(url: str, port: int | None = None) -> Iterator[str]:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -83,7 +104,7 @@ def serve_app(url: str, port: int | None = None) -> Iterator[str]:
             time.sleep(0.3)
     else:
         proc.kill()
-        raise RuntimeError(f"streamlit did not start: {proc.stderr.read().decode()[-2000:]}")
+        raise RuntimeError(f"streamlit did not start: {_tail(log.name, 2000)}")
     try:
         yield base
     finally:
@@ -93,6 +114,9 @@ def serve_app(url: str, port: int | None = None) -> Iterator[str]:
         except subprocess.TimeoutExpired:  # a loaded machine: do not fail the run on teardown
             proc.kill()
             proc.wait()
+        log.close()
+        APP_LOGS.remove(log.name)
+        os.unlink(log.name)
 
 
 @pytest.fixture(scope="session")
