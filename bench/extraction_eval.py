@@ -5,12 +5,12 @@ value counts as a false positive and a false negative. Dates equal as calendar d
 ('perpetual' as a word); D/M labels (first number above 12) parse; a label with several
 dates ('09/01/2006; 8/31/2007') accepts any of them; a label with blanks ('07/[]/2000',
 '[]/[]/20[]') compares only the parts it knows. Durations equal after normalising to number
-+ unit ('(6) months', '180 days / 6 months'); governing law equal ignoring case, 'State of',
-'laws of' and a country after a comma ('Ontario, Canada'); parties matched name by name
-(rapidfuzz ratio >= 85 on the names, or on their cores without legal forms and trade-name
-tails: an address or a second name glued on is wrong), a name the label repeats (or lists
-again as its short name) counted once, the label's collective "Parties" entry and an
-unnamed party ('Agent ("Agent")') not counted;
++ unit ('(6) months', '180 days / 6 months'; a renewal 'perpetual' as a word); governing law
+equal ignoring case, 'State of', 'laws of' and a country after a comma ('Ontario, Canada');
+parties matched name by name (rapidfuzz ratio >= 85 on the names, or on their cores without
+legal forms and trade-name tails: an address or a second name glued on is wrong), a name the
+label repeats (or lists again as its short name) counted once, the label's collective "Parties"
+entry and an unnamed party ('Agent ("Agent")') not counted;
 Yes/No categories scored as clause detection over all contracts. Prints P/R/F1 per field per
 set, the F1 gap between the sets, and seconds per document.
 
@@ -150,14 +150,27 @@ def same_date(label: object, pred: object) -> bool:
     return label == pred
 
 
-def label_durations(answer: str) -> list[tuple[float, str]]:
-    out = []
-    for part in re.split(r"[;/]", answer):
+def label_durations(answer: str) -> list[tuple[float, str] | str]:
+    """Each duration of a label as (n, unit); 'perpetual' (runs on until a party ends it) as
+    the word, like a date label."""
+    out: list[tuple[float, str] | str] = []
+    for part in re.split(r"[;/,]", answer):
+        if re.fullmatch(r"\s*perpetu\w*\s*", part, re.IGNORECASE):
+            out.append("perpetual")
+            continue
         part = re.sub(r"\bsuc\w*\b|[()]", " ", part).strip()
         parsed = parse_duration(part) if part else None
         if parsed:
             out.append(_unit(parsed))
     return out
+
+
+def predicted_duration(field) -> tuple[float, str] | str | None:
+    if field is None:
+        return None
+    if field.normalized == "perpetual":
+        return "perpetual"
+    return _unit(field.normalized) if isinstance(field.normalized, dict) else None
 
 
 def _unit(parsed: dict) -> tuple[float, str]:
@@ -315,7 +328,7 @@ def evaluate(rows: list[dict], results: list[ContractTerms | None], verbose: boo
             answer = row[key]["answer"].strip()
             labels = label_durations(answer) if answer else None
             field = get(attr)
-            pred = _unit(field.normalized) if field and isinstance(field.normalized, dict) else None
+            pred = predicted_duration(field)
             ok = bool(labels) and pred is not None and pred in labels
             _count(counts[key], labels, pred, ok, verbose, f"{key} {name}")
         answer = row["governing_law"]["answer"].strip()

@@ -21,7 +21,8 @@ Conventions (chosen on purpose):
 - The renewal length is ``renewal_term_months``, else the initial term's length in months.
 - Notice given on day d ends the contract at the end of the first term whose notice
   deadline (term end - ``notice_days``) is on or after d: notice given late takes effect
-  one term later, as the contract says. An evergreen contract ends ``notice_days`` after d.
+  one term later, as the contract says. An evergreen contract ends ``notice_days`` after d,
+  but not before the end of its initial term when it states one (evergreen after it).
 - ``terminated_on`` is the last day in force; it cuts whatever term is running.
 - No initial end and no term length (and not auto-renewing) means open-ended.
 
@@ -142,8 +143,9 @@ def last_day(c: Any) -> date | None:
     end0 = initial_end(c)
     if _get(c, "evergreen"):
         given = _get(c, "notice_given_on")
-        if given is not None:
-            ends.append(given + timedelta(days=_int(_get(c, "notice_days")) or 0))
+        if given is not None:  # never before the end of a stated initial term
+            end = given + timedelta(days=_int(_get(c, "notice_days")) or 0)
+            ends.append(max(end, end0) if end0 is not None else end)
     elif end0 is not None:
         months = renewal_months(c)
         if not _get(c, "auto_renew") or not months:

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from db.documents import term_values as tv
+from db.documents.values import PERPETUAL_FIELDS
 from sla.coverage_spec import DAY_NAMES
 
 Reader = Callable[[], Any]
@@ -67,7 +68,19 @@ def _flat(value: Any) -> bool:
     )
 
 
+def _perpetual(field_name: str, current: Any, key: str) -> bool:
+    """A tick for 'perpetual' (runs on until a party ends it) where the field may say so."""
+    if field_name not in PERPETUAL_FIELDS:
+        return False
+    return st.checkbox(
+        "Perpetual: runs on until a party ends it",
+        value=current == "perpetual",
+        key=f"{key}-perpetual",
+    )
+
+
 def _date(field_name: str, label: str, current: Any, key: str) -> Reader:
+    perpetual = _perpetual(field_name, current, key)
     try:
         value = date.fromisoformat(str(current)) if current else None
     except ValueError:
@@ -80,10 +93,11 @@ def _date(field_name: str, label: str, current: Any, key: str) -> Reader:
         format="YYYY-MM-DD",
         key=f"{key}-date",
     )
-    return lambda: tv.date_term(picked)
+    return lambda: "perpetual" if perpetual else tv.date_term(picked)
 
 
 def _duration(field_name: str, label: str, current: Any, key: str) -> Reader:
+    perpetual = _perpetual(field_name, current, key)
     cur = current if isinstance(current, dict) else {}
     c1, c2 = st.columns([1, 1])
     n = c1.number_input(label, min_value=0, step=1, value=int(cur.get("n") or 0), key=f"{key}-n")
@@ -95,7 +109,7 @@ def _duration(field_name: str, label: str, current: Any, key: str) -> Reader:
         format_func=_unit_label,
         key=f"{key}-unit",
     )
-    return lambda: tv.duration_term(n, unit)
+    return lambda: "perpetual" if perpetual else tv.duration_term(n, unit)
 
 
 def _bool(field_name: str, label: str, current: Any, key: str) -> Reader:

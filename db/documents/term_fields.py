@@ -83,7 +83,9 @@ def map_terms(
         data["term_months"] = term
     if isinstance(terms.get("auto_renewal"), bool):
         data["auto_renew"] = terms["auto_renewal"]
-    if "renewal_term" in terms:
+    if terms.get("renewal_term") == "perpetual":
+        data["evergreen"] = True  # runs on after the initial term until a party gives notice
+    elif "renewal_term" in terms:
         renewal = months(terms["renewal_term"])
         if renewal is None:
             result.skipped.append("renewal term: not in months or years")

@@ -11,6 +11,7 @@ from typing import Any
 DATE_FIELDS = ("agreement_date", "effective_date", "expiration_date")
 DURATION_FIELDS = ("initial_term", "renewal_term", "notice_period", "warranty_duration")
 TEXT_FIELDS = ("provider", "customer", "governing_law", "document_type")
+PERPETUAL_FIELDS = ("expiration_date", "renewal_term")  # 'perpetual': until a party ends it
 LIST_FIELDS = ("included_services", "excluded_services", "certifications")
 _DAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -45,6 +46,8 @@ def parse_correction(field_name: str, text: str) -> Any:
     raw = text.strip()
     if not raw:
         raise ValueError("The corrected value is empty: type the right value, or reject the term.")
+    if field_name in PERPETUAL_FIELDS and raw.lower() in ("perpetual", "evergreen", "indefinite"):
+        return "perpetual"  # runs on until a party ends it (db/documents/term_fields.py)
     if field_name in DATE_FIELDS:
         try:
             return date.fromisoformat(raw).isoformat()
@@ -54,13 +57,17 @@ def parse_correction(field_name: str, text: str) -> Any:
             try:
                 return parser.parse(raw, dayfirst=False).date().isoformat()
             except (ValueError, OverflowError) as exc:
-                raise ValueError(f"{raw!r} is not a date: write it as 2026-09-01.") from exc
+                hint = " (or 'perpetual')" if field_name in PERPETUAL_FIELDS else ""
+                raise ValueError(f"{raw!r} is not a date: write it as 2026-09-01{hint}.") from exc
     if field_name in DURATION_FIELDS and raw.startswith("{"):
         return _json(field_name, raw)
     if field_name in DURATION_FIELDS:
         m = re.fullmatch(r"(\d+)\s*(business_day|day|week|month|year)s?", raw, re.IGNORECASE)
         if not m:
-            raise ValueError(f"{raw!r} is not a duration: write it as '12 month' or '60 day'.")
+            hint = " (or 'perpetual')" if field_name in PERPETUAL_FIELDS else ""
+            raise ValueError(
+                f"{raw!r} is not a duration: write it as '12 month' or '60 day'{hint}."
+            )
         return {"n": int(m.group(1)), "unit": m.group(2).lower()}
     if field_name == "auto_renewal":
         if raw.lower() in ("yes", "true", "y", "1"):

@@ -28,6 +28,7 @@ def _contracts(session: Session, contract_ids: list[int] | None = None) -> pd.Da
             manager.c.display_name.label("account_manager"),
             manager.c.email.label("manager_email"), Client.email_opt_out,
             Contract.notice_given_on, Contract.terminated_on, Contract.in_force_until,
+            Contract.evergreen,
         )
         .join(Client, Client.id == Contract.client_id)
         .outerjoin(manager, manager.c.id == Contract.account_manager_id)
@@ -42,6 +43,12 @@ def _contracts(session: Session, contract_ids: list[int] | None = None) -> pd.Da
     # Term model (contracts/term.py): once notice was given or the contract terminated it
     # no longer renews; its term ends on the last day in force.
     ending = frame["notice_given_on"].notna() | frame["terminated_on"].notna()
+    # Evergreen (after any initial term) runs on until notice: no end to renew at, like an
+    # evergreen contract with no end date, never 'lapsed' at the initial term's end.
+    running_on = frame["evergreen"].fillna(False).astype(bool) & ~ending
+    if running_on.any():
+        frame["end_date"] = frame["end_date"].astype(object)
+        frame.loc[running_on, "end_date"] = None
     if ending.any():
         frame["end_date"] = frame["end_date"].astype(object)
         frame.loc[ending, "end_date"] = frame.loc[ending, "in_force_until"]

@@ -18,6 +18,7 @@ from extraction.document import Document, Sentence
 from extraction.normalize import add_duration, parse_date
 from extraction.rules.date_text import date_field, sentence_dates, text_before
 from extraction.rules.period_ends import counted_years, stated_end
+from extraction.rules.runs_on import runs_on_after_initial_term
 from extraction.schema import Field
 
 # A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
@@ -316,6 +317,8 @@ def _perpetual(doc: Document) -> Field | None:
     for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
         # A commencement sentence without a term cue may still end on an event ('shall
         # govern ... thereafter, unless terminated'); 'remain indefinitely' there is no term.
+        if runs_on_after_initial_term(sentence.flat):
+            continue  # evergreen after its initial term: the initial term's end is the end
         perpetual = "TERM" in sentence.cues and _PERPETUAL.search(sentence.flat)
         items = with_items(doc, sentence)  # '... until the earlier of: (a) the fifth anniversary'
         match = perpetual or (

@@ -16,6 +16,7 @@ from extraction.document import Document, Sentence
 from extraction.normalize import parse_duration
 from extraction.rules.expiry import OTHER_DEFINITION
 from extraction.rules.notice import notice_period
+from extraction.rules.runs_on import runs_on_after_initial_term
 from extraction.rules.term import classify, duration_field
 from extraction.schema import Field
 
@@ -71,7 +72,10 @@ _RENEWS_AGREEMENT = re.compile(
     r"\b(?:agreement|term|contract|franchise|jsma|oma)\b[^.;]{0,240}?(?:renew|extend|extension|continu|"
     r"prolong)|\b(?:agreement|term|contract)\s+(?:shall|will|is|may)\s+(?:\w+\s+){0,4}?"
     r"(?:on\s+an?\s+)?(?:month|year)[\s-]+to[\s-]+(?:month|year)|"
-    r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract|franchise)\b",
+    r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract|franchise)\b|"
+    # 'The initial term of this Agreement is two (2) years; thereafter it shall renew ...'
+    r"\b(?:agreement|term|contract)\b[^.]{0,240}?;\s*(?:and\s+)?(?:thereafter|after\s+which)\b"
+    r"[^.;]{0,40}?(?:renew|extend|continu)",
     re.IGNORECASE,
 )
 
@@ -83,6 +87,18 @@ _HOLDOVER = re.compile(
     r"month[\s-]+to[\s-]+month[^.;]{0,40}?until\s+(?:the\s+)?(?:requisite|required)",
     re.IGNORECASE,
 )
+
+
+def runs_on_after_term(doc: Document) -> Field | None:
+    """renewal_term 'perpetual': after its initial term the agreement continues until a party
+    ends it (no renewal length; the contract is evergreen from then on)."""
+    for sentence in doc.with_cue("RENEWAL", "TERM", body=True):
+        flat = sentence.flat
+        if _MUTUAL_RENEWAL.search(flat) or _HOLDOVER.search(flat):
+            continue
+        if runs_on_after_initial_term(flat):
+            return doc.make_field(sentence, "renewal_term", "perpetual", confidence=0.7)
+    return None
 
 
 def renewal_sentences(doc: Document) -> list[Sentence]:
@@ -137,6 +153,8 @@ def renewal(
             )
         if "auto_renewal" not in out and _AUTO.search(flat):
             out["auto_renewal"] = doc.make_field(sentence, "auto_renewal", True, confidence=0.85)
+    if "renewal_term" not in out and (runs_on := runs_on_after_term(doc)) is not None:
+        out["renewal_term"] = runs_on
     if "auto_renewal" not in out:
         for sentence in sentences:
             if _OPTIONAL.search(sentence.flat):

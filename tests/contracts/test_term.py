@@ -91,6 +91,16 @@ def test_evergreen_runs_until_notice():
     assert last_day(c) == date(2030, 3, 2)
 
 
+def test_evergreen_after_an_initial_term_runs_on_past_it_and_never_ends_before_it():
+    # 'a term of one year; thereafter it shall continue until terminated on 60 days' notice'
+    c = contract(evergreen=True, notice_days=60)  # initial term 2001-03-01 .. 2002-02-28
+    assert in_force(c, date(2010, 6, 1)) and last_day(c) is None
+    c.notice_given_on = date(2001, 4, 1)  # notice early in the initial term
+    assert last_day(c) == date(2002, 2, 28)
+    c.notice_given_on = date(2009, 1, 1)  # notice once it runs on
+    assert last_day(c) == date(2009, 3, 2)
+
+
 def test_open_ended_without_end_or_length():
     c = contract(end_date=None)
     assert last_day(c) is None and term_at(c, date(2050, 1, 1)).kind == "open"

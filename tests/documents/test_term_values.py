@@ -20,6 +20,8 @@ MSA_SLA = {
     ("field", "value", "text"),
     [
         ("expiration_date", "2028-02-01", "2028-02-01"),
+        ("expiration_date", "perpetual", "perpetual"),
+        ("renewal_term", "perpetual", "perpetual"),
         ("notice_period", {"n": 45, "unit": "day"}, "45 day"),
         ("notice_period", {"n": 5, "unit": "business_day"}, "5 business_day"),
         ("auto_renewal", False, "no"),
@@ -40,6 +42,14 @@ def test_correction_text_reads_back_to_the_value(field, value, text):
     if text is not None:
         assert stored == text  # readable where the text form holds the value
     assert parse_correction(field, stored) == value
+
+
+def test_perpetual_is_a_word_only_where_a_term_may_run_on():
+    assert parse_correction("renewal_term", "Evergreen") == "perpetual"
+    with pytest.raises(ValueError, match="is not a duration.*or 'perpetual'"):
+        parse_correction("renewal_term", "forever")
+    with pytest.raises(ValueError, match=r"or '60 day'\.$"):  # no 'perpetual' notice
+        parse_correction("notice_period", "perpetual")
 
 
 def test_sla_grid_rows_become_the_priority_matrix():

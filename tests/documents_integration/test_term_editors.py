@@ -85,6 +85,13 @@ CASES = [
         [("date_input", "date", None)],
         "Pick a date",
     ),
+    (  # an end a party must give notice to reach: ticked, stored as the word
+        "expiration_date",
+        [("checkbox", "perpetual", True)],
+        "perpetual",
+        None,
+        None,
+    ),
     (
         "notice_period",
         [("number_input", "n", 45), ("selectbox", "unit", "day")],
