@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 import pandas as pd
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from access.roles import Actor, require
 from billing.frames import lines_frame
 from billing.model import Invoice as InvoiceModel
+from db.billing import preview_cache
 from db.billing.common import LATE_ENTRY, PERMISSION, _chunks, _names, _refs, parse_period
 from db.billing.compute import _Computed, _existing
 from db.billing.drafts import _computed
@@ -71,9 +73,16 @@ def _findings_frame(session: Session, computed: _Computed) -> pd.DataFrame:
 
 
 def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
-    """Validate and draft the period's invoices in memory: preview lines and findings."""
+    """Validate and draft the period's invoices in memory: preview lines and findings (kept
+    while the store is unchanged where the app turned its caches on: preview_cache)."""
     require(actor, PERMISSION)
     first, last = parse_period(period)
+    return preview_cache.cached(
+        session, f"{first:%Y-%m}", lambda: _preview(session, first, last), RunPreview
+    )
+
+
+def _preview(session: Session, first: date, last: date) -> RunPreview:
     computed = _computed(session, first, last)
     result = computed.result
     existing = _existing(session, [i.invoice_no for i in result.invoices])
