@@ -14,6 +14,8 @@ Never stale: the key is read from the store on every call and holds
   tax rate, a setting), so an edit in place changes the key too,
 - a hash of the code that computes it, so a deploy never serves the last version's numbers.
 Only where the SLA cache is on (the app, `outcome_cache.enable`); elsewhere it is computed.
+The app previews in a session that writes nothing: a preview made inside a write that is
+then rolled back would be kept under a key SQLite can meet again (its ids restart).
 
 The frames go to Arrow as they are, except object columns (Decimal amounts, dates, None
 beside values): each value is written as tagged text and read back as the same type and
