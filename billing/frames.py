@@ -159,7 +159,11 @@ def _cleaned(values: pd.Series) -> list:
         return [
             None if math.isnan(v) else (int(v) if v.is_integer() else v) for v in values.tolist()
         ]
-    return [clean(v) for v in values]
+    # ints and text, most values of an object column, are judged here; the rest by `clean`
+    return [
+        v if type(v) is int else ((v if v.strip() else None) if type(v) is str else clean(v))
+        for v in values
+    ]
 
 
 def entries_to_frame(entries: Iterable[TimeEntry]) -> pd.DataFrame:

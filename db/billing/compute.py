@@ -86,13 +86,17 @@ def _compute(session: Session, first: date, last: date) -> _Computed:
         lo = min(w.start for w in spans) - timedelta(days=1)
         hi = max(w.end for w in spans) + timedelta(days=1)
         clients = sorted({c.client_id for c in run_contracts})
+        # `+ 0`: SQLite then range-scans the period on the started_at index instead of
+        # reading every entry of every contract's history through the contract index and
+        # filtering on the date (1M store: 1.8 -> 0.3 s for the ids alone)
+        contract_id, client_id = TimeEntry.contract_id + 0, TimeEntry.client_id + 0
         frame = _entry_frame(
             session,
             TimeEntry.started_at >= _start(lo),
             TimeEntry.started_at < _start(hi),
             or_(
-                TimeEntry.contract_id.in_(list(by_id)),
-                and_(TimeEntry.contract_id.is_(None), TimeEntry.client_id.in_(clients)),
+                contract_id.in_(list(by_id)),
+                and_(TimeEntry.contract_id.is_(None), client_id.in_(clients)),
                 and_(TimeEntry.contract_id.is_(None), TimeEntry.client_id.is_(None)),
             ),
         )

@@ -1,4 +1,5 @@
-"""Invoice runs: preview a period's drafts and findings, or persist them idempotently.
+"""Invoice runs: persist a period's drafts and findings idempotently (the preview of the same
+drafts, nothing written, is db/billing/preview.py).
 
 The numbers come from billing/ (pure); this module loads its inputs, calls it, and writes
 the results back, audited. Idempotency is the `invoices.key` (contract id + period start,
@@ -8,233 +9,24 @@ paid or void invoices.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
-from billing.frames import lines_frame
 from billing.model import Invoice as InvoiceModel
 from db import audit
-from db.billing.common import (
-    LATE_ENTRY,
-    PERMISSION,
-    _chunks,
-    _db_lines,
-    _names,
-    _refs,
-    parse_period,
-)
-from db.billing.compute import _compute, _Computed, _existing
-from db.billing.credit_lines import _credit_lines
-from db.billing.extra_work import _request_lines, link_requests
-from db.billing.tax import _tax_lines, store_snapshot
+from db.billing.common import PERMISSION, _chunks, _db_lines, parse_period
+from db.billing.compute import _existing
+from db.billing.drafts import Progress, _computed, _quiet
+from db.billing.extra_work import link_requests
+from db.billing.preview import RunPreview, _late_entries, preview_run
+from db.billing.tax import store_snapshot
 from db.models import BillingFinding, BillingRun, BillingRunClient, Invoice, TimeEntry
 
-Progress = Callable[[float, str], None]
-
-
-def _quiet(share: float, text: str) -> None:
-    """No progress display (the CLI, the jobs, the tests)."""
-
-
-def _computed(session: Session, first, last, tell: Progress = _quiet) -> _Computed:
-    """The run's drafts: priced, service credits, approved extra work, then tax on it all."""
-    tell(0.05, "Checking every time entry against its contract…")
-    computed = _compute(session, first, last)
-    tell(0.45, f"Service credits for {len(computed.result.invoices)} invoices…")
-    computed = _credit_lines(session, computed)
-    tell(0.6, "Approved out-of-scope requests, then tax…")
-    return _tax_lines(session, _request_lines(session, computed))
-
-
-@dataclass(frozen=True)
-class RunPreview:
-    """What a run for a period would draft and find (nothing written)."""
-
-    period: str
-    invoices: pd.DataFrame
-    lines: pd.DataFrame
-    findings: pd.DataFrame
-    accuracy_by_client: pd.DataFrame
-    accuracy: float
-    entries_checked: int
-    entries_passed: int
-    alerts: pd.DataFrame
-
-
-def _findings_frame(session: Session, computed: _Computed) -> pd.DataFrame:
-    report = computed.result.report
-    rows = [
-        {
-            "entry_id": f.entry_id,
-            "client_id": f.client_id if f.client_id != -1 else None,
-            "contract_id": f.contract_id,
-            "code": str(f.reason),
-            "blocking": f.blocking,
-            "message": f.message,
-            "amount": f.amount,
-        }
-        for f in report.findings
-    ]
-    owners = computed.owners
-    for cid, code, message in computed.problems:
-        rows.append(
-            {
-                "entry_id": None,
-                "client_id": owners.get(cid),
-                "contract_id": cid,
-                "code": code,
-                "blocking": True,
-                "message": message,
-                "amount": None,
-            }
-        )
-    frame = pd.DataFrame(
-        rows,
-        columns=["entry_id", "client_id", "contract_id", "code", "blocking", "message", "amount"],
-    )
-    names, refs = _names(session, frame["client_id"]), _refs(session, frame["contract_id"])
-    frame.insert(1, "client", frame["client_id"].map(names))
-    frame.insert(2, "contract", frame["contract_id"].map(refs))
-    return frame
-
-
-def preview_run(*, session: Session, actor: Actor, period: str) -> RunPreview:
-    """Validate and draft the period's invoices in memory: preview lines and findings."""
-    require(actor, PERMISSION)
-    first, last = parse_period(period)
-    computed = _computed(session, first, last)
-    result = computed.result
-    existing = _existing(session, [i.invoice_no for i in result.invoices])
-    late = [
-        {"client_id": inv.client_id, "blocking": False, **f}
-        for inv in result.invoices
-        if (row := existing.get(inv.invoice_no)) is not None and row.status != "draft"
-        for f in _late_entries(session, inv, row)
-    ]
-    names = _names(session, [i.client_id for i in result.invoices])
-    refs = _refs(session, [i.contract_id for i in result.invoices])
-    invoices = pd.DataFrame(
-        [
-            {
-                "key": inv.invoice_no,
-                "contract": refs.get(inv.contract_id),
-                "client": names.get(inv.client_id),
-                "bill_date": inv.issue_date,
-                "period_start": inv.period_start,
-                "period_end": inv.period_end,
-                "currency": inv.currency,
-                "total": inv.total,
-                "lines": len(inv.lines),
-                "action": _action(existing.get(inv.invoice_no)),
-            }
-            for inv in result.invoices
-        ],
-        columns=[
-            "key",
-            "contract",
-            "client",
-            "bill_date",
-            "period_start",
-            "period_end",
-            "currency",
-            "total",
-            "lines",
-            "action",
-        ],
-    )
-    lines = lines_frame(result.invoices).rename(columns={"invoice_no": "key"})
-    lines.insert(1, "contract", lines["contract_id"].map(refs))
-    lines.insert(2, "client", lines["client_id"].map(names))
-    by_client = result.report.accuracy_by_client()
-    by_client = by_client[by_client["client_id"] != -1]
-    by_client.insert(
-        1, "client", by_client["client_id"].map(_names(session, by_client["client_id"]))
-    )
-    alerts = pd.DataFrame(
-        [
-            {
-                "contract": refs.get(cid) or _refs(session, [cid]).get(cid),
-                "window_start": start,
-                "used_hours": float(p.used_hours),
-                "available_hours": float(p.included_hours + p.rollover_in_hours),
-                "share_used": None if p.share_used is None else float(p.share_used),
-            }
-            for cid, start, p in result.alerts()
-        ],
-        columns=["contract", "window_start", "used_hours", "available_hours", "share_used"],
-    )
-    report = result.report
-    return RunPreview(
-        period=f"{first:%Y-%m}",
-        invoices=invoices,
-        lines=lines,
-        findings=_with_late(session, _findings_frame(session, computed), late),
-        accuracy_by_client=by_client.reset_index(drop=True),
-        accuracy=report.accuracy(),
-        entries_checked=len(report.entries),
-        entries_passed=len(report.passed),
-        alerts=alerts,
-    )
-
-
-def _with_late(session: Session, frame: pd.DataFrame, late: list[dict]) -> pd.DataFrame:
-    if not late:
-        return frame
-    extra = pd.DataFrame(late)
-    extra.insert(1, "client", extra["client_id"].map(_names(session, extra["client_id"])))
-    extra.insert(2, "contract", extra["contract_id"].map(_refs(session, extra["contract_id"])))
-    return pd.concat([frame, extra[frame.columns]], ignore_index=True)
-
-
-def _late_entries(session: Session, inv: InvoiceModel, row: Invoice) -> list[dict]:
-    """Findings for work `inv` would bill that is on no invoice, though the period's invoice
-    `row` was already issued: logged after it went out. Only for invoices a run drafted (their
-    entries are linked); included work (charged 0) needs no billing."""
-    if row.run_id is None:
-        return []
-    charged: dict[int, Decimal] = {}
-    for line in inv.lines:
-        for c in line.charges:
-            charged[int(c.entry_id)] = charged.get(int(c.entry_id), Decimal(0)) + c.amount
-    ids = sorted(e for e, amount in charged.items() if amount > 0)
-    invoiced: set[int] = set()
-    for chunk in _chunks(ids):
-        invoiced.update(
-            session.scalars(
-                select(TimeEntry.id).where(
-                    TimeEntry.id.in_(chunk), TimeEntry.invoice_id.is_not(None)
-                )
-            )
-        )
-    return [
-        {
-            "entry_id": entry,
-            "contract_id": int(inv.contract_id),
-            "code": LATE_ENTRY,
-            "message": (
-                f"logged after invoice {row.number} for {row.period_start:%b %Y} was issued: "
-                f"{charged[entry]:.2f} {inv.currency} on no invoice; bill it on a "
-                "supplementary invoice (or credit and re-issue)"
-            ),
-            "amount": charged[entry],
-        }
-        for entry in ids
-        if entry not in invoiced
-    ]
-
-
-def _action(found: Invoice | None) -> str:
-    if found is None:
-        return "create draft"
-    if found.status == "draft":
-        return "update draft"
-    return f"untouched ({found.status})"
+__all__ = ["RunPreview", "RunSummary", "preview_run", "run_billing"]  # preview: its own module
 
 
 @dataclass(frozen=True)

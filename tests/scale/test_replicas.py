@@ -79,6 +79,22 @@ def test_a_change_in_one_replica_shows_in_the_other_on_its_next_call(pg):
         b.close()
 
 
+def test_a_billing_run_in_one_replica_shows_in_the_others_preview(pg):
+    seed(pg, seed=3, size=SeedSize(clients=6, contracts=12, tickets=500, technicians=2),
+         today=TODAY, documents=0)  # fmt: skip
+    a, b = Replica(pg), Replica(pg)
+    try:
+        assert a.ask("preview 2026-12") == {"actions": ["create draft"], "computed": 1}
+        assert b.ask("preview 2026-12") == {"actions": ["create draft"], "computed": 0}  # A's file
+        assert a.ask("bill 2026-12")["created"] > 0
+        # B's kept preview and A's file are stale now: B computes it again
+        assert b.ask("preview 2026-12") == {"actions": ["update draft"], "computed": 1}
+        assert a.ask("preview 2026-12") == {"actions": ["update draft"], "computed": 1}  # B's file
+    finally:
+        a.close()
+        b.close()
+
+
 def _workers(engine, smtp, n: int) -> list[subprocess.CompletedProcess]:
     env = {**os.environ, "DATABASE_URL": _url(engine), "SMTP_HOST": smtp.host,
            "SMTP_PORT": str(smtp.port)}  # fmt: skip
