@@ -11,7 +11,7 @@ import json
 from sqlalchemy import func, select
 
 from db.engine import session_factory
-from db.inbound import source_activity, unmatched_queue
+from db.inbound_views import source_activity, unmatched_queue
 from db.models import ApiRequest, InboundEvent, Ticket, TicketEvent
 from tests.api.conftest import NOW, token_for
 
