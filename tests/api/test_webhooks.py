@@ -80,6 +80,19 @@ def test_out_of_order_events_apply_in_event_time_order(client, write_token, stor
     assert kinds == [("paused", 10), ("resumed", 11)]
 
 
+def test_stored_history_is_rewritten_not_repeated_by_later_events(client, write_token, store):
+    # a ticket with history rows has them cleared before the rebuild writes them again
+    post(client, write_token, generic("e1", "created", "2026-03-02T09:00:00Z"))
+    post(client, write_token, generic("e2", "paused", "2026-03-02T10:00:00Z", status="pending"))
+    post(client, write_token, generic("e3", "resumed", "2026-03-02T11:00:00Z"))
+    post(client, write_token, generic("e4", "comment", "2026-03-02T11:30:00Z"))
+    with session_factory(store)() as s:
+        kinds = [
+            (e.kind, e.at.hour) for e in s.scalars(select(TicketEvent).order_by(TicketEvent.at))
+        ]
+    assert kinds == [("paused", 10), ("resumed", 11)]
+
+
 def test_comment_is_first_response_and_reopen_resumes(client, write_token, store):
     post(client, write_token, generic("e1", "created", "2026-03-02T09:00:00Z"))
     post(client, write_token, generic("e2", "comment", "2026-03-02T09:20:00Z"))
