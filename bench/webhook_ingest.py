@@ -3,10 +3,11 @@
 Usage: python bench/webhook_ingest.py [--db URL] [--workers 2] [--events 2000] [--port 8616]
 Without --db a temp SQLite store is used. Starts `cli.py api serve --workers N`, posts
 created/comment/resolved events for tickets of 20 clients over 8 keep-alive connections
-(one client thread, `bench/keepalive_client.py`), prints
-events/s and p50/p99 latency to the entitlement answer, replays the whole stream (every
-answer must be a duplicate) and checks zero lost or duplicated events; then imports the
-same tickets by CSV (`db.sla.tickets_import`) as the baseline.
+(one client thread, `bench/keepalive_client.py`), prints events/s and p50/p99 latency to
+the entitlement answer and the CPU per event of the API workers, PostgreSQL's backends and
+the senders, replays the whole stream (every answer must be a duplicate) and checks zero
+lost or duplicated events; then imports the same tickets by CSV (`db.sla.tickets_import`)
+as the baseline.
 """
 
 from __future__ import annotations
