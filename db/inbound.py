@@ -7,7 +7,8 @@ recognised and not applied twice. `apply_ticket` rebuilds the ticket from all it
 events sorted by event time, so an event that arrives late lands where it belongs. For a
 ticket fed by webhooks the event stream is authoritative for its pause/reopen/priority
 history (those rows are rewritten). An event whose client is unknown stays `unmatched` (the
-unmatched queue) until the client exists; `retry_unmatched` applies them.
+unmatched queue, `db.inbound_views`) until the client exists; `retry_unmatched` applies
+them.
 """
 
 from __future__ import annotations
@@ -15,11 +16,10 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-import pandas as pd
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import BigInteger, bindparam, delete, exists, func, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -28,12 +28,10 @@ from api.sources import Event
 from contracts.schema import client_name_key
 from db.direct import Direct
 from db.models import InboundEvent, Ticket, TicketEvent, TimeEntry
-from db.reference import reference
+from db.reference import FINGERPRINT_COLUMNS, reference
 from db.run_lock import lock_key
-from sla.events import PAUSE_STATUSES, STOP_STATUSES
+from sla.event_fold import fold_events
 from sla.single import choose_contract
-
-QUIET_AFTER = timedelta(hours=2)
 
 
 def store_event(*, session: Session, **raw: Any) -> tuple[InboundEvent, bool]:
@@ -103,11 +101,14 @@ _MARK = Direct(
 )  # fmt: skip
 _TICKET_COLS = (_TICKETS.c.id, _TICKETS.c.source, _TICKETS.c.external_id,
                 *(_TICKETS.c[k] for k in _FIELDS))  # fmt: skip
-# The tickets' events in event-time order, each with its stored ticket's columns (one query)
+# The tickets' events in event-time order, each with its stored ticket's columns, whether
+# it has stored history rows, and the reference data's fingerprint (one query, one round trip)
 _EVENTS_OF = Direct(
     select(_INBOUND.c.id, _INBOUND.c.external_ticket_id, _INBOUND.c.normalised,
            _INBOUND.c.status, _INBOUND.c.error, _INBOUND.c.ticket_id,
-           *(c.label("t_" + c.name) for c in _TICKET_COLS))
+           *(c.label("t_" + c.name) for c in _TICKET_COLS),
+           exists().where(_HISTORY.c.ticket_id == _TICKETS.c.id).label("t_history"),
+           *FINGERPRINT_COLUMNS)
     .outerjoin(_TICKETS, (_TICKETS.c.source == _INBOUND.c.source)
                & (_TICKETS.c.external_id == _INBOUND.c.external_ticket_id))
     .where(_INBOUND.c.source == bindparam("source"),
@@ -115,9 +116,12 @@ _EVENTS_OF = Direct(
            _INBOUND.c.status.in_(("received", "applied", "unmatched")))
     .order_by(_INBOUND.c.event_at, _INBOUND.c.id)
 )  # fmt: skip
-_STORED = len(_EVENTS_OF.statement.selected_columns) - len(_TICKET_COLS)  # ticket's start
+_FP = len(_EVENTS_OF.statement.selected_columns) - len(FINGERPRINT_COLUMNS)
+_STORED = slice(_FP - 1 - len(_TICKET_COLS), _FP - 1)  # the stored ticket's columns
 _TICKET_BY_ID = select(*_TICKET_COLS).where(_TICKETS.c.id == bindparam("id"))
 _NEW_TICKETS = insert(_TICKETS).returning(_TICKETS.c.id, sort_by_parameter_order=True)
+_NEW_TICKET = Direct(insert(_TICKETS).returning(_TICKETS.c.id),
+                     column_keys=["source", "external_id", *_FIELDS, "imported_at"])  # fmt: skip
 _CLEAR_HISTORY = Direct(
     delete(_HISTORY).where(_HISTORY.c.ticket_id.in_(bindparam("ids", expanding=True)))
 )
@@ -125,10 +129,19 @@ _ADD_HISTORY = Direct(insert(_HISTORY), column_keys=["ticket_id", "at", "kind", 
 _RAW_KEYS = ["receipt_id", "source", "event_id", "received_at", "event_at", "kind",
              "external_ticket_id", "client_name", "payload", "normalised", "status", "error",
              "token_id"]  # fmt: skip
-_RAW = {  # INSERT ... ON CONFLICT (source, event_id) DO NOTHING RETURNING id, per dialect
-    name: Direct(ins(_INBOUND).on_conflict_do_nothing(index_elements=["source", "event_id"])
-                 .returning(_INBOUND.c.id), column_keys=_RAW_KEYS)
-    for name, ins in (("postgresql", pg_insert), ("sqlite", sqlite_insert))
+# INSERT ... ON CONFLICT (source, event_id) DO NOTHING RETURNING id, per dialect. On
+# PostgreSQL the RETURNING list also takes the ticket's advisory lock (`lock_key`, NULL: none)
+# for a row it inserted, saving the lock's round trip; on SQLite the insert itself holds the
+# writer lock until the commit.
+_LOCK_KEY = bindparam("lock_key", type_=BigInteger)
+_RAW = {
+    "postgresql": Direct(
+        pg_insert(_INBOUND).on_conflict_do_nothing(index_elements=["source", "event_id"])
+        .returning(_INBOUND.c.id, func.pg_advisory_xact_lock(_LOCK_KEY)),
+        column_keys=_RAW_KEYS),
+    "sqlite": Direct(
+        sqlite_insert(_INBOUND).on_conflict_do_nothing(index_elements=["source", "event_id"])
+        .returning(_INBOUND.c.id), column_keys=_RAW_KEYS),
 }  # fmt: skip
 _LOCK = Direct(text("SELECT pg_advisory_xact_lock(:k)"))
 # SQLite: take the write lock before the events are read (a no-op write)
@@ -150,26 +163,35 @@ def apply_tickets(
     return {k: v.ticket for k, v in rebuild(session, source, external_ids).items()}
 
 
-def rebuild(session: Session, source: str, external_ids: list[str]) -> dict[str, Applied]:
+def rebuild(
+    session: Session, source: str, external_ids: list[str], *, locked: bool = False
+) -> dict[str, Applied]:
     """Per ticket: the rebuilt ticket and the history rows written for it (`Applied`).
 
     Core statements, a fixed number per call whatever the number of tickets (the webhook
-    runs this per event): lock, the tickets' events, the tickets, then one insert, update
-    and history statement each, and one that marks the events. Columns are written only
-    when they changed (`changed_at` moves only then). Clients and contracts come from the
-    cached reference data (`db.reference`); the contract is the one `_contracts_for` would
-    pick (`sla.single.choose_contract`).
+    runs this per event): lock, the tickets' events (with the reference fingerprint), then
+    one insert, update and history statement each, and one that marks the events; history
+    is cleared only for a ticket that has some. Columns are written only when they changed
+    (`changed_at` moves only then). Clients and contracts come from the cached reference
+    data (`db.reference`); the contract is the one `_contracts_for` would pick
+    (`sla.single.choose_contract`). `locked`: the caller holds the tickets' lock already
+    (`insert_event(lock=True)`).
     """
     wanted = list(dict.fromkeys(external_ids))
     conn = session.connection()
-    _lock_tickets(session, source, wanted)
+    if not locked:
+        _lock_tickets(session, source, wanted)
     by_ticket: dict[str, list] = {}
     existing: dict[str, TicketRow] = {}
-    for r in _EVENTS_OF.rows(conn, {"source": source, "ids": wanted}):
+    has_history: set[str] = set()
+    rows = _EVENTS_OF.rows(conn, {"source": source, "ids": wanted})
+    for r in rows:
         by_ticket.setdefault(r.external_ticket_id, []).append(r)
         if r.t_id is not None and r.external_ticket_id not in existing:
-            existing[r.external_ticket_id] = TicketRow(*r[_STORED:])
-    ref = reference(session)
+            existing[r.external_ticket_id] = TicketRow(*r[_STORED])
+            if r.t_history:
+                has_history.add(r.external_ticket_id)
+    ref = reference(session, key=tuple(rows[0][_FP:]) if rows else None)
     out: dict[str, Applied] = dict.fromkeys(wanted, _NOTHING)
     marks: list[dict] = []
     built: list[tuple[str, dict, list, list]] = []
@@ -194,7 +216,7 @@ def rebuild(session: Session, source: str, external_ids: list[str]) -> dict[str,
             marks += [_mark(r, "unmatched", why, r.ticket_id) for r in evs]
             out[external_id] = Applied(None, [], "unmatched")
             continue
-        state = _fold(events)
+        state = fold_events(events)
         values = {k: state[k] for k in _FIELDS[2:]}
         terms = ref.terms.get(client_id, [])
         pick = choose_contract(
@@ -205,7 +227,7 @@ def rebuild(session: Session, source: str, external_ids: list[str]) -> dict[str,
                   **values}  # fmt: skip
         built.append((external_id, values, evs, state["history"]))
     ids = _write_tickets(session, source, existing, built)
-    stored = [existing[x].id for x, *_ in built if x in existing]
+    stored = [existing[x].id for x, *_ in built if x in has_history]
     if stored:
         _CLEAR_HISTORY.rows(conn, {"ids": stored})
     history = [{"ticket_id": ids[x], "at": at, "kind": kind, "value": value}
@@ -230,12 +252,13 @@ def _write_tickets(session: Session, source: str, existing: dict, built: list) -
     """Insert the new tickets, update the stored ones whose columns changed; ids by key."""
     ids = {x: existing[x].id for x, *_ in built if x in existing}
     fresh = [(x, v) for x, v, *_ in built if x not in existing]
-    if fresh:
-        made = session.execute(
-            _NEW_TICKETS, [{"source": source, "external_id": x, **v} for x, v in fresh]
-        ).scalars()
-        ids.update(zip((x for x, _ in fresh), made, strict=True))
     at = datetime.now(UTC)  # changed_at: when this store last changed the ticket
+    rows = [{"source": source, "external_id": x, **v, "imported_at": at} for x, v in fresh]
+    if len(rows) == 1:  # the webhook's case: on the cursor (`db.direct`)
+        ids[fresh[0][0]] = _NEW_TICKET.first(session, rows[0]).id
+    elif rows:  # a page of the pull sync: one INSERT ... RETURNING for all of them
+        made = session.execute(_NEW_TICKETS, rows).scalars()
+        ids.update(zip((x for x, _ in fresh), made, strict=True))
     changed = [
         {"b_id": existing[x].id, **{"b_" + k: v[k] for k in _FIELDS}, "b_changed_at": at}
         for x, v, *_ in built
@@ -261,13 +284,20 @@ def insert_event(
     token_id: int | None,
     error: str | None = None,
     fallback_id: str,
+    lock: bool = False,
 ) -> tuple[int, str] | None:
     """Store the raw event in the caller's transaction: (row id, receipt id), or None when
     (source, event id) is already stored (a replay, or the same event racing in on another
-    worker: INSERT ... ON CONFLICT DO NOTHING, so no exception and no rollback)."""
+    worker: INSERT ... ON CONFLICT DO NOTHING, so no exception and no rollback).
+
+    `lock`: a stored event also takes its ticket's lock, as `rebuild` would (the caller
+    then passes `locked=True` to it): in the same statement on PostgreSQL."""
     receipt = str(uuid.uuid4())
     values = _raw_values(source, event, payload, now, token_id, error, fallback_id)
-    row = _RAW[session.get_bind().dialect.name].first(session, {"receipt_id": receipt, **values})
+    key = lock_key(f"ticket:{source}:{event.ticket_id}") if lock and event else None
+    row = _RAW[session.get_bind().dialect.name].first(
+        session, {"receipt_id": receipt, **values, "lock_key": key}
+    )
     return None if row is None else (row.id, receipt)
 
 
@@ -322,71 +352,6 @@ def delete_ticket(*, session: Session, row: InboundEvent) -> bool:
     return True
 
 
-def _fold(events: list[dict]) -> dict:
-    """The ticket's columns and stored history after its events, in event-time order."""
-    s: dict = {"subject": None, "service_type": "unspecified", "priority": "P3", "status": "open",
-               "created_at": None, "first_response_at": None, "resolved_at": None,
-               "history": []}  # fmt: skip
-    paused = False
-    for e in events:
-        at = datetime.fromisoformat(e["event_at"])
-        created = datetime.fromisoformat(e["created_at"]) if e["created_at"] else None
-        if s["created_at"] is None or e["kind"] == "created":
-            s["created_at"] = created or (at if s["created_at"] is None else s["created_at"])
-        for k, f in (("subject", "subject"), ("service_type", "service_type")):
-            if e[f]:
-                s[k] = e[f][:80] if k == "service_type" else e[f][:300]
-        if e["priority"] and e["priority"] != s["priority"]:
-            if e["kind"] != "created" and s["history"] is not None and len(events) > 1:
-                s["history"].append((at, "priority_changed", e["priority"]))
-            s["priority"] = e["priority"]
-        status = e["status"]
-        kind = e["kind"]
-        if kind == "paused":
-            status = status if status in PAUSE_STATUSES else "on hold"
-        elif kind == "resumed":
-            status = "open"
-        elif kind == "resolved":
-            status = status if status in STOP_STATUSES else "resolved"
-        elif kind == "reopened":
-            status = "open"
-        if kind == "comment" and e["public_reply"] and s["first_response_at"] is None:
-            s["first_response_at"] = at
-        if status:
-            if status in STOP_STATUSES:
-                if s["resolved_at"] is None:
-                    s["resolved_at"] = at
-                paused = False
-            elif s["resolved_at"] is not None:  # reopened
-                s["history"].append((s["resolved_at"], "resolved", None))
-                s["history"].append((at, "reopened", None))
-                s["resolved_at"] = None
-                if status in PAUSE_STATUSES:
-                    s["history"].append((at, "paused", status))
-                    paused = True
-            elif status in PAUSE_STATUSES and not paused:
-                s["history"].append((at, "paused", status))
-                paused = True
-            elif status not in PAUSE_STATUSES and paused:
-                s["history"].append((at, "resumed", None))
-                paused = False
-            s["status"] = status[:30]
-    return s
-
-
-def unmatched_queue(*, session: Session, limit: int = 500) -> pd.DataFrame:
-    """Events kept because their client is unknown (never dropped), newest first."""
-    rows = session.execute(
-        select(InboundEvent.receipt_id, InboundEvent.source, InboundEvent.external_ticket_id,
-               InboundEvent.client_name, InboundEvent.kind, InboundEvent.event_at,
-               InboundEvent.received_at, InboundEvent.error)
-        .where(InboundEvent.status == "unmatched")
-        .order_by(InboundEvent.received_at.desc()).limit(limit)
-    ).all()  # fmt: skip
-    return pd.DataFrame(rows, columns=["receipt_id", "source", "ticket", "client", "kind",
-                                       "event_at", "received_at", "reason"])  # fmt: skip
-
-
 def retry_unmatched(*, session: Session) -> int:
     """Apply the unmatched tickets whose client now exists; the number applied."""
     pairs = session.execute(
@@ -395,21 +360,3 @@ def retry_unmatched(*, session: Session) -> int:
         .distinct()
     ).all()
     return sum(apply_ticket(session=session, source=s, external_id=t) is not None for s, t in pairs)
-
-
-def source_activity(
-    *, session: Session, now: datetime, quiet_after: timedelta = QUIET_AFTER
-) -> pd.DataFrame:
-    """Per source: when it last delivered an event and whether it has gone quiet."""
-    rows = session.execute(
-        select(InboundEvent.source, func.max(InboundEvent.received_at), func.count())
-        .group_by(InboundEvent.source)
-        .order_by(InboundEvent.source)
-    ).all()
-    out = pd.DataFrame(rows, columns=["source", "last_delivered", "events"])
-    if out.empty:
-        return out.assign(quiet=pd.Series(dtype=bool))
-    last = pd.to_datetime(out["last_delivered"], utc=True)
-    out["last_delivered"] = last
-    out["quiet"] = (pd.Timestamp(now) - last) > pd.Timedelta(quiet_after)
-    return out

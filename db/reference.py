@@ -115,7 +115,7 @@ _cache: dict[str, Reference] = {}
 _lock = threading.Lock()
 
 
-def _fingerprint_query():
+def _fingerprint_columns() -> list:
     per_table = [
         (Client, (func.count(), func.max(Client.id), func.count(Client.deleted_at),
                   func.max(Client.created_at))),
@@ -129,10 +129,13 @@ def _fingerprint_query():
         (AuditEntry, (func.max(AuditEntry.id),)),
     ]  # fmt: skip
     cols = [select(f).select_from(m).scalar_subquery() for m, fs in per_table for f in fs]
-    return select(*cols)
+    return [c.label(f"fp{i}") for i, c in enumerate(cols)]
 
 
-_FINGERPRINT = Direct(_fingerprint_query())
+# The fingerprint's columns: uncorrelated scalar subqueries, so a per-event query can
+# carry them (`db.inbound.rebuild` does) and pass them to `reference(key=...)`.
+FINGERPRINT_COLUMNS = _fingerprint_columns()
+_FINGERPRINT = Direct(select(*FINGERPRINT_COLUMNS))
 
 
 def fingerprint(session: Session) -> tuple:
@@ -141,16 +144,18 @@ def fingerprint(session: Session) -> tuple:
     return tuple(_FINGERPRINT.first(session))
 
 
-def reference(session: Session) -> Reference:
+def reference(session: Session, key: tuple | None = None) -> Reference:
     """The cached reference data of this session's store, reloaded when it changed.
 
-    Checked once per transaction: later calls in the same transaction reuse the answer."""
+    Checked once per transaction: later calls in the same transaction reuse the answer.
+    `key`: the fingerprint when the caller read it in this transaction with its own query
+    (`FINGERPRINT_COLUMNS`), which saves the round trip."""
     tx = session.get_transaction()
     memo = session.info.get("_reference")
     if memo is not None and tx is not None and memo[0] is tx:
         return memo[1]
     url = session.get_bind().engine.url.render_as_string(hide_password=False)
-    key = fingerprint(session)
+    key = fingerprint(session) if key is None else key
     hit = _cache.get(url)
     if hit is None or hit.fingerprint != key:
         with _lock:

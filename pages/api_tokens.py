@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from db.api_tokens import SCOPES, create_token, list_tokens, revoke_token
-from db.inbound import unmatched_queue
+from db.inbound_views import unmatched_queue
 from safe.text import md_msg
 from ui.auth import guard
 from ui.present import show_table

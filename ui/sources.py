@@ -6,7 +6,7 @@ from datetime import datetime
 
 import streamlit as st
 
-from db.inbound import QUIET_AFTER, source_activity
+from db.inbound_views import QUIET_AFTER, source_activity
 from ui.store import session
 
 

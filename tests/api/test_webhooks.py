@@ -11,7 +11,7 @@ import json
 from sqlalchemy import func, select
 
 from db.engine import session_factory
-from db.inbound import source_activity, unmatched_queue
+from db.inbound_views import source_activity, unmatched_queue
 from db.models import ApiRequest, InboundEvent, Ticket, TicketEvent
 from tests.api.conftest import NOW, token_for
 
@@ -77,6 +77,19 @@ def test_out_of_order_events_apply_in_event_time_order(client, write_token, stor
             )
         ]
     assert t.resolved_at.hour == 12 and t.status == "solved"
+    assert kinds == [("paused", 10), ("resumed", 11)]
+
+
+def test_stored_history_is_rewritten_not_repeated_by_later_events(client, write_token, store):
+    # a ticket with history rows has them cleared before the rebuild writes them again
+    post(client, write_token, generic("e1", "created", "2026-03-02T09:00:00Z"))
+    post(client, write_token, generic("e2", "paused", "2026-03-02T10:00:00Z", status="pending"))
+    post(client, write_token, generic("e3", "resumed", "2026-03-02T11:00:00Z"))
+    post(client, write_token, generic("e4", "comment", "2026-03-02T11:30:00Z"))
+    with session_factory(store)() as s:
+        kinds = [
+            (e.kind, e.at.hour) for e in s.scalars(select(TicketEvent).order_by(TicketEvent.at))
+        ]
     assert kinds == [("paused", 10), ("resumed", 11)]
 
 
