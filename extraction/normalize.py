@@ -158,7 +158,8 @@ def blank_date_year(text: str) -> int | None:
 
 def blank_date(text: str) -> dict[str, object]:
     """The parts a partly blank date states: 'November ___, 2006' -> month 11, year 2006;
-    'April 2013' -> month 4, year 2013; '_____ day of ______, 19__' -> nothing but the blank."""
+    'April 2013' -> month 4, year 2013; '_____ day of ______, 19__' -> the century it prints
+    ('year_prefix' '19'), which a reviewer and the scorer compare, as the lawyers' '19[]'."""
     month = next(
         (MONTHS[w.lower()] for w in re.findall(r"[A-Za-z]{3,9}", text) if w.lower() in MONTHS),
         None,
@@ -166,6 +167,8 @@ def blank_date(text: str) -> dict[str, object]:
     out: dict[str, object] = {"blank": True, "year": blank_date_year(text)}
     if month:
         out["month"] = month
+    if out["year"] is None and (century := re.search(r",\s*(19|20)[_\s]*$", text.strip())):
+        out["year_prefix"] = century[1]
     return out
 
 
