@@ -65,8 +65,11 @@ def text_before(doc: Document, sentence: Sentence, ent: Ent, width: int = 80) ->
 
 
 def text_after(doc: Document, sentence: Sentence, ent: Ent, width: int = 60) -> str:
+    """The words after a date, in its sentence (or past it, when the splitter broke the
+    date: '16 day of August. 2012 (the "Effective Date")' ends in the next sentence)."""
     text = doc.pages[sentence.page - 1]
-    return " ".join(text[ent.end : min(sentence.end, ent.end + width)].split())
+    end = ent.end + width if ent.end >= sentence.end else min(sentence.end, ent.end + width)
+    return " ".join(text[ent.end : end].split())
 
 
 def date_field(

@@ -46,3 +46,74 @@ def test_a_blank_without_a_century_or_a_day_number_is_no_prefix():
     assert not ev.same_date(
         ev.label_date("[]/[]/20[]"), ev.predicted_date(SimpleNamespace(normalized=no_century))
     )
+
+
+def _effective(text: str) -> object:
+    doc = build_document([f"SPONSORSHIP AGREEMENT\n\n{text}\n"])
+    field = dates.effective_date(doc, dates.agreement_date(doc))
+    return field.normalized if field else None
+
+
+PARTIES = 'by and between Forty Niners LLC ("Club") and Acme Widgets, Inc. ("Sponsor").'
+
+
+def test_an_effective_date_named_in_worn_text_layers_is_read():
+    # a text layer that lost the space, or the quotes, and 'the' outside the parenthesis
+    glued = f'This Agreement is entered into on April 15, 2010 ("EffectiveDate") {PARTIES}'
+    assert _effective(glued) == "2010-04-15"
+    unquoted = f"This Agreement is made December 3rd, 2018 (the Effective Date) {PARTIES}"
+    assert _effective(unquoted) == "2018-12-03"
+    outside = f"This Agreement is entered into as of June 13, 2012 the (“Effective Date”) {PARTIES}"
+    assert _effective(outside) == "2012-06-13"
+
+
+def test_a_date_merely_named_after_something_else_is_no_effective_date():
+    other = (
+        "This Agreement is made by Forty Niners LLC and Acme Widgets, Inc. The fee is due on "
+        "March 1, 2015 (the effective date of the price list) and yearly thereafter."
+    )
+    assert _effective(other) is None
+
+
+def test_a_date_the_splitter_broke_keeps_its_effective_date_name():
+    text = (
+        'This Strategic Alliance Agreement is made this 16 day of August. 2012 (the "Effective '
+        f'Date") {PARTIES}'
+    )
+    assert _effective(text) == "2012-08-16"
+
+
+def test_effective_for_all_purposes_as_of_a_date():
+    text = (
+        "THIS SECOND AMENDMENT is made and entered into, effective for all purposes and in all "
+        f"respects as of the 23rd day of February, 1998, {PARTIES}"
+    )
+    assert _effective(text) == "1998-02-23"
+
+
+def test_a_commencement_date_defined_with_a_colon():
+    text = f'This Agreement is made {PARTIES}\n\n1. "Commencement Date" means: 1st January 2013.'
+    assert _effective(text) == "2013-01-01"
+    assert (
+        _effective(f"This Agreement is made {PARTIES}\n\n1. The commencement date is unknown.")
+        is None
+    )
+
+
+def test_a_guaranty_or_a_standstill_starting_on_signature_is_not_the_agreements_start():
+    preamble = f"This Agreement is made as of May 13, 2020 {PARTIES}\n\n"
+    guaranty = (
+        preamble
+        + "This guaranty shall only be effective upon the execution of the Agreement by Sponsor."
+    )
+    assert _effective(guaranty) is None
+    standstill = preamble + (
+        "(a) The standstill period (the “Standstill Period”) begins on the date of this Agreement "
+        "and shall extend until the 2021 Annual Meeting."
+    )
+    assert _effective(standstill) is None
+    own = (
+        preamble
+        + "This Agreement shall be effective upon the execution of the Agreement by Sponsor."
+    )
+    assert _effective(own) == "2020-05-13"
