@@ -8,7 +8,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from extraction.document import build_document
-from extraction.normalize import blank_date
+from extraction.normalize import blank_date, parse_date
 from extraction.rules import dates
 
 _SPEC = importlib.util.spec_from_file_location(
@@ -117,3 +117,18 @@ def test_a_guaranty_or_a_standstill_starting_on_signature_is_not_the_agreements_
         + "This Agreement shall be effective upon the execution of the Agreement by Sponsor."
     )
     assert _effective(own) == "2020-05-13"
+
+
+def test_a_dotted_european_date_is_read_day_first():
+    text = (
+        "This Turn-Key Manufacturing Agreement is effective as of the 1.4.2011 (the “Effective "
+        f"Date”) {PARTIES}"
+    )
+    assert _effective(text) == "2011-04-01"
+    assert str(parse_date("01.05.2012")) == "2012-05-01"
+    assert str(parse_date("1/4/2011")) == "2011-01-04"  # slashes stay month first (US filings)
+
+
+def test_section_numbers_and_versions_are_no_dotted_dates():
+    doc = build_document(["See section 4.1.2 and release 2.10.3 of the 3.2.20 toolkit.\n"])
+    assert [e.text for s in doc.sentences for e in s.ents if e.label == "DATE"] == []
