@@ -132,3 +132,18 @@ def test_a_dotted_european_date_is_read_day_first():
 def test_section_numbers_and_versions_are_no_dotted_dates():
     doc = build_document(["See section 4.1.2 and release 2.10.3 of the 3.2.20 toolkit.\n"])
     assert [e.text for s in doc.sentences for e in s.ents if e.label == "DATE"] == []
+
+
+def test_a_date_label_in_the_last_sentences_is_a_signing_date_another_instruments_is_not():
+    head = "DEVELOPMENT AGREEMENT\n\nThis Agreement is made between Acme B.V. and Bolt LLC.\n"
+    body = "".join(
+        f"{n}. Acme shall deliver the item {n} to Bolt on request.\n" for n in range(3, 100)
+    )
+    law = (
+        "100. This Agreement is governed by the laws of the Netherlands, excluding the United "
+        "Nations Convention on Contracts for the International Sale of Goods dated 11 April 1980."
+    )
+    doc = build_document([head + body + law + "\n"])
+    assert dates.agreement_date(doc) is None
+    signed = build_document([head + body + law + "\nAcme B.V. Date: 1/14/02\n"])
+    assert dates.agreement_date(signed).normalized == "2002-01-14"
