@@ -128,7 +128,8 @@ def predicted_date(field) -> object:
         except ValueError:
             return {"text": value}
     if isinstance(value, dict) and value.get("blank"):
-        return {"year": value.get("year"), "month": value.get("month"), "day": value.get("day")}
+        parts = {"year": value.get("year"), "month": value.get("month"), "day": value.get("day")}
+        return parts | ({"year_prefix": value["year_prefix"]} if "year_prefix" in value else {})
     return {"text": str(value)} if value is not None else None
 
 
@@ -146,7 +147,8 @@ def same_date(label: object, pred: object) -> bool:
             if label.get(part) is not None and known.get(part) != label[part]:
                 return False
         prefix = label.get("year_prefix")
-        return not prefix or str(known.get("year") or "").startswith(prefix)
+        stated = known.get("year") or known.get("year_prefix")  # '19__' states the century
+        return not prefix or str(stated or "").startswith(prefix)
     return label == pred
 
 

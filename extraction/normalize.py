@@ -72,6 +72,7 @@ _DATE_FORMS: list[tuple[re.Pattern[str], str]] = [
         ),
         "dmy_name",
     ),
+    (re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$"), "dotted"),  # '1.4.2011': day first
     (re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b"), "numeric"),
     (re.compile(rf"([A-Za-z]+(?:[\s-][A-Za-z]+)?)\s+day\s+of\s+{_MON},?\s+(\d{{4}})"), "word_day"),
 ]
@@ -117,7 +118,8 @@ def parse_date(text: str) -> date | None:
     """Parse 'October 1, 2019', '26 September 2019', 'the 5th day of February, 2020', '1/14/02',
     'the first day of July, 2017'.
 
-    Numeric dates are read month first (US filings) unless the first number cannot be a month.
+    Numeric dates are read month first (US filings) unless the first number cannot be a month;
+    dotted ones ('01.05.2012') day first, as the European contracts that write them mean.
     """
     for pattern, form in _DATE_FORMS:
         m = pattern.search(text)
@@ -142,7 +144,7 @@ def parse_date(text: str) -> date | None:
                     return date(int(m[3]), month, int(m[1]))
                 continue
             first, second, year = int(m[1]), int(m[2]), _year(m[3])
-            if first > 12:
+            if form == "dotted" or first > 12:
                 first, second = second, first
             return date(year, first, second)
         except ValueError:
@@ -158,7 +160,8 @@ def blank_date_year(text: str) -> int | None:
 
 def blank_date(text: str) -> dict[str, object]:
     """The parts a partly blank date states: 'November ___, 2006' -> month 11, year 2006;
-    'April 2013' -> month 4, year 2013; '_____ day of ______, 19__' -> nothing but the blank."""
+    'April 2013' -> month 4, year 2013; '_____ day of ______, 19__' -> the century it prints
+    ('year_prefix' '19'), which a reviewer and the scorer compare, as the lawyers' '19[]'."""
     month = next(
         (MONTHS[w.lower()] for w in re.findall(r"[A-Za-z]{3,9}", text) if w.lower() in MONTHS),
         None,
@@ -166,6 +169,8 @@ def blank_date(text: str) -> dict[str, object]:
     out: dict[str, object] = {"blank": True, "year": blank_date_year(text)}
     if month:
         out["month"] = month
+    if out["year"] is None and (century := re.search(r",\s*(19|20)[_\s]*$", text.strip())):
+        out["year_prefix"] = century[1]
     return out
 
 

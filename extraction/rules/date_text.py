@@ -65,8 +65,11 @@ def text_before(doc: Document, sentence: Sentence, ent: Ent, width: int = 80) ->
 
 
 def text_after(doc: Document, sentence: Sentence, ent: Ent, width: int = 60) -> str:
+    """The words after a date, in its sentence (or past it, when the splitter broke the
+    date: '16 day of August. 2012 (the "Effective Date")' ends in the next sentence)."""
     text = doc.pages[sentence.page - 1]
-    return " ".join(text[ent.end : min(sentence.end, ent.end + width)].split())
+    end = ent.end + width if ent.end >= sentence.end else min(sentence.end, ent.end + width)
+    return " ".join(text[ent.end : end].split())
 
 
 def date_field(
@@ -75,14 +78,24 @@ def date_field(
     iso, _ = date_value(ent)
     if ent.label == "DATE" and iso is None:
         return None
+    span = (ent.start, ent.end)
     if ent.label == "DATE_BLANK":
-        normalized: object = blank_date(ent.text)
+        span = _blank_span(sentence, ent)
+        normalized: object = blank_date(doc.pages[sentence.page - 1][span[0] : span[1]])
         confidence = min(confidence, 0.3)
     else:
         normalized = iso
-    return doc.make_field(
-        sentence, name, normalized, span=(ent.start, ent.end), confidence=confidence
-    )
+    return doc.make_field(sentence, name, normalized, span=span, confidence=confidence)
+
+
+def _blank_span(sentence: Sentence, ent: Ent) -> tuple[int, int]:
+    """A template's blank date read in pieces ('___ day of ___' then '___, 19__'): the span of
+    the blanks that touch, so the century at its end is read with the rest."""
+    end = ent.end
+    for other in sorted(sentence.ents, key=lambda e: e.start):
+        if other.label == "DATE_BLANK" and ent.start <= other.start <= end + 3:
+            end = max(end, other.end)
+    return ent.start, end
 
 
 def sentence_dates(sentence: Sentence) -> list[Ent]:

@@ -34,6 +34,8 @@ _SIGNED_BEFORE = re.compile(
 _AS_OF_BEFORE = re.compile(r"\bas\s+of\s*(?:the\s*)?$|\bdate\s*:?\s*$", re.IGNORECASE)
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:effective|take[s]?\s+effect|commence[sd]?|commencing|begin(?:s|ning)?|start(?:s|ing)?)"
+    # 'effective for all purposes and in all respects as of the 23rd day of February, 1998'
+    r"(?:\s+for\s+all\s+purposes(?:\s+and\s+in\s+all\s+respects)?)?"
     # 'Signed and effective this 25th day of May', 'is effective on the day of May 1, 2013'
     r"(?:\s+(?:as\s+of|on|from|upon|beginning\s+on|with\s+effect\s+from|this))?\s*(?:the\s*)?"
     r"(?:day\s+of\s*)?$"
@@ -43,13 +45,15 @@ _EFFECTIVE_BEFORE = re.compile(
     r"|^(?:.*\s)?(?:effective|commencement|start)\s+date\s*$",
     re.IGNORECASE,
 )
+# '... (the "Effective Date")', 'June 13, 2012 the ("Effective Date")', '("EffectiveDate")' (a
+# text layer that lost the space), '(the Effective Date)' (one that lost the quotes).
 _EFFECTIVE_AFTER = re.compile(
-    r"^\s*,?\s*\((?:the\s+|this\s+|hereinafter\s+)?[\"“”‘'’]+\s*(?:effective|commencement|start)"
-    r"\s+date",
+    r"^\s*,?\s*(?:the\s+)?\((?:the\s+|this\s+|hereinafter\s+)?(?:[\"“”‘'’]+\s*"
+    r"(?:effective|commencement|start)\s*date|(?:effective|commencement|start)\s+date\s*\))",
     re.IGNORECASE,
 )
 _DEFINED_AS = re.compile(  # ('"EFFECTIVE DATE" means 12:01 a.m. Eastern Time on March 3, 2003')
-    r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means|shall\s+mean|is|:)\s*"
+    r"(?:effective|commencement|start)\s+date\s*[\"”’']?\s*(?:means\s*:?|shall\s+mean|is|:)\s*"
     r"(?:\d{1,2}:\d\d\s*[ap]\.?\s?m\.?[^,;:]{0,40}?\s+on)?\s*$",
     re.IGNORECASE,
 )
@@ -106,6 +110,16 @@ _ABOUT_AGREEMENT = re.compile(r"\b(?:agreement|contract|term)\b|effective\s+date
 # the agreement.
 _NOT_THE_START = re.compile(
     r"\bperiod\s+(?:commencing|beginning|starting)\b|^\s*IN\s+WITNESS\b", re.IGNORECASE
+)
+
+# 'This guaranty shall only be effective upon the execution of the Agreement', 'Each of the
+# Operating Agreement and the Warrant is effective as of the date hereof', '... who is being
+# replaced as Chairman effective as of the date hereof', 'The standstill period begins on the
+# date of this Agreement': something else starts then.
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:guarant(?:y|ee)|warrants?|licen[cs]es?|who|each\s+of|both\s+of)\b|\bM(?:r|rs|s)\."
+    r"|^(?!.*\b(?:term|agreement|contract)\b).*\bperiod\b",
+    re.IGNORECASE,
 )
 
 _OTHER_AGREEMENT = re.compile(
@@ -238,13 +252,17 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
         return best[2]
     if agreement is not None:
         for sentence in doc.sentences:
+            starts = _DATE_FIRST_WRITTEN.search(sentence.flat) or _ON_SIGNATURE.search(
+                sentence.flat
+            )
             if (
                 sentence.part != "exhibit"
-                and (
-                    _DATE_FIRST_WRITTEN.search(sentence.flat) or _ON_SIGNATURE.search(sentence.flat)
-                )
+                and starts
                 and _ABOUT_AGREEMENT.search(sentence.flat)
                 and not _NOT_THE_START.search(sentence.flat)
+                and not _OTHER_SUBJECT.search(
+                    re.split(r"[,;:]", sentence.flat[: starts.start()])[-1]
+                )
             ):
                 return _copy(agreement, sentence, 0.9)
     if best is not None:

@@ -40,6 +40,7 @@ _LEADS = re.compile(r"^\W*(?:Signed|Executed|Dated)\b|\bIN\s+WITNESS\b", re.IGNO
 
 
 _LABEL_BEFORE = re.compile(r"\bdate[d]?\s*:?\s*$", re.IGNORECASE)
+_TAIL_LABEL = re.compile(r"\bdate[d]?\s*:\s*$", re.IGNORECASE)
 TAIL = 60  # the last sentences, where a 'Date:' line is a signature's even without markers
 
 
@@ -57,7 +58,9 @@ def _signing(doc: Document, sentence: Sentence, ent: Ent) -> bool:
     if dates_another(doc, sentence, ent, before):
         return False
     if not (sentence.part == "signature" or _BLOCK.search(sentence.text)):
-        return _LABEL_BEFORE.search(before) is not None  # the tail: 'Date: 1/14/02' only
+        # the tail: 'Date: 1/14/02', 'Dated 29/3/18' only ('the Convention ... dated 11 April
+        # 1980', 'its issuance date March 26, 2019' date other instruments)
+        return bool(_TAIL_LABEL.search(before) or _LEADS.match(sentence.flat))
     return bool(
         _LABEL_BEFORE.search(before)
         or _DATE_LABEL.search(sentence.text)
