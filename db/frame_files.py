@@ -175,6 +175,12 @@ def _age(path: Path) -> float:
         return 0.0
 
 
+def exists(url: str, name: str, key: str) -> bool:
+    """Whether a file for (`url`, `name`, `key`) is there (not checked: `load` checks it)."""
+    folder = directory(url)
+    return folder is not None and _path(folder, url, name, key).is_file()
+
+
 def load(
     url: str, name: str, key: str, *, read_only: bool = False
 ) -> dict[str, pd.DataFrame] | None:
