@@ -3,6 +3,7 @@ and the SLA outcome cache enabled, as `ui.store` sets them up for a Streamlit pr
 
 Reads commands on stdin and answers one JSON line each:
   state ID       -> the ticket's resolution state and stop, and how many loads so far
+  dash ID        -> the same from the SLA dashboard's frame, and how many frame builds so far
   resolve ID ISO -> resolve the ticket in place, as a webhook does (no audit, no event)
 """
 
@@ -15,9 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from access.roles import SYSTEM  # noqa: E402
 from db.engine import open_store, session_scope  # noqa: E402
 from db.models import Ticket  # noqa: E402
-from db.sla import outcome_cache, outcomes  # noqa: E402
+from db.sla import held_frame, outcome_cache, outcomes  # noqa: E402
+from db.sla.dashboard import dashboard_frame  # noqa: E402
 from tests.sla_integration.sla_data import NOW  # noqa: E402
 
 
@@ -27,6 +30,9 @@ def main(url: str) -> None:
     loads = []
     real = outcomes._load
     outcomes._load = lambda *a, **k: loads.append(1) or real(*a, **k)
+    builds = []
+    build = held_frame._build
+    held_frame._build = lambda *a: builds.append(1) or build(*a)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         cmd, tid, *rest = line.split()
@@ -36,12 +42,17 @@ def main(url: str) -> None:
                 ticket.resolved_at, ticket.status = datetime.fromisoformat(rest[0]), "resolved"
                 answer = {"done": True}
             else:
-                out = outcomes.sla_details(session=s, now=NOW)
+                dash = cmd == "dash"
+                out = (
+                    dashboard_frame(session=s, actor=SYSTEM, now=NOW)
+                    if dash
+                    else outcomes.sla_details(session=s, now=NOW)
+                )
                 row = out[(out["ticket_id"] == int(tid)) & (out["metric"] == "resolution")]
                 answer = {
                     "state": str(row["state"].iloc[0]),
                     "stopped": str(row["stopped_at"].iloc[0]),
-                    "loads": len(loads),
+                    "loads": len(builds if dash else loads),
                 }
         print(json.dumps(answer), flush=True)
 
