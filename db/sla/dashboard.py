@@ -10,11 +10,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import sla
 from access.roles import Actor, require
-from db.calendars import ALWAYS
-from db.models import Calendar as CalendarRow
-from db.models import Client, Contract, Technician
+from db.models import Client
+from db.sla import held_frame, outcome_cache
 from db.sla.outcomes import sla_details
 
 
@@ -23,29 +21,15 @@ def dashboard_frame(*, session: Session, actor: Actor, now: datetime) -> pd.Data
     weekday/hour of its due time.
 
     Meant to be computed once and held (the dashboard keeps it in st.cache_resource, never
-    copied); `dashboard_views` turns it into small aggregates per filter choice.
+    copied); `dashboard_views` turns it into small aggregates per filter choice. In the app
+    (`outcome_cache` enabled) it comes from the frame held per store state, with only the
+    open tickets evaluated at `now` (`db.sla.held_frame`).
     """
     require(actor, "work_sla")
-    frame = sla_details(session=session, now=now)
-    names = dict(session.execute(select(Client.id, Client.name)).all())
-    techs = dict(session.execute(select(Technician.id, Technician.name)).all())
-    refs = dict(session.execute(select(Contract.id, Contract.reference)).all())
-    frame["client"] = frame["client_id"].map(names).astype("category")
-    frame["technician"] = (
-        frame["technician_id"].map(techs).astype(object).fillna("unassigned").astype("category")
-    )
-    frame["contract"] = frame["contract_id"].map(refs).astype("category")
-    tz_of = {ALWAYS: "UTC"} | {
-        str(i): tz for i, tz in session.execute(select(CalendarRow.id, CalendarRow.timezone)).all()
-    }
-    local_due = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[us]")
-    for key, idx in frame.groupby("calendar_key", observed=True).groups.items():
-        local_due.loc[idx] = (
-            frame.loc[idx, "due_at"].dt.tz_convert(tz_of.get(key, "UTC")).dt.tz_localize(None)
-        )
-    frame["due_weekday"] = local_due.dt.day_of_week.astype("Int8")
-    frame["due_hour"] = local_due.dt.hour.astype("Int8")
-    return frame
+    held = held_frame.held(session) if outcome_cache.is_enabled(session) else None
+    if held is None:
+        return held_frame.named_details(session, now)
+    return held.frame_at(now)
 
 
 @dataclass(frozen=True)
@@ -103,28 +87,66 @@ def filter_frame(frame: pd.DataFrame, flt: DashboardFilters) -> pd.DataFrame:
     return frame[mask]
 
 
-def _rollup(cube: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Sum a compliance cube to `keys`; rate = met / (met + breached) as in sla.compliance."""
-    out = cube.groupby(keys, observed=True, sort=True)[["met", "breached", "at_risk"]].sum()
-    out = out.reset_index()
-    decided = (out["met"] + out["breached"]).to_numpy(float)
+_COUNTED = ("met", "breached", "at_risk")
+
+
+def _coded(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """A key column as integer codes (-1 = missing) and the labels they stand for."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(np.int64), column.cat.categories
+    codes, uniques = pd.factorize(column)
+    return codes.astype(np.int64), pd.Index(uniques)
+
+
+def _rollup(
+    coded: dict[str, tuple[np.ndarray, pd.Index]], counted: dict[str, np.ndarray], keys: list[str]
+) -> pd.DataFrame:
+    """met, breached, at_risk and rate per combination of `keys` seen, sorted by the keys'
+    values: what sla.compliance by `keys` gives, rows with a missing key left out.
+
+    Counted over the keys' codes (np.bincount), not a label string per row and key (400k
+    rows of the default 90 days: ~0.8 s in a groupby of labels)."""
+    valid = np.ones(len(counted[_COUNTED[0]]), bool)
+    combined, size = np.zeros(len(valid), np.int64), 1
+    for key in keys:
+        codes, labels = coded[key]
+        valid &= codes >= 0
+        combined, size = combined * len(labels) + codes, size * len(labels)
+    combined = combined[valid]
+    if size <= 4 * len(combined) + 1_000_000:
+        seen = np.flatnonzero(np.bincount(combined, minlength=size))
+        sums = {c: np.bincount(combined, counted[c][valid], size)[seen] for c in _COUNTED}
+    else:  # many combinations: count the distinct ones only
+        seen, inverse = np.unique(combined, return_inverse=True)
+        sums = {c: np.bincount(inverse, counted[c][valid], len(seen)) for c in _COUNTED}
+    out, rest = {}, seen
+    for key in reversed(keys):
+        labels = coded[key][1]
+        out[key] = labels.take(rest % len(labels))
+        rest = rest // len(labels)
+    frame = pd.DataFrame({k: out[k].to_numpy() for k in keys})
+    for c in _COUNTED:
+        frame[c] = sums[c].round().astype(np.int64)
+    frame = frame.sort_values(keys, kind="stable").reset_index(drop=True)
+    decided = (frame["met"] + frame["breached"]).to_numpy(float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out["rate"] = np.where(decided > 0, out["met"] / decided, np.nan)
-    return out
+        frame["rate"] = np.where(decided > 0, frame["met"] / decided, np.nan)
+    return frame
 
 
 def dashboard_views(frame: pd.DataFrame, flt: DashboardFilters) -> DashboardViews:
     """Small aggregates for the dashboard (pure: cache the result per filter choice)."""
     f = filter_frame(frame, flt)
     period = f["created_at"].dt.tz_localize(None).dt.to_period("W" if flt.period == "week" else "M")
-    # One pass of sla.compliance over every dimension at once; the views are roll-ups of it.
-    keys = [*DIMENSIONS.values(), "metric", "period"]
-    cube = sla.compliance(f.assign(period=period.dt.start_time), by=keys)
+    keys = [*DIMENSIONS.values(), "metric"]
+    coded = {k: _coded(f[k]) for k in keys} | {"period": _coded(period.dt.start_time)}
+    state = f["state"]
+    counted = {c: (state == c).to_numpy(bool) for c in _COUNTED}
     by = {
-        label: _rollup(cube, [column, "metric"]).sort_values(["metric", "rate"])
+        label: _rollup(coded, counted, [column, "metric"]).sort_values(["metric", "rate"])
         for label, column in DIMENSIONS.items()
     }
-    trend = _rollup(cube, ["period", "metric"])
+    trend = _rollup(coded, counted, ["period", "metric"])
     resp = f[(f["metric"] == "response") & f["stopped_at"].notna()]
     buckets = pd.cut(resp["elapsed_min"], _BUCKETS, labels=_BUCKET_LABELS, right=False)
     hist = buckets.value_counts(sort=False).rename_axis("bucket").reset_index(name="tickets")
@@ -133,7 +155,7 @@ def dashboard_views(frame: pd.DataFrame, flt: DashboardFilters) -> DashboardView
     heat = breached.groupby(["due_weekday", "due_hour"]).size().reset_index(name="breaches")
     heat["weekday"] = heat["due_weekday"].map(lambda d: WEEKDAYS[int(d)])
     return DashboardViews(
-        totals=_rollup(cube, ["metric"]),
+        totals=_rollup(coded, counted, ["metric"]),
         by=by,
         trend=trend,
         response_hist=hist[["bucket", "order", "tickets"]],
@@ -162,7 +184,11 @@ def ticket_table(frame: pd.DataFrame, flt: DashboardFilters) -> pd.DataFrame:
 def at_risk_board(*, session: Session, actor: Actor, now: datetime) -> pd.DataFrame:
     """Open tickets (unresolved) with their SLA state and time left, most urgent first."""
     require(actor, "work_sla")
-    f = sla_details(session=session, now=now, open_only=True)
+    held = held_frame.held(session) if outcome_cache.is_enabled(session) else None
+    if held is None:
+        f = sla_details(session=session, now=now, open_only=True)
+    else:  # what sla_details gives through the cache, without mapping every ticket's inputs
+        f = held.details_at(now)
     f = f[f["state"].notna() & (f["state"].astype(str) != "met")]
     names = dict(session.execute(select(Client.id, Client.name)).all())
     out = pd.DataFrame(

@@ -94,12 +94,14 @@ def _entitled(
                 "entitlement", "entitlement_reason", "ticket_id"]]  # fmt: skip
 
 
-# The whole history's entitlement as a frame file every process shares (see outcome_cache).
+# The whole history's entitlement as a frame file every process shares (see outcome_cache),
+# mapped read-only: the dashboard only filters it.
 SHARED = outcome_cache.Shared(
     "ticket-entitlements-v1",
     lambda frame: {"rows": frame},
     lambda frames, _session: frames["rows"],
     also_reads=_services,
+    read_only=True,
 )
 
 

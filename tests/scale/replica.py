@@ -3,6 +3,7 @@ and the SLA outcome cache enabled, as `ui.store` sets them up for a Streamlit pr
 
 Reads commands on stdin and answers one JSON line each:
   state ID       -> the ticket's resolution state and stop, and how many loads so far
+  dash ID        -> the same from the SLA dashboard's frame, and how many frame builds so far
   resolve ID ISO -> resolve the ticket in place, as a webhook does (no audit, no event)
   preview PERIOD -> the billing preview's invoice actions, and how many were computed so far
   bill PERIOD    -> run billing for the period (drafts saved)
@@ -22,7 +23,8 @@ from db.billing import preview  # noqa: E402
 from db.billing.run import run_billing  # noqa: E402
 from db.engine import open_store, session_scope  # noqa: E402
 from db.models import Ticket  # noqa: E402
-from db.sla import outcome_cache, outcomes  # noqa: E402
+from db.sla import held_frame, outcome_cache, outcomes  # noqa: E402
+from db.sla.dashboard import dashboard_frame  # noqa: E402
 from tests.sla_integration.sla_data import NOW  # noqa: E402
 
 
@@ -34,6 +36,9 @@ def main(url: str) -> None:
     outcomes._load = lambda *a, **k: loads.append(1) or real(*a, **k)
     computed = preview._preview
     preview._preview = lambda *a: previews.append(1) or computed(*a)
+    builds = []
+    build = held_frame._build
+    held_frame._build = lambda *a: builds.append(1) or build(*a)
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         cmd, tid, *rest = line.split()
@@ -48,12 +53,17 @@ def main(url: str) -> None:
                 ticket.resolved_at, ticket.status = datetime.fromisoformat(rest[0]), "resolved"
                 answer = {"done": True}
             else:
-                out = outcomes.sla_details(session=s, now=NOW)
+                dash = cmd == "dash"
+                out = (
+                    dashboard_frame(session=s, actor=SYSTEM, now=NOW)
+                    if dash
+                    else outcomes.sla_details(session=s, now=NOW)
+                )
                 row = out[(out["ticket_id"] == int(tid)) & (out["metric"] == "resolution")]
                 answer = {
                     "state": str(row["state"].iloc[0]),
                     "stopped": str(row["stopped_at"].iloc[0]),
-                    "loads": len(loads),
+                    "loads": len(builds if dash else loads),
                 }
         print(json.dumps(answer), flush=True)
 

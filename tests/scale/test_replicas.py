@@ -95,6 +95,25 @@ def test_a_billing_run_in_one_replica_shows_in_the_others_preview(pg):
         b.close()
 
 
+def test_a_change_in_one_replica_shows_on_the_others_sla_dashboard(pg):
+    """The dashboard's frame held per store state: one replica builds it, the other maps its
+    file; a ticket resolved in one shows resolved in the other's next frame."""
+    with session_scope(pg) as s:
+        ids = build(s)
+    a, b = Replica(pg), Replica(pg)
+    try:
+        t2 = ids["T2"]
+        assert a.ask(f"dash {t2}") == {"state": "breached", "stopped": "NaT", "loads": 1}
+        assert b.ask(f"dash {t2}")["loads"] == 0  # B maps the frame A built
+        assert a.ask(f"resolve {t2} 2026-06-01T10:00:00+00:00") == {"done": True}
+        seen = b.ask(f"dash {t2}")
+        assert seen == {"state": "met", "stopped": "2026-06-01 10:00:00+00:00", "loads": 1}
+        assert a.ask(f"dash {t2}")["state"] == "met"
+    finally:
+        a.close()
+        b.close()
+
+
 def _workers(engine, smtp, n: int) -> list[subprocess.CompletedProcess]:
     env = {**os.environ, "DATABASE_URL": _url(engine), "SMTP_HOST": smtp.host,
            "SMTP_PORT": str(smtp.port)}  # fmt: skip

@@ -109,6 +109,26 @@ def test_warm_up_loads_in_the_background_so_the_first_page_does_not(session, sto
     assert len(loads) == 1  # ... and the first call reused it
 
 
+def test_warm_up_leaves_a_current_frame_file_to_the_page_that_needs_it(session, store, loads):
+    from db.sla.outcomes import warm_up
+
+    engine = session.get_bind().engine
+    want = sla_outcomes(session=session, now=NOW)  # this "process" wrote the file
+    assert len(loads) == 1
+    outcome_cache.disable(engine)  # a fresh process: no entry, the file on disk
+    outcome_cache.enable(engine)
+    warm_up(engine, min_tickets=0).join(timeout=120)
+    assert len(loads) == 1 and not outcome_cache._entries  # nothing loaded nor mapped
+    pd.testing.assert_frame_equal(sla_outcomes(session=session, now=NOW), want)
+    assert len(loads) == 1  # the page mapped the file
+    session.add(Ticket(source="test", external_id="T10", client_id=None, contract_id=None,
+                       service_type="desktop support", priority="P3", status="new",
+                       created_at=at("2026-06-08 09:00")))  # fmt: skip
+    session.commit()
+    warm_up(engine, min_tickets=0).join(timeout=120)
+    assert len(loads) == 2  # a stale file: the warm-up loads the store again
+
+
 def test_warm_up_leaves_small_stores_to_the_first_page(session, store, loads):
     from db.sla.outcomes import warm_up
 
