@@ -84,11 +84,18 @@ _EVENT_END = re.compile(
 )
 
 
+# A sentence outside the term section whose end date may still be the agreement's: it names a
+# term or duration ('The term of the license hereby granted shall ... continue until', 'TERM OF
+# EXECUTION From ... until', 'INITIAL DISTRIBUTION PERIOD: April 15, 2000 through ...').
+_NAMES_A_TERM = re.compile(r"\b(?:term|duration)\b|\bperiod\s*:", re.IGNORECASE)
+
+
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
     r"effect|in\s+effect|conclud\w*|through(?:\s+and\s+including)?|up\s+to\s+and\s+including|until|"
     r"termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until|(?:hereby\s+)?extended\s+(?:to|until|through)"
+    r"|expiration\s+date\s*:?|(?:end|contract\s+end)\s+date\s*:|contract\s+end\s*:|valid\s+until|"
+    r"(?:in\s+)?no\s+event\s+later\s+than|(?:hereby\s+)?extended\s+(?:to|until|through)"
     # '"Expiration Date" means March 31, 2020'
     r"|(?:expiration|termination|end)\s+date[”\"'’]?\s*(?:shall\s+mean|means))"
     r"\s*(?:on|until|through|at|as\s+of)?\s*"
@@ -111,19 +118,26 @@ RUNS_ON = re.compile(
 
 OWN_TERM = re.compile(
     r"(?:term\s+of\s+(?:this|the)\s+(?:agreement|contract)|(?:this|the)\s+(?:agreement|contract)"
-    r"\s+(?:and\s+)?(?:shall|will|is\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|expire|continue|remain|end|be\s+in)|"
+    r"\s+(?:and\s+)?(?:shall|will|is\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|expire|continue|remain|end|be\s+in|"
+    r"be\s+for\s+an?\s+(?:initial\s+)?(?:term|period))|"
     r"\bagreement\s+(?:and\s+)?shall\s+(?:terminate|expire)|"
     r"initial\s+(?:term|period)|contract\s+period|(?:expiration|termination|end)\s+date\s*:?|"
+    r"contract\s+end\s*:|"
     r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
     r"^(?:it|this\s+agreement)\s+shall|"
+    # 'This Agreement shall commence on the "Effective Date" and shall continue for ...'
+    r"(?:this|the)\s+(?:agreement|contract)\s+(?:shall|will)\s+(?:commence|begin|become\s+effective)"
+    r"[^.;]{0,80}?\band\s+(?:shall\s+|will\s+)?(?:continue|extend|remain|expire|terminate)|"
+    # '... shall expire upon the earlier of (i) the first anniversary ... (the "Term")'
+    r"\(\s*(?:the\s+)?[“\"'‘]+term[”\"'’]+\s*\)|"
     # '"Term" shall mean the Effective Date through June 15, 2001', 'TERM: ... to ...'
     r"^(?:[\d.()a-z]{1,8}\s+)?(?:the\s+)?[“\"'‘]?(?:initial\s+)?term[”\"'’]?\s*(?:shall\s+mean|means|:))",
     re.IGNORECASE,
 )
 
 
-# 'Following the Initial Term, ...', 'during the Initial Term': a sentence about what happens
-# after or within the term names it without stating it.
+# 'Following the Initial Term, ...', 'During the Term of this Agreement, Premier shall purchase':
+# a sentence about what happens after or within the term names it without stating it.
 _AROUND_TERM = re.compile(
     r"(?:following|after|during|beyond|throughout|(?:end|expiration|expiry)\s+of)\s+the\s+$",
     re.IGNORECASE,
@@ -133,7 +147,11 @@ _AROUND_TERM = re.compile(
 def states_own_term(flat: str) -> bool:
     """Whether a sentence states this agreement's own term (not merely mentions it)."""
     for m in OWN_TERM.finditer(flat):
-        named = re.match(r"initial\s+(?:term|period)", m.group(0), re.IGNORECASE)
+        named = re.match(
+            r"initial\s+(?:term|period)|term\s+of\s+(?:this|the)\s+(?:agreement|contract)",
+            m.group(0),
+            re.IGNORECASE,
+        )
         if not (named and _AROUND_TERM.search(flat[max(0, m.start() - 30) : m.start()])):
             return True
     return False
@@ -161,10 +179,12 @@ def expiration_date(
                 continue
             # The sentence stating the term, or a Term section, is where a lawyer reads the end.
             own = (
-                OWN_TERM.search(sentence.flat)
+                states_own_term(sentence.flat)
                 or (term is not None and term.snippet == sentence.flat)
                 or re.search(r"\bterm\b|duration", sentence.section, re.I)
             )
+            if not own and not _NAMES_A_TERM.search(sentence.flat):
+                continue  # 'the first Fiscal Year shall ... end on March 31': not a term's end
             score = 0.85 if own else 0.6
             made = date_field(doc, "expiration_date", sentence, ent, score)
             if made is not None:
@@ -184,7 +204,12 @@ def expiration_date(
         term is None or term.confidence < 0.85 or perpetual.confidence >= 0.7
     ):
         return perpetual
-    if term is not None and isinstance(term.normalized, dict) and not _runs_from_event(doc, term):
+    if (
+        term is not None
+        and isinstance(term.normalized, dict)
+        and not _runs_from_event(doc, term)
+        and (term.confidence >= 0.85 or _of_the_agreement(term))
+    ):
         base = start
         if (
             re.search(
@@ -202,8 +227,9 @@ def expiration_date(
             effective.normalized if effective and isinstance(effective.normalized, dict) else None
         )
         if base is None and blank and blank.get("year") and term.normalized["unit"] == "year":
+            # '[]/7/2013' plus 20 years ends in July 2033: the known month is kept.
             year = blank["year"] + term.normalized["n"]
-            blank_end = {"blank": True, "year": year}
+            blank_end = {"blank": True, "year": year, "month": blank.get("month")}
             return replace(term, name="expiration_date", normalized=blank_end, confidence=0.3)
         if base is not None:
             end = add_duration(base, term.normalized)
@@ -216,6 +242,24 @@ def expiration_date(
     if explicit:
         return max(explicit, key=lambda c: (c[0], c[1]))[2]
     return None
+
+
+# The thing a duration is the period of, when the sentence does not state the agreement's own
+# term: 'This agreement is for a term of ten (10) years', 'The term of the Franchise shall be',
+# 'The maintenance is for a period of', not 'Directors shall be appointed for a term of',
+# 'PSS agrees, for a period of three years', 'This training is for the duration of 1 week'.
+_AGREEMENT_SUBJECT = re.compile(
+    r"\b(?:agreement|contract|maintenance|services?|licen[cs]e|subscription|engagement|franchise)\b"
+    r"|\bterm\s+of\s+(?:the|this)\b",
+    re.IGNORECASE,
+)
+
+
+def _of_the_agreement(term: Field) -> bool:
+    """Whether a duration read outside the term sentence is still the agreement's: the words
+    before it name the agreement (or its service) as what runs for that long."""
+    at = term.snippet.find(term.value)
+    return at >= 0 and _AGREEMENT_SUBJECT.search(term.snippet[:at]) is not None
 
 
 def _runs_from_event(doc: Document, term: Field) -> bool:
@@ -307,7 +351,7 @@ def _anniversary_field(
         return doc.make_field(sentence, "expiration_date", end.isoformat(), confidence=0.75)
     blank = effective.normalized if effective else None
     if isinstance(blank, dict) and blank.get("year") and years:
-        year = {"blank": True, "year": blank["year"] + years}
+        year = {"blank": True, "year": blank["year"] + years, "month": blank.get("month")}
         return doc.make_field(sentence, "expiration_date", year, confidence=0.3)
     return None
 
@@ -317,6 +361,8 @@ def _perpetual(doc: Document) -> Field | None:
         # A commencement sentence without a term cue may still end on an event ('shall
         # govern ... thereafter, unless terminated'); 'remain indefinitely' there is no term.
         perpetual = "TERM" in sentence.cues and _PERPETUAL.search(sentence.flat)
+        if perpetual and _after_fixed_term(sentence, perpetual.start()):
+            perpetual = None
         items = with_items(doc, sentence)  # '... until the earlier of: (a) the fifth anniversary'
         match = perpetual or (
             _EVENT_END.search(sentence.flat)
@@ -328,3 +374,12 @@ def _perpetual(doc: Document) -> Field | None:
             confidence = 0.7 if "EFFECTIVE" in sentence.cues else 0.6
             return doc.make_field(sentence, "expiration_date", "perpetual", confidence=confidence)
     return None
+
+
+def _after_fixed_term(sentence: Sentence, at: int) -> bool:
+    """'for a term of one year ...; thereafter, it shall automatically continue until
+    terminated': running on until ended comes after a fixed term, which is where it ends."""
+    before = sentence.flat[:at]
+    return bool(re.search(r"\bthereafter\b", before, re.IGNORECASE)) and bool(
+        sentence.of("DURATION")
+    )

@@ -64,8 +64,8 @@ _AFTER_END = re.compile(
 
 _TERM_BEFORE = re.compile(
     r"(?:for|of|be|is|until|through|duration\s+of|term\s+of|period\s+of|additional|"
-    r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:an?\s+|the\s+)?"
-    r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\s+)?$",
+    r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:(?:an?|the)\b\s*)?"
+    r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\b\s*)?$",
     re.IGNORECASE,
 )
 
@@ -88,9 +88,10 @@ _FROM_START = re.compile(
 )
 
 
-# '... for a period of twelve (12) months (the "Initial Term")': named as the initial term.
+# '... for a period of twelve (12) months (the "Initial Term")', '... five (5) years thereafter
+# ("Initial Term")': named as the initial term.
 _INITIAL_NAMED = re.compile(
-    r"^\s*\(\s*(?:the\s+|this\s+)?[“\"'‘]*(?:initial|original|primary)\s+(?:term|period)\b",
+    r"^\s*(?:thereafter\s*)?\(\s*(?:the\s+|this\s+)?[“\"'‘]*(?:initial|original|primary)\s+(?:term|period)\b",
     re.IGNORECASE,
 )
 
