@@ -144,6 +144,14 @@ _AROUND_TERM = re.compile(
 )
 
 
+def _names_a_term(flat: str) -> bool:
+    """Whether a sentence names a term or duration of its own (not 'During the Term, ...')."""
+    return any(
+        not _AROUND_TERM.search(flat[max(0, m.start() - 30) : m.start()])
+        for m in _NAMES_A_TERM.finditer(flat)
+    )
+
+
 def states_own_term(flat: str) -> bool:
     """Whether a sentence states this agreement's own term (not merely mentions it)."""
     for m in OWN_TERM.finditer(flat):
@@ -183,7 +191,7 @@ def expiration_date(
                 or (term is not None and term.snippet == sentence.flat)
                 or re.search(r"\bterm\b|duration", sentence.section, re.I)
             )
-            if not own and not _NAMES_A_TERM.search(sentence.flat):
+            if not own and not _names_a_term(sentence.flat):
                 continue  # 'the first Fiscal Year shall ... end on March 31': not a term's end
             score = 0.85 if own else 0.6
             made = date_field(doc, "expiration_date", sentence, ent, score)
