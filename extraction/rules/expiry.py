@@ -43,7 +43,8 @@ _FROM_EVENT = re.compile(
 
 _PERPETUAL = re.compile(
     # 'continues in perpetuity', 'remain in force for perpetuity', 'valid for an indefinite term'
-    r"(?:continu\w*|remain\w*|valid|effect|force)\s+(?:\w+\s+){0,3}?(?:in|for)\s+(?:perpetuity|"
+    r"(?:continu\w*|remain\w*|valid|effect|force)\s+(?:(?:in|full|force|and|effect|valid|"
+    r"binding|operation|existence)\s+){0,4}?(?:in|for)\s+(?:perpetuity|"
     r"an?\s+(?:indefinite|unlimited)\s+(?:term|period|duration))|"
     r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
     r"(?:indefinitely|in\s+perpetuity|perpetually|until\s+(?:it\s+is\s+)?terminat|"
@@ -270,8 +271,22 @@ def _of_the_agreement(term: Field) -> bool:
     return at >= 0 and _AGREEMENT_SUBJECT.search(term.snippet[:at]) is not None
 
 
+# 'shall be effective as of the date of physical completion ... and shall continue for a primary
+# term of ten years', 'which shall commence on the date upon which the Company delivers the last
+# Sample': the term starts on an event (not on signing), so no calendar end follows.
+_STARTS_ON_EVENT = re.compile(
+    r"\b(?:effective|commenc\w*|begin\w*|start\w*)\s+(?:as\s+of|on|upon|with)\s+the\s+(?:date|day)\s+"
+    r"(?:of|on\s+which|upon\s+which|when|that)\s+(?P<event>[^.;]{0,60})",
+    re.IGNORECASE,
+)
+_SIGNING = re.compile(r"sign|execut|this\s+(?:agreement|contract)|hereof|effective\s+date", re.I)
+
+
 def _runs_from_event(doc: Document, term: Field) -> bool:
     """'ten (10) years from the Launch': the start is an event, so no calendar end follows."""
+    m = _STARTS_ON_EVENT.search(term.snippet)
+    if m and not _SIGNING.search(m["event"]):
+        return True
     if term.page is None or term.end is None:
         return False
     after = doc.pages[term.page - 1][term.end : term.end + 80]

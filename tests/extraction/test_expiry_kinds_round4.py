@@ -102,3 +102,34 @@ def test_a_blank_start_keeps_its_month_in_the_end():
     text = "5. Term. The term of the agreement is 20 years."
     end = _expiration(text, BLANK_PREAMBLE)
     assert isinstance(end, dict) and end.get("year") == 2033 and end.get("month") == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the term starts on an event the contract does not date
+        ("5.1 This Agreement shall be effective as of the date of physical completion of and "
+         "initial deliveries on Transporter's pipeline and shall continue for a primary term of "
+         "ten years.", None),
+        # the near miss: it starts on signing, so the end is counted from the start
+        ("9.1 This Agreement shall become effective on the date on which it is signed by each "
+         "Party and have a term of five (5) years.", "2025-03-01"),
+    ],
+)  # fmt: skip
+def test_a_term_that_starts_on_an_event_gives_no_end(text, expected):
+    assert _expiration(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # information that remains confidential forever is not an agreement that never ends
+        ("8.3 The confidentiality obligations contained in this Agreement shall continue for "
+         "the duration of this Agreement, and Confidential Information shall remain "
+         "confidential in perpetuity.", None),
+        ("2. Term. This Agreement shall remain in full force and effect in perpetuity.",
+         "perpetual"),
+    ],
+)  # fmt: skip
+def test_perpetual_is_the_agreement_running_on(text, expected):
+    assert _expiration(text) == expected
