@@ -18,6 +18,7 @@ from extraction.document import Document, Sentence
 from extraction.normalize import add_duration, parse_date
 from extraction.rules.date_text import date_field, sentence_dates, text_before
 from extraction.rules.period_ends import counted_years, stated_end
+from extraction.rules.term_counts import of_the_agreement, runs_from_event
 from extraction.schema import Field
 
 # A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
@@ -26,17 +27,6 @@ OTHER_DEFINITION = re.compile(
     r"^(?:[\d.()a-z]{1,8}\s+)?[“\"'‘](?![^”\"'’]{0,30}\b(?:term|(?:initial|original|contract|"
     r"agreement|service|renewal)\s+period|expiration\s+date|termination\s+date|end\s+date)\b)"
     r"[^”\"'’]{2,50}[”\"'’]\s*(?:shall\s+mean|means|shall\s+have)",
-    re.IGNORECASE,
-)
-
-
-# After the stated duration: the start it runs from, when that is some event ('ten (10)
-# years from the Launch', 'two years following the first date of public availability').
-_FROM_EVENT = re.compile(
-    r"^\s*(?:\(\w+\)\s*)?(?:from\s+and\s+after|from(?!\s+and\b)|after|following)\s+(?!(?:the\s+)?(?:effective\s+date|"
-    r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective|this|execution|its|signature)|"
-    r"first|on\s+which\s+this)|execution|signing|(?:its|the)\s+(?:execution|signature)|"
-    r"such\s+date|that\s+date))",
     re.IGNORECASE,
 )
 
@@ -216,8 +206,8 @@ def expiration_date(
     if (
         term is not None
         and isinstance(term.normalized, dict)
-        and not _runs_from_event(doc, term)
-        and (term.confidence >= 0.85 or _of_the_agreement(term))
+        and not runs_from_event(doc, term)
+        and (term.confidence >= 0.85 or of_the_agreement(term))
     ):
         base = start
         if (
@@ -251,46 +241,6 @@ def expiration_date(
     if explicit:
         return max(explicit, key=lambda c: (c[0], c[1]))[2]
     return None
-
-
-# The thing a duration is the period of, when the sentence does not state the agreement's own
-# term: 'This agreement is for a term of ten (10) years', 'The term of the Franchise shall be',
-# 'The maintenance is for a period of', not 'Directors shall be appointed for a term of',
-# 'PSS agrees, for a period of three years', 'This training is for the duration of 1 week'.
-_AGREEMENT_SUBJECT = re.compile(
-    r"\b(?:agreement|contract|maintenance|services?|licen[cs]e|subscription|engagement|franchise)\b"
-    r"|\bterm\s+of\s+(?:the|this)\b",
-    re.IGNORECASE,
-)
-
-
-def _of_the_agreement(term: Field) -> bool:
-    """Whether a duration read outside the term sentence is still the agreement's: the words
-    before it name the agreement (or its service) as what runs for that long."""
-    at = term.snippet.find(term.value)
-    return at >= 0 and _AGREEMENT_SUBJECT.search(term.snippet[:at]) is not None
-
-
-# 'shall be effective as of the date of physical completion ... and shall continue for a primary
-# term of ten years', 'which shall commence on the date upon which the Company delivers the last
-# Sample': the term starts on an event (not on signing), so no calendar end follows.
-_STARTS_ON_EVENT = re.compile(
-    r"\b(?:effective|commenc\w*|begin\w*|start\w*)\s+(?:as\s+of|on|upon|with)\s+the\s+(?:date|day)\s+"
-    r"(?:of|on\s+which|upon\s+which|when|that)\s+(?P<event>[^.;]{0,60})",
-    re.IGNORECASE,
-)
-_SIGNING = re.compile(r"sign|execut|this\s+(?:agreement|contract)|hereof|effective\s+date", re.I)
-
-
-def _runs_from_event(doc: Document, term: Field) -> bool:
-    """'ten (10) years from the Launch': the start is an event, so no calendar end follows."""
-    m = _STARTS_ON_EVENT.search(term.snippet)
-    if m and not _SIGNING.search(m["event"]):
-        return True
-    if term.page is None or term.end is None:
-        return False
-    after = doc.pages[term.page - 1][term.end : term.end + 80]
-    return _FROM_EVENT.search(" ".join(after.split())) is not None
 
 
 # 'shall extend until the four (4) year anniversary of the Effective Date', 'end on the fifth
