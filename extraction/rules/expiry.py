@@ -117,8 +117,8 @@ OWN_TERM = re.compile(
     r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
     r"^(?:it|this\s+agreement)\s+shall|"
     # 'This Agreement shall commence on the "Effective Date" and shall continue for ...'
-    r"(?:this|the)\s+(?:agreement|contract)\s+(?:shall|will)\s+(?:commence|begin|become\s+effective)"
-    r"[^.;]{0,80}?\band\s+(?:shall\s+|will\s+)?(?:continue|extend|remain|expire|terminate)|"
+    r"(?:this|the)\s+(?:agreement|contract)\s+(?:(?:shall|will)\s+(?:commence|begin|become\s+effective)|"
+    r"is\s+effective)[^.;]{0,80}?\band\s+(?:\w+\s+)?(?:continue|extend|remain|expire|terminate)|"
     # '... shall expire upon the earlier of (i) the first anniversary ... (the "Term")'
     r"\(\s*(?:the\s+)?[“\"'‘]+term[”\"'’]+\s*\)|"
     # '"Term" shall mean the Effective Date through June 15, 2001', 'TERM: ... to ...'

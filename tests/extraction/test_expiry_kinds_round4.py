@@ -43,6 +43,10 @@ def _expiration(text: str, preamble: str = PREAMBLE) -> object:
         ("3. This Agreement shall commence as of the Effective Date and shall terminate five (5) "
          "years following the date of launch of the first Website, but in no event later than "
          'February 28, 2025 (the "Initial Term").', "2025-02-28"),
+        # 'is effective on ... and continue in effect until the earlier of (a) the anniversary'
+        ("6. This Agreement is effective on the Effective Date and shall continue in effect until "
+         "the earlier of (a) the fifth (5th) anniversary of the Effective Date, and (b) "
+         "termination by either Party upon thirty (30) days' written notice.", "2025-03-01"),
         # a fixed term, then running on until ended: the fixed term's end
         ("4. This contract shall be for a term of one year commencing on the date first above "
          "written; thereafter, it shall automatically continue until terminated by either party "
