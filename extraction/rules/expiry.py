@@ -55,13 +55,11 @@ _EVENT_END = re.compile(
     r"until\s+the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of"
     r"|end(?:ing|s)?\s+(?:on|upon|with)\s+the\s+(?:expiration|termination)\s+(?:and/or|or|and)\s+"
     r"(?:termination|expiration)\s+of\s+(?:all|the\s+last|each)"
-    # 'shall continue in effect thereafter until terminated', 'shall continue until the
-    # expiration of the Royalty Term' (not 'of this Agreement's Term'), 'until the termination
-    # of the Strategic Alliance Agreement': an end on an event, not a date.
+    # 'shall continue in effect thereafter until terminated': an end on an event, not a date.
+    # ('until the expiration of the Royalty Term', '... of the Sublicense Agreement' end with
+    # another instrument, on a date this contract does not state: no value, not 'perpetual'.)
     r"|(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
-    r"(?:\w+\s+){0,4}?until\s+(?:(?:it\s+is\s+|so\s+)?terminated\b|the\s+(?:expiration|termination|"
-    r"expiry)(?:\s+or\s+(?:earlier\s+)?termination)?\s+of\s+(?!(?:the|this)\s+(?:initial\s+)?"
-    r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b"
+    r"(?:\w+\s+){0,4}?until\s+(?:it\s+is\s+|so\s+)?terminated\b|\bend\s+when\s+terminated\b"
     # 'shall continue in effect until Achaogen ceases to ...', 'shall expire if the Adviser
     # ceases to serve': the end is an event.
     r"|(?:continu\w*|remain\w*)\s+[^.;]{0,40}?until\s+[^.;]{0,60}?\bceases?\b"

@@ -87,6 +87,19 @@ def test_a_period_that_is_not_the_agreements_term_gives_no_end(text):
     assert _expiration(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "13.1 This Agreement shall become effective on the Effective Date and shall continue in "
+        "effect until the expiration of the Royalty Term as defined in Section 1.87.",
+        "6.1 The term of this Agreement will commence on the Effective Date and remain in full "
+        "force and effect until the expiration of the Sublicense Agreement.",
+    ],
+)
+def test_an_end_with_another_instrument_is_no_stated_end(text):
+    assert _expiration(text) is None
+
+
 def test_running_until_ended_with_no_fixed_term_is_perpetual():
     text = (
         "4. This contract shall commence on the date first above written and shall continue "
