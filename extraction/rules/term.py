@@ -122,6 +122,9 @@ _OF_MONTH = re.compile(
 )
 
 
+_RENEWAL_ONLY = re.compile(r"renew|successive|additional|further|subsequent|consecutive", re.I)
+
+
 _TERM_SENTENCE = re.compile(
     r"\b(?:term|agreement|contract|shall\s+continue|remain\s+in|in\s+effect|duration|"
     r"maintenance|initial\s+period|expire)",
@@ -153,6 +156,9 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         or (_END_VERB.search(before) and _FROM_START.search(after))
         or re.search(r"\b(?:initial|original|primary)\s+(?:term|period)\s+of\s*$", before, re.I)
         or _TERM_EXTENDS.search(before)
+        # 'shall commence on the Effective Date and continue thereafter for a period of two (2)
+        # years': the term from its start, though 'thereafter' is a renewal word
+        or (RUNS_ON.search(before) and not _RENEWAL_ONLY.search(before))
     ):
         return "term"
     if (_RENEWAL_BEFORE.search(before) and _RENEWAL_WORDS.search(before[-45:])) or (

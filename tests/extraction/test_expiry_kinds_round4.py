@@ -47,6 +47,13 @@ def _expiration(text: str, preamble: str = PREAMBLE) -> object:
         ("6. This Agreement is effective on the Effective Date and shall continue in effect until "
          "the earlier of (a) the fifth (5th) anniversary of the Effective Date, and (b) "
          "termination by either Party upon thirty (30) days' written notice.", "2025-03-01"),
+        # 'continue thereafter for a period of two (2) years' is the term, not a renewal
+        ("18.1 This Agreement shall commence on the Effective Date and continue thereafter for a "
+         "period of two (2) years, unless extended by written agreement of both parties.",
+         "2022-03-01"),
+        # the near miss: the successive periods after the first year are renewals
+        ("18.1 This Agreement shall commence on the Effective Date and continue for one (1) year "
+         "and thereafter for successive one (1) year periods.", "2021-03-01"),
         # a fixed term, then running on until ended: the fixed term's end
         ("4. This contract shall be for a term of one year commencing on the date first above "
          "written; thereafter, it shall automatically continue until terminated by either party "
