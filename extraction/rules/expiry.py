@@ -19,6 +19,7 @@ from extraction.normalize import add_duration, parse_date
 from extraction.rules.date_text import date_field, sentence_dates, text_before
 from extraction.rules.period_ends import counted_years, stated_end
 from extraction.rules.runs_on import runs_on_after_initial_term
+from extraction.rules.term_counts import of_the_agreement, runs_from_event
 from extraction.schema import Field
 
 # A definition of some other term ('"Calendar Quarter" means ... ending on March 31'):
@@ -31,20 +32,10 @@ OTHER_DEFINITION = re.compile(
 )
 
 
-# After the stated duration: the start it runs from, when that is some event ('ten (10)
-# years from the Launch', 'two years following the first date of public availability').
-_FROM_EVENT = re.compile(
-    r"^\s*(?:\(\w+\)\s*)?(?:from\s+and\s+after|from(?!\s+and\b)|after|following)\s+(?!(?:the\s+)?(?:effective\s+date|"
-    r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective|this|execution|its|signature)|"
-    r"first|on\s+which\s+this)|execution|signing|(?:its|the)\s+(?:execution|signature)|"
-    r"such\s+date|that\s+date))",
-    re.IGNORECASE,
-)
-
-
 _PERPETUAL = re.compile(
     # 'continues in perpetuity', 'remain in force for perpetuity', 'valid for an indefinite term'
-    r"(?:continu\w*|remain\w*|valid|effect|force)\s+(?:\w+\s+){0,3}?(?:in|for)\s+(?:perpetuity|"
+    r"(?:continu\w*|remain\w*|valid|effect|force)\s+(?:(?:in|full|force|and|effect|valid|"
+    r"binding|operation|existence)\s+){0,4}?(?:in|for)\s+(?:perpetuity|"
     r"an?\s+(?:indefinite|unlimited)\s+(?:term|period|duration))|"
     r"(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
     r"(?:indefinitely|in\s+perpetuity|perpetually|until\s+(?:it\s+is\s+)?terminat|"
@@ -65,13 +56,11 @@ _EVENT_END = re.compile(
     r"until\s+the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of"
     r"|end(?:ing|s)?\s+(?:on|upon|with)\s+the\s+(?:expiration|termination)\s+(?:and/or|or|and)\s+"
     r"(?:termination|expiration)\s+of\s+(?:all|the\s+last|each)"
-    # 'shall continue in effect thereafter until terminated', 'shall continue until the
-    # expiration of the Royalty Term' (not 'of this Agreement's Term'), 'until the termination
-    # of the Strategic Alliance Agreement': an end on an event, not a date.
+    # 'shall continue in effect thereafter until terminated': an end on an event, not a date.
+    # ('until the expiration of the Royalty Term', '... of the Sublicense Agreement' end with
+    # another instrument, on a date this contract does not state: no value, not 'perpetual'.)
     r"|(?:continue|remain)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
-    r"(?:\w+\s+){0,4}?until\s+(?:(?:it\s+is\s+|so\s+)?terminated\b|the\s+(?:expiration|termination|"
-    r"expiry)(?:\s+or\s+(?:earlier\s+)?termination)?\s+of\s+(?!(?:the|this)\s+(?:initial\s+)?"
-    r"(?:term|agreement)\b))|\bend\s+when\s+terminated\b"
+    r"(?:\w+\s+){0,4}?until\s+(?:it\s+is\s+|so\s+)?terminated\b|\bend\s+when\s+terminated\b"
     # 'shall continue in effect until Achaogen ceases to ...', 'shall expire if the Adviser
     # ceases to serve': the end is an event.
     r"|(?:continu\w*|remain\w*)\s+[^.;]{0,40}?until\s+[^.;]{0,60}?\bceases?\b"
@@ -85,11 +74,18 @@ _EVENT_END = re.compile(
 )
 
 
+# A sentence outside the term section whose end date may still be the agreement's: it names a
+# term or duration ('The term of the license hereby granted shall ... continue until', 'TERM OF
+# EXECUTION From ... until', 'INITIAL DISTRIBUTION PERIOD: April 15, 2000 through ...').
+_NAMES_A_TERM = re.compile(r"\b(?:term|duration)\b|\bperiod\s*:", re.IGNORECASE)
+
+
 _END_BEFORE = re.compile(
     r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
     r"effect|in\s+effect|conclud\w*|through(?:\s+and\s+including)?|up\s+to\s+and\s+including|until|"
     r"termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|end\s+date\s*:|valid\s+until|(?:hereby\s+)?extended\s+(?:to|until|through)"
+    r"|expiration\s+date\s*:?|(?:end|contract\s+end)\s+date\s*:|contract\s+end\s*:|valid\s+until|"
+    r"(?:in\s+)?no\s+event\s+later\s+than|(?:hereby\s+)?extended\s+(?:to|until|through)"
     # '"Expiration Date" means March 31, 2020'
     r"|(?:expiration|termination|end)\s+date[”\"'’]?\s*(?:shall\s+mean|means))"
     r"\s*(?:on|until|through|at|as\s+of)?\s*"
@@ -112,29 +108,48 @@ RUNS_ON = re.compile(
 
 OWN_TERM = re.compile(
     r"(?:term\s+of\s+(?:this|the)\s+(?:agreement|contract)|(?:this|the)\s+(?:agreement|contract)"
-    r"\s+(?:and\s+)?(?:shall|will|is\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|expire|continue|remain|end|be\s+in)|"
+    r"\s+(?:and\s+)?(?:shall|will|is\s+to)\s+(?:\w+\s+){0,3}?(?:terminate|expire|continue|remain|end|be\s+in|"
+    r"be\s+for\s+an?\s+(?:initial\s+)?(?:term|period))|"
     r"\bagreement\s+(?:and\s+)?shall\s+(?:terminate|expire)|"
     r"initial\s+(?:term|period)|contract\s+period|(?:expiration|termination|end)\s+date\s*:?|"
+    r"contract\s+end\s*:|"
     r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
     r"^(?:it|this\s+agreement)\s+shall|"
+    # 'This Agreement shall commence on the "Effective Date" and shall continue for ...'
+    r"(?:this|the)\s+(?:agreement|contract)\s+(?:(?:shall|will)\s+(?:commence|begin|become\s+effective)|"
+    r"is\s+effective)[^.;]{0,80}?\band\s+(?:\w+\s+)?(?:continue|extend|remain|expire|terminate)|"
+    # '... shall expire upon the earlier of (i) the first anniversary ... (the "Term")'
+    r"\(\s*(?:the\s+)?[“\"'‘]+term[”\"'’]+\s*\)|"
     # '"Term" shall mean the Effective Date through June 15, 2001', 'TERM: ... to ...'
     r"^(?:[\d.()a-z]{1,8}\s+)?(?:the\s+)?[“\"'‘]?(?:initial\s+)?term[”\"'’]?\s*(?:shall\s+mean|means|:))",
     re.IGNORECASE,
 )
 
 
-# 'Following the Initial Term, ...', 'during the Initial Term': a sentence about what happens
-# after or within the term names it without stating it.
+# 'Following the Initial Term, ...', 'During the Term of this Agreement, Premier shall purchase':
+# a sentence about what happens after or within the term names it without stating it.
 _AROUND_TERM = re.compile(
     r"(?:following|after|during|beyond|throughout|(?:end|expiration|expiry)\s+of)\s+the\s+$",
     re.IGNORECASE,
 )
 
 
+def _names_a_term(flat: str) -> bool:
+    """Whether a sentence names a term or duration of its own (not 'During the Term, ...')."""
+    return any(
+        not _AROUND_TERM.search(flat[max(0, m.start() - 30) : m.start()])
+        for m in _NAMES_A_TERM.finditer(flat)
+    )
+
+
 def states_own_term(flat: str) -> bool:
     """Whether a sentence states this agreement's own term (not merely mentions it)."""
     for m in OWN_TERM.finditer(flat):
-        named = re.match(r"initial\s+(?:term|period)", m.group(0), re.IGNORECASE)
+        named = re.match(
+            r"initial\s+(?:term|period)|term\s+of\s+(?:this|the)\s+(?:agreement|contract)",
+            m.group(0),
+            re.IGNORECASE,
+        )
         if not (named and _AROUND_TERM.search(flat[max(0, m.start() - 30) : m.start()])):
             return True
     return False
@@ -162,10 +177,12 @@ def expiration_date(
                 continue
             # The sentence stating the term, or a Term section, is where a lawyer reads the end.
             own = (
-                OWN_TERM.search(sentence.flat)
+                states_own_term(sentence.flat)
                 or (term is not None and term.snippet == sentence.flat)
                 or re.search(r"\bterm\b|duration", sentence.section, re.I)
             )
+            if not own and not _names_a_term(sentence.flat):
+                continue  # 'the first Fiscal Year shall ... end on March 31': not a term's end
             score = 0.85 if own else 0.6
             made = date_field(doc, "expiration_date", sentence, ent, score)
             if made is not None:
@@ -185,7 +202,12 @@ def expiration_date(
         term is None or term.confidence < 0.85 or perpetual.confidence >= 0.7
     ):
         return perpetual
-    if term is not None and isinstance(term.normalized, dict) and not _runs_from_event(doc, term):
+    if (
+        term is not None
+        and isinstance(term.normalized, dict)
+        and not runs_from_event(doc, term)
+        and (term.confidence >= 0.85 or of_the_agreement(term))
+    ):
         base = start
         if (
             re.search(
@@ -203,8 +225,9 @@ def expiration_date(
             effective.normalized if effective and isinstance(effective.normalized, dict) else None
         )
         if base is None and blank and blank.get("year") and term.normalized["unit"] == "year":
+            # '[]/7/2013' plus 20 years ends in July 2033: the known month is kept.
             year = blank["year"] + term.normalized["n"]
-            blank_end = {"blank": True, "year": year}
+            blank_end = {"blank": True, "year": year, "month": blank.get("month")}
             return replace(term, name="expiration_date", normalized=blank_end, confidence=0.3)
         if base is not None:
             end = add_duration(base, term.normalized)
@@ -217,14 +240,6 @@ def expiration_date(
     if explicit:
         return max(explicit, key=lambda c: (c[0], c[1]))[2]
     return None
-
-
-def _runs_from_event(doc: Document, term: Field) -> bool:
-    """'ten (10) years from the Launch': the start is an event, so no calendar end follows."""
-    if term.page is None or term.end is None:
-        return False
-    after = doc.pages[term.page - 1][term.end : term.end + 80]
-    return _FROM_EVENT.search(" ".join(after.split())) is not None
 
 
 # 'shall extend until the four (4) year anniversary of the Effective Date', 'end on the fifth
@@ -308,7 +323,7 @@ def _anniversary_field(
         return doc.make_field(sentence, "expiration_date", end.isoformat(), confidence=0.75)
     blank = effective.normalized if effective else None
     if isinstance(blank, dict) and blank.get("year") and years:
-        year = {"blank": True, "year": blank["year"] + years}
+        year = {"blank": True, "year": blank["year"] + years, "month": blank.get("month")}
         return doc.make_field(sentence, "expiration_date", year, confidence=0.3)
     return None
 
@@ -320,6 +335,8 @@ def _perpetual(doc: Document) -> Field | None:
         if runs_on_after_initial_term(sentence.flat):
             continue  # evergreen after its initial term: the initial term's end is the end
         perpetual = "TERM" in sentence.cues and _PERPETUAL.search(sentence.flat)
+        if perpetual and _after_fixed_term(sentence, perpetual.start()):
+            perpetual = None
         items = with_items(doc, sentence)  # '... until the earlier of: (a) the fifth anniversary'
         match = perpetual or (
             _EVENT_END.search(sentence.flat)
@@ -331,3 +348,12 @@ def _perpetual(doc: Document) -> Field | None:
             confidence = 0.7 if "EFFECTIVE" in sentence.cues else 0.6
             return doc.make_field(sentence, "expiration_date", "perpetual", confidence=confidence)
     return None
+
+
+def _after_fixed_term(sentence: Sentence, at: int) -> bool:
+    """'for a term of one year ...; thereafter, it shall automatically continue until
+    terminated': running on until ended comes after a fixed term, which is where it ends."""
+    before = sentence.flat[:at]
+    return bool(re.search(r"\bthereafter\b", before, re.IGNORECASE)) and bool(
+        sentence.of("DURATION")
+    )

@@ -64,8 +64,8 @@ _AFTER_END = re.compile(
 
 _TERM_BEFORE = re.compile(
     r"(?:for|of|be|is|until|through|duration\s+of|term\s+of|period\s+of|additional|"
-    r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:an?\s+|the\s+)?"
-    r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\s+)?$",
+    r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:(?:an?|the)\b\s*)?"
+    r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\b\s*)?$",
     re.IGNORECASE,
 )
 
@@ -88,9 +88,10 @@ _FROM_START = re.compile(
 )
 
 
-# '... for a period of twelve (12) months (the "Initial Term")': named as the initial term.
+# '... for a period of twelve (12) months (the "Initial Term")', '... five (5) years thereafter
+# ("Initial Term")': named as the initial term.
 _INITIAL_NAMED = re.compile(
-    r"^\s*\(\s*(?:the\s+|this\s+)?[“\"'‘]*(?:initial|original|primary)\s+(?:term|period)\b",
+    r"^\s*(?:thereafter\s*)?\(\s*(?:the\s+|this\s+)?[“\"'‘]*(?:initial|original|primary)\s+(?:term|period)\b",
     re.IGNORECASE,
 )
 
@@ -119,6 +120,9 @@ _TERM_EXTENDS = re.compile(
 _OF_MONTH = re.compile(
     r"^\s*of\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
+
+
+_RENEWAL_ONLY = re.compile(r"renew|successive|additional|further|subsequent|consecutive", re.I)
 
 
 _TERM_SENTENCE = re.compile(
@@ -152,6 +156,9 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         or (_END_VERB.search(before) and _FROM_START.search(after))
         or re.search(r"\b(?:initial|original|primary)\s+(?:term|period)\s+of\s*$", before, re.I)
         or _TERM_EXTENDS.search(before)
+        # 'shall commence on the Effective Date and continue thereafter for a period of two (2)
+        # years': the term from its start, though 'thereafter' is a renewal word
+        or (RUNS_ON.search(before) and not _RENEWAL_ONLY.search(before))
     ):
         return "term"
     if (_RENEWAL_BEFORE.search(before) and _RENEWAL_WORDS.search(before[-45:])) or (
