@@ -38,10 +38,11 @@ from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from db.config import SHARED_DATA  # noqa: E402
 from extraction import ContractTerms, extract_many  # noqa: E402
 from extraction.normalize import parse_duration  # noqa: E402
 
-DATA = (Path("/work/shared/data/cuad-service-dev"), Path("/work/shared/data/cuad-other"))
+DATA = (SHARED_DATA / "cuad-service-dev", SHARED_DATA / "cuad-other")
 DATE_FIELDS = {"agreement_date": "agreement_date", "effective_date": "effective_date",
                "expiration_date": "expiration_date"}  # fmt: skip
 DURATION_FIELDS = {

@@ -26,13 +26,11 @@ from rapidfuzz import fuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from db.config import ROOT, SHARED_DATA  # noqa: E402
 from extraction.it import extract_it_terms  # noqa: E402
 from extraction.pdf import read_pdf  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "it-docs-dev" / "pdf"
-if not DATA.exists():
-    DATA = Path("/work/shared/data/it-docs-dev/pdf")
+DATA = SHARED_DATA / "it-docs-dev" / "pdf"
 LABELS = ROOT / "tests" / "data" / "it_labels.json"
 KINDS = ("sla", "coverage", "term", "fees", "penalties", "parties")
 TARGETS = {"sla": (0.85, 0.90), "coverage": (0.85, None), "term": (0.75, None),

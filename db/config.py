@@ -14,6 +14,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 ROOT = Path(__file__).resolve().parent.parent
+# The real documents the team measures on: ../shared/data beside the checkout (CI lays it out so).
+SHARED_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_SQLITE = ROOT / "data" / "contract_desk.db"
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 

@@ -30,7 +30,8 @@ KINDS = (
     "governing_law",
     "parties",
 )
-DATA = (Path("/work/shared/data/cuad-service-dev"), Path("/work/shared/data/cuad-other"))
+_SHARED = Path(__file__).resolve().parents[3] / "shared" / "data"  # ../shared beside the checkout
+DATA = (_SHARED / "cuad-service-dev", _SHARED / "cuad-other")
 SHORT = 60  # normalised characters below which a passage is a mention, not a clause
 _WORDS = re.compile(r"[^a-z0-9]+")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,6 +15,7 @@ from sqlalchemy import select
 from db.billing.run import preview_run
 from db.compliance.loaders import load_requirements
 from db.compliance.requirements import requirements_frame
+from db.config import SHARED_DATA
 from db.contracts_repo import set_services
 from db.documents.apply import apply_to_contract
 from db.documents.review import review_term
@@ -39,7 +39,7 @@ from db.sla.outcomes import sla_details
 from tests.factories import ADMIN, make_contract
 
 TODAY = date(2026, 11, 23)
-CUAD = Path("/work/shared/data/cuad-service-dev/pdf")
+CUAD = SHARED_DATA / "cuad-service-dev" / "pdf"
 
 
 def _upload_review_apply(session, data: bytes, filename: str, client: str, **contract):

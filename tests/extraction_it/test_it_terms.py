@@ -4,10 +4,9 @@ on the labelled real documents (../shared/data/it-docs-dev)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
+from db.config import SHARED_DATA
 from extraction.it import NO_SLA, extract_it_terms
 from extraction.it.money import parse_amount
 
@@ -180,9 +179,7 @@ def test_parties_agency_customer_and_placeholder_agency() -> None:
     )
 
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "it-docs-dev" / "pdf"
-if not DATA.exists():
-    DATA = Path("/work/shared/data/it-docs-dev/pdf")
+DATA = SHARED_DATA / "it-docs-dev" / "pdf"
 
 
 def test_bench_meets_targets_on_labelled_real_documents(capsys: pytest.CaptureFixture[str]) -> None:
