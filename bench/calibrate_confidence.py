@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import eval_labels as el  # noqa: E402
 import extraction_eval as ev  # noqa: E402
 import it_terms_eval as it_ev  # noqa: E402
 from rapidfuzz import fuzz  # noqa: E402
@@ -62,9 +63,9 @@ def _add(counts: Counts, name: str, prior: float, ok: bool) -> None:
 
 
 def _party_ok(labels: list[str], name: str) -> bool:
-    target = ev.norm_name(name)
+    target = el.norm_name(name)
     return any(
-        fuzz.token_set_ratio(ev.norm_name(lab), target) >= ev.PARTY_THRESHOLD for lab in labels
+        fuzz.token_set_ratio(el.norm_name(lab), target) >= el.PARTY_THRESHOLD for lab in labels
     )
 
 
@@ -75,13 +76,13 @@ def score_cuad(row: dict[str, Any], terms: Any, counts: Counts) -> None:
     for key, attr in ev.DATE_FIELDS.items():
         if (f := getattr(terms, attr)) is not None:
             answer = row[key]["answer"].strip()
-            ok = bool(answer) and ev.same_date(ev.label_dates(answer), ev.predicted_date(f))
+            ok = bool(answer) and el.same_date(el.label_dates(answer), el.predicted_date(f))
             _add(counts, attr, f.confidence, ok)
     for key, attr in ev.DURATION_FIELDS.items():
         f = getattr(terms, attr)
         if f is not None and isinstance(f.normalized, dict):
             answer = row[key]["answer"].strip()
-            ok = bool(answer) and ev._unit(f.normalized) in ev.label_durations(answer)
+            ok = bool(answer) and el._unit(f.normalized) in el.label_durations(answer)
             _add(counts, attr, f.confidence, ok)
     if (f := terms.governing_law) is not None:
         answer = row["governing_law"]["answer"].strip()
@@ -89,11 +90,11 @@ def score_cuad(row: dict[str, Any], terms: Any, counts: Counts) -> None:
             counts,
             "governing_law",
             f.confidence,
-            bool(answer) and ev.same_law(answer, f.normalized),
+            bool(answer) and el.same_law(answer, f.normalized),
         )
-    labels = ev.label_parties(row["parties"]["answer"].strip())
+    labels = el.label_parties(row["parties"]["answer"].strip())
     if (f := terms.parties) is not None:
-        tp, fp, _ = ev.score_parties(labels, [p["name"] for p in f.normalized])
+        tp, fp, _ = el.score_parties(labels, [p["name"] for p in f.normalized])
         _add(counts, "parties", f.confidence, tp > 0 and fp == 0)
     for attr in ("customer", "provider"):
         if (f := getattr(terms, attr)) is not None:

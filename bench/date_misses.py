@@ -16,15 +16,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extraction_eval import (  # noqa: E402
-    DATA,
-    DATE_FIELDS,
-    _extract_cached,
-    half_of,
-    label_dates,
-    predicted_date,
-    same_date,
-)
+from eval_labels import label_dates, predicted_date, same_date  # noqa: E402
+from extraction_eval import DATA, DATE_FIELDS, _extract_cached, half_of  # noqa: E402
 
 
 def misses(folder: Path, cache: Path, workers: int, half: str | None, fields: list[str]) -> None:

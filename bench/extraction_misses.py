@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import eval_labels as el  # noqa: E402
 import extraction_eval as ev  # noqa: E402
 
 
@@ -29,9 +30,9 @@ def _short(text: str, width: int = 300) -> str:
 def _duration_miss(row: dict, key: str, terms) -> tuple[str, str] | None:
     """(kind, predicted) when the duration field is wrong: 'fp', 'fn' or 'wrong'."""
     answer = row[key]["answer"].strip()
-    labels = ev.label_durations(answer) if answer else None
+    labels = el.label_durations(answer) if answer else None
     field = getattr(terms, ev.DURATION_FIELDS[key], None) if terms else None
-    pred = ev._unit(field.normalized) if field and isinstance(field.normalized, dict) else None
+    pred = el._unit(field.normalized) if field and isinstance(field.normalized, dict) else None
     if labels and pred is not None and pred in labels:
         return None
     if labels is None and pred is None:
@@ -42,10 +43,10 @@ def _duration_miss(row: dict, key: str, terms) -> tuple[str, str] | None:
 
 def _party_miss(row: dict, terms) -> tuple[str, str] | None:
     answer = row["parties"]["answer"].strip()
-    labels = ev.label_parties(answer) if answer else []
+    labels = el.label_parties(answer) if answer else []
     field = getattr(terms, "parties", None) if terms else None
     predicted = [p["name"] for p in field.normalized] if field else []
-    tp, fp, fn = ev.score_parties(labels, predicted)
+    tp, fp, fn = el.score_parties(labels, predicted)
     if not fp and not fn:
         return None
     return f"tp{tp} fp{fp} fn{fn}", f"label={labels} pred={predicted}"
