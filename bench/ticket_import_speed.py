@@ -127,7 +127,7 @@ def child(args) -> None:
         return
     from access.roles import SYSTEM
     from db.engine import make_engine
-    from db.sla.tickets_import import import_ticket_file
+    from db.sla.ticket_file_import import import_ticket_file
 
     engine = make_engine(args.url)
 

@@ -16,7 +16,7 @@ def import_file(args) -> int:
     from access.roles import SYSTEM
     from db.engine import open_store
     from db.run_lock import RunInProgress
-    from db.sla.tickets_import import import_ticket_file
+    from db.sla.ticket_file_import import import_ticket_file
     from sla import ImportRejected
 
     if not args.preset and not args.mapping:

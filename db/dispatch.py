@@ -56,11 +56,11 @@ def entitlement_at(
 
 
 def _contract_of(session: Session, client_id: int, service: str, at: datetime) -> int | None:
-    from db.sla.tickets_import import _contracts_for
+    from db.sla.ticket_matching import contracts_for
 
     frame = pd.DataFrame({"client_id": [client_id], "created_at": [pd.Timestamp(at)],
                           "service_type": [service]})  # fmt: skip
-    v = _contracts_for(session, frame).iloc[0]
+    v = contracts_for(session, frame).iloc[0]
     return None if pd.isna(v) else int(v)
 
 

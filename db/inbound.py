@@ -173,7 +173,7 @@ def rebuild(
     one insert, update and history statement each, and one that marks the events; history
     is cleared only for a ticket that has some. Columns are written only when they changed
     (`changed_at` moves only then). Clients and contracts come from the cached reference
-    data (`db.reference`); the contract is the one `_contracts_for` would pick
+    data (`db.reference`); the contract is the one `ticket_matching.contracts_for` would pick
     (`sla.single.choose_contract`). `locked`: the caller holds the tickets' lock already
     (`insert_event(lock=True)`).
     """

@@ -7,53 +7,38 @@ WRatio >= 90; every fuzzy match is reported so a person can check it). The contr
 one in force at creation (`sla.check_entitlement` picks it, preferring one that covers the
 service). Tickets upsert by (source, external_id): the same file imported twice changes
 nothing. When the export carries pause intervals they replace the ticket's stored pauses.
+Matching is db/sla/ticket_matching.py; a file streamed from disk, resumable, is
+db/sla/ticket_file_import.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
-import os
-import socket
-from collections.abc import Callable, Mapping, Sequence
-from contextlib import ExitStack, closing, contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from rapidfuzz import fuzz, process
-from sqlalchemy import String, cast, delete, func, insert, select, text, update
+from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 import sla
 from access.roles import Actor, require
-from contracts.schema import client_name_key
 from db import audit
-from db.calendars import load_calendars
 from db.models import (
-    Client,
-    Contract,
-    ContractService,
-    Technician,
     Ticket,
     TicketEvent,
-    TicketImportError,
-    TicketImportRun,
 )
-from db.run_lock import RunInProgress, lock_key
 from db.sla.import_mappings import list_mappings, mapping_dayfirst
+from db.sla.ticket_matching import Matcher, contracts_for
 from sla.import_presets import PRESETS
 from sla.ticket_import import DEFAULT_MAX_BYTES, TicketReader, human_size
-from sla.ticket_stream import CHUNK_BYTES, CHUNK_ROWS, prefetched
 
-FUZZY_CUTOFF = 90
 COMPARED = (
     "client_id",
     "contract_id",
@@ -90,103 +75,6 @@ class ImportReport:
         if self.resumed_at_row:
             text += f" (resumed at row {self.resumed_at_row}; counts include the earlier run)"
         return text
-
-
-class _Matcher:
-    """Clients, calendars and technicians read once per import and reused for every chunk
-    (a name met in one chunk is matched, fuzzily if need be, only once)."""
-
-    def __init__(self, session: Session):
-        clients = pd.DataFrame(
-            session.execute(
-                select(Client.id, Client.name).where(Client.deleted_at.is_(None))
-            ).all(),
-            columns=["id", "name"],
-        )
-        self.by_key = dict(zip(clients["name"].map(client_name_key), clients["id"], strict=True))
-        self.name_of = dict(zip(clients["id"], clients["name"], strict=True))
-        self.keys = list(self.by_key)
-        self.names: dict[str, tuple[int | None, tuple[str, float] | None]] = {}
-        self.calendars = {str(k): v for k, v in load_calendars(session=session).items()}
-        self.techs = {
-            " ".join(n.split()).casefold(): i
-            for i, n in session.execute(select(Technician.id, Technician.name)).all()
-        }
-
-    def clients(self, names: pd.Series) -> tuple[pd.Series, pd.DataFrame]:
-        """File client names -> client ids (NA if none), plus the fuzzy matches made."""
-        for name in names.dropna().unique():
-            if name in self.names:
-                continue
-            key = client_name_key(str(name))
-            if key in self.by_key:
-                self.names[name] = (self.by_key[key], None)
-                continue
-            best = process.extractOne(key, self.keys, scorer=fuzz.WRatio,
-                                      score_cutoff=FUZZY_CUTOFF)  # fmt: skip
-            if best is None:
-                self.names[name] = (None, None)
-            else:
-                cid = self.by_key[best[0]]
-                self.names[name] = (cid, (self.name_of[cid], round(float(best[1]), 1)))
-        ids = names.map({k: v[0] for k, v in self.names.items()}).astype("Int64")
-        fuzzy = [(k, *v[1]) for k in names.dropna().unique() if (v := self.names[k])[1]]
-        return ids, pd.DataFrame(fuzzy, columns=["in_file", "matched", "score"])
-
-    def technicians(self, names: pd.Series) -> pd.Series:
-        """Each distinct name looked up once (a chunk holds a handful of technicians)."""
-        table = {n: self.techs.get(" ".join(str(n).split()).casefold())
-                 for n in names.dropna().unique()}  # fmt: skip
-        return names.map(table, na_action="ignore").astype("Int64")
-
-
-def _contracts_for(
-    session: Session, rows: pd.DataFrame, calendars: dict | None = None
-) -> pd.Series:
-    """The contract in force at each ticket's creation (NA when none), for a whole chunk at
-    once (`sla.check_entitlement` is vectorised). `calendars` default: loaded here."""
-    if rows.empty:
-        return pd.Series([], dtype="Int64")
-    if calendars is None:
-        calendars = {str(k): v for k, v in load_calendars(session=session).items()}
-    cons = pd.DataFrame(
-        session.execute(
-            select(
-                Contract.id, Contract.client_id, Contract.start_date, Contract.in_force_until,
-                Contract.calendar_id,
-            ).where(
-                Contract.deleted_at.is_(None),
-                Contract.client_id.in_([int(c) for c in rows["client_id"].unique()]),
-            )
-        ).all(),
-        columns=["contract_id", "client_id", "start_date", "end_date", "calendar_id"],
-    )  # fmt: skip
-    if cons.empty:
-        return pd.Series(pd.NA, index=rows.index, dtype="Int64")
-    services = pd.DataFrame(
-        session.execute(
-            select(ContractService.contract_id, ContractService.kind, ContractService.name).where(
-                ContractService.contract_id.in_(cons["contract_id"].tolist())
-            )
-        ).all(),
-        columns=["contract_id", "kind", "name"],
-    )
-    for kind, col in (("included", "included"), ("excluded", "excluded")):
-        names = services[services["kind"] == kind].groupby("contract_id")["name"].agg(list)
-        cons[col] = cons["contract_id"].map(names).apply(lambda v: v if isinstance(v, list) else [])
-    cons["calendar_key"] = cons["calendar_id"].map(
-        lambda c: "24x7" if c is None or pd.isna(c) else str(int(c))
-    )
-    items = pd.DataFrame(
-        {
-            "client_id": rows["client_id"].astype("int64").to_numpy(),
-            # .array keeps the UTC datetimes; .to_numpy() would box each one as a Timestamp
-            "instant": pd.to_datetime(rows["created_at"], utc=True).array,
-            "service_type": rows["service_type"].fillna("").to_numpy(),
-        }
-    )
-    checked = sla.check_entitlement(items, cons, calendars=calendars)
-    return pd.Series(checked["contract_id"].to_numpy(), index=rows.index).astype("Int64")
 
 
 def _pause_pairs(pauses: object) -> list[tuple[datetime, datetime | None]]:
@@ -299,7 +187,7 @@ def import_tickets(
         io.BytesIO(data), filename=filename, preset=None if columns else preset,
         mapping=columns, source_tz=source_tz, dayfirst=dayfirst, mapping_dayfirst=own_dayfirst,
     )  # fmt: skip
-    matcher = _Matcher(session)
+    matcher = Matcher(session)
     tally = _Tally()
     for parsed, _, _ in reader.chunks():
         tally.errors.append(parsed.errors)
@@ -315,8 +203,13 @@ def import_tickets(
 
 
 def _upsert_chunk(
-    session: Session, actor: Actor, valid: pd.DataFrame, source: str, has_pauses: bool,
-    matcher: _Matcher, tally: _Tally,
+    session: Session,
+    actor: Actor,
+    valid: pd.DataFrame,
+    source: str,
+    has_pauses: bool,
+    matcher: Matcher,
+    tally: _Tally,
 ) -> None:
     """Match and upsert one chunk's good rows in bulk: new tickets by COPY (PostgreSQL) or
     one executemany (SQLite), changed ones by one executemany UPDATE, each change audited."""
@@ -338,13 +231,15 @@ def _upsert_chunk(
         tally.fuzzy.append(rows[["row", "client_name"]].merge(
             fuzzy_names, left_on="client_name", right_on="in_file"
         )[["row", "in_file", "matched", "score"]])  # fmt: skip
-    rows["contract_id"] = _contracts_for(session, rows, matcher.calendars)
+    rows["contract_id"] = contracts_for(session, rows, matcher.calendars)
     rows["technician_id"] = matcher.technicians(rows["technician"])
     rows["service_type"] = rows["service_type"].fillna("unspecified").astype(str).str[:80]
     status = rows["status"].astype(object)
-    rows["status"] = status.where(
-        status.notna(), np.where(rows["resolved_at"].notna(), "resolved", "open")
-    ).astype(str).str[:30]
+    rows["status"] = (
+        status.where(status.notna(), np.where(rows["resolved_at"].notna(), "resolved", "open"))
+        .astype(str)
+        .str[:30]
+    )
     rows["external_id"] = rows["external_id"].astype(str).str[:80]
     existing = _existing(session, source, rows["external_id"].tolist())
     is_old = rows["external_id"].isin(list(existing))
@@ -485,191 +380,3 @@ def _write_pauses(session: Session, ticket_id: int, pauses: Sequence[tuple]) -> 
         session.add(TicketEvent(ticket_id=ticket_id, at=start, kind="paused", value="on hold"))
         if end is not None:
             session.add(TicketEvent(ticket_id=ticket_id, at=end, kind="resumed"))
-
-
-STREAM_MAX_BYTES = 4 * 1024**3  # 4 GiB: the streamed import's memory does not grow with it
-Progress = Callable[[int, int, int], None]  # (next row, bytes or rows read, file size)
-
-
-def import_ticket_file(
-    *,
-    engine: Engine,
-    actor: Actor,
-    path: str | Path,
-    preset: str | None = None,
-    mapping: str | Mapping[str, str] | None = None,
-    source_tz: str = "UTC",
-    dayfirst: bool | None = None,
-    max_bytes: int = STREAM_MAX_BYTES,
-    chunk_bytes: int = CHUNK_BYTES,
-    chunk_rows: int = CHUNK_ROWS,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Stream a ticket export from disk and commit it chunk by chunk with its progress
-    record (`TicketImportRun`); an import of the same file (SHA-256), source and options
-    that was killed resumes where its last commit ended. Memory stays bounded by the chunk.
-
-    One import at a time: on PostgreSQL a session advisory lock held for the whole file (a
-    killed process releases it); on SQLite each chunk takes the writer lock and a run whose
-    process is still alive on this host is not taken over. The loser gets RunInProgress.
-    """
-    require(actor, "work_sla")
-    path = Path(path)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise sla.ImportRejected(
-            f"'{path.name}' is {human_size(size)}, over the {human_size(max_bytes)} limit"
-        )
-    digest = _sha256(path)
-    with Session(engine) as s:
-        columns, source, own_dayfirst = _resolve(s, preset, mapping)
-        matcher = _Matcher(s)
-    named = mapping if isinstance(mapping, str | None) else dict(sorted(mapping.items()))
-    options = {"preset": preset, "mapping": named, "tz": source_tz, "dayfirst": dayfirst}
-    runner = f"{socket.gethostname()}:{os.getpid()}"
-    with _file_lock(engine), path.open("rb") as f, ExitStack() as stack:
-        run_id, start, first_row = _resumable(engine, digest, source, options, runner)
-        resumed = first_row
-        if run_id is not None:
-            with Session(engine) as s:
-                decided = s.get(TicketImportRun, run_id).options.get("dayfirst_used")
-            dayfirst = decided if decided is not None else dayfirst
-        reader = TicketReader(
-            f, filename=path.name, preset=None if columns else preset, mapping=columns,
-            source_tz=source_tz, dayfirst=dayfirst, mapping_dayfirst=own_dayfirst,
-            chunk_bytes=chunk_bytes, chunk_rows=chunk_rows,
-        )  # fmt: skip
-        tally = _Tally()
-        # parsed a chunk ahead; closed (its thread stopped) before the file, also on error
-        chunks = stack.enter_context(
-            closing(prefetched(reader.chunks(start=start, first_row=first_row)))
-        )
-        for parsed, end, next_row in chunks:
-            if run_id is None and parsed.valid.empty and parsed.errors.empty:
-                continue  # blank lines only: nothing to record yet
-            with Session(engine) as s, s.begin():
-                if engine.dialect.name != "postgresql":
-                    _sqlite_writer(s)
-                chunk = _Tally()
-                chunk.errors.append(parsed.errors)
-                _upsert_chunk(s, actor, parsed.valid, source, "pauses" in reader.found,
-                              matcher, chunk)  # fmt: skip
-                errors = pd.concat([e for e in chunk.errors if len(e)] or [_no_errors()])
-                run = s.get(TicketImportRun, run_id) if run_id is not None else None
-                if run is None:
-                    run = TicketImportRun(
-                        file_sha256=digest, filename=path.name[:200], source=source,
-                        options={**options, "dayfirst_used": reader.dayfirst},
-                        status="running", position=0, next_row=0, inserted=0, updated=0,
-                        unchanged=0, error_rows=0, chunks=0, runner=runner,
-                    )  # fmt: skip
-                    s.add(run)
-                    s.flush()
-                    run_id = run.id
-                if len(errors):
-                    s.execute(insert(TicketImportError.__table__), [
-                        {"run_id": run_id, "row": int(r), "column": str(c)[:120],
-                         "reason": str(m)}
-                        for r, c, m in errors[["row", "column", "reason"]].itertuples(index=False)
-                    ])  # fmt: skip
-                run.position, run.next_row, run.chunks = end, next_row, run.chunks + 1
-                run.inserted += chunk.inserted
-                run.updated += chunk.updated
-                run.unchanged += chunk.unchanged
-                run.error_rows += len(errors)
-                run.runner, run.updated_at = runner, datetime.now(UTC)
-            tally.fuzzy.extend(chunk.fuzzy)
-            if progress is not None:
-                progress(next_row, end, size)
-        with Session(engine) as s, s.begin():
-            if run_id is None:  # nothing but blank lines after a resumed position
-                return tally.report(source)
-            run = s.get(TicketImportRun, run_id)
-            run.status, run.finished_at = "done", datetime.now(UTC)
-            tally.inserted, tally.updated = run.inserted, run.updated
-            tally.unchanged = run.unchanged
-            errors = pd.DataFrame(
-                s.execute(
-                    select(TicketImportError.row, TicketImportError.column,
-                           TicketImportError.reason)
-                    .where(TicketImportError.run_id == run_id)
-                ).all(),
-                columns=["row", "column", "reason"],
-            )  # fmt: skip
-            report = tally.report(source, errors, run_id=run_id,
-                                  resumed_at_row=resumed)  # fmt: skip
-            audit.record(
-                session=s, actor=actor, entity="ticket_import", entity_id=None,
-                action="import", field=path.name[:60], new=report.summary,
-            )  # fmt: skip
-    return report
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(1 << 20):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _sqlite_writer(s: Session) -> None:
-    """Take SQLite's writer lock at the chunk's start (waits the busy timeout, then
-    RunInProgress), so reads of existing tickets see every committed chunk of a rival."""
-    from db.run_lock import _acquire
-
-    _acquire(s, "tickets-import", 0.0)
-
-
-@contextmanager
-def _file_lock(engine: Engine):
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    key = lock_key("tickets-import")
-    with engine.connect() as conn:
-        got = bool(conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
-        conn.commit()
-        if not got:
-            raise RunInProgress("tickets-import")
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
-            conn.commit()
-
-
-def _resumable(
-    engine: Engine, digest: str, source: str, options: dict, runner: str
-) -> tuple[int | None, int | None, int | None]:
-    """(run id, position, next row) of an unfinished import of this file, else Nones."""
-    with Session(engine) as s:
-        runs = s.scalars(
-            select(TicketImportRun).where(
-                TicketImportRun.file_sha256 == digest, TicketImportRun.source == source,
-                TicketImportRun.status == "running",
-            ).order_by(TicketImportRun.id.desc())
-        ).all()  # fmt: skip
-        for run in runs:
-            if {k: run.options.get(k) for k in options} != options:
-                continue
-            if engine.dialect.name != "postgresql" and _alive(run.runner, runner):
-                raise RunInProgress("tickets-import")
-            return run.id, run.position, run.next_row
-    return None, None, None
-
-
-def _alive(other: str | None, me: str) -> bool:
-    """Is the process that wrote `other` ("host:pid") still running on this host?"""
-    if not other or other == me:
-        return False
-    host, _, pid = other.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

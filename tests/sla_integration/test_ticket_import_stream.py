@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from contracts.schema import client_name_key
 from db.models import Client, Ticket, TicketImportError, TicketImportRun
 from db.sla.import_mappings import save_mapping
-from db.sla.tickets_import import import_ticket_file, import_tickets
+from db.sla.ticket_file_import import import_ticket_file
+from db.sla.tickets_import import import_tickets
 from sla import ImportRejected
 from tests.factories import ADMIN
 from tests.sla.test_sla_ticket_import import write_csv, write_xlsx
@@ -102,8 +103,14 @@ def test_a_crash_mid_file_resumes_after_the_last_commit(engine, acme, tmp_path):
         run = s.scalar(select(TicketImportRun))
         assert run.status == "running" and run.position == calls[-1] and run.chunks == 3
     resumed: list[int] = []
-    report = import_ticket_file(engine=engine, actor=ADMIN, path=path, preset="zendesk",
-                                chunk_bytes=2048, progress=lambda r, p, s: resumed.append(p))
+    report = import_ticket_file(
+        engine=engine,
+        actor=ADMIN,
+        path=path,
+        preset="zendesk",
+        chunk_bytes=2048,
+        progress=lambda r, p, s: resumed.append(p),
+    )
     assert min(resumed) > calls[-1]  # nothing committed before the crash was read again
     assert report.resumed_at_row == run.next_row
     assert "resumed at row" in report.summary
@@ -146,8 +153,14 @@ def test_xlsx_streams_rows_with_the_header_on_row_3_and_resumes(engine, acme, tm
     data[59][6] = "yesterday"
     write_xlsx(path, [["Ticket report"], [], HEAD, *data])
     with pytest.raises(Killed):
-        import_ticket_file(engine=engine, actor=ADMIN, path=path, preset="zendesk",
-                           chunk_rows=25, progress=lambda *a: (_ for _ in ()).throw(Killed))
+        import_ticket_file(
+            engine=engine,
+            actor=ADMIN,
+            path=path,
+            preset="zendesk",
+            chunk_rows=25,
+            progress=lambda *a: (_ for _ in ()).throw(Killed),
+        )
     assert count(engine) == 25
     report = import_ticket_file(engine=engine, actor=ADMIN, path=path, preset="zendesk",
                                 chunk_rows=25)  # fmt: skip
