@@ -105,6 +105,14 @@ def _sla(session: Session, ids: list[int], start: date, end: date, now: datetime
     return out
 
 
+def _months(instants: pd.Series) -> pd.Series:
+    """'YYYY-MM' of each instant, as `.dt.strftime("%Y-%m")` gives it, formatted once per
+    distinct month: strftime per row cost ~0.2 CPU-s over the 600k outcomes at 1M tickets."""
+    codes = instants.dt.year * 100 + instants.dt.month
+    labels = {c: f"{int(c) // 100:04d}-{int(c) % 100:02d}" for c in codes.dropna().unique()}
+    return codes.map(labels).astype("str")
+
+
 def executive_view(
     *,
     session: Session,
@@ -171,7 +179,7 @@ def executive_view(
     else:
         resp, res = kpis.sla_rate(sla, "response"), kpis.sla_rate(sla, "resolution")
         decided = sla[sla["state"].isin(["met", "breached"])].copy()
-        decided["month"] = pd.to_datetime(decided["created_at"], utc=True).dt.strftime("%Y-%m")
+        decided["month"] = _months(pd.to_datetime(decided["created_at"], utc=True))
         decided["ok"] = decided["state"] == "met"
         sla_trend = (
             decided.groupby(["month", "metric"], as_index=False)["ok"]
