@@ -235,9 +235,10 @@ def executive_view(
             "score",
         ),
     ]
-    forecast, risk = renewal_risk(session, now, currency, ids)
     prev_now = datetime.combine(p_end, time(12), UTC)
-    prev_forecast, prev_risk = renewal_risk(session, prev_now, currency, ids)
+    (forecast, risk), (prev_forecast, prev_risk) = renewal_risk(
+        session, (now, prev_now), currency, ids
+    )
     tiles += [
         tile("Forecast renewals", forecast, prev_forecast, "money"),
         tile("At-risk contracts", len(risk), len(prev_risk), "count", higher_is_better=False),
