@@ -9,6 +9,7 @@ and the pipeline page do not each score every contract again while nothing chang
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import pandas as pd
@@ -32,16 +33,19 @@ def opportunities(session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["contract_id", "term_end", "outcome", "value", "currency"])
 
 
-def renewal_risk(session: Session, now: datetime, currency: str, ids: list[int]):
-    """(weighted 90-day forecast, at-risk rows) from the renewal pipeline, one currency."""
+def renewal_risk(session: Session, nows: Sequence[datetime], currency: str, ids: list[int]):
+    """[(weighted 90-day forecast, at-risk rows)] from the renewal pipeline at each of
+    `nows`, one currency."""
     from access.roles import SYSTEM
-    from db.renewals.pipeline import renewal_pipeline
+    from db.renewals.pipeline import renewal_pipelines
 
-    pipe = renewal_pipeline(session=session, actor=SYSTEM, now=now, forecast_days=90)
-    fc = pipe.forecast[pipe.forecast["currency"] == currency]
-    forecast = fc["weighted value"].iloc[0] if len(fc) else None
-    risk = pipe.at_risk[(pipe.at_risk["currency"] == currency) & pipe.at_risk["id"].isin(ids)]
-    return forecast, risk.drop(columns=["id"])
+    out = []
+    for pipe in renewal_pipelines(session=session, actor=SYSTEM, nows=nows, forecast_days=90):
+        fc = pipe.forecast[pipe.forecast["currency"] == currency]
+        forecast = fc["weighted value"].iloc[0] if len(fc) else None
+        risk = pipe.at_risk[(pipe.at_risk["currency"] == currency) & pipe.at_risk["id"].isin(ids)]
+        out.append((forecast, risk.drop(columns=["id"])))
+    return out
 
 
 def risk_value(rows: pd.DataFrame):

@@ -105,6 +105,14 @@ def _sla(session: Session, ids: list[int], start: date, end: date, now: datetime
     return out
 
 
+def _months(instants: pd.Series) -> pd.Series:
+    """'YYYY-MM' of each instant, as `.dt.strftime("%Y-%m")` gives it, formatted once per
+    distinct month: strftime per row cost ~0.2 CPU-s over the 600k outcomes at 1M tickets."""
+    codes = instants.dt.year * 100 + instants.dt.month
+    labels = {c: f"{int(c) // 100:04d}-{int(c) % 100:02d}" for c in codes.dropna().unique()}
+    return codes.map(labels).astype("str")
+
+
 def executive_view(
     *,
     session: Session,
@@ -171,7 +179,7 @@ def executive_view(
     else:
         resp, res = kpis.sla_rate(sla, "response"), kpis.sla_rate(sla, "resolution")
         decided = sla[sla["state"].isin(["met", "breached"])].copy()
-        decided["month"] = pd.to_datetime(decided["created_at"], utc=True).dt.strftime("%Y-%m")
+        decided["month"] = _months(pd.to_datetime(decided["created_at"], utc=True))
         decided["ok"] = decided["state"] == "met"
         sla_trend = (
             decided.groupby(["month", "metric"], as_index=False)["ok"]
@@ -227,9 +235,10 @@ def executive_view(
             "score",
         ),
     ]
-    forecast, risk = renewal_risk(session, now, currency, ids)
     prev_now = datetime.combine(p_end, time(12), UTC)
-    prev_forecast, prev_risk = renewal_risk(session, prev_now, currency, ids)
+    (forecast, risk), (prev_forecast, prev_risk) = renewal_risk(
+        session, (now, prev_now), currency, ids
+    )
     tiles += [
         tile("Forecast renewals", forecast, prev_forecast, "money"),
         tile("At-risk contracts", len(risk), len(prev_risk), "count", higher_is_better=False),

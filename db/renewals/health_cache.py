@@ -80,13 +80,18 @@ def _asked(contracts: pd.DataFrame) -> tuple:
 
 
 def cached(
-    session: Session, contracts: pd.DataFrame, now: datetime, load: Callable[[], pd.DataFrame]
+    session: Session,
+    contracts: pd.DataFrame,
+    now: datetime,
+    load: Callable[[], pd.DataFrame],
+    store: tuple | None = None,
 ) -> pd.DataFrame:
-    """`load()`, or a copy of its result for the same store state, contracts and `now`."""
+    """`load()`, or a copy of its result for the same store state, contracts and `now`;
+    `store` is `state(session)` when the caller read it already (several `now`s at once)."""
     if not outcome_cache.is_enabled(session):
         return load()
     url = session.get_bind().engine.url.render_as_string(hide_password=False)
-    key = (state(session), _asked(contracts), now)
+    key = (state(session) if store is None else store, _asked(contracts), now)
     with _lock:
         kept = _entries.get(url, OrderedDict())
         found = kept.get(key)

@@ -27,10 +27,15 @@ def _grouped(session: Session, q) -> dict[int, Any]:
     return {cid: value for cid, value in session.execute(q).all() if cid is not None}
 
 
-def health_inputs(*, session: Session, contracts: pd.DataFrame, now: datetime) -> pd.DataFrame:
+def health_inputs(
+    *, session: Session, contracts: pd.DataFrame, now: datetime, store: tuple | None = None
+) -> pd.DataFrame:
     """:class:`renewals.health.HealthInputs` columns per contract (index = contract id);
-    in the app, computed once per store state and `now` for every caller (health_cache)."""
-    return health_cache.cached(session, contracts, now, lambda: _compute(session, contracts, now))
+    in the app, computed once per store state and `now` for every caller (health_cache;
+    `store`: its state, when the caller read it already)."""
+    return health_cache.cached(
+        session, contracts, now, lambda: _compute(session, contracts, now), store
+    )
 
 
 def _compute(session: Session, contracts: pd.DataFrame, now: datetime) -> pd.DataFrame:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
@@ -9,11 +10,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
+from db.renewals import health_cache
 from db.renewals.contracts import _pipeline_frame
 from db.renewals.health_inputs import health_inputs
 from db.renewals.weights import health_weights
+from db.sla import outcome_cache
 from renewals.forecast import renewal_forecast
-from renewals.health import at_risk, health_frame
+from renewals.health import HealthWeights, at_risk, health_frame
 from renewals.stage import Stage
 from renewals.tasks import OPEN_STAGES
 
@@ -60,10 +63,32 @@ def renewal_pipeline(
     *, session: Session, actor: Actor, now: datetime, forecast_days: int = 365
 ) -> Pipeline:
     """Every live contract by stage, with health, the at-risk list and the forecast."""
+    return renewal_pipelines(
+        session=session, actor=actor, nows=(now,), forecast_days=forecast_days
+    )[0]
+
+
+def renewal_pipelines(
+    *, session: Session, actor: Actor, nows: Sequence[datetime], forecast_days: int = 365
+) -> list[Pipeline]:
+    """`renewal_pipeline` at each of `nows` (the executive view's now and previous period),
+    reading the weights and the health cache's store state once for all of them."""
     require(actor, "work_renewals")
     weights, problem = health_weights(session=session)
+    store = health_cache.state(session) if outcome_cache.is_enabled(session) else None
+    return [_pipeline(session, now, weights, problem, store, forecast_days) for now in nows]
+
+
+def _pipeline(
+    session: Session,
+    now: datetime,
+    weights: HealthWeights,
+    problem: str | None,
+    store: tuple | None,
+    forecast_days: int,
+) -> Pipeline:
     frame = _pipeline_frame(session, now)
-    inputs = health_inputs(session=session, contracts=frame, now=now)
+    inputs = health_inputs(session=session, contracts=frame, now=now, store=store)
     scored = health_frame(inputs, weights) if len(inputs) else pd.DataFrame()
     frame = frame.set_index("id", drop=False)
     frame["health"] = scored["score"] if len(scored) else None

@@ -161,3 +161,35 @@ def test_another_process_reads_the_inputs_from_the_frame_file(session, computed)
     health_cache.clear()
     _inputs(session)
     assert computed == [NOW]  # the file's key no longer matches the store
+
+
+def test_pipelines_at_several_nows_equal_one_pipeline_each(session, computed):
+    """renewal_pipelines reads the weights and the cache's store state once for every `now`
+    (the executive view's now and previous period); each board is the one renewal_pipeline
+    gives for its own `now`, computed directly, and each `now` is computed once."""
+    from dataclasses import fields
+
+    from db.renewals.pipeline import renewal_pipelines
+
+    make_book(session, NOW)
+    nows = (NOW, NOW - timedelta(days=83))
+    engine = session.get_bind().engine
+    outcome_cache.disable(engine)
+    direct = [
+        renewal_pipeline(session=session, actor=SYSTEM, now=n, forecast_days=90) for n in nows
+    ]
+    outcome_cache.enable(engine)
+    computed.clear()
+    got = renewal_pipelines(session=session, actor=SYSTEM, nows=nows, forecast_days=90)
+    assert computed == list(nows)
+    assert len(direct[0].at_risk) >= 1 and not direct[0].at_risk.equals(direct[1].at_risk)
+    for pipe, want in zip(got, direct, strict=True):
+        for f in fields(want):
+            a, b = getattr(pipe, f.name), getattr(want, f.name)
+            if isinstance(b, pd.DataFrame):
+                pd.testing.assert_frame_equal(a, b, obj=f.name)
+            else:
+                assert a == b, f.name
+    again = renewal_pipelines(session=session, actor=SYSTEM, nows=nows, forecast_days=90)
+    assert computed == list(nows)  # the second call is served by the cache
+    pd.testing.assert_frame_equal(again[1].at_risk, direct[1].at_risk)

@@ -209,3 +209,24 @@ def test_performance_tickets_from_driver_rows_equal_the_orm_read(seeded):
     orm = pd.DataFrame(rows, columns=cols)
     assert len(got) == len(orm) > 100 and got["resolved_at"].isna().any()
     pd.testing.assert_frame_equal(got.drop(columns="resolution_min"), orm)
+
+
+def test_months_formatted_once_per_month_equal_strftime():
+    """The SLA trend's month labels equal strftime per row: year ends, a leap day, missing."""
+    from db.analytics_repo import _months
+
+    instants = pd.Series(
+        pd.to_datetime(
+            [
+                "2025-12-31 23:59:59",
+                "2026-01-01 00:00:00",
+                "2024-02-29 12:00:00",
+                None,
+                "2026-11-30 08:00:00",
+            ],
+            utc=True,
+        )
+    )
+    got = _months(instants)
+    pd.testing.assert_series_equal(got, instants.dt.strftime("%Y-%m"))
+    assert list(got.dropna()) == ["2025-12", "2026-01", "2024-02", "2026-11"]
