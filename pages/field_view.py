@@ -11,15 +11,8 @@ from html import escape
 import streamlit as st
 
 from access.roles import PermissionDenied
-from db.field_repo import (
-    check_request,
-    field_card,
-    out_of_scope_requests,
-    recent_work,
-    record_out_of_scope,
-    search_clients,
-    todays_work,
-)
+from db.field_repo import field_card, recent_work, search_clients, todays_work
+from db.field_scope import check_request, out_of_scope_requests, record_out_of_scope
 from safe.text import md, md_html, md_msg
 from ui.auth import guard
 from ui.store import session

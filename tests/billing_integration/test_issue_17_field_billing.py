@@ -15,7 +15,7 @@ from access.roles import PermissionDenied
 from db.billing.backup_documents import backup_documents
 from db.billing.invoices import issue_invoices
 from db.billing.run import preview_run, run_billing
-from db.field_repo import out_of_scope_requests, record_out_of_scope
+from db.field_scope import out_of_scope_requests, record_out_of_scope
 from db.models import (
     AuditEntry,
     ContractService,

@@ -6,12 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from access.roles import PermissionDenied
-from db.field_repo import (
-    check_request,
-    field_card,
-    record_out_of_scope,
-    search_clients,
-)
+from db.field_repo import field_card, search_clients
+from db.field_scope import check_request, record_out_of_scope
 from db.models import AuditEntry, OutOfScopeRequest
 from tests.compliance_integration.conftest import ON
 from tests.factories import ADMIN, actor
