@@ -15,7 +15,6 @@ from db.analytics_billing import billing_accuracy, credits_given, revenue_recove
 from db.analytics_renewals import opportunities, renewal_risk, risk_value
 from db.loaders import contracts_frame
 from db.models import (
-    Contract,
     Invoice,
     Technician,
     Ticket,
@@ -52,7 +51,7 @@ def _unindexed(column):  # noqa: ANN001, ANN202 - SQL expressions
     return column + literal_column("0")
 
 
-def _cost_and_hours(session: Session, ids: list[int], start: date, end: date):
+def cost_and_hours(session: Session, ids: list[int], start: date, end: date):
     contract = _unindexed(TimeEntry.contract_id)
     q = (
         select(
@@ -74,7 +73,7 @@ def _cost_and_hours(session: Session, ids: list[int], start: date, end: date):
     return cost, hours
 
 
-def _invoices(session: Session, currency: str) -> pd.DataFrame:
+def invoices_in(session: Session, currency: str) -> pd.DataFrame:
     rows = session.execute(
         select(Invoice.contract_id, Invoice.period_start, Invoice.total, Invoice.status).where(
             Invoice.currency == currency
@@ -113,6 +112,22 @@ def _months(instants: pd.Series) -> pd.Series:
     return codes.map(labels).astype("str")
 
 
+def portfolio(
+    session: Session, currency: str | None, tiers: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[str], str, pd.DataFrame]:
+    """(every contract, currencies by use, the currency shown: `currency` when some contract
+    is in it else the most used, the contracts shown: in that currency and `tiers`)."""
+    contracts = contracts_frame(session=session)
+    currencies = (
+        contracts.groupby("currency")["value"].count().sort_values(ascending=False).index.tolist()
+    )
+    currency = currency if currency in currencies else (currencies[0] if currencies else "USD")
+    c = contracts[contracts["currency"] == currency]
+    if tiers:
+        c = c[c["tier"].isin(tiers)]
+    return contracts, currencies, currency, c
+
+
 def executive_view(
     *,
     session: Session,
@@ -125,19 +140,12 @@ def executive_view(
     targets: kpis.Targets = kpis.Targets(),
 ) -> ExecutiveView:
     require(actor, "view_executive")
-    contracts = contracts_frame(session=session)
-    currencies = (
-        contracts.groupby("currency")["value"].count().sort_values(ascending=False).index.tolist()
-    )
-    currency = currency if currency in currencies else (currencies[0] if currencies else "USD")
-    c = contracts[contracts["currency"] == currency]
-    if tiers:
-        c = c[c["tier"].isin(tiers)]
+    contracts, currencies, currency, c = portfolio(session, currency, tiers)
     live = kpis.active(c, today)
     ids = c["id"].tolist()
     span = end - start
     p_start, p_end = start - span - timedelta(days=1), start - timedelta(days=1)
-    inv = _invoices(session, currency)
+    inv = invoices_in(session, currency)
     inv = inv[inv["contract_id"].isin(ids)]
     missing = []
     if c.empty:
@@ -145,7 +153,7 @@ def executive_view(
 
     def period_figures(a: date, b: date):
         rev = kpis.revenue_by_contract(inv, a, b)
-        cost, hours = _cost_and_hours(session, ids, a, b)
+        cost, hours = cost_and_hours(session, ids, a, b)
         return rev, cost, hours
 
     rev, cost, hours = period_figures(start, end)
@@ -290,58 +298,3 @@ def executive_view(
         recovered=recovered,
         missing=missing,
     )
-
-
-def performance_tickets(
-    *, session: Session, actor: Actor, start: date, end: date, now: datetime
-) -> pd.DataFrame:
-    """Tickets created in [start, end] with names and their resolution business minutes."""
-    require(actor, "work_sla")
-    from db.models import Client
-    from db.sla.frames import instant_column, read_rows, since_param, to_instants
-    from db.sla.outcomes import sla_outcomes
-
-    # Driver tuples, instants as text parsed in bulk (db.sla.frames): SQLAlchemy's rows and
-    # per-value datetime processing cost ~5 CPU-s for the 300k tickets of 90 days at 1M.
-    rows = read_rows(
-        session,
-        select(
-            Ticket.id,
-            Ticket.contract_id,
-            Contract.reference,
-            Client.name,
-            Ticket.service_type,
-            Technician.name,
-            instant_column(session, Ticket.created_at),
-            instant_column(session, Ticket.resolved_at),
-            Ticket.csat,
-        )
-        .outerjoin(Contract, Contract.id == Ticket.contract_id)
-        .outerjoin(Client, Client.id == Ticket.client_id)
-        .outerjoin(Technician, Technician.id == Ticket.technician_id)
-        .where(
-            Ticket.created_at >= since_param(session, _utc(start)),
-            Ticket.created_at < since_param(session, _utc(end + timedelta(1)), "until"),
-        ),
-    )
-    t = pd.DataFrame(
-        rows,
-        columns=[
-            "ticket_id",
-            "contract_id",
-            "reference",
-            "client",
-            "service_type",
-            "technician",
-            "created_at",
-            "resolved_at",
-            "csat",
-        ],
-    )
-    for name in ("created_at", "resolved_at"):
-        t[name] = to_instants(t[name])
-    out = sla_outcomes(session=session, now=now, since=_utc(start))
-    res = out[out["metric"] == "resolution"].set_index("ticket_id")["elapsed_min"]
-    t["resolution_min"] = t["ticket_id"].map(res)
-    t.loc[t["resolved_at"].isna(), "resolution_min"] = float("nan")
-    return t

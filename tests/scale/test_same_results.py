@@ -184,31 +184,51 @@ def test_rows_read_in_one_pass_equal_the_column_wise_build(seeded):
     assert list(empty.columns) == cols and empty.empty
 
 
-def test_performance_tickets_from_driver_rows_equal_the_orm_read(seeded):
-    """performance_tickets reads driver tuples with instants as text; the frame is the one
-    the ORM read gave (same columns, dtypes and values, open tickets' NaT included)."""
+@pytest.mark.parametrize("cached", [False, True], ids=["read", "sla-cache"])
+def test_performance_tickets_from_the_sla_inputs_equal_the_orm_read(seeded, cached):
+    """performance_tickets takes each ticket's names and instants from the SLA inputs (held by
+    the app's outcome cache, or read for the period) and its resolution minutes from the SLA
+    engine: the values are those of the straightforward ORM join, every ticket of the period
+    (open ones, ones without a contract or technician) once, in id order."""
     from access.roles import SYSTEM
-    from db.analytics_repo import _utc, performance_tickets
+    from db.analytics_repo import _utc
     from db.models import Client, Contract, Technician
+    from db.performance_repo import TICKET_COLUMNS, performance_tickets
+    from db.sla import outcome_cache
+    from db.sla.outcomes import sla_outcomes
 
-    start, end = (NOW - timedelta(days=120)).date(), NOW.date()
-    with session_scope(seeded) as s:
-        got = performance_tickets(session=s, actor=SYSTEM, start=start, end=end, now=NOW)
-        rows = s.execute(
-            select(Ticket.id, Ticket.contract_id, Contract.reference, Client.name,
-                   Ticket.service_type, Technician.name, Ticket.created_at, Ticket.resolved_at,
-                   Ticket.csat)
-            .outerjoin(Contract, Contract.id == Ticket.contract_id)
-            .outerjoin(Client, Client.id == Ticket.client_id)
-            .outerjoin(Technician, Technician.id == Ticket.technician_id)
-            .where(Ticket.created_at >= _utc(start),
-                   Ticket.created_at < _utc(end + timedelta(1)))
-        ).all()  # fmt: skip
-    cols = ["ticket_id", "contract_id", "reference", "client", "service_type", "technician",
-            "created_at", "resolved_at", "csat"]  # fmt: skip
-    orm = pd.DataFrame(rows, columns=cols)
+    start, end = (NOW - timedelta(days=120)).date(), (NOW - timedelta(days=1)).date()
+    if cached:
+        outcome_cache.enable(seeded)
+    try:
+        with session_scope(seeded) as s:
+            got = performance_tickets(session=s, actor=SYSTEM, start=start, end=end, now=NOW)
+            rows = s.execute(
+                select(Ticket.id, Ticket.contract_id, Contract.reference, Client.name,
+                       Ticket.service_type, Technician.name, Ticket.created_at,
+                       Ticket.resolved_at, Ticket.csat)
+                .outerjoin(Contract, Contract.id == Ticket.contract_id)
+                .outerjoin(Client, Client.id == Ticket.client_id)
+                .outerjoin(Technician, Technician.id == Ticket.technician_id)
+                .where(Ticket.created_at >= _utc(start),
+                       Ticket.created_at < _utc(end + timedelta(1)))
+                .order_by(Ticket.id)
+            ).all()  # fmt: skip
+            out = sla_outcomes(session=s, now=NOW, since=_utc(start))
+            later = s.scalar(
+                select(func.count()).where(Ticket.created_at >= _utc(end + timedelta(1)))
+            )
+    finally:
+        outcome_cache.disable(seeded)
+    orm = pd.DataFrame(rows, columns=TICKET_COLUMNS[:-1])
+    res = out[out["metric"] == "resolution"].set_index("ticket_id")["elapsed_min"]
+    orm["resolution_min"] = orm["ticket_id"].map(res).astype(float)
+    orm.loc[orm["resolved_at"].isna(), "resolution_min"] = float("nan")
+    assert list(got.columns) == TICKET_COLUMNS
     assert len(got) == len(orm) > 100 and got["resolved_at"].isna().any()
-    pd.testing.assert_frame_equal(got.drop(columns="resolution_min"), orm)
+    assert got["csat"].notna().any() and got["resolution_min"].notna().any()
+    assert later > 0 and got["created_at"].max() < pd.Timestamp(_utc(end + timedelta(1)))
+    pd.testing.assert_frame_equal(got, orm, check_dtype=False)
 
 
 def test_months_formatted_once_per_month_equal_strftime():
