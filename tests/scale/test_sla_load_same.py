@@ -185,14 +185,15 @@ def test_columns_read_in_chunks_equal_one_raw_read(seeded):
     assert empty.empty and empty["ticket_id"].dtype == "int64"
 
 
-def test_entitlements_read_in_chunks_keep_the_plain_columns(seeded):
+def test_entitlements_read_in_chunks_are_typed_columns_with_the_values_read(seeded):
     with session_scope(seeded) as s:
         raw = _old_tickets(s).set_index("ticket_id")
         got = ticket_entitlements(session=s, actor=SYSTEM)
     assert len(got) == SMALL.tickets and got["created_at"].is_monotonic_decreasing
+    assert got["ticket_id"].dtype == "int64" and got["external_id"].dtype == "str"
+    assert got["priority"].dtype == "category" and got["entitlement"].dtype == "category"
     for name in ("external_id", "priority", "service_type"):
-        assert got[name].dtype == object
-        assert got[name].tolist() == raw.loc[got["ticket_id"].astype(int), name].tolist()
+        assert got[name].tolist() == raw.loc[got["ticket_id"], name].tolist()
     assert got["entitlement"].isin(["covered", "not_covered"]).mean() > 0.5
 
 
