@@ -233,7 +233,7 @@ def test_performance_tickets_from_the_sla_inputs_equal_the_orm_read(seeded, cach
 
 def test_months_formatted_once_per_month_equal_strftime():
     """The SLA trend's month labels equal strftime per row: year ends, a leap day, missing."""
-    from db.analytics_repo import _months
+    from db.analytics_sla import months
 
     instants = pd.Series(
         pd.to_datetime(
@@ -247,6 +247,69 @@ def test_months_formatted_once_per_month_equal_strftime():
             utc=True,
         )
     )
-    got = _months(instants)
+    got = months(instants)
     pd.testing.assert_series_equal(got, instants.dt.strftime("%Y-%m"))
     assert list(got.dropna()) == ["2025-12", "2026-01", "2024-02", "2026-11"]
+
+
+def test_executive_sla_figures_shared_per_store_state_equal_a_fresh_computation(
+    seeded, monkeypatch
+):
+    """The executive's SLA figures are computed once per store state and arguments and read
+    back (in the process, or by a fresh one from the frame file) equal to a computation
+    without the cache; other arguments or a resolved ticket compute them again."""
+    from db import analytics_sla
+    from db.models import Contract
+    from db.sla import outcome_cache
+    from db.sla import outcomes as outcomes_module
+
+    today = NOW.date()
+    period = (today - timedelta(days=60), today)
+    before = (today - timedelta(days=121), today - timedelta(days=61))
+
+    def figures(s, ids):
+        return analytics_sla.sla_figures(s, ids, period, before, NOW)
+
+    def same(a, b):
+        assert [a.response, a.resolution, a.prev_response, a.prev_resolution] == [
+            b.response, b.resolution, b.prev_response, b.prev_resolution
+        ]  # fmt: skip
+        pd.testing.assert_frame_equal(a.trend, b.trend)
+        pd.testing.assert_series_equal(a.by_contract, b.by_contract)
+
+    with session_scope(seeded) as s:
+        ids = list(s.scalars(select(Contract.id)))
+        direct = figures(s, ids)
+    assert direct.response is not None and direct.prev_resolution is not None
+    assert len(direct.trend) > 0 and len(direct.by_contract) > 0
+    calls = []
+    real = outcomes_module.sla_outcomes
+    monkeypatch.setattr(outcomes_module, "sla_outcomes", lambda **k: calls.append(1) or real(**k))
+    outcome_cache.enable(seeded)
+    try:
+        with session_scope(seeded) as s:
+            same(figures(s, ids), direct)
+            same(figures(s, ids), direct)
+        assert calls == [1]
+        outcome_cache.disable(seeded)  # a fresh process: nothing in memory, the file is there
+        outcome_cache.enable(seeded)
+        with session_scope(seeded) as s:
+            same(figures(s, ids), direct)
+            assert calls == [1]
+            figures(s, ids[:1])
+            assert calls == [1, 1]
+            ticket = s.scalars(
+                select(Ticket).where(
+                    Ticket.resolved_at.is_(None),
+                    Ticket.contract_id.in_(ids),
+                    Ticket.created_at >= datetime.combine(period[0], datetime.min.time(), UTC),
+                )
+            ).first()
+            ticket.resolved_at = NOW
+        with session_scope(seeded) as s:
+            changed = figures(s, ids)
+        assert calls == [1, 1, 1]
+    finally:
+        outcome_cache.disable(seeded)
+    with session_scope(seeded) as s:
+        same(changed, figures(s, ids))
