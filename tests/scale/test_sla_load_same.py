@@ -198,8 +198,9 @@ def test_entitlements_read_in_chunks_are_typed_columns_with_the_values_read(seed
 
 
 def test_entitlements_shared_as_a_frame_file_equal_a_direct_read(seeded, monkeypatch):
-    """The app's whole-history entitlement (a frame file any process reads) is the direct
-    computation's; a fresh process reads it without computing; a new service recomputes."""
+    """The app's whole-history entitlement (judged on the SLA inputs the cache holds, shared
+    as a frame file any process reads) is the direct computation's; a fresh process reads it
+    without computing; a new service recomputes."""
     from db.models import ContractService
     from db.sla import entitlements as module
     from db.sla import outcome_cache
@@ -209,10 +210,13 @@ def test_entitlements_shared_as_a_frame_file_equal_a_direct_read(seeded, monkeyp
     computed = []
     real = module._entitled
     monkeypatch.setattr(module, "_entitled", lambda *a, **k: computed.append(1) or real(*a, **k))
+    reads, read = [], module.read_columns
+    monkeypatch.setattr(module, "read_columns", lambda *a, **k: reads.append(1) or read(*a, **k))
     outcome_cache.enable(seeded)
     try:
         with session_scope(seeded) as s:
             pd.testing.assert_frame_equal(ticket_entitlements(session=s, actor=SYSTEM), direct)
+        assert reads == []  # the tickets came from the SLA inputs the cache holds
         outcome_cache.disable(seeded)  # a fresh process: nothing in memory
         outcome_cache.enable(seeded)
         with session_scope(seeded) as s:
