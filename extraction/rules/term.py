@@ -80,6 +80,18 @@ _END_VERB = re.compile(
 )
 
 
+# 'shall remain in effect until the later to occur of the date that is (x) three (3) years from
+# the date hereof and (y) ...', 'expire on the later of (i) five (5) years from the date hereof,
+# or (ii) ...': the count from the start is the end the term states (the other limb is an event),
+# as 'the later of (i) the third anniversary' is (extraction/rules/expiry.py).
+_FIRST_OF = re.compile(
+    r"(?:until|on|upon|at|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?(?:later|earlier|first|earliest|latest)"
+    r"(?:\s+to\s+occur)?\s+of\s*:?\s*(?:the\s+(?:date|day)\s+(?:that|which)\s+is\s*)?"
+    r"(?:\(\s*(?:[a-h]|[ivx]{1,4}|\d)\s*\)\s*)?(?:the\s+(?:date|day)\s+(?:that|which)\s+is\s*)?$",
+    re.IGNORECASE,
+)
+
+
 _FROM_START = re.compile(
     r"^\s*(?:thereafter|therefrom|(?:from|after|following)\s+(?:the\s+)?(?:effective\s+date|"
     r"commencement\s+date|date\s+(?:hereof|of\s+(?:the\s+)?(?:effective\s+date|this\s+agreement|"
@@ -153,7 +165,7 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         return "other"
     if (
         _INITIAL_NAMED.search(after)
-        or (_END_VERB.search(before) and _FROM_START.search(after))
+        or ((_END_VERB.search(before) or _FIRST_OF.search(before)) and _FROM_START.search(after))
         or re.search(r"\b(?:initial|original|primary)\s+(?:term|period)\s+of\s*$", before, re.I)
         or _TERM_EXTENDS.search(before)
         # 'shall commence on the Effective Date and continue thereafter for a period of two (2)
