@@ -102,6 +102,9 @@ OWN_TERM = re.compile(
     r"(?:this|the)\s+(?:agreement|contract)\s+(?:(?:shall|will)\s+(?:commence|begin|become\s+effective|"
     r"be\s+effective|take\s+effect|(?:come|enter)\s+into\s+(?:force|effect))|"
     r"is\s+effective)[^.;]{0,80}?\band\s+(?:\w+\s+)?(?:continue|extend|remain|expire|terminate)|"
+    # 'All terms of this Agreement will automatically commence on November 1st, 2017, and expire'
+    r"\bterms\s+of\s+(?:this|the)\s+(?:agreement|contract)\s+(?:shall|will)\s+(?:\w+\s+)?"
+    r"(?:commence|begin)\b|"
     # '... shall expire upon the earlier of (i) the first anniversary ... (the "Term")'
     r"\(\s*(?:the\s+)?[“\"'‘]+term[”\"'’]+\s*\)|"
     # '"Term" shall mean the Effective Date through June 15, 2001', 'TERM: ... to ...'

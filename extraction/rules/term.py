@@ -65,7 +65,7 @@ _AFTER_END = re.compile(
 _TERM_BEFORE = re.compile(
     r"(?:for|of|be|is|until|through|duration\s+of|term\s+of|period\s+of|additional|"
     r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:(?:an?|the)\b\s*)?"
-    r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\b\s*)?$",
+    r"(?:(?:initial|primary|minimum|fixed|entire|full)\b\s*)?(?:(?:term|period)\s+of\s+)?(?:an?\b\s*)?$",
     re.IGNORECASE,
 )
 
@@ -129,6 +129,11 @@ _TERM_EXTENDS = re.compile(
     r"\b(?:term|agreement)\s+(?:shall|will)\s+extend\s+for\s+(?:a\s+)?(?:period|term)\s+of\s*$",
     re.IGNORECASE,
 )
+_PERIOD_FROM_START = re.compile(
+    r"^\s*period\s+(?:commencing|beginning|starting)\s+(?:on|from|with|as\s+of)\s+(?:the\s+)?"
+    r"(?:effective|commencement)\s+date",
+    re.IGNORECASE,
+)
 _OF_MONTH = re.compile(
     r"^\s*of\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE
 )
@@ -168,6 +173,9 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         or ((_END_VERB.search(before) or _FIRST_OF.search(before)) and _FROM_START.search(after))
         or re.search(r"\b(?:initial|original|primary)\s+(?:term|period)\s+of\s*$", before, re.I)
         or _TERM_EXTENDS.search(before)
+        # '... terminate at the end of the Exclusivity Period (i.e., a three (3) year period
+        # commencing on the Effective Date)': in the term sentence, the term from its start
+        or (_PERIOD_FROM_START.search(after) and states_own_term(sentence.flat))
         # 'shall commence on the Effective Date and continue thereafter for a period of two (2)
         # years': the term from its start, though 'thereafter' is a renewal word
         or (RUNS_ON.search(before) and not _RENEWAL_ONLY.search(before))

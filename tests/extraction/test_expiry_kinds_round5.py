@@ -135,3 +135,38 @@ def test_an_end_before_a_stated_start_is_refused():
         'shall expire on December 31, 2019 (the "Term").'
     )
     assert _expiration(text) != "2019-12-31"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 'All terms of this Agreement will commence on X, and expire on Y': the agreement's term
+        ("All terms of this Agreement will automatically commence on November 1st, 2020, and "
+         "expire on November 2nd, 2023.", "2023-11-02"),
+        # the near miss: the other terms staying in force through a period end nothing
+        ("All other terms of this Agreement shall remain the same through December 31, 2023, "
+         "except as amended by this Amendment.", None),
+    ],
+)  # fmt: skip
+def test_all_terms_of_the_agreement_commencing_and_expiring(text, expected):
+    assert _expiration(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 'for the entire four (4) year term' is the agreement's term
+        ("1.2 If Bolt does not timely exercise its right to terminate this Agreement, then Bolt "
+         "agrees that this Agreement shall continue for the entire four (4) year term unless "
+         "earlier terminated pursuant to Section 8.", "2024-03-01"),
+        # 'a three (3) year period commencing on the Effective Date' in the term sentence
+        ('3. The term of this Agreement (the "Term") shall commence on the Effective Date and '
+         'terminate at the end of the Exclusivity Period (i.e., a three (3) year period '
+         "commencing on the Effective Date).", "2023-03-01"),
+        # the near miss: an option's period from the start is not the agreement's term
+        ("5. Acme grants to Bolt a non-exclusive option, exercisable during the two (2) year "
+         "period beginning on the Effective Date, to develop plans for the Products.", None),
+    ],
+)  # fmt: skip
+def test_a_term_stated_as_a_period_of_the_agreement(text, expected):
+    assert _expiration(text) == expected
