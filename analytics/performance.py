@@ -23,14 +23,16 @@ def breakdown(tickets: pd.DataFrame, by: str) -> pd.DataFrame:
     t = tickets.assign(
         resolved=tickets["resolved_at"].notna(), res_h=tickets["resolution_min"] / 60
     )
-    g = t.groupby(col, dropna=False).agg(
+    groups = t.groupby(col, dropna=False)
+    g = groups.agg(
         tickets=("ticket_id", "count"),
         resolved=("resolved", "mean"),
         median_resolution_h=("res_h", "median"),
-        p90_resolution_h=("res_h", lambda s: s.quantile(0.9) if s.notna().any() else None),
         csat=("csat", "mean"),
         csat_responses=("csat", "count"),
     )
+    # One vectorised quantile (NaN where no ticket resolved), not a Python call per group.
+    g.insert(3, "p90_resolution_h", groups["res_h"].quantile(0.9))
     return g.reset_index().rename(columns={col: by}).sort_values("tickets", ascending=False)
 
 

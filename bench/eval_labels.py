@@ -139,7 +139,11 @@ def predicted_duration(field) -> tuple[float, str] | str | None:
 
 
 def _unit(parsed: dict) -> tuple[float, str]:
+    """Number + unit in one canonical form: whole years, else months ('0.5 year' is the
+    '6 months' a contract writes as 'half a year'), so equal lengths compare equal."""
     n, unit = float(parsed["n"]), str(parsed["unit"])
+    if unit == "year" and not n.is_integer() and (n * 12).is_integer():
+        n, unit = n * 12, "month"
     if unit == "week" and n % 52 == 0:
         return n / 52, "year"
     if unit == "month" and n % 12 == 0:

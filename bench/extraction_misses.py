@@ -32,12 +32,12 @@ def _duration_miss(row: dict, key: str, terms) -> tuple[str, str] | None:
     answer = row[key]["answer"].strip()
     labels = el.label_durations(answer) if answer else None
     field = getattr(terms, ev.DURATION_FIELDS[key], None) if terms else None
-    pred = el._unit(field.normalized) if field and isinstance(field.normalized, dict) else None
+    pred = el.predicted_duration(field)
     if labels and pred is not None and pred in labels:
         return None
     if labels is None and pred is None:
         return None
-    kind = "wrong" if labels and pred else ("fp" if pred else "fn")
+    kind = "wrong" if labels is not None and pred is not None else ("fp" if pred else "fn")
     return kind, str(pred)
 
 

@@ -13,9 +13,9 @@ from access.roles import Actor, require
 from analytics import kpis
 from db.analytics_billing import billing_accuracy, credits_given, revenue_recovered
 from db.analytics_renewals import opportunities, renewal_risk, risk_value
+from db.analytics_sla import TREND_COLUMNS, sla_figures
 from db.loaders import contracts_frame
 from db.models import (
-    Contract,
     Invoice,
     Technician,
     Ticket,
@@ -52,7 +52,7 @@ def _unindexed(column):  # noqa: ANN001, ANN202 - SQL expressions
     return column + literal_column("0")
 
 
-def _cost_and_hours(session: Session, ids: list[int], start: date, end: date):
+def cost_and_hours(session: Session, ids: list[int], start: date, end: date):
     contract = _unindexed(TimeEntry.contract_id)
     q = (
         select(
@@ -74,7 +74,7 @@ def _cost_and_hours(session: Session, ids: list[int], start: date, end: date):
     return cost, hours
 
 
-def _invoices(session: Session, currency: str) -> pd.DataFrame:
+def invoices_in(session: Session, currency: str) -> pd.DataFrame:
     rows = session.execute(
         select(Invoice.contract_id, Invoice.period_start, Invoice.total, Invoice.status).where(
             Invoice.currency == currency
@@ -94,23 +94,20 @@ def _tickets(session: Session, ids: list[int], start: date, end: date) -> tuple[
     return int(n), (float(csat) if csat is not None else None)
 
 
-def _sla(session: Session, ids: list[int], start: date, end: date, now: datetime):
-    """SLA outcomes from the SLA engine when it is installed in this build."""
-    try:
-        from db.sla.outcomes import sla_outcomes
-    except ImportError:
-        return None
-    out = sla_outcomes(session=session, now=now, since=_utc(start), contract_ids=ids)
-    out = out[pd.to_datetime(out["created_at"], utc=True) < _utc(end + timedelta(days=1))]
-    return out
-
-
-def _months(instants: pd.Series) -> pd.Series:
-    """'YYYY-MM' of each instant, as `.dt.strftime("%Y-%m")` gives it, formatted once per
-    distinct month: strftime per row cost ~0.2 CPU-s over the 600k outcomes at 1M tickets."""
-    codes = instants.dt.year * 100 + instants.dt.month
-    labels = {c: f"{int(c) // 100:04d}-{int(c) % 100:02d}" for c in codes.dropna().unique()}
-    return codes.map(labels).astype("str")
+def portfolio(
+    session: Session, currency: str | None, tiers: tuple[str, ...]
+) -> tuple[pd.DataFrame, list[str], str, pd.DataFrame]:
+    """(every contract, currencies by use, the currency shown: `currency` when some contract
+    is in it else the most used, the contracts shown: in that currency and `tiers`)."""
+    contracts = contracts_frame(session=session)
+    currencies = (
+        contracts.groupby("currency")["value"].count().sort_values(ascending=False).index.tolist()
+    )
+    currency = currency if currency in currencies else (currencies[0] if currencies else "USD")
+    c = contracts[contracts["currency"] == currency]
+    if tiers:
+        c = c[c["tier"].isin(tiers)]
+    return contracts, currencies, currency, c
 
 
 def executive_view(
@@ -125,19 +122,12 @@ def executive_view(
     targets: kpis.Targets = kpis.Targets(),
 ) -> ExecutiveView:
     require(actor, "view_executive")
-    contracts = contracts_frame(session=session)
-    currencies = (
-        contracts.groupby("currency")["value"].count().sort_values(ascending=False).index.tolist()
-    )
-    currency = currency if currency in currencies else (currencies[0] if currencies else "USD")
-    c = contracts[contracts["currency"] == currency]
-    if tiers:
-        c = c[c["tier"].isin(tiers)]
+    contracts, currencies, currency, c = portfolio(session, currency, tiers)
     live = kpis.active(c, today)
     ids = c["id"].tolist()
     span = end - start
     p_start, p_end = start - span - timedelta(days=1), start - timedelta(days=1)
-    inv = _invoices(session, currency)
+    inv = invoices_in(session, currency)
     inv = inv[inv["contract_id"].isin(ids)]
     missing = []
     if c.empty:
@@ -145,7 +135,7 @@ def executive_view(
 
     def period_figures(a: date, b: date):
         rev = kpis.revenue_by_contract(inv, a, b)
-        cost, hours = _cost_and_hours(session, ids, a, b)
+        cost, hours = cost_and_hours(session, ids, a, b)
         return rev, cost, hours
 
     rev, cost, hours = period_figures(start, end)
@@ -165,30 +155,16 @@ def executive_view(
     n, csat = _tickets(session, ids, start, end)
     pn, pcsat = _tickets(session, ids, p_start, p_end)
     now = datetime.combine(today, time(12), UTC)
-    # One evaluation for both periods (each ticket's outcome is its own), split by creation.
-    both = _sla(session, ids, p_start, end, now)
-    sla = prev_sla = None
-    if both is not None:
-        created = pd.to_datetime(both["created_at"], utc=True)
-        sla, prev_sla = both[created >= _utc(start)], both[created < _utc(p_end + timedelta(1))]
-    if sla is None:
+    figures = sla_figures(session, ids, (start, end), (p_start, p_end), now)
+    if figures is None:
         missing.append("SLA figures need the SLA engine's outcomes (not available).")
-        sla_trend = pd.DataFrame(columns=["month", "metric", "rate"])
+        sla_trend = pd.DataFrame(columns=TREND_COLUMNS)
         sla_by_contract = pd.Series(dtype=float)
-        resp = res = None
+        resp = res = prev_resp = prev_res = None
     else:
-        resp, res = kpis.sla_rate(sla, "response"), kpis.sla_rate(sla, "resolution")
-        decided = sla[sla["state"].isin(["met", "breached"])].copy()
-        decided["month"] = _months(pd.to_datetime(decided["created_at"], utc=True))
-        decided["ok"] = decided["state"] == "met"
-        sla_trend = (
-            decided.groupby(["month", "metric"], as_index=False)["ok"]
-            .mean()
-            .rename(columns={"ok": "rate"})
-        )
-        sla_by_contract = (
-            decided[decided["metric"] == "resolution"].groupby("contract_id")["ok"].mean()
-        )
+        resp, res = figures.response, figures.resolution
+        prev_resp, prev_res = figures.prev_response, figures.prev_resolution
+        sla_trend, sla_by_contract = figures.trend, figures.by_contract
     admins = (
         session.scalar(
             select(func.count()).select_from(User).where(User.role == "admin", User.active)
@@ -200,8 +176,6 @@ def executive_view(
         missing.append("No billing runs in this period: billing accuracy unknown.")
     prev_live = kpis.active(c, p_end)
     prev_mrr = kpis.monthly_recurring(prev_live)
-    prev_resp = kpis.sla_rate(prev_sla, "response") if prev_sla is not None else None
-    prev_res = kpis.sla_rate(prev_sla, "resolution") if prev_sla is not None else None
     _, prev_retained = kpis.renewal_rates(opps, p_start, p_end)
     # Workload per admin is the whole portfolio's, whatever currency or tier is shown.
     everyone = len(kpis.active(contracts, today))
@@ -290,58 +264,3 @@ def executive_view(
         recovered=recovered,
         missing=missing,
     )
-
-
-def performance_tickets(
-    *, session: Session, actor: Actor, start: date, end: date, now: datetime
-) -> pd.DataFrame:
-    """Tickets created in [start, end] with names and their resolution business minutes."""
-    require(actor, "work_sla")
-    from db.models import Client
-    from db.sla.frames import instant_column, read_rows, since_param, to_instants
-    from db.sla.outcomes import sla_outcomes
-
-    # Driver tuples, instants as text parsed in bulk (db.sla.frames): SQLAlchemy's rows and
-    # per-value datetime processing cost ~5 CPU-s for the 300k tickets of 90 days at 1M.
-    rows = read_rows(
-        session,
-        select(
-            Ticket.id,
-            Ticket.contract_id,
-            Contract.reference,
-            Client.name,
-            Ticket.service_type,
-            Technician.name,
-            instant_column(session, Ticket.created_at),
-            instant_column(session, Ticket.resolved_at),
-            Ticket.csat,
-        )
-        .outerjoin(Contract, Contract.id == Ticket.contract_id)
-        .outerjoin(Client, Client.id == Ticket.client_id)
-        .outerjoin(Technician, Technician.id == Ticket.technician_id)
-        .where(
-            Ticket.created_at >= since_param(session, _utc(start)),
-            Ticket.created_at < since_param(session, _utc(end + timedelta(1)), "until"),
-        ),
-    )
-    t = pd.DataFrame(
-        rows,
-        columns=[
-            "ticket_id",
-            "contract_id",
-            "reference",
-            "client",
-            "service_type",
-            "technician",
-            "created_at",
-            "resolved_at",
-            "csat",
-        ],
-    )
-    for name in ("created_at", "resolved_at"):
-        t[name] = to_instants(t[name])
-    out = sla_outcomes(session=session, now=now, since=_utc(start))
-    res = out[out["metric"] == "resolution"].set_index("ticket_id")["elapsed_min"]
-    t["resolution_min"] = t["ticket_id"].map(res)
-    t.loc[t["resolved_at"].isna(), "resolution_min"] = float("nan")
-    return t

@@ -176,7 +176,7 @@ def blank_date(text: str) -> dict[str, object]:
 
 _DURATION = re.compile(
     rf"(?:(?P<words>(?:\b(?:{NUMBER_WORDS})\b[\s-]*)+)\s*(?:\(\s*(?P<paren>\d+)\s*\))?"
-    r"|(?P<digits>\d+(?:\.\d+)?))\s*[- ]?\s*"
+    r"|(?P<digits>\d+(?:\.\d+)?))\s*[-~ ]?\s*"  # '3~year': a worn text layer's hyphen
     r"(?:(?:further|additional|successive|consecutive|full|more)\s+)?"
     r"(?P<kind>calendar\s+|business\s+|working\s+)?"
     r"(?P<unit>minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\b",
@@ -195,12 +195,15 @@ def parse_duration(text: str) -> dict[str, object] | None:
         return {"n": 1, "unit": "month"}
     if re.search(r"\bquarterly\b", low):
         return {"n": 3, "unit": "month"}
-    if re.search(r"\byear[\s-]+to[\s-]+year\b|\bannual(?:ly)?\b", low) and not re.search(
+    if re.search(r"\byear[\s-]+to[\s-]+year\b|\bannual(?:ly)?\b|\byearly\b", low) and not re.search(
         r"\d|\b(?:" + NUMBER_WORDS + r")\b", low
     ):
         return {"n": 1, "unit": "year"}
     if re.search(r"\bnext\s+business\s+day\b", low):
         return {"n": 1, "unit": "business_day"}
+    # 'half a year', 'a half-year' (not the half of 'one and a half years')
+    if re.search(r"(?<!and\sa\s)(?<!and\s)\bhalf[\s-]+(?:an?\s+)?years?\b", low):
+        return {"n": 6, "unit": "month"}
     m = _DURATION.search(text)
     if not m:
         return None

@@ -6,7 +6,7 @@ import altair as alt
 import streamlit as st
 
 from analytics.performance import DIMENSIONS, breakdown, suggestions, weekly_volume
-from db.analytics_repo import executive_view, performance_tickets
+from db.performance_repo import contract_figures, performance_tickets
 from ui.auth import guard
 from ui.present import show_table
 from ui.store import session
@@ -24,13 +24,11 @@ def _data(start: date, end: date, today: date):
     now = datetime.combine(today, time(12), UTC)
     with session() as s:
         tickets = performance_tickets(session=s, actor=actor, start=start, end=end, now=now)
-        view = executive_view(
-            session=s, actor=actor, currency=None, start=start, end=end, today=today
-        )
-    return tickets, view
+        figures = contract_figures(session=s, actor=actor, currency=None, start=start, end=end)
+    return tickets, figures
 
 
-tickets, view = _data(start, end, today)
+tickets, figures = _data(start, end, today)
 if tickets.empty:
     st.info("No tickets in this period.")
     st.stop()
@@ -66,9 +64,9 @@ downloads(table, f"performance-by-{by.replace(' ', '-')}")
 
 st.subheader("Contract optimisation suggestions")
 st.caption(
-    f"Contracts in {view.currency}; rules and thresholds are listed in analytics/performance.py."
+    f"Contracts in {figures.currency}; rules and thresholds are listed in analytics/performance.py."
 )
-sugg = suggestions(view.utilisation, view.revenue, breakdown(tickets, "service type"))
+sugg = suggestions(figures.utilisation, figures.margins, breakdown(tickets, "service type"))
 if sugg.empty:
     st.success("Nothing to suggest for this period.")
 else:

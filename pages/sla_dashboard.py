@@ -63,7 +63,7 @@ def _views(stamp: str, flt: DashboardFilters):
 
 @st.cache_data(ttl=REFRESH_MIN * 60, max_entries=20, show_spinner=False)
 def _tickets(stamp: str, flt: DashboardFilters) -> pd.DataFrame:
-    return ticket_table(_frame(stamp), flt).head(5000)
+    return ticket_table(_frame(stamp), flt, limit=5000)
 
 
 @st.cache_resource(ttl=REFRESH_MIN * 60, max_entries=1, show_spinner="Checking entitlement…")

@@ -17,7 +17,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from sla.import_presets import DATE_FIELDS, FIELDS, PRESETS, REQUIRED, Preset, normalise_priority
+from sla.import_presets import DATE_FIELDS, FIELDS, PRESETS, REQUIRED, Preset
 from sla.ticket_stream import (
     CHUNK_BYTES,
     CHUNK_ROWS,
@@ -25,6 +25,13 @@ from sla.ticket_stream import (
     StreamError,
     open_stream,
     unique_labels,
+)
+from sla.ticket_values import (
+    detect_dayfirst,
+    normalise_priorities,
+    parse_instants,
+    parse_pauses,
+    text_column,
 )
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024
@@ -77,66 +84,6 @@ def _columns(labels: Sequence[str], preset: Preset, source: str) -> dict[str, st
     return found
 
 
-def _text(frame: pd.DataFrame, column: str | None) -> pd.Series:
-    if column is None:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    values = frame[column].astype("string").str.strip()
-    return values.mask(values == "")
-
-
-def _dates(raw: pd.Series, *, tz: str, preset: Preset, dayfirst: bool) -> pd.Series:
-    """Text or Excel datetimes -> UTC; unreadable values become NaT (caller reports them)."""
-    out = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us, UTC]")
-    todo = raw.notna()
-    aware = todo & raw.str.contains(r"(?:Z|[+-]\d{2}:?\d{2})$", regex=True, na=False)
-    if aware.any():
-        out[aware] = pd.to_datetime(raw[aware], utc=True, format="mixed", errors="coerce")
-    naive = todo & ~aware
-    if naive.any():
-        parsed = pd.Series(pd.NaT, index=raw.index[naive], dtype="datetime64[us]")
-        # The tool's format, else ISO first (vectorised; most exports and every Excel cell),
-        # so only the other values pay for the free-form parser.
-        first = preset.date_format or "ISO8601"
-        parsed[:] = pd.to_datetime(raw[naive], format=first, errors="coerce")
-        rest = parsed.isna()
-        if not preset.date_format and rest.any():
-            parsed[rest] = pd.to_datetime(
-                raw[naive][rest], format="mixed", dayfirst=dayfirst, errors="coerce"
-            )
-        elif rest.any():
-            # A tool with a known format only falls back to ISO (Excel cells, re-saved files):
-            # the free-form parser would read "32/Nov/25" as the year 2032.
-            parsed[rest] = pd.to_datetime(raw[naive][rest], format="ISO8601", errors="coerce")
-        index = pd.DatetimeIndex(parsed)
-        local = index.tz_localize(
-            tz, ambiguous=np.ones(len(index), bool), nonexistent="shift_forward"
-        )
-        out[naive] = local.tz_convert("UTC")
-    return out
-
-
-def _pauses(raw: pd.Series, tz: str) -> tuple[list[object], pd.Series]:
-    """'start/end; start/end' (ISO, end may be empty = still paused) -> list of UTC pairs."""
-    values: list[object] = []
-    bad = pd.Series(False, index=raw.index)
-    for i, text in raw.items():
-        pairs = []
-        for part in (
-            filter(None, (p.strip() for p in str(text).split(";"))) if pd.notna(text) else []
-        ):
-            try:
-                start, _, end = part.partition("/")
-                a = pd.Timestamp(start.strip())
-                b = pd.Timestamp(end.strip()) if end.strip() else pd.NaT
-                a = a.tz_localize(tz) if a.tzinfo is None else a
-                b = b.tz_localize(tz) if b is not pd.NaT and b.tzinfo is None else b
-                pairs.append((a.tz_convert("UTC"), b if b is pd.NaT else b.tz_convert("UTC")))
-            except ValueError:
-                bad[i] = True
-        values.append(pairs)
-    return values, bad
-
-
 MAX_REPLY_MINUTES = 525_600  # one year: anything larger is a typo or a unit mix-up
 
 
@@ -152,25 +99,9 @@ def _check_tz(tz: str) -> None:
         ) from exc
 
 
-_NUMERIC_DATE = r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\b"
-
-
-def detect_dayfirst(values: pd.Series) -> bool | None:
-    """True when some numeric date can only be day-first (13.05.2026), False when some can
-    only be month-first (05/13/2026), None when nothing settles it (or the file mixes both)."""
-    parts = values.dropna().astype(str).str.extract(_NUMERIC_DATE)
-    if parts.empty:
-        return None
-    a = pd.to_numeric(parts[0], errors="coerce")
-    b = pd.to_numeric(parts[1], errors="coerce")
-    day_first, month_first = bool((a > 12).any()), bool((b > 12).any())
-    if day_first == month_first:
-        return None
-    return day_first
-
-
 def choose_preset(
-    preset: str | None, mapping: Mapping[str, str | Sequence[str]] | None,
+    preset: str | None,
+    mapping: Mapping[str, str | Sequence[str]] | None,
     dayfirst: bool | None = None,
 ) -> Preset:
     """The preset, or a custom one from a field -> column(s) mapping (its own day-first)."""
@@ -310,7 +241,7 @@ class TicketReader:
     def _settle_dayfirst(self, frame: pd.DataFrame) -> bool:
         if self.chosen.date_format:
             return self.chosen.dayfirst
-        dates = [_text(frame, self.found.get(n)) for n in DATE_FIELDS if n in self.found]
+        dates = [text_column(frame, self.found.get(n)) for n in DATE_FIELDS if n in self.found]
         detected = detect_dayfirst(pd.concat(dates)) if dates else None
         return self.chosen.dayfirst if detected is None else detected
 
@@ -334,15 +265,15 @@ class TicketReader:
 
         out = pd.DataFrame(index=frame.index)
         for name in ("external_id", "client_name", "service_type", "status", "technician"):
-            out[name] = _text(frame, found.get(name))
-        raw_priority = _text(frame, found.get("priority"))
-        out["priority"] = _priorities(raw_priority)
+            out[name] = text_column(frame, found.get(name))
+        raw_priority = text_column(frame, found.get("priority"))
+        out["priority"] = normalise_priorities(raw_priority)
         for name in DATE_FIELDS:
-            raw = _text(frame, found.get(name))
-            out[name] = _dates(raw, tz=tz, preset=chosen, dayfirst=bool(self.dayfirst))
+            raw = text_column(frame, found.get(name))
+            out[name] = parse_instants(raw, tz=tz, preset=chosen, dayfirst=bool(self.dayfirst))
             fail(raw.notna() & out[name].isna(), name, "cannot read date '" + raw.fillna("") + "'")
         if "first_response_minutes" in found and "first_response_at" not in found:
-            raw_min = _text(frame, found["first_response_minutes"])
+            raw_min = text_column(frame, found["first_response_minutes"])
             minutes = pd.to_numeric(raw_min, errors="coerce")
             fail(raw_min.notna() & minutes.isna(), "first_response_minutes",
                  "first reply minutes '" + raw_min.fillna("") + "' is not a number")  # fmt: skip
@@ -356,7 +287,7 @@ class TicketReader:
             fail(late.fillna(False), "first_response_minutes",
                  "first reply after the ticket was resolved")  # fmt: skip
         for name in REQUIRED:
-            fail(_text(frame, found[name]).isna(), name, f"{name.replace('_', ' ')} is empty")
+            fail(text_column(frame, found[name]).isna(), name, f"{name.replace('_', ' ')} is empty")
         fail(
             raw_priority.notna() & out["priority"].isna(),
             "priority",
@@ -373,11 +304,14 @@ class TicketReader:
         fail(
             first_row.notna(),
             "external_id",
-            "duplicate id '" + ids.fillna("") + "' (first on row " + first_row.astype("string")
+            "duplicate id '"
+            + ids.fillna("")
+            + "' (first on row "
+            + first_row.astype("string")
             + ")",
         )
         if "pauses" in found:
-            out["pauses"], bad = _pauses(_text(frame, found["pauses"]), tz)
+            out["pauses"], bad = parse_pauses(text_column(frame, found["pauses"]), tz)
             fail(bad, "pauses", "cannot read pause intervals (use start/end; start/end)")
         else:
             out["pauses"] = None
@@ -389,13 +323,6 @@ class TicketReader:
         return ParseResult(
             valid, error_frame.sort_values(["row", "column"], kind="stable").reset_index(drop=True)
         )
-
-
-def _priorities(raw: pd.Series) -> pd.Series:
-    """Normalise each distinct priority word once (1M rows hold a handful of values)."""
-    words = raw.dropna().unique()
-    table = {w: normalise_priority(w) for w in words}
-    return raw.map(table, na_action="ignore").astype("string")
 
 
 def _drop_blank(frame: pd.DataFrame) -> pd.DataFrame:

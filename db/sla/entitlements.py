@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,7 +36,9 @@ def ticket_entitlements(
     """
     require(actor, "work_sla")
     if start is None and end is None and not client_ids and outcome_cache.is_enabled(session):
-        found = outcome_cache.cached(session, lambda: _entitled(session), SHARED)
+        found = outcome_cache.cached(
+            session, lambda: _entitled(session, held=_held_tickets(session)), SHARED
+        )
     else:
         found = _entitled(session, start, end, client_ids)
     names = dict(session.execute(select(Client.id, Client.name)).all())
@@ -56,13 +59,49 @@ def _services(session: Session) -> tuple:
     return tuple(session.execute(select(func.count(), func.max(ContractService.id))).one())
 
 
+def _held_tickets(session: Session) -> pd.DataFrame | None:
+    """Every ticket as `_entitled` reads it, from the SLA inputs the app holds (loaded once
+    per store state for the SLA pages anyway): reading a million tickets again for the
+    entitlement cost ~3 CPU-s and ~200 MB more at the peak of the first dashboard after a
+    store change. None without tickets."""
+    from db.sla import outcomes
+
+    whole = outcome_cache.cached(session, lambda: outcomes._load(session), outcomes.SHARED)
+    if whole is None:
+        return None
+    t = whole.tickets
+    out = pd.DataFrame(
+        {
+            "ticket_id": t["ticket_id"].to_numpy(),
+            "external_id": t["external_id"].astype("str").array,
+            **{c: _as_read(t[c]) for c in ("client_id", "contract_id")},
+            "priority": t["priority"].astype("category").array,
+            "service_type": t["service_type"].astype("category").array,
+            "created_at": t["created_at"].array,
+        }
+    )
+    created = out["created_at"].dt.tz_localize(None).to_numpy()
+    order = np.lexsort((out["ticket_id"].to_numpy(), created))[::-1]
+    return out.take(order).reset_index(drop=True)  # newest first, as the query orders them
+
+
+def _as_read(ids: pd.Series) -> np.ndarray:
+    """Nullable ids as the query's rows give them: Python ints, None where missing."""
+    values = ids.astype(object).to_numpy()
+    return np.where(pd.isna(values), None, values)  # a new array: the held one is mapped
+
+
 def _entitled(
     session: Session,
     start: date | None = None,
     end: date | None = None,
     client_ids: Sequence[int] | None = None,
+    held: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """ticket_entitlements' rows with client_id in place of the client's name."""
+    """ticket_entitlements' rows with client_id in place of the client's name; `held`: every
+    ticket already read (`_held_tickets`), for the whole history."""
+    if held is not None:
+        return _judged(session, held)
     q = select(
         Ticket.id,
         Ticket.external_id,
@@ -81,15 +120,25 @@ def _entitled(
         q = q.where(Ticket.client_id.in_([int(c) for c in client_ids]))
     q = q.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     # A chunk at a time, strings in Arrow or as categories while working (1M rows' tuples and
-    # strings at once would add ~600 MB to the peak); the result has them as plain objects.
+    # strings at once would add ~600 MB to the peak).
     kinds = {"ticket_id": "text", "external_id": "str", "client_id": "text"}
     kinds |= {"contract_id": "text", "priority": "label", "service_type": "label"}
-    tickets = read_columns(session, q, kinds | {"created_at": "instant"})
+    return _judged(session, read_columns(session, q, kinds | {"created_at": "instant"}))
+
+
+def _judged(session: Session, tickets: pd.DataFrame) -> pd.DataFrame:
+    """`tickets` (newest first) with each one's entitlement, typed for the frame file."""
     ent = entitlements(session=session, tickets=tickets)
     out = tickets.merge(ent, on="ticket_id", how="left")
     out["entitlement"] = out["entitlement"].fillna("no_contract")
     out["entitlement_reason"] = out["entitlement_reason"].fillna("ticket has no client")
-    out = out.astype({c: object for c in ("external_id", "priority", "service_type")})
+    # Typed so that a frame file maps without a Python object a row (ticket ids and a million
+    # external ids as objects cost ~0.3 CPU-s each time a process read the shared file).
+    out = out.astype(
+        {"ticket_id": "int64", "client_id": "Int64", "external_id": "str"}
+        | {c: "category" for c in ("priority", "service_type", "entitlement")}
+        | {"entitlement_reason": "str"}
+    )
     return out[["external_id", "client_id", "created_at", "priority", "service_type",
                 "entitlement", "entitlement_reason", "ticket_id"]]  # fmt: skip
 
@@ -97,7 +146,7 @@ def _entitled(
 # The whole history's entitlement as a frame file every process shares (see outcome_cache),
 # mapped read-only: the dashboard only filters it.
 SHARED = outcome_cache.Shared(
-    "ticket-entitlements-v1",
+    "ticket-entitlements-v2",
     lambda frame: {"rows": frame},
     lambda frames, _session: frames["rows"],
     also_reads=_services,

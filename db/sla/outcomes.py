@@ -247,8 +247,10 @@ def sla_details(
     contract_ids: Sequence[int] | None = None,
     ticket_ids: Sequence[int] | None = None,
     open_only: bool = False,
+    extra: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key);
+    """sla_outcomes plus DETAIL_COLUMNS (external id, status, stop instant, calendar key)
+    and the `extra` ticket columns asked for (e.g. resolved_at, as loaded: _TICKET_KINDS);
     `ticket_ids` and `open_only` (unresolved tickets) narrow the load.
 
     Whole-store reads (no `ticket_ids`) go through `outcome_cache` when the app has enabled
@@ -261,11 +263,11 @@ def sla_details(
         filters = {"ticket_ids": ticket_ids, "open_only": open_only}
         loaded = _load(session, since=since, contract_ids=contract_ids, **filters)
     if loaded is None or loaded.tickets.empty:
-        return pd.DataFrame(columns=OUTCOME_COLUMNS + DETAIL_COLUMNS)
-    return _evaluate(loaded, now)
+        return pd.DataFrame(columns=OUTCOME_COLUMNS + DETAIL_COLUMNS + list(extra))
+    return _evaluate(loaded, now, extra)
 
 
-def _evaluate(loaded: _Loaded, now: datetime) -> pd.DataFrame:
+def _evaluate(loaded: _Loaded, now: datetime, extra: Sequence[str] = ()) -> pd.DataFrame:
     t = loaded.tickets
     result = sla.evaluate(
         t[
@@ -302,6 +304,8 @@ def _evaluate(loaded: _Loaded, now: datetime) -> pd.DataFrame:
     out["status"] = taken("status").astype(object)
     out["stopped_at"] = result["stopped_at"]
     out["calendar_key"] = result["calendar_key"].astype(str)
+    for name in extra:
+        out[name] = taken(name)
     out["metric"] = out["metric"].astype("category")
     for name in ("tier", "priority", "service_type"):  # categories of the rows evaluated
         out[name] = out[name].cat.remove_unused_categories()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from extraction.document import Document, Sentence
+from extraction.document import Document, Sentence, build_document
 from extraction.normalize import parse_duration
 from extraction.rules.expiry import OTHER_DEFINITION
 from extraction.rules.notice import notice_period
@@ -54,14 +54,29 @@ _OPTIONAL = re.compile(
 
 
 # 'Year: the period of 12 months from the Commencement Date and each consecutive period ...'
-# 'may be extended ... by mutual written agreement', 'By mutual agreement of the Parties, the
-# Initial Term may be extended': a renewal only if both agree later, so no renewal term.
+# 'may be extended ... by mutual written agreement', 'upon the parties' mutual agreement in
+# writing', 'By mutual agreement of the Parties, the Initial Term may be extended': a renewal
+# only if both agree later, so no renewal term.
 _MUTUAL_RENEWAL = re.compile(
     r"(?:renew|extend)\w*\s+[^.;]{0,100}?(?:by|upon|with)\s+(?:the\s+)?mutual\s+(?:written\s+)?"
     r"(?:agreement|consent|understanding)|^by\s+mutual\s+(?:written\s+)?agreement|"
+    r"\bmay\s+be\s+(?:renewed|extended)\b[^.;]{0,100}?\bmutual\s+(?:written\s+)?(?:agreement|consent)|"
     r"(?:renewal|extension)\s+[^.;]{0,60}?negotiated\s+in\s+good\s+faith|"
     r"(?:renew|extend)\w*\s+[^.;]{0,60}?by\s+(?:the\s+)?(?:written\s+)?agreement\s+of\s+"
     r"(?:both|all|the)\s+parties",
+    re.IGNORECASE,
+)
+# '(each a "Renewal Term")', '("Extension Terms")': the sentence that names the renewal period.
+_NAMES_RENEWAL = re.compile(
+    r"[(“\"]\s*(?:each\s*,?\s*)?(?:an?\s+|the\s+)?[“\"']?(?:renewal|extension)\s+(?:term|period)s?\b",
+    re.IGNORECASE,
+)
+# 'the first year of the term of the Agreement will be extended ... for up to an additional four
+# (4) months' (a make-good): a part of the term is lengthened, the agreement does not renew.
+_PART_OF_TERM = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|final|last|initial|current)\s+(?:contract\s+)?"
+    r"(?:year|month|quarter)\s+of\s+the\s+term\b(?:\s+of\s+(?:this|the)\s+agreement)?\s+"
+    r"(?:shall|will|may)\s+(?:\w+\s+){0,2}?(?:be\s+)?(?:extended|renewed)",
     re.IGNORECASE,
 )
 _GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each|a)\s+period\b")
@@ -75,7 +90,9 @@ _RENEWS_AGREEMENT = re.compile(
     r"(?:renew|extend|extension|prolong)\w*[^.;]{0,80}?\b(?:agreement|term|contract|franchise)\b|"
     # 'The initial term of this Agreement is two (2) years; thereafter it shall renew ...'
     r"\b(?:agreement|term|contract)\b[^.]{0,240}?;\s*(?:and\s+)?(?:thereafter|after\s+which)\b"
-    r"[^.;]{0,40}?(?:renew|extend|continu)",
+    r"[^.;]{0,40}?(?:renew|extend|continu)|"
+    # 'the one time right to obtain a successor franchise ... for a single term of five years'
+    r"\bsuccessor\s+franchise\b",
     re.IGNORECASE,
 )
 
@@ -114,7 +131,7 @@ def renews_agreement(flat: str) -> bool:
     """A renewal sentence about the agreement itself, not a definition of some other period."""
     if not re.search(r"agreement|term|contract|maintenance|support|services", flat, re.I):
         return False
-    if OTHER_DEFINITION.search(flat) or _GLOSSARY.search(flat):
+    if OTHER_DEFINITION.search(flat) or _GLOSSARY.search(flat) or _PART_OF_TERM.search(flat):
         return False
     return _RENEWS_AGREEMENT.search(flat) is not None
 
@@ -130,29 +147,21 @@ def renewal(
     out: dict[str, Field] = {}
     sentences = renewal_sentences(doc)
     clauses = [s for s in sentences if renews_agreement(s.flat)]
+    first: Field | None = None
+    named: Field | None = None
     for sentence in clauses:
-        flat = sentence.flat
-        mutual = _MUTUAL_RENEWAL.search(flat) is not None
-        if "renewal_term" not in out and not _HOLDOVER.search(flat) and not mutual:
-            for ent in sentence.of("DURATION"):
-                if classify(doc, sentence, ent) == "renewal" and parse_duration(ent.text):
-                    out["renewal_term"] = duration_field(doc, "renewal_term", sentence, ent, 0.8)
-                    break
-        if "renewal_term" not in out and _YEARLY.search(flat):
-            out["renewal_term"] = doc.make_field(
-                sentence, "renewal_term", {"n": 1, "unit": "year"}, confidence=0.7
-            )
-        if (
-            "renewal_term" not in out
-            and initial is not None
-            and isinstance(initial.normalized, dict)
-            and _SAME_AS_INITIAL.search(flat)
-        ):
-            out["renewal_term"] = doc.make_field(
-                sentence, "renewal_term", dict(initial.normalized), confidence=0.7
-            )
-        if "auto_renewal" not in out and _AUTO.search(flat):
+        length = _renewal_length(doc, sentence, initial) or _across_page(doc, sentence, initial)
+        if length is not None and first is None:
+            first = length
+        if length is not None and named is None and _NAMES_RENEWAL.search(sentence.flat):
+            named = length
+        if "auto_renewal" not in out and _AUTO.search(sentence.flat):
             out["auto_renewal"] = doc.make_field(sentence, "auto_renewal", True, confidence=0.85)
+    # The sentence that names the renewal period ('(the "Renewal Term")') is the renewal; an
+    # earlier one may only lengthen the initial term ('elects to extend the Initial Term by
+    # an additional twenty four (24) months').
+    if (chosen := named or first) is not None:
+        out["renewal_term"] = chosen
     if "renewal_term" not in out and (runs_on := runs_on_after_term(doc)) is not None:
         out["renewal_term"] = runs_on
     if "auto_renewal" not in out:
@@ -166,3 +175,41 @@ def renewal(
     if notice is not None:
         out["notice_period"] = notice
     return out
+
+
+def _renewal_length(doc: Document, sentence: Sentence, initial: Field | None) -> Field | None:
+    """The renewal length one renewal clause states: a duration in a renewal role, 'renew
+    automatically each year', or 'successive periods equal to the initial term'."""
+    flat = sentence.flat
+    if not _HOLDOVER.search(flat) and not _MUTUAL_RENEWAL.search(flat):
+        for ent in sentence.of("DURATION"):
+            if classify(doc, sentence, ent) == "renewal" and parse_duration(ent.text):
+                return duration_field(doc, "renewal_term", sentence, ent, 0.8)
+    if _YEARLY.search(flat):
+        return doc.make_field(sentence, "renewal_term", {"n": 1, "unit": "year"}, confidence=0.7)
+    if (
+        initial is not None
+        and isinstance(initial.normalized, dict)
+        and _SAME_AS_INITIAL.search(flat)
+    ):
+        return doc.make_field(sentence, "renewal_term", dict(initial.normalized), confidence=0.7)
+    return None
+
+
+def _across_page(doc: Document, sentence: Sentence, initial: Field | None) -> Field | None:
+    """The renewal length of a clause a page break cuts ('... extended automatically for a
+    period of 12' | 'months, each such extension ...'): the page's last sentence and the next
+    page's first, read as one sentence (provenance stays on the first part)."""
+    following = sentence.index + 1
+    if following >= len(doc.sentences) or sentence.flat[-1:] in ".;:!?":
+        return None
+    rest = doc.sentences[following]
+    if rest.page != sentence.page + 1 or not re.match(r"[a-z0-9]", rest.flat):
+        return None
+    whole = build_document([f"{sentence.flat} {rest.flat}"])
+    for part in whole.sentences:
+        if (length := _renewal_length(whole, part, initial)) is not None:
+            return doc.make_field(
+                sentence, "renewal_term", length.normalized, confidence=length.confidence
+            )
+    return None

@@ -17,7 +17,11 @@ _RUNS_ON = re.compile(
     r"(?:\w+\s+){0,5}?(?:until|unless)\b[^.;]{0,120}?(?:terminat|notice)|"
     r"\b(?:continu\w*|remain\w*)\s+(?:in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?\s+)?"
     r"thereafter\s+(?:until|unless)\b[^.;]{0,120}?(?:terminat|notice)|"
-    r"\bindefinitely\s+(?:after\s+that|thereafter)\b",
+    r"\bindefinitely\s+(?:after\s+that|thereafter)\b|"
+    # '... for ten (10) years after the First Commercial Sale, and shall thereafter
+    # automatically renew for an unlimited period of time unless otherwise terminated'
+    r"\bthereafter\b,?\s+(?:\w+\s+){0,4}?(?:renew\w*|continu\w*|extend\w*)\s+(?:\w+\s+){0,2}?"
+    r"(?:for\s+an?\s+(?:unlimited|indefinite)\s+(?:period|term|duration)|indefinitely)\b",
     re.IGNORECASE,
 )
 # What the runs-on part follows: an initial term stated before it in the sentence, or a

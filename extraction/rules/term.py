@@ -142,6 +142,20 @@ _OF_MONTH = re.compile(
 _RENEWAL_ONLY = re.compile(r"renew|successive|additional|further|subsequent|consecutive", re.I)
 
 
+# 'extend the term ... for the period set forth in such notice, up to a maximum of one (1)
+# year': the most a party may extend by is the renewal's length.
+_EXTEND_UP_TO = re.compile(
+    r"\b(?:renew|extend)\w*\b[^.;]{0,120}?\bup\s+to(?:\s+a\s+maximum\s+of)?\s*$", re.I
+)
+# 'a single term of five (5) years immediately following the expiration of the initial term':
+# a period that starts when the initial term ends is a renewal.
+_AFTER_INITIAL = re.compile(
+    r"^\s*(?:\w+\s+)?(?:immediately\s+)?(?:following|after)\s+the\s+(?:expiration|expiry|end)\s+"
+    r"of\s+the\s+(?:initial|original)\s+term\b",
+    re.I,
+)
+
+
 _TERM_SENTENCE = re.compile(
     r"\b(?:term|agreement|contract|shall\s+continue|remain\s+in|in\s+effect|duration|"
     r"maintenance|initial\s+period|expire)",
@@ -168,6 +182,11 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         return "other"
     if _OF_MONTH.search(after):  # 'this 30 day of June 2016' is a date, not a duration
         return "other"
+    wide_after = " ".join(text[ent.end : min(sentence.end, ent.end + 90)].split())
+    if _AFTER_INITIAL.search(wide_after) or _EXTEND_UP_TO.search(
+        " ".join(text[sentence.start : ent.start].split())
+    ):
+        return "renewal"
     if (
         _INITIAL_NAMED.search(after)
         or ((_END_VERB.search(before) or _FIRST_OF.search(before)) and _FROM_START.search(after))

@@ -240,6 +240,9 @@ def test_performance_breakdown_and_suggestions():
     b = breakdown(t, "service type").set_index("service type")
     assert b.loc["email", "median_resolution_h"] == 2.0 and b.loc["email", "csat"] == 4.0
     assert b.loc["network", "resolved"] == 0.5
+    assert b.loc["email", "p90_resolution_h"] == pytest.approx(2.8)  # 1 h and 3 h
+    assert b.loc["network", "p90_resolution_h"] == 10.0  # the open ticket has no minutes
+    assert list(b.columns)[:4] == ["tickets", "resolved", "median_resolution_h", "p90_resolution_h"]
     util = pd.DataFrame(
         {
             "reference": ["C-1"],

@@ -141,6 +141,8 @@ def test_performance_page_for_managers_only(app_env):
     assert {m.label for m in at.metric} == {"Tickets", "Median resolution (business h)", "CSAT"}
     table = at.dataframe[0].value
     assert {"tickets", "median_resolution_h", "csat"} <= set(table.columns)
+    assert table["tickets"].sum() == int(at.metric[0].value.replace(",", ""))
+    assert any(c.value.startswith("Contracts in ") for c in at.caption)
     assert page("pages/performance.py", app_env, user=EXEC).run().error
 
 

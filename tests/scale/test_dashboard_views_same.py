@@ -19,6 +19,7 @@ from db.sla.dashboard import (
     dashboard_frame,
     dashboard_views,
     filter_frame,
+    ticket_table,
 )
 from demo.seed import seed
 from tests.conftest import TODAY
@@ -76,3 +77,30 @@ def test_rollups_over_codes_equal_the_compliance_cube(frame):
         for label in DIMENSIONS:
             pd.testing.assert_frame_equal(views.by[label], want[label])
     assert len(dashboard_views(frame, filters[0]).by["client"]) > 2  # the store has data
+
+
+def _old_ticket_table(frame: pd.DataFrame, flt: DashboardFilters) -> pd.DataFrame:
+    """ticket_table as it was: every ticket joined, then sorted (stable, newest first)."""
+    f = filter_frame(frame, flt)
+    base = f[f["metric"] == "response"][
+        ["ticket_id", "external_id", "client", "contract", "tier", "priority", "service_type",
+         "technician", "created_at", "status"]
+    ]  # fmt: skip
+    for metric in ("response", "resolution"):
+        m = f[f["metric"] == metric].set_index("ticket_id")
+        base = base.join(
+            m[["state", "elapsed_min", "target_min"]].add_prefix(f"{metric}_"), on="ticket_id"
+        )
+    return base.sort_values("created_at", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def test_ticket_table_limited_before_the_join_is_the_head_of_the_whole_table(frame):
+    """The page's newest 5,000 tickets, chosen before the metrics are joined, are the first
+    rows of the table built in full; without a limit it is the whole table."""
+    for flt in (DashboardFilters(), DashboardFilters(start=TODAY - timedelta(days=30), end=TODAY)):
+        whole = _old_ticket_table(frame, flt)
+        assert len(whole) > 50 and whole["created_at"].is_monotonic_decreasing
+        pd.testing.assert_frame_equal(ticket_table(frame, flt), whole)
+        got = ticket_table(frame, flt, limit=50)
+        pd.testing.assert_frame_equal(got, whole.head(50))
+        assert got["resolution_state"].notna().any() and got["response_target_min"].notna().any()

@@ -48,11 +48,17 @@ def _only_file(folder: Path) -> Path:
 def test_frames_come_back_exactly_as_written(tmp_path, monkeypatch):
     monkeypatch.setenv(frame_files.SETTING, str(tmp_path))
     frame, empty = _frame(), _frame().drop(columns="priority").iloc[:0]  # e.g. no pauses
-    assert frame_files.save(URL, "t", "key-1", {"a": frame, "b": empty}) is not None
-    got = frame_files.load(URL, "t", "key-1")
-    pd.testing.assert_frame_equal(got["a"], frame)
-    pd.testing.assert_frame_equal(got["b"], empty)
-    assert got["a"]["calendar_key"].tolist()[3] is None  # None stays None, not NaN
+    rest = _frame().iloc[1:].reset_index(drop=True)  # a part with rows after other parts
+    parts = {"a": frame, "b": empty, "c": rest}
+    assert frame_files.save(URL, "t", "key-1", parts) is not None
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith("lock")] == [
+        _only_file(tmp_path).name
+    ]  # no scratch file left beside it
+    for read_only in (False, True):
+        got = frame_files.load(URL, "t", "key-1", read_only=read_only)
+        for name, want in parts.items():
+            pd.testing.assert_frame_equal(got[name], want)
+        assert got["a"]["calendar_key"].tolist()[3] is None  # None stays None, not NaN
 
 
 def test_another_key_is_a_miss_and_a_new_key_replaces_the_old_file(tmp_path, monkeypatch):

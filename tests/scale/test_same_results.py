@@ -184,36 +184,56 @@ def test_rows_read_in_one_pass_equal_the_column_wise_build(seeded):
     assert list(empty.columns) == cols and empty.empty
 
 
-def test_performance_tickets_from_driver_rows_equal_the_orm_read(seeded):
-    """performance_tickets reads driver tuples with instants as text; the frame is the one
-    the ORM read gave (same columns, dtypes and values, open tickets' NaT included)."""
+@pytest.mark.parametrize("cached", [False, True], ids=["read", "sla-cache"])
+def test_performance_tickets_from_the_sla_inputs_equal_the_orm_read(seeded, cached):
+    """performance_tickets takes each ticket's names and instants from the SLA inputs (held by
+    the app's outcome cache, or read for the period) and its resolution minutes from the SLA
+    engine: the values are those of the straightforward ORM join, every ticket of the period
+    (open ones, ones without a contract or technician) once, in id order."""
     from access.roles import SYSTEM
-    from db.analytics_repo import _utc, performance_tickets
+    from db.analytics_repo import _utc
     from db.models import Client, Contract, Technician
+    from db.performance_repo import TICKET_COLUMNS, performance_tickets
+    from db.sla import outcome_cache
+    from db.sla.outcomes import sla_outcomes
 
-    start, end = (NOW - timedelta(days=120)).date(), NOW.date()
-    with session_scope(seeded) as s:
-        got = performance_tickets(session=s, actor=SYSTEM, start=start, end=end, now=NOW)
-        rows = s.execute(
-            select(Ticket.id, Ticket.contract_id, Contract.reference, Client.name,
-                   Ticket.service_type, Technician.name, Ticket.created_at, Ticket.resolved_at,
-                   Ticket.csat)
-            .outerjoin(Contract, Contract.id == Ticket.contract_id)
-            .outerjoin(Client, Client.id == Ticket.client_id)
-            .outerjoin(Technician, Technician.id == Ticket.technician_id)
-            .where(Ticket.created_at >= _utc(start),
-                   Ticket.created_at < _utc(end + timedelta(1)))
-        ).all()  # fmt: skip
-    cols = ["ticket_id", "contract_id", "reference", "client", "service_type", "technician",
-            "created_at", "resolved_at", "csat"]  # fmt: skip
-    orm = pd.DataFrame(rows, columns=cols)
+    start, end = (NOW - timedelta(days=120)).date(), (NOW - timedelta(days=1)).date()
+    if cached:
+        outcome_cache.enable(seeded)
+    try:
+        with session_scope(seeded) as s:
+            got = performance_tickets(session=s, actor=SYSTEM, start=start, end=end, now=NOW)
+            rows = s.execute(
+                select(Ticket.id, Ticket.contract_id, Contract.reference, Client.name,
+                       Ticket.service_type, Technician.name, Ticket.created_at,
+                       Ticket.resolved_at, Ticket.csat)
+                .outerjoin(Contract, Contract.id == Ticket.contract_id)
+                .outerjoin(Client, Client.id == Ticket.client_id)
+                .outerjoin(Technician, Technician.id == Ticket.technician_id)
+                .where(Ticket.created_at >= _utc(start),
+                       Ticket.created_at < _utc(end + timedelta(1)))
+                .order_by(Ticket.id)
+            ).all()  # fmt: skip
+            out = sla_outcomes(session=s, now=NOW, since=_utc(start))
+            later = s.scalar(
+                select(func.count()).where(Ticket.created_at >= _utc(end + timedelta(1)))
+            )
+    finally:
+        outcome_cache.disable(seeded)
+    orm = pd.DataFrame(rows, columns=TICKET_COLUMNS[:-1])
+    res = out[out["metric"] == "resolution"].set_index("ticket_id")["elapsed_min"]
+    orm["resolution_min"] = orm["ticket_id"].map(res).astype(float)
+    orm.loc[orm["resolved_at"].isna(), "resolution_min"] = float("nan")
+    assert list(got.columns) == TICKET_COLUMNS
     assert len(got) == len(orm) > 100 and got["resolved_at"].isna().any()
-    pd.testing.assert_frame_equal(got.drop(columns="resolution_min"), orm)
+    assert got["csat"].notna().any() and got["resolution_min"].notna().any()
+    assert later > 0 and got["created_at"].max() < pd.Timestamp(_utc(end + timedelta(1)))
+    pd.testing.assert_frame_equal(got, orm, check_dtype=False)
 
 
 def test_months_formatted_once_per_month_equal_strftime():
     """The SLA trend's month labels equal strftime per row: year ends, a leap day, missing."""
-    from db.analytics_repo import _months
+    from db.analytics_sla import months
 
     instants = pd.Series(
         pd.to_datetime(
@@ -227,6 +247,69 @@ def test_months_formatted_once_per_month_equal_strftime():
             utc=True,
         )
     )
-    got = _months(instants)
+    got = months(instants)
     pd.testing.assert_series_equal(got, instants.dt.strftime("%Y-%m"))
     assert list(got.dropna()) == ["2025-12", "2026-01", "2024-02", "2026-11"]
+
+
+def test_executive_sla_figures_shared_per_store_state_equal_a_fresh_computation(
+    seeded, monkeypatch
+):
+    """The executive's SLA figures are computed once per store state and arguments and read
+    back (in the process, or by a fresh one from the frame file) equal to a computation
+    without the cache; other arguments or a resolved ticket compute them again."""
+    from db import analytics_sla
+    from db.models import Contract
+    from db.sla import outcome_cache
+    from db.sla import outcomes as outcomes_module
+
+    today = NOW.date()
+    period = (today - timedelta(days=60), today)
+    before = (today - timedelta(days=121), today - timedelta(days=61))
+
+    def figures(s, ids):
+        return analytics_sla.sla_figures(s, ids, period, before, NOW)
+
+    def same(a, b):
+        assert [a.response, a.resolution, a.prev_response, a.prev_resolution] == [
+            b.response, b.resolution, b.prev_response, b.prev_resolution
+        ]  # fmt: skip
+        pd.testing.assert_frame_equal(a.trend, b.trend)
+        pd.testing.assert_series_equal(a.by_contract, b.by_contract)
+
+    with session_scope(seeded) as s:
+        ids = list(s.scalars(select(Contract.id)))
+        direct = figures(s, ids)
+    assert direct.response is not None and direct.prev_resolution is not None
+    assert len(direct.trend) > 0 and len(direct.by_contract) > 0
+    calls = []
+    real = outcomes_module.sla_outcomes
+    monkeypatch.setattr(outcomes_module, "sla_outcomes", lambda **k: calls.append(1) or real(**k))
+    outcome_cache.enable(seeded)
+    try:
+        with session_scope(seeded) as s:
+            same(figures(s, ids), direct)
+            same(figures(s, ids), direct)
+        assert calls == [1]
+        outcome_cache.disable(seeded)  # a fresh process: nothing in memory, the file is there
+        outcome_cache.enable(seeded)
+        with session_scope(seeded) as s:
+            same(figures(s, ids), direct)
+            assert calls == [1]
+            figures(s, ids[:1])
+            assert calls == [1, 1]
+            ticket = s.scalars(
+                select(Ticket).where(
+                    Ticket.resolved_at.is_(None),
+                    Ticket.contract_id.in_(ids),
+                    Ticket.created_at >= datetime.combine(period[0], datetime.min.time(), UTC),
+                )
+            ).first()
+            ticket.resolved_at = NOW
+        with session_scope(seeded) as s:
+            changed = figures(s, ids)
+        assert calls == [1, 1, 1]
+    finally:
+        outcome_cache.disable(seeded)
+    with session_scope(seeded) as s:
+        same(changed, figures(s, ids))

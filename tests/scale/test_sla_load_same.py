@@ -185,20 +185,22 @@ def test_columns_read_in_chunks_equal_one_raw_read(seeded):
     assert empty.empty and empty["ticket_id"].dtype == "int64"
 
 
-def test_entitlements_read_in_chunks_keep_the_plain_columns(seeded):
+def test_entitlements_read_in_chunks_are_typed_columns_with_the_values_read(seeded):
     with session_scope(seeded) as s:
         raw = _old_tickets(s).set_index("ticket_id")
         got = ticket_entitlements(session=s, actor=SYSTEM)
     assert len(got) == SMALL.tickets and got["created_at"].is_monotonic_decreasing
+    assert got["ticket_id"].dtype == "int64" and got["external_id"].dtype == "str"
+    assert got["priority"].dtype == "category" and got["entitlement"].dtype == "category"
     for name in ("external_id", "priority", "service_type"):
-        assert got[name].dtype == object
-        assert got[name].tolist() == raw.loc[got["ticket_id"].astype(int), name].tolist()
+        assert got[name].tolist() == raw.loc[got["ticket_id"], name].tolist()
     assert got["entitlement"].isin(["covered", "not_covered"]).mean() > 0.5
 
 
 def test_entitlements_shared_as_a_frame_file_equal_a_direct_read(seeded, monkeypatch):
-    """The app's whole-history entitlement (a frame file any process reads) is the direct
-    computation's; a fresh process reads it without computing; a new service recomputes."""
+    """The app's whole-history entitlement (judged on the SLA inputs the cache holds, shared
+    as a frame file any process reads) is the direct computation's; a fresh process reads it
+    without computing; a new service recomputes."""
     from db.models import ContractService
     from db.sla import entitlements as module
     from db.sla import outcome_cache
@@ -208,10 +210,13 @@ def test_entitlements_shared_as_a_frame_file_equal_a_direct_read(seeded, monkeyp
     computed = []
     real = module._entitled
     monkeypatch.setattr(module, "_entitled", lambda *a, **k: computed.append(1) or real(*a, **k))
+    reads, read = [], module.read_columns
+    monkeypatch.setattr(module, "read_columns", lambda *a, **k: reads.append(1) or read(*a, **k))
     outcome_cache.enable(seeded)
     try:
         with session_scope(seeded) as s:
             pd.testing.assert_frame_equal(ticket_entitlements(session=s, actor=SYSTEM), direct)
+        assert reads == []  # the tickets came from the SLA inputs the cache holds
         outcome_cache.disable(seeded)  # a fresh process: nothing in memory
         outcome_cache.enable(seeded)
         with session_scope(seeded) as s:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sla.ticket_import import ImportRejected, detect_dayfirst, parse_tickets
+from sla.ticket_import import ImportRejected, parse_tickets
+from sla.ticket_values import detect_dayfirst
 from tests.sla.test_sla_ticket_import import write_csv, write_xlsx
 
 HEAD = ["Id", "Organization", "Subject", "Status", "Priority", "Created at", "Solved at",
