@@ -281,9 +281,14 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
     return signed or (_copy(agreement, None, 0.8) if agreement is not None else None)
 
 
+# The confidence of an effective date the contract does not state (the agreement date copied):
+# a start for the term to be counted from, never one an end may be checked against.
+SUGGESTED = 0.4
+
+
 def effective_suggestion(agreement: Field | None) -> Field | None:
     """No effective date stated: the agreement date, as a low-confidence suggestion only."""
-    return _copy(agreement, None, 0.4) if agreement is not None else None
+    return _copy(agreement, None, SUGGESTED) if agreement is not None else None
 
 
 def _copy(agreement: Field, sentence: Sentence | None, confidence: float) -> Field:

@@ -16,9 +16,11 @@ from datetime import date
 
 from extraction.document import Document, Sentence
 from extraction.normalize import add_duration, parse_date
-from extraction.rules.date_text import date_field, sentence_dates, text_before
+from extraction.rules.date_text import date_field, sentence_dates
+from extraction.rules.dates import SUGGESTED
 from extraction.rules.period_ends import counted_years, stated_end
 from extraction.rules.runs_on import runs_on_after_initial_term
+from extraction.rules.stated_ends import AROUND_TERM, reads_as_end, term_named_near
 from extraction.rules.term_counts import of_the_agreement, runs_from_event
 from extraction.schema import Field
 
@@ -42,6 +44,9 @@ _PERPETUAL = re.compile(
     r"unless\s+and\s+until|until\s+(?:either|one\s+of\s+the|the)\s+part(?:y|ies)\s+"
     r"(?:gives|terminat|informs|notifies|provides|serves))"
     r"|shall\s+be\s+perpetual|no\s+fixed\s+term"
+    # 'the term of this Agreement ... shall (i) ... be for the Arizona Trademark License Term, ...
+    # and (iv) with respect to Copyrights, Know-How and Patents, be in perpetuity': its longest part
+    r"|\bbe\s+(?:in|for)\s+perpetuity"
     # 'shall end on the 60th day following a written notice from one party to the other'
     r"|\bend\w*\s+on\s+the\s+\w+\s+day\s+(?:following|after)\s+(?:a|the)\s+(?:written\s+)?notice",
     re.IGNORECASE,
@@ -74,29 +79,6 @@ _EVENT_END = re.compile(
 )
 
 
-# A sentence outside the term section whose end date may still be the agreement's: it names a
-# term or duration ('The term of the license hereby granted shall ... continue until', 'TERM OF
-# EXECUTION From ... until', 'INITIAL DISTRIBUTION PERIOD: April 15, 2000 through ...').
-_NAMES_A_TERM = re.compile(r"\b(?:term|duration)\b|\bperiod\s*:", re.IGNORECASE)
-
-
-_END_BEFORE = re.compile(
-    r"(?:terminat\w*|expir\w*|end(?:s|ing)?|continu\w*|remain\w*\s+in\s+(?:full\s+force\s+and\s+)?"
-    r"effect|in\s+effect|conclud\w*|through(?:\s+and\s+including)?|up\s+to\s+and\s+including|until|"
-    r"termination\s+date\s*:?"
-    r"|expiration\s+date\s*:?|(?:end|contract\s+end)\s+date\s*:|contract\s+end\s*:|valid\s+until|"
-    r"(?:in\s+)?no\s+event\s+later\s+than|(?:hereby\s+)?extended\s+(?:to|until|through)"
-    # '"Expiration Date" means March 31, 2020'
-    r"|(?:expiration|termination|end)\s+date[”\"'’]?\s*(?:shall\s+mean|means))"
-    r"\s*(?:on|until|through|at|as\s+of)?\s*"
-    r"(?:the\s+(?:earlier|later|first)\s+(?:to\s+occur\s+)?of\s*:?\s*(?:\(\w{1,4}\)\s*)?)?(?:the\s*)?$"
-    r"|\bfrom\s+[^.;]{4,40}?\s+(?:to|through|till)\s*(?:and\s+including\s+)?$"
-    # 'TERM: November 01, 2014 to October 31, 2017'
-    r"|\b(?:19|20)\d\d\s*(?:to|through|until|-|–)\s*$",
-    re.IGNORECASE,
-)
-
-
 # 'shall begin on the Effective Date and continue for three (3) years thereafter': the term,
 # counted from the start the sentence names, not a covenant after the term.
 RUNS_ON = re.compile(
@@ -116,30 +98,19 @@ OWN_TERM = re.compile(
     r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
     r"^(?:it|this\s+agreement)\s+shall|"
     # 'This Agreement shall commence on the "Effective Date" and shall continue for ...'
-    r"(?:this|the)\s+(?:agreement|contract)\s+(?:(?:shall|will)\s+(?:commence|begin|become\s+effective)|"
+    # ('... shall take effect from the Effective Date and continue ...', 'come into force')
+    r"(?:this|the)\s+(?:agreement|contract)\s+(?:(?:shall|will)\s+(?:commence|begin|become\s+effective|"
+    r"be\s+effective|take\s+effect|(?:come|enter)\s+into\s+(?:force|effect))|"
     r"is\s+effective)[^.;]{0,80}?\band\s+(?:\w+\s+)?(?:continue|extend|remain|expire|terminate)|"
+    # 'All terms of this Agreement will automatically commence on November 1st, 2017, and expire'
+    r"\bterms\s+of\s+(?:this|the)\s+(?:agreement|contract)\s+(?:shall|will)\s+(?:\w+\s+)?"
+    r"(?:commence|begin)\b|"
     # '... shall expire upon the earlier of (i) the first anniversary ... (the "Term")'
     r"\(\s*(?:the\s+)?[“\"'‘]+term[”\"'’]+\s*\)|"
     # '"Term" shall mean the Effective Date through June 15, 2001', 'TERM: ... to ...'
     r"^(?:[\d.()a-z]{1,8}\s+)?(?:the\s+)?[“\"'‘]?(?:initial\s+)?term[”\"'’]?\s*(?:shall\s+mean|means|:))",
     re.IGNORECASE,
 )
-
-
-# 'Following the Initial Term, ...', 'During the Term of this Agreement, Premier shall purchase':
-# a sentence about what happens after or within the term names it without stating it.
-_AROUND_TERM = re.compile(
-    r"(?:following|after|during|beyond|throughout|(?:end|expiration|expiry)\s+of)\s+the\s+$",
-    re.IGNORECASE,
-)
-
-
-def _names_a_term(flat: str) -> bool:
-    """Whether a sentence names a term or duration of its own (not 'During the Term, ...')."""
-    return any(
-        not _AROUND_TERM.search(flat[max(0, m.start() - 30) : m.start()])
-        for m in _NAMES_A_TERM.finditer(flat)
-    )
 
 
 def states_own_term(flat: str) -> bool:
@@ -150,7 +121,7 @@ def states_own_term(flat: str) -> bool:
             m.group(0),
             re.IGNORECASE,
         )
-        if not (named and _AROUND_TERM.search(flat[max(0, m.start() - 30) : m.start()])):
+        if not (named and AROUND_TERM.search(flat[max(0, m.start() - 30) : m.start()])):
             return True
     return False
 
@@ -163,17 +134,14 @@ def expiration_date(
         effective.normalized if effective and isinstance(effective.normalized, str) else None
     )
     start = date.fromisoformat(start_iso) if start_iso else None
+    # the agreement date copied as the start (a suggestion) is not a start the contract states
+    stated_start = effective is not None and effective.confidence > SUGGESTED
     explicit: list[tuple[float, int, Field]] = []
     for sentence in doc.with_cue("TERM", "EFFECTIVE", body=True):
         if OTHER_DEFINITION.search(sentence.flat):
             continue
         for ent in sentence_dates(sentence):
-            if ent.label == "DATE_BLANK" or not _END_BEFORE.search(
-                text_before(doc, sentence, ent, 60)
-            ):
-                continue
-            parsed = parse_date(ent.text)
-            if parsed and start and parsed <= start:
+            if ent.label == "DATE_BLANK" or not reads_as_end(doc, sentence, ent):
                 continue
             # The sentence stating the term, or a Term section, is where a lawyer reads the end.
             own = (
@@ -181,7 +149,10 @@ def expiration_date(
                 or (term is not None and term.snippet == sentence.flat)
                 or re.search(r"\bterm\b|duration", sentence.section, re.I)
             )
-            if not own and not _names_a_term(sentence.flat):
+            parsed = parse_date(ent.text)
+            if parsed and start and parsed <= start and (stated_start or not own):
+                continue  # (a contract signed after its term began may state an earlier end)
+            if not own and not term_named_near(doc, sentence, ent):
                 continue  # 'the first Fiscal Year shall ... end on March 31': not a term's end
             score = 0.85 if own else 0.6
             made = date_field(doc, "expiration_date", sentence, ent, score)

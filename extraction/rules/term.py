@@ -65,7 +65,7 @@ _AFTER_END = re.compile(
 _TERM_BEFORE = re.compile(
     r"(?:for|of|be|is|until|through|duration\s+of|term\s+of|period\s+of|additional|"
     r"maintain\s+the\s+\w+\s+for\s+an\s+additional)\s*(?:(?:an?|the)\b\s*)?"
-    r"(?:(?:initial|primary|minimum|fixed)\s+)?(?:(?:term|period)\s+of\s+)?(?:an?\b\s*)?$",
+    r"(?:(?:initial|primary|minimum|fixed|entire|full)\b\s*)?(?:(?:term|period)\s+of\s+)?(?:an?\b\s*)?$",
     re.IGNORECASE,
 )
 
@@ -76,6 +76,18 @@ _TERM_BEFORE = re.compile(
 _END_VERB = re.compile(
     r"(?:end\w*|terminat\w*|expir\w*)(?:\s+(?:on\s+(?:the\s+)?(?:date|day)(?:\s+that\s+is)?|in|"
     r"at\s+the\s+end\s+of))?\s*$",
+    re.IGNORECASE,
+)
+
+
+# 'shall remain in effect until the later to occur of the date that is (x) three (3) years from
+# the date hereof and (y) ...', 'expire on the later of (i) five (5) years from the date hereof,
+# or (ii) ...': the count from the start is the end the term states (the other limb is an event),
+# as 'the later of (i) the third anniversary' is (extraction/rules/expiry.py).
+_FIRST_OF = re.compile(
+    r"(?:until|on|upon|at|end\w*|expir\w*|terminat\w*)\s+(?:the\s+)?(?:later|earlier|first|earliest|latest)"
+    r"(?:\s+to\s+occur)?\s+of\s*:?\s*(?:the\s+(?:date|day)\s+(?:that|which)\s+is\s*)?"
+    r"(?:\(\s*(?:[a-h]|[ivx]{1,4}|\d)\s*\)\s*)?(?:the\s+(?:date|day)\s+(?:that|which)\s+is\s*)?$",
     re.IGNORECASE,
 )
 
@@ -115,6 +127,11 @@ _DURING_TERM = re.compile(
 # 'The Contract Term shall extend for a period of fifty (50) years': the term itself.
 _TERM_EXTENDS = re.compile(
     r"\b(?:term|agreement)\s+(?:shall|will)\s+extend\s+for\s+(?:a\s+)?(?:period|term)\s+of\s*$",
+    re.IGNORECASE,
+)
+_PERIOD_FROM_START = re.compile(
+    r"^\s*period\s+(?:commencing|beginning|starting)\s+(?:on|from|with|as\s+of)\s+(?:the\s+)?"
+    r"(?:effective|commencement)\s+date",
     re.IGNORECASE,
 )
 _OF_MONTH = re.compile(
@@ -172,9 +189,12 @@ def classify(doc: Document, sentence: Sentence, ent: Ent) -> str:
         return "renewal"
     if (
         _INITIAL_NAMED.search(after)
-        or (_END_VERB.search(before) and _FROM_START.search(after))
+        or ((_END_VERB.search(before) or _FIRST_OF.search(before)) and _FROM_START.search(after))
         or re.search(r"\b(?:initial|original|primary)\s+(?:term|period)\s+of\s*$", before, re.I)
         or _TERM_EXTENDS.search(before)
+        # '... terminate at the end of the Exclusivity Period (i.e., a three (3) year period
+        # commencing on the Effective Date)': in the term sentence, the term from its start
+        or (_PERIOD_FROM_START.search(after) and states_own_term(sentence.flat))
         # 'shall commence on the Effective Date and continue thereafter for a period of two (2)
         # years': the term from its start, though 'thereafter' is a renewal word
         or (RUNS_ON.search(before) and not _RENEWAL_ONLY.search(before))
