@@ -44,8 +44,8 @@ _PERPETUAL = re.compile(
     r"unless\s+and\s+until|until\s+(?:either|one\s+of\s+the|the)\s+part(?:y|ies)\s+"
     r"(?:gives|terminat|informs|notifies|provides|serves))"
     r"|shall\s+be\s+perpetual|no\s+fixed\s+term"
-    # 'the term of this Agreement ... shall (i) ... be for the Arizona Trademark License Term, ...
-    # and (iv) with respect to Copyrights, Know-How and Patents, be in perpetuity': its longest part
+    # 'the term of this Agreement shall (i) with respect to the marks, be for the License Term,
+    # ... and (iv) with respect to the patents, be in perpetuity': its longest part
     r"|\bbe\s+(?:in|for)\s+perpetuity"
     # 'shall end on the 60th day following a written notice from one party to the other'
     r"|\bend\w*\s+on\s+the\s+\w+\s+day\s+(?:following|after)\s+(?:a|the)\s+(?:written\s+)?notice",
