@@ -55,6 +55,7 @@ def notice_period(
             _NOT_RENEW.search(flat)
             and re.search(r"notice|notif|prior\s+to|before", flat, re.I)
             and not _ELECTS_TO_RENEW.search(flat)
+            and not part_renews(flat)
         ):
             continue
         text = doc.pages[sentence.page - 1]
@@ -120,6 +121,22 @@ _AFTER_INITIAL = re.compile(
 )
 
 
+# 'Each Service Option Attachment will renew automatically ... unless either party notifies
+# the other ... ninety (90) days prior to the end of the then-current term': a part under the
+# agreement renews, so the notice stops that part's renewal, not the agreement's.
+_PART_RENEWS = re.compile(
+    r"\b(?:[Ee]ach|[Aa]ny|[Ee]very|[Ss]uch)\s+(?P<part>(?:[A-Z][\w-]*\s+){1,4})(?:shall|will)\s+"
+    r"(?:automatically\s+)?(?:renew|be\s+(?:automatically\s+)?renewed)"
+)
+
+
+def part_renews(flat: str) -> bool:
+    """Whether the sentence renews a part under the agreement (an attachment, an order form),
+    not the agreement or its term."""
+    m = _PART_RENEWS.search(flat)
+    return m is not None and not re.search(r"agreement|contract|term\b", m["part"], re.I)
+
+
 def _notice_before_expiry(doc: Document) -> Field | None:
     """The first notice given against the end of a term; a sentence that says the notice stops
     a renewal ('notice of non-renewal', 'unless either party ...') before any other."""
@@ -129,6 +146,7 @@ def _notice_before_expiry(doc: Document) -> Field | None:
         if re.search(r"notice|notif", s.flat, re.I)
         and re.search(r"renew|\bterminat|extend|extension|expir|cancel", s.flat, re.I)
         and not _ELECTS_TO_RENEW.search(s.flat)
+        and not part_renews(s.flat)
     ]
     sentences.sort(key=lambda s: _STOPS_RENEWAL.search(s.flat) is None)  # stable: order kept
     for sentence in sentences:
