@@ -13,7 +13,7 @@ from access.roles import Actor, require
 from analytics import kpis
 from db.analytics_billing import billing_accuracy, credits_given, revenue_recovered
 from db.analytics_renewals import opportunities, renewal_risk, risk_value
-from db.analytics_sla import TREND_COLUMNS, sla_figures
+from db.analytics_sla import TREND_COLUMNS, day_start, sla_figures
 from db.loaders import contracts_frame
 from db.models import (
     Invoice,
@@ -41,10 +41,6 @@ class ExecutiveView:
     missing: list[str] = field(default_factory=list)
 
 
-def _utc(d: date) -> datetime:
-    return datetime.combine(d, time.min, UTC)
-
-
 def _unindexed(column):  # noqa: ANN001, ANN202 - SQL expressions
     """`column + 0`: SQLite would otherwise look up every row of these contracts through the
     contract_id index (2 CPU-s on a million tickets) instead of range-scanning the period on
@@ -63,8 +59,8 @@ def cost_and_hours(session: Session, ids: list[int], start: date, end: date):
         .outerjoin(Technician, Technician.id == TimeEntry.technician_id)
         .where(
             contract.in_(ids),
-            TimeEntry.started_at >= _utc(start),
-            TimeEntry.started_at < _utc(end + timedelta(days=1)),
+            TimeEntry.started_at >= day_start(start),
+            TimeEntry.started_at < day_start(end + timedelta(days=1)),
         )
         .group_by(contract)
     )
@@ -87,8 +83,8 @@ def _tickets(session: Session, ids: list[int], start: date, end: date) -> tuple[
     n, csat = session.execute(
         select(func.count(), func.avg(Ticket.csat)).where(
             _unindexed(Ticket.contract_id).in_(ids),
-            Ticket.created_at >= _utc(start),
-            Ticket.created_at < _utc(end + timedelta(days=1)),
+            Ticket.created_at >= day_start(start),
+            Ticket.created_at < day_start(end + timedelta(days=1)),
         )
     ).one()
     return int(n), (float(csat) if csat is not None else None)

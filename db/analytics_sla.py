@@ -52,7 +52,8 @@ class SlaFigures:
         )
 
 
-def _utc(d: date) -> datetime:
+def day_start(d: date) -> datetime:
+    """The UTC instant a (UTC) day starts: the bound of a period of whole days."""
     return datetime.combine(d, time.min, UTC)
 
 
@@ -80,11 +81,14 @@ def sla_figures(
 
     def compute() -> SlaFigures:
         # One evaluation for both periods (each ticket's outcome is its own), split by creation.
-        out = sla_outcomes(session=session, now=now, since=_utc(before[0]), contract_ids=ids)
+        out = sla_outcomes(session=session, now=now, since=day_start(before[0]), contract_ids=ids)
         created = pd.to_datetime(out["created_at"], utc=True)
-        out = out[created < _utc(period[1] + timedelta(days=1))]
+        out = out[created < day_start(period[1] + timedelta(days=1))]
         created = created[out.index]
-        sla, prev = out[created >= _utc(period[0])], out[created < _utc(before[1] + timedelta(1))]
+        sla, prev = (
+            out[created >= day_start(period[0])],
+            out[created < day_start(before[1] + timedelta(1))],
+        )
         decided = sla[sla["state"].isin(["met", "breached"])].copy()
         decided["month"] = months(pd.to_datetime(decided["created_at"], utc=True))
         decided["ok"] = decided["state"] == "met"

@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 
 from access.roles import Actor, require
 from analytics import kpis
-from db.analytics_repo import _utc, cost_and_hours, invoices_in, portfolio
+from db.analytics_repo import cost_and_hours, invoices_in, portfolio
+from db.analytics_sla import day_start
 from db.models import Ticket
 from db.sla.frames import since_param
 from db.sla.held_frame import display_names
@@ -45,22 +46,22 @@ def performance_tickets(
     """Tickets created in [start, end], in id order: TICKET_COLUMNS (resolution_min is the
     resolution clock's business minutes, NaN while the ticket is open or has no policy)."""
     require(actor, "work_sla")
-    until = _utc(end + timedelta(days=1))
-    d = sla_details(session=session, now=now, since=_utc(start), extra=("resolved_at",))
+    until = day_start(end + timedelta(days=1))
+    d = sla_details(session=session, now=now, since=day_start(start), extra=("resolved_at",))
     d = d[(d["metric"] == "resolution") & (d["created_at"] < pd.Timestamp(until))]
     d = d.sort_values("ticket_id", kind="stable").reset_index(drop=True)
     clients, techs, refs, _ = display_names(session)
     csat = dict(
         session.execute(
             select(Ticket.id, Ticket.csat).where(
-                Ticket.created_at >= since_param(session, _utc(start)),
+                Ticket.created_at >= since_param(session, day_start(start)),
                 Ticket.created_at < since_param(session, until, "until"),
                 Ticket.csat.is_not(None),
             )
         ).all()
     )
     resolved = d["resolved_at"]
-    minutes = pd.to_numeric(d["elapsed_min"], errors="coerce").astype(float)
+    minutes = d["elapsed_min"].astype(float)
     return pd.DataFrame(
         {
             "ticket_id": d["ticket_id"].astype("int64"),

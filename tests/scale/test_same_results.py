@@ -191,7 +191,7 @@ def test_performance_tickets_from_the_sla_inputs_equal_the_orm_read(seeded, cach
     engine: the values are those of the straightforward ORM join, every ticket of the period
     (open ones, ones without a contract or technician) once, in id order."""
     from access.roles import SYSTEM
-    from db.analytics_repo import _utc
+    from db.analytics_sla import day_start as _utc
     from db.models import Client, Contract, Technician
     from db.performance_repo import TICKET_COLUMNS, performance_tickets
     from db.sla import outcome_cache
