@@ -2,7 +2,7 @@
 
 Times the new implementation on all items (target < 2 s for 200k items x 300 contracts),
 then the reference (the previous implementation, kept in
-tests/sla/test_entitlement_vectorised.py) on a sample, scaled linearly to the full size,
+tests/sla/entitlement_reference.py) on a sample, scaled linearly to the full size,
 checks both agree on the sample and prints the ratio. Exits 1 when they disagree.
 
     .venv/bin/python bench/entitlement_speed.py [--items 200000] [--contracts 300]
@@ -21,10 +21,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sla.entitlement import check_entitlement  # noqa: E402
-from tests.sla.test_entitlement_vectorised import (  # noqa: E402
-    _reference_check_entitlement,
-    make_case,
-)
+from tests.sla.entitlement_reference import _reference_check_entitlement  # noqa: E402
+from tests.sla.test_entitlement_vectorised import make_case  # noqa: E402
 
 TARGET_S = 2.0
 

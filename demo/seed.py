@@ -7,7 +7,6 @@ under), technicians with credentials (some expiring), invoices and payments (som
 
 from __future__ import annotations
 
-import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -17,12 +16,10 @@ from pathlib import Path
 import holidays as holidays_lib
 import numpy as np
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from access.passwords import hash_password
-from access.roles import Actor
 from contracts.schema import client_name_key
 from db.engine import session_scope
 from db.models import (
@@ -43,6 +40,7 @@ from db.models import (
 )
 from db.sequences import reset_sequences
 from demo import catalogue as cat
+from demo.documents import store_documents
 from demo.invoices import billing_run, store_invoices
 from demo.requirements import store_requirements
 from demo.work import ContractRow
@@ -109,40 +107,9 @@ def seed(
     reset_sequences(engine)  # tickets and invoices were written with explicit ids
     billing_run(engine, today, report)
     if documents:
-        _documents(engine, rows, pdf_folder, documents, seed, report)
+        store_documents(engine, rows, pdf_folder, documents, seed, report)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _documents(engine, rows, folder: Path | None, n: int, seed: int, report) -> None:
-    """Generated contract PDFs, stored like uploads on the first demo clients."""
-    from db.documents.review import set_document_contract
-    from db.documents.upload import store_upload
-    from db.models import Client
-    from demo.contract_pdfs import write_demo_set
-
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(folder) if folder else Path(tmp)
-        with session_scope(engine) as s:  # each PDF names the client it is stored on
-            names = dict(s.execute(select(Client.id, Client.name)).all())
-        customers = [names[row.client_id] for row in rows[:n]]
-        written = write_demo_set(target, n, seed=seed, customers=customers)
-        admin = Actor(user_id=None, username="demo-seed", role="admin")
-        for (path, _expected), row in zip(written, rows, strict=False):
-            with session_scope(engine) as s:
-                stored = store_upload(
-                    session=s,
-                    actor=admin,
-                    filename=path.name,
-                    data=path.read_bytes(),
-                    client_id=row.client_id,
-                )
-                set_document_contract(
-                    session=s, actor=admin, document_id=stored.document_id, contract_id=row.id
-                )
-    report.counts.update(documents=len(written))
-    if folder:
-        report.pdf_folder = str(folder)
 
 
 def _users(s: Session, report: SeedReport) -> dict[str, User]:
