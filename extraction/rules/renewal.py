@@ -28,11 +28,15 @@ _YEARLY = re.compile(
 )
 
 
-# 'for successive terms of the same duration', 'equal to the Initial Term': the initial term.
+# 'for successive terms of the same duration', 'equal to the Initial Term', 'for like terms',
+# 'for the term of one year; thereafter, the Agreement shall renew automatically under these
+# same terms' (the renewal states no other length): the initial term.
 _SAME_AS_INITIAL = re.compile(
     r"(?:successive|additional|further|renewal)\s+(?:terms?|periods?)\s+(?:each\s+)?(?:of\s+)?"
     r"(?:the\s+same\s+(?:duration|length)|(?:equal|identical)\s+(?:in\s+(?:duration|length)\s+)?"
-    r"to\s+the\s+(?:initial|original)\s+(?:term|period))",
+    r"to\s+the\s+(?:initial|original)\s+(?:term|period))|"
+    r"\bfor\s+(?:a\s+)?(?:successive\s+|additional\s+|further\s+)?like\s+(?:terms?|periods?)\b|"
+    r"\brenew(?:s|ed)?\s+automatically\s+(?:under|on|upon)\s+(?:the|these)\s+same\s+terms\b",
     re.IGNORECASE,
 )
 
@@ -77,6 +81,27 @@ _PART_OF_TERM = re.compile(
     r"\b(?:first|second|third|fourth|fifth|final|last|initial|current)\s+(?:contract\s+)?"
     r"(?:year|month|quarter)\s+of\s+the\s+term\b(?:\s+of\s+(?:this|the)\s+agreement)?\s+"
     r"(?:shall|will|may)\s+(?:\w+\s+){0,2}?(?:be\s+)?(?:extended|renewed)",
+    re.IGNORECASE,
+)
+# 'the Support Period shall automatically be extended', 'The Profiling Term may be extended',
+# 'the right to extend the term of the CDx Development Program': a period the agreement
+# defines (a programme's, a licence's) is lengthened, not the agreement's term.
+_OTHER_PERIOD_EXTENDED = re.compile(
+    r"\b[Tt]he\s+(?P<name>(?:[A-Z][\w-]*\s+){1,4})(?:Period|Term)\s+(?:shall|will|may)\s+"
+    r"(?:\w+\s+){0,3}?(?:be\s+)?(?:automatically\s+)?(?:extended|renewed)|"
+    r"\b(?:extend|renew)\s+the\s+(?:term\s+of\s+the\s+)?(?P<program>(?:[A-Z][\w-]*\s+){1,5})"
+    r"(?:Program|Programme|Project|Study|Plan)\b"
+)
+_AGREEMENT_PERIOD = re.compile(
+    r"^(?:initial|renewal|extension|extended|agreement|contract|original|current|then-current|"
+    r"additional|subsequent|primary|base|first|second|third)\b",
+    re.IGNORECASE,
+)
+# 'If an event of Force Majeure occurs, ... obligations ... shall be automatically extended
+# ... for a period equal to such suspension': time to perform is lengthened, no renewal.
+_DELAY_EXTENSION = re.compile(
+    r"force\s+majeure|\bequal\s+to\s+(?:the\s+(?:period|length)\s+of\s+)?(?:such|the|any)\s+"
+    r"(?:suspension|delay)",
     re.IGNORECASE,
 )
 _GLOSSARY = re.compile(r"^(?:[\d.()a-z]{1,8}\s+)?[A-Z][\w ]{1,30}:\s+(?:the|each|a)\s+period\b")
@@ -133,7 +158,18 @@ def renews_agreement(flat: str) -> bool:
         return False
     if OTHER_DEFINITION.search(flat) or _GLOSSARY.search(flat) or _PART_OF_TERM.search(flat):
         return False
+    if _DELAY_EXTENSION.search(flat) or _extends_other_period(flat):
+        return False
     return _RENEWS_AGREEMENT.search(flat) is not None
+
+
+def _extends_other_period(flat: str) -> bool:
+    """The sentence lengthens a period the agreement defines, not the agreement's own term."""
+    for match in _OTHER_PERIOD_EXTENDED.finditer(flat):
+        name = (match["name"] or match["program"]).strip()
+        if not _AGREEMENT_PERIOD.search(name):
+            return True
+    return False
 
 
 def renewal(
