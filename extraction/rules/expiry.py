@@ -19,6 +19,7 @@ from extraction.normalize import add_duration, parse_date
 from extraction.rules.date_text import date_field, sentence_dates
 from extraction.rules.dates import SUGGESTED
 from extraction.rules.period_ends import counted_years, stated_end
+from extraction.rules.referred_ends import referred_end
 from extraction.rules.runs_on import runs_on_after_initial_term
 from extraction.rules.stated_ends import AROUND_TERM, reads_as_end, term_named_near
 from extraction.rules.term_counts import of_the_agreement, runs_from_event
@@ -94,7 +95,7 @@ OWN_TERM = re.compile(
     r"be\s+for\s+an?\s+(?:initial\s+)?(?:term|period))|"
     r"\bagreement\s+(?:and\s+)?shall\s+(?:terminate|expire)|"
     r"initial\s+(?:term|period)|contract\s+period|(?:expiration|termination|end)\s+date\s*:?|"
-    r"contract\s+end\s*:|"
+    r"contract\s+end\s*:|(?:contract\s+)?expiry(?:\s+date)?\s*:|"
     r"shall\s+(?:be\s+in\s+effect|remain\s+in\s+(?:full\s+)?(?:force|effect))\s+until|"
     r"^(?:it|this\s+agreement)\s+shall|"
     # 'This Agreement shall commence on the "Effective Date" and shall continue for ...'
@@ -160,6 +161,8 @@ def expiration_date(
                 explicit.append((score, -sentence.index, made))
     if explicit and max(explicit, key=lambda c: (c[0], c[1]))[0] >= 0.85:
         return max(explicit, key=lambda c: (c[0], c[1]))[2]
+    if (referred := referred_end(doc, start)) is not None:  # 'specified in Exhibit A'
+        return referred
     agreed = agreement.normalized if agreement else None
     base = start or (date.fromisoformat(agreed) if isinstance(agreed, str) else None)
     worded = stated_end(doc, doc.with_cue("TERM", "EFFECTIVE", body=True), base, OWN_TERM)

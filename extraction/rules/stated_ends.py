@@ -25,6 +25,7 @@ _END_BEFORE = re.compile(
     r"effect|in\s+effect|conclud\w*|through(?:\s+and\s+including)?|up\s+to\s+and\s+including|until|"
     r"termination\s+date\s*:?"
     r"|expiration\s+date\s*:?|(?:end|contract\s+end)\s+date\s*:|contract\s+end\s*:|valid\s+until|"
+    r"(?:contract\s+)?expiry(?:\s+date)?\s*:|"
     r"(?:in\s+)?no\s+event\s+later\s+than|(?:hereby\s+)?extended\s+(?:to|until|through)"
     # '"Expiration Date" means March 31, 2020'
     r"|(?:expiration|termination|end)\s+date[”\"'’]?\s*(?:shall\s+mean|means))"
