@@ -21,6 +21,7 @@ from extraction.rules import (
     sla,
     term,
 )
+from extraction.rules.term_counts import of_the_agreement
 from extraction.schema import ContractTerms, Field
 from extraction.sources import read_document
 
@@ -60,7 +61,13 @@ def terms_from_document(
     if effective is None and (guess := dates.effective_suggestion(agreement)) is not None:
         suggested["effective_date"] = guess
     initial = term.initial_term(doc)
-    put("initial_term", initial)
+    # A duration read outside the term sentence that names nothing of the agreement as running
+    # for it ('Said books and records shall be maintained for a two (2) year period') is shown
+    # to the reviewer, not stored as the term.
+    if initial is not None and (initial.confidence >= 0.85 or of_the_agreement(initial)):
+        put("initial_term", initial)
+    elif initial is not None:
+        suggested["initial_term"] = initial
     start = effective or suggested.get("effective_date")  # a term runs from the agreement date
     put("expiration_date", term.expiration_date(doc, start, agreement, initial))
     found.update(renewal.renewal(doc, suggested, initial))

@@ -67,3 +67,32 @@ def test_cli_json_carries_suggestions_under_their_own_key(tmp_path):
     for name, suggestion in record["suggestions"].items():
         assert record[name] is None  # a suggestion never stands beside a value
         assert suggestion["confidence"] < 0.85
+
+
+def test_a_duration_that_is_not_the_agreements_term_is_only_a_suggested_initial_term():
+    preamble = (
+        'This Services Agreement is made as of March 3, 2020 (the "Effective Date") between '
+        "Acme Inc. and Beta LLC. "
+    )
+    for covenant in (
+        "Said books and records shall be maintained for a two (2) year period following the "
+        "expiration or termination of this Agreement.",
+        "Beginning on the Effective Date, you will pay to us for each month (or part of a month, "
+        "including the final month you operate under this Agreement) the Monthly Fees.",
+        "Talent agrees that Company shall, for a period of nine (9) months following the "
+        "effective date of termination, have the right to continue to sell Product.",
+    ):
+        suggestions: dict = {}
+        found = terms_from_document(build_document([preamble + covenant], []), suggestions)
+        assert "initial_term" not in found, covenant
+        assert "initial_term" in suggestions, covenant
+    # the agreement's own term, read in the term sentence or naming the agreement, is the value
+    for stated, months in (
+        ("The term of this Agreement shall be three (3) years from the Effective Date.", 36),
+        ("This agreement is for a term of ten (10) years.", 120),
+    ):
+        suggestions = {}
+        found = terms_from_document(build_document([preamble + stated], []), suggestions)
+        term = found["initial_term"].normalized
+        assert term["n"] * (12 if term["unit"] == "year" else 1) == months, stated
+        assert "initial_term" not in suggestions
