@@ -24,10 +24,12 @@ NAMES_OTHER = re.compile(
 # 'pursuant to Sponsorship Agreements dated X': the date of another, named agreement (a name
 # after a lower-case word other than 'this', so the document's own title is not one).
 _NAMED_BEFORE = re.compile(
-    r"\b(?!(?:this|these)\b)[a-z]+\s+(?:(?:a|an|the|that|certain|those)\s+)?"
+    r"(?:\b(?!(?:this|these)\b)[a-z]+\s+(?:(?:a|an|the|that|certain|those)\s+)?|^(?:The|That)\s+)"
     r"(?:[A-Z][\w&.'’-]*\s+(?:(?:and|of|for|&)\s+)?){1,6}"
     r"(?:[Aa]greements?|AGREEMENTS?|[Cc]ontracts?|[Ll]eases?)(?:\s*\((?!\s*this\b)[^()]{0,60}\))?"
-    r"(?:\s+between\s+[^.;()]{0,60}?)?,?\s+(?:dated|entered\s+into|made|executed)\b[^.;()]{0,24}$"
+    r"(?:\s+between\s+[^.;()]{0,60}?)?,?\s+(?:dated|entered\s+into|made|executed|"
+    # 'The Selling Agreement effective as of December 1, 2002 and ...'
+    r"effective(?=\s+(?:as\s+of|on)\s*$))\b[^.;()]{0,24}$"
 )
 _PREVIOUSLY = re.compile(r"\b(?:previously|originally|heretofore|that\s+certain)\b[^.;]*$", re.I)
 _RECITAL = re.compile(r"(?:\(?[A-Z0-9]\)\s*)?WHEREAS\b", re.IGNORECASE)

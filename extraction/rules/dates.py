@@ -240,9 +240,14 @@ def effective_date(doc: Document, agreement: Field | None) -> Field | None:
             if dates_another(doc, sentence, ent, before):
                 continue  # '... effective as of September 15, 2015 (the "Quality Agreement")'
             if score < 0.95 and re.search(
-                r"\bperiod\s+(?:commencing|beginning|starting)", before[-40:], re.I
+                r"\b(?:period|(?:fiscal|financial|calendar|contract|school|academic)\s+(?:year|"
+                r"quarter|month))(?:\s+(?:which|that))?\s+(?:commenc|begin|start)\w*",
+                before[-40:],
+                re.I,
             ):
-                continue  # 'the twelve-month period commencing July 1': not the agreement's start
+                # 'the twelve-month period commencing July 1', 'Licensee's fiscal year beginning
+                # April 1, 2003': not the agreement's start
+                continue
             if _OTHER_AGREEMENT.search(sentence.flat):
                 score -= 0.2
             made = date_field(doc, "effective_date", sentence, ent, score)
