@@ -102,6 +102,11 @@ _NOT_A_PARTY = re.compile(
     r"internal\s+revenue\s+service)$",
 )
 
+_ADDRESS_TAIL_LEAD = re.compile(
+    r"^(?:(?:located|situated|domiciled|residing)\s+(?:at|in)\s+)?"
+    rf"(?:[A-Z][a-z]+\s+){{0,2}}[A-Z][a-z]+,\s+(?:{_US_STATES})\s+and\s+(?=[A-Z])"
+)
+
 # A capitalised word and three or more lowercase ones before the name: a sentence's start.
 _PROSE_LEAD = re.compile(r"^[A-Z][a-z]*\s+(?:[a-z]+\s+){3,}(?=[A-Z])")
 
@@ -115,7 +120,11 @@ _MONTH_DAY = re.compile(
 def clean_name(segment: str) -> str | None:
     """The party name in a preamble segment, its description and address cut off; None
     for prose, a date, an address or a redaction."""
-    segment = LEAD.sub("", " ".join(segment.split()))
+    # EDGAR's underline marks ('Mail ------- Boxes Etc. USA, Inc.') are no part of a name.
+    segment = LEAD.sub("", re.sub(r"\s-{3,}(?=\s)", "", " ".join(segment.split())))
+    # The tail of the party before's address ('..., Philadelphia, Pennsylvania and Jeffrey
+    # Hanuscin'): the name starts after it.
+    segment = _ADDRESS_TAIL_LEAD.sub("", segment)
     if not segment.split(" ", 1)[0].islower():
         # 'CHINA ECONOMIC INFORMATION SERVICE, the organisation within ...'
         segment = re.split(r",\s+the\s+(?=[a-z])", segment, maxsplit=1)[0]
@@ -134,7 +143,9 @@ def clean_name(segment: str) -> str | None:
     suffix = SUFFIX_THEN_ADDRESS.search(segment)
     if suffix:
         segment = segment[: suffix.end()]
-    name = segment.strip(" ,;:\"“”‘’'")
+    # 'Scientific Products Pharmaceutical Co. LTD is': the verb the cut left behind.
+    name = re.sub(r"\s+(?:is|are|was|shall|will|has|have)$", "", segment.strip(" ,;:\"“”‘’'"))
+    name = name.strip(" ,;:\"“”‘’'")
     role = _ROLE_FIRST.match(name)
     if (
         role
@@ -152,7 +163,7 @@ def clean_name(segment: str) -> str | None:
         name = re.sub(r"[\s,]+(?:and|or|as|in|the)?\s*$", "", name[: prose.start()]).strip(" ,;:")
         prose = None
     if prose or re.search(
-        r"^(?:you|we|us|our|your)$|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b|"
+        r"^(?:you|we|us|our|your)$|^whereas\b|\bRepublic\s+of\b|^(?:State|Commonwealth)\s+of\b|"
         r"^(?:the\s+)?United\s+(?:States|Kingdom)(?:\s+of\s+America)?$|^Party\s+[A-Z]$",
         name,
         re.I,
